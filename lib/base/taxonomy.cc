@@ -1,0 +1,123 @@
+#include "base/taxonomy.hh"
+
+#include <array>
+#include <cstddef>
+
+namespace carom {
+namespace {
+
+constexpr std::array<const char *, 9> kClassNames = {
+    "none", "hard", "soft", "block", "backscatter", "delayed", "delivered", "auto_reply", "feedback"};
+
+// Hard follows Sisimai's definition (only four reasons); block collects rejections for the
+// sender's reasons, where the address itself is fine.
+constexpr ReasonSpec kReasons[] = {
+    {CAROM_REASON_UNDEFINED, "undefined", CAROM_CLASS_SOFT},
+    {CAROM_REASON_USERUNKNOWN, "userunknown", CAROM_CLASS_HARD},
+    {CAROM_REASON_HOSTUNKNOWN, "hostunknown", CAROM_CLASS_HARD},
+    {CAROM_REASON_HASMOVED, "hasmoved", CAROM_CLASS_HARD},
+    {CAROM_REASON_NOTACCEPT, "notaccept", CAROM_CLASS_HARD},
+    {CAROM_REASON_MAILBOXFULL, "mailboxfull", CAROM_CLASS_SOFT},
+    {CAROM_REASON_EXCEEDLIMIT, "exceedlimit", CAROM_CLASS_SOFT},
+    {CAROM_REASON_MESGTOOBIG, "mesgtoobig", CAROM_CLASS_SOFT},
+    {CAROM_REASON_EMAILTOOLARGE, "emailtoolarge", CAROM_CLASS_SOFT},
+    {CAROM_REASON_SYSTEMFULL, "systemfull", CAROM_CLASS_SOFT},
+    {CAROM_REASON_SUSPEND, "suspend", CAROM_CLASS_SOFT},
+    {CAROM_REASON_EXPIRED, "expired", CAROM_CLASS_SOFT},
+    {CAROM_REASON_NETWORKERROR, "networkerror", CAROM_CLASS_SOFT},
+    {CAROM_REASON_SYSTEMERROR, "systemerror", CAROM_CLASS_SOFT},
+    {CAROM_REASON_MAILERERROR, "mailererror", CAROM_CLASS_SOFT},
+    {CAROM_REASON_ONHOLD, "onhold", CAROM_CLASS_SOFT},
+    {CAROM_REASON_BLOCKED, "blocked", CAROM_CLASS_BLOCK},
+    {CAROM_REASON_SPAMDETECTED, "spamdetected", CAROM_CLASS_BLOCK},
+    {CAROM_REASON_VIRUSDETECTED, "virusdetected", CAROM_CLASS_BLOCK},
+    {CAROM_REASON_POLICYVIOLATION, "policyviolation", CAROM_CLASS_BLOCK},
+    {CAROM_REASON_BADREPUTATION, "badreputation", CAROM_CLASS_BLOCK},
+    {CAROM_REASON_AUTHFAILURE, "authfailure", CAROM_CLASS_BLOCK},
+    {CAROM_REASON_REQUIREPTR, "requireptr", CAROM_CLASS_BLOCK},
+    {CAROM_REASON_SECURITYERROR, "securityerror", CAROM_CLASS_BLOCK},
+    {CAROM_REASON_FAILEDSTARTTLS, "failedstarttls", CAROM_CLASS_BLOCK},
+    {CAROM_REASON_CONTENTERROR, "contenterror", CAROM_CLASS_BLOCK},
+    {CAROM_REASON_NOTCOMPLIANTRFC, "notcompliantrfc", CAROM_CLASS_BLOCK},
+    {CAROM_REASON_FILTERED, "filtered", CAROM_CLASS_SOFT},
+    {CAROM_REASON_REJECTED, "rejected", CAROM_CLASS_BLOCK},
+    {CAROM_REASON_NORELAYING, "norelaying", CAROM_CLASS_BLOCK},
+    {CAROM_REASON_SYNTAXERROR, "syntaxerror", CAROM_CLASS_SOFT},
+    {CAROM_REASON_TOOMANYCONN, "toomanyconn", CAROM_CLASS_BLOCK},
+    {CAROM_REASON_SPEEDING, "speeding", CAROM_CLASS_BLOCK},
+    {CAROM_REASON_RATELIMITED, "ratelimited", CAROM_CLASS_BLOCK},
+    {CAROM_REASON_SUPPRESSED, "suppressed", CAROM_CLASS_SOFT},
+    {CAROM_REASON_DELIVERED, "delivered", CAROM_CLASS_DELIVERED},
+    {CAROM_REASON_DELAYED, "delayed", CAROM_CLASS_DELAYED},
+    {CAROM_REASON_FEEDBACK, "feedback", CAROM_CLASS_FEEDBACK},
+    {CAROM_REASON_VACATION, "vacation", CAROM_CLASS_AUTO_REPLY},
+    {CAROM_REASON_CHALLENGE, "challenge", CAROM_CLASS_BACKSCATTER},
+    {CAROM_REASON_VIRUSNOTICE, "virusnotice", CAROM_CLASS_BACKSCATTER},
+};
+
+const ReasonSpec *find(carom_reason_t r) {
+    for (const auto &s : kReasons)
+        if (s.id == r) return &s;
+    return nullptr;
+}
+
+bool iequal(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        char x = a[i], y = b[i];
+        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+        if (x != y) return false;
+    }
+    return true;
+}
+
+// Names other systems (and older Sisimai releases) use for the same reasons.
+struct Alias {
+    const char *name;
+    carom_reason_t id;
+};
+constexpr Alias kAliases[] = {
+    {"securityerr", CAROM_REASON_SECURITYERROR},
+    {"contenterr", CAROM_REASON_CONTENTERROR},
+    {"mailboxunknown", CAROM_REASON_USERUNKNOWN},
+    {"vacation-reply", CAROM_REASON_VACATION},
+    {"autoreply", CAROM_REASON_VACATION},
+};
+
+}  // namespace
+
+const char *class_name(carom_class_t cls) {
+    auto i = static_cast<std::size_t>(cls);
+    return i < kClassNames.size() ? kClassNames[i] : nullptr;
+}
+
+const char *reason_name(carom_reason_t reason) {
+    const ReasonSpec *s = find(reason);
+    return s ? s->name : nullptr;
+}
+
+bool reason_from_name(std::string_view name, carom_reason_t *out) {
+    for (const auto &s : kReasons)
+        if (iequal(name, s.name)) return *out = s.id, true;
+    for (const auto &a : kAliases)
+        if (iequal(name, a.name)) return *out = a.id, true;
+    *out = CAROM_REASON_UNDEFINED;
+    return false;
+}
+
+carom_class_t reason_default_class(carom_reason_t reason) {
+    const ReasonSpec *s = find(reason);
+    return s ? s->cls : CAROM_CLASS_SOFT;
+}
+
+unsigned reason_count() {
+    unsigned m = 0;
+    for (const auto &s : kReasons)
+        if (static_cast<unsigned>(s.id) + 1 > m) m = static_cast<unsigned>(s.id) + 1;
+    return m;
+}
+
+unsigned class_count() { return static_cast<unsigned>(kClassNames.size()); }
+
+}  // namespace carom

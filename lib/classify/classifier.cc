@@ -1,0 +1,60 @@
+#include "classify/classifier.hh"
+
+#include "base/taxonomy.hh"
+
+namespace carom {
+namespace {
+
+bool starts_with(const std::string &s, const char *p) { return s.rfind(p, 0) == 0; }
+
+// When a bounce gives no enhanced status code, the record still says which class of failure
+// it is: from the reply code (550 → 5.0.0) or, failing that, from the action.
+std::string derived_status(const Record &r) {
+    if (r.reply_code.size() == 3 && (r.reply_code[0] == '4' || r.reply_code[0] == '5'))
+        return std::string(1, r.reply_code[0]) + ".0.0";
+    if (r.action == "delayed") return "4.0.0";
+    if (r.action == "delivered" || r.action == "relayed" || r.action == "expanded") return "2.0.0";
+    return "";
+}
+
+}  // namespace
+
+void decide(const rules::Compiled &rules, bool explain, Extraction &ex, Result &out) {
+    for (Record &r : ex.records) {
+        if (ex.feedback) {
+            r.cls = CAROM_CLASS_FEEDBACK;
+            r.reason = CAROM_REASON_FEEDBACK;
+            r.rule = "arf.feedback-report";
+            continue;
+        }
+        if (ex.auto_reply) {
+            r.cls = CAROM_CLASS_AUTO_REPLY;
+            r.reason = CAROM_REASON_VACATION;
+            r.rule = "rfc3834.auto-reply";
+            continue;
+        }
+        if (r.action == "delivered" || r.action == "relayed" || r.action == "expanded") {
+            r.cls = CAROM_CLASS_DELIVERED;
+            r.reason = CAROM_REASON_DELIVERED;
+            r.rule = "dsn.action." + r.action;
+            if (r.status.empty()) r.status = "2.0.0";
+            continue;
+        }
+        rules::Input in{r.status, r.reply_code, r.diagnostic, r.command, r.remote_mta, ex.format, r.action};
+        rules::Decision d = rules.decide(in, explain);
+        r.reason = d.decided ? d.reason : CAROM_REASON_UNDEFINED;
+        r.rule = d.decided ? d.rule : "none";
+        r.hits = std::move(d.hits);
+        if (r.status.empty()) r.status = derived_status(r);
+        if (r.action == "delayed") {
+            r.cls = CAROM_CLASS_DELAYED;
+        } else {
+            r.cls = reason_default_class(r.reason);
+            // notaccept is hard only when permanent (null MX, 5xx); a 4xx refusal may pass.
+            if (r.reason == CAROM_REASON_NOTACCEPT && starts_with(r.status, "4")) r.cls = CAROM_CLASS_SOFT;
+        }
+    }
+    out.records = std::move(ex.records);
+}
+
+}  // namespace carom

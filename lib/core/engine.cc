@@ -1,0 +1,74 @@
+#include "core/engine.hh"
+
+#include "classify/classifier.hh"
+#include "formats/reader.hh"
+#include "mime/message.hh"
+#include "report/report.hh"
+
+namespace carom {
+
+std::unique_ptr<Engine> Engine::build(const Options &options, Error &error) {
+    std::unique_ptr<Engine> e(new Engine());
+    e->options_ = options;
+    carom_status_t st = CAROM_OK;
+    e->rules_ = rules::compile(options.rule_sources, options.builtin_rules, options.limits.rule_memory(), st,
+                               error.message);
+    if (!e->rules_) {
+        error.status = st == CAROM_OK ? CAROM_E_RULES : st;
+        return nullptr;
+    }
+    return e;
+}
+
+namespace {
+
+// Cuts s to at most n bytes at a UTF-8 character boundary.
+void cut_utf8(std::string &s, std::size_t n) {
+    if (s.size() <= n) return;
+    while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+    s.resize(n);
+}
+
+}  // namespace
+
+std::unique_ptr<Result> Engine::classify(std::string_view bytes, bool explain) const {
+    auto result = std::make_unique<Result>();
+    result->explain = explain;
+    const Limits &limits = options_.limits;
+
+    mime::Message msg;
+    std::string error;
+    carom_status_t st = mime::parse(bytes, limits, msg, error);
+    if (st != CAROM_OK) {
+        result->status = st;
+        result->message = error.empty() ? carom_status_string(st) : error;
+        return result;
+    }
+
+    Extraction ex;
+    const std::string body = mime::body_text(msg);
+    report::read_original(msg, options_.original_headers, ex.original);
+    if (report::is_mdn(msg)) {
+        ex.mdn = true;
+        ex.format = "mdn";
+    } else if (!report::read_arf(msg, ex)) {
+        formats::Input in{msg, body, limits};
+        formats::read(in, ex);
+    }
+
+    if (ex.records.size() > limits.recipients()) {
+        result->status = CAROM_E_TOO_MANY_RECIPIENTS;
+        result->message = "the message reports " + std::to_string(ex.records.size()) +
+                          " recipients, more than the recipients limit of " + std::to_string(limits.recipients());
+        return result;
+    }
+    for (Record &r : ex.records) cut_utf8(r.diagnostic, limits.diagnostic_bytes());
+
+    result->format = ex.format;
+    result->original = ex.original;
+    decide(*rules_, explain, ex, *result);
+    judge_backscatter(options_.context, ex, *result);
+    return result;
+}
+
+}  // namespace carom

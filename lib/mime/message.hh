@@ -1,0 +1,73 @@
+// Exception-free view of one email as a MIME tree. Parsing enforces the limits before any parser
+// sees the bytes, normalises line ends (CRLF and bare CR become LF, so the three variants of a
+// message give identical results) and decodes transfer encodings and charsets to UTF-8.
+//
+// Everything returned owns its strings (std::string); nothing borrows from the input buffer.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "carom.h"
+#include "base/limits.hh"
+
+namespace carom::mime {
+
+struct Field {
+    std::string name;   // as written
+    std::string value;  // unfolded, leading/trailing white space trimmed; raw (RFC 2047 words NOT decoded)
+};
+
+struct Headers {
+    std::vector<Field> fields;
+    // First field of that name (ASCII case-insensitive), or nullptr.
+    const std::string *get(std::string_view name) const;
+    // The first field's value with RFC 2047 words decoded to UTF-8; "" when absent.
+    std::string decoded(std::string_view name) const;
+    bool has(std::string_view name) const { return get(name) != nullptr; }
+};
+
+struct Part {
+    Headers headers;
+    std::string type = "text", subtype = "plain";  // lower case
+    std::string charset;                            // lower case, as declared ("" if none)
+    std::string boundary;
+    std::string report_type;                        // multipart/report's report-type, lower case
+    std::string body;                               // leaf: transfer-decoded bytes (raw charset)
+    std::string text;                               // leaf text/* and message/*-status: UTF-8
+    std::vector<Part> children;                     // multipart: its parts; message/rfc822: one child, the message
+    bool is(std::string_view t, std::string_view s) const { return type == t && subtype == s; }
+    bool multipart() const { return type == "multipart"; }
+};
+
+struct Message {
+    Part root;          // root.headers are the bounce's own headers
+    std::size_t parts = 0;
+};
+
+// Parses bytes into `out`. Returns CAROM_OK, or the limit/format status that stopped it with a
+// message in `error` (CAROM_E_TOO_LARGE, CAROM_E_HEADER_TOO_LONG, CAROM_E_TOO_DEEP,
+// CAROM_E_TOO_MANY_PARTS, CAROM_E_NOT_EMAIL, CAROM_E_EMPTY, CAROM_E_HEADERS_TOO_LARGE).
+carom_status_t parse(std::string_view bytes, const Limits &limits, Message &out, std::string &error);
+
+// Parses a header block (RFC 5322 fields, folded lines) that ends at the first blank line or at
+// the end of the text; the last field is kept even without a closing blank line. `rest`, when not
+// null, receives the offset just past the blank line (or text.size()).
+Headers parse_headers(std::string_view text, std::size_t *rest = nullptr);
+
+// RFC 2047 encoded words → UTF-8 (invalid bytes replaced, never thrown).
+std::string decode_words(std::string_view raw);
+
+// Converts bytes in `charset` (any label ICU knows, plus common misspellings) to UTF-8. Unknown
+// charsets are treated as windows-1252 when the bytes are not valid UTF-8.
+std::string to_utf8(std::string_view bytes, std::string_view charset);
+
+// Depth-first search for the first part of type/subtype (either may be "*"), or nullptr.
+const Part *find(const Part &root, std::string_view type, std::string_view subtype);
+
+// The human-readable text of the message: the UTF-8 text of text/plain leaves outside attached
+// messages (text/html stripped of tags when there is no text/plain), joined by newlines.
+std::string body_text(const Message &msg);
+
+}  // namespace carom::mime

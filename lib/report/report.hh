@@ -1,0 +1,38 @@
+// Standard reports: RFC 3464 / RFC 6533 delivery status (at any depth, RFC 6522), the returned
+// original (message/rfc822, text/rfc822-headers, message/global-headers, or headers quoted in the
+// text), ARF feedback reports (RFC 5965 and common variants), RFC 3834 auto-replies and MDNs.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/limits.hh"
+#include "base/model.hh"
+#include "mime/message.hh"
+
+namespace carom::report {
+
+// Parses a delivery-status body (per-message block, then per-recipient blocks) into records.
+// Per-message fields (Reporting-MTA, Arrival-Date, ...) are copied into each record. Returns the
+// number of recipient blocks read.
+std::size_t parse_delivery_status(std::string_view text, std::vector<Record> &out);
+
+// Reads a multipart/report delivery-status (or global-delivery-status) anywhere in the tree.
+// Fills ex.records and sets ex.format = "rfc3464" when it finds one with recipients.
+bool read_dsn(const mime::Message &msg, Extraction &ex);
+
+// ARF (message/feedback-report and variants): one record per reported recipient, class feedback.
+bool read_arf(const mime::Message &msg, Extraction &ex);
+
+// RFC 3834 and de-facto auto-reply markers.
+bool read_auto_reply(const mime::Message &msg, Extraction &ex);
+
+// multipart/report; report-type=disposition-notification (read receipts).
+bool is_mdn(const mime::Message &msg);
+
+// The returned original: fills ex.original from the attached message or headers, or from headers
+// quoted in the body. `extra` names additional headers to keep (lower case).
+void read_original(const mime::Message &msg, const std::vector<std::string> &extra, Original &out);
+
+}  // namespace carom::report
