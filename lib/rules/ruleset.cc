@@ -89,7 +89,8 @@ carom_status_t Parser::version_line(std::string_view line) {
     if (i == start) return fail(1, static_cast<unsigned>(start + 1), "expected a version number");
     std::size_t end = i;
     while (i < line.size() && is_space(line[i])) ++i;
-    if (i != line.size()) return fail(1, static_cast<unsigned>(end + 1), "unexpected text after the version number");
+    (void)end;
+    if (i != line.size()) return fail(1, static_cast<unsigned>(i + 1), "unexpected text after the version number");
     if (v == 0) return fail(1, static_cast<unsigned>(start + 1), "format version 0 does not exist");
     if (v > static_cast<unsigned long>(kFormatVersion))
         return fail(1, static_cast<unsigned>(start + 1),
@@ -166,8 +167,10 @@ carom_status_t Parser::set_condition(Rule &r, Field f, std::string_view value, u
     c.column = column;
     std::vector<std::string_view> ws = words(value);
     std::string alt;
+    bool first = true;
     auto add_alt = [&](const std::string &p) {
-        if (!alt.empty()) alt += '|';
+        if (!first) alt += '|';
+        first = false;
         alt += p;
     };
     switch (f) {
