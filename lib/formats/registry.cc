@@ -1,11 +1,18 @@
+// The ordered table of format readers and the dispatch over it (lib/formats/reader.hh).
+//
+// Order matters: a reader that knows an MTA's own text better than its RFC 3464 part comes
+// before the generic DSN reader; the generic fallback comes last.
 #include "formats/reader.hh"
-
+#include "formats/readers.hh"
 #include "report/report.hh"
 
 namespace carom::formats {
 
 const std::vector<Reader> &registry() {
-    static const std::vector<Reader> table = {};
+    static const std::vector<Reader> table = {
+        // --- MTA readers (lib/formats/mta_*.cc) ---
+        // --- provider and appliance readers (lib/formats/provider_*.cc) ---
+    };
     return table;
 }
 
@@ -16,6 +23,7 @@ bool read(const Input &in, Extraction &ex) {
         tmp.original = ex.original;
         if (r.read(in, tmp) && !tmp.records.empty()) {
             if (tmp.format.empty()) tmp.format = r.name;
+            tmp.bounce = true;
             ex = std::move(tmp);
             return true;
         }
@@ -24,7 +32,5 @@ bool read(const Input &in, Extraction &ex) {
     if (report::read_auto_reply(in.msg, ex)) return true;
     return read_fallback(in, ex);
 }
-
-bool read_fallback(const Input &, Extraction &) { return false; }
 
 }  // namespace carom::formats

@@ -1,0 +1,11 @@
+// Declarations of every reader's detect/read pair, for the registry table.
+#pragma once
+
+#include "formats/reader.hh"
+
+namespace carom::formats {
+
+// --- MTA readers (lib/formats/mta_*.cc) ---
+// --- provider and appliance readers (lib/formats/provider_*.cc) ---
+
+}  // namespace carom::formats
