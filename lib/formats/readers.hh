@@ -7,5 +7,11 @@ namespace carom::formats {
 
 // --- MTA readers (lib/formats/mta_*.cc) ---
 // --- provider and appliance readers (lib/formats/provider_*.cc) ---
+bool detect_googlegroups(const Input &in);
+bool read_googlegroups(const Input &in, Extraction &ex);
+bool detect_gmail(const Input &in);
+bool read_gmail(const Input &in, Extraction &ex);
+bool detect_yahoo(const Input &in);
+bool read_yahoo(const Input &in, Extraction &ex);
 
 }  // namespace carom::formats
