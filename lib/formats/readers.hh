@@ -7,6 +7,8 @@ namespace carom::formats {
 
 // --- MTA readers (lib/formats/mta_*.cc) ---
 // --- provider and appliance readers (lib/formats/provider_*.cc) ---
+bool detect_amazonses_json(const Input &in);
+bool read_amazonses_json(const Input &in, Extraction &ex);
 bool detect_googlegroups(const Input &in);
 bool read_googlegroups(const Input &in, Extraction &ex);
 bool detect_gmail(const Input &in);

@@ -12,6 +12,7 @@ const std::vector<Reader> &registry() {
     static const std::vector<Reader> table = {
         // --- MTA readers (lib/formats/mta_*.cc) ---
         // --- provider and appliance readers (lib/formats/provider_*.cc) ---
+        {"amazonses", detect_amazonses_json, read_amazonses_json},
         {"googlegroups", detect_googlegroups, read_googlegroups},
         {"gmail", detect_gmail, read_gmail},
         {"yahoo", detect_yahoo, read_yahoo},
