@@ -9,6 +9,13 @@ namespace carom::formats {
 // --- provider and appliance readers (lib/formats/provider_*.cc) ---
 bool detect_amazonses_json(const Input &in);
 bool read_amazonses_json(const Input &in, Extraction &ex);
+bool detect_mailru(const Input &in);
+bool read_mailru(const Input &in, Extraction &ex);
+bool detect_gmx(const Input &in);
+bool detect_einsundeins(const Input &in);
+bool read_gmx(const Input &in, Extraction &ex);
+bool detect_mxlogic(const Input &in);
+bool read_mxlogic(const Input &in, Extraction &ex);
 bool detect_googlegroups(const Input &in);
 bool read_googlegroups(const Input &in, Extraction &ex);
 bool detect_gmail(const Input &in);

@@ -16,6 +16,10 @@ const std::vector<Reader> &registry() {
         {"googlegroups", detect_googlegroups, read_googlegroups},
         {"gmail", detect_gmail, read_gmail},
         {"yahoo", detect_yahoo, read_yahoo},
+        {"mailru", detect_mailru, read_mailru},
+        {"gmx", detect_gmx, read_gmx},
+        {"einsundeins", detect_einsundeins, read_gmx},
+        {"mxlogic", detect_mxlogic, read_mxlogic},
     };
     return table;
 }
