@@ -20,6 +20,16 @@ const std::vector<Reader> &registry() {
         {"gmx", detect_gmx, read_gmx},
         {"einsundeins", detect_einsundeins, read_gmx},
         {"mxlogic", detect_mxlogic, read_mxlogic},
+        {"ezweb", detect_ezweb, read_ezweb},
+        {"kddi", detect_kddi, read_kddi},
+        {"biglobe", detect_biglobe, read_biglobe},
+        {"verizon", detect_verizon, read_verizon},
+        {"mfilter", detect_mfilter, read_mfilter},
+        {"mcafee", detect_mcafee, read_mcafee},
+        {"trendmicro", detect_trendmicro, read_trendmicro},
+        {"mailfoundry", detect_mailfoundry, read_mailfoundry},
+        {"mailmarshal", detect_mailmarshal, read_mailmarshal},
+        {"zoho", detect_zoho, read_zoho},
     };
     return table;
 }

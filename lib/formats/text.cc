@@ -220,7 +220,7 @@ std::string host_after(std::string_view text, std::string_view marker) {
     std::size_t p = ifind(text, marker);
     if (p == std::string_view::npos) return "";
     p += marker.size();
-    while (p < text.size() && (text[p] == ' ' || text[p] == '[' || text[p] == '(' || text[p] == '<')) ++p;
+    while (p < text.size() && (text[p] == ' ' || text[p] == '\t' || text[p] == '[' || text[p] == '(' || text[p] == '<')) ++p;
     std::size_t e = p;
     while (e < text.size()) {
         unsigned char c = static_cast<unsigned char>(text[e]);
