@@ -154,18 +154,20 @@ bool read_mcafee(const Input &in, Extraction &ex) {
         r.diagnostic = squeeze(rest);
         fill_codes(r, rest);
     }
-    // The delivery-status part, when the body still carries it, gives the reply code and host.
-    std::size_t dc = ifind(in.body, "Diagnostic-Code:");
+    // The delivery-status part gives the reply code and host.
+    const mime::Part *ds = mime::find(in.msg.root, "message", "delivery-status");
+    const std::string_view st = ds ? std::string_view(ds->text.empty() ? ds->body : ds->text) : std::string_view(in.body);
+    std::size_t dc = ifind(st, "Diagnostic-Code:");
     if (dc != std::string::npos && ex.records.size() == 1) {
-        std::string_view line = std::string_view(in.body).substr(dc + 16);
+        std::string_view line = st.substr(dc + 16);
         line = line.substr(0, line.find('\n'));
         std::size_t sc = line.find(';');
         if (sc != std::string_view::npos) line = line.substr(sc + 1);
         if (ex.records[0].reply_code.empty()) ex.records[0].reply_code = find_reply_code(trim(line));
     }
-    std::size_t rm = ifind(in.body, "Remote-MTA:");
+    std::size_t rm = ifind(st, "Remote-MTA:");
     if (rm != std::string::npos) {
-        std::string_view line = std::string_view(in.body).substr(rm + 11);
+        std::string_view line = st.substr(rm + 11);
         line = trim(line.substr(0, line.find('\n')));
         std::size_t sc = line.find(';');
         if (sc != std::string_view::npos) line = trim(line.substr(sc + 1));

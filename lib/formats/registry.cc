@@ -13,6 +13,8 @@ const std::vector<Reader> &registry() {
         // --- MTA readers (lib/formats/mta_*.cc) ---
         // --- provider and appliance readers (lib/formats/provider_*.cc) ---
         {"amazonses", detect_amazonses_json, read_amazonses_json},
+        {"amazonworkmail", detect_amazonworkmail, read_amazonworkmail},
+        {"office365", detect_office365, read_office365},
         {"googlegroups", detect_googlegroups, read_googlegroups},
         {"gmail", detect_gmail, read_gmail},
         {"yahoo", detect_yahoo, read_yahoo},
