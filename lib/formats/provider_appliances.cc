@@ -316,3 +316,45 @@ bool read_zoho(const Input &in, Extraction &ex) {
 }
 
 }  // namespace carom::formats
+
+// ---------------------------------------------------------------- Active!Hunter
+// Sendmail-like letter from the Active!Hunter gateway (X-AHMAILID):
+//     ----- The following addresses had permanent fatal errors -----
+//   >>> user@example.org <user@example.org>
+//     ----- Transcript of session follows -----
+//   550 sorry, no mailbox here by that name (#5.1.1 - chkusr)
+namespace carom::formats {
+
+bool detect_activehunter(const Input &in) {
+    bool h = H(in).has("X-AHMAILID") || icontains(in.body, "Active!Hunter");
+    return h && icontains(in.body, "----- The following addresses had permanent fatal errors -----");
+}
+
+bool read_activehunter(const Input &in, Extraction &ex) {
+    const std::string_view text = before_original(in.body);
+    std::size_t p = ifind(text, "----- The following addresses had permanent fatal errors -----");
+    if (p == std::string_view::npos) return false;
+    std::size_t tr = ifind(text, "----- Transcript of session follows -----", p);
+    std::string_view list = text.substr(p, tr == std::string_view::npos ? std::string_view::npos : tr - p);
+    std::string diag;
+    if (tr != std::string_view::npos) {
+        for (std::string_view raw : lines(text.substr(tr + 41))) {
+            std::string_view t = trim(raw);
+            if (scaffolding(t)) break;
+            if (!t.empty()) diag.append(t).push_back(' ');
+        }
+    }
+    diag = squeeze(diag);
+    for (std::string_view raw : lines(list)) {
+        std::string_view t = trim(raw);
+        if (!istarts_with(t, ">>>")) continue;
+        std::string a = find_address(t);
+        if (a.empty() || ex.records.size() >= max_records(in)) continue;
+        Record &r = add(ex, a);
+        r.diagnostic = diag;
+        fill_codes(r, diag);
+    }
+    return !ex.records.empty();
+}
+
+}  // namespace carom::formats

@@ -40,6 +40,8 @@ bool detect_amazonworkmail(const Input &in);
 bool read_amazonworkmail(const Input &in, Extraction &ex);
 bool detect_office365(const Input &in);
 bool read_office365(const Input &in, Extraction &ex);
+bool detect_activehunter(const Input &in);
+bool read_activehunter(const Input &in, Extraction &ex);
 bool detect_googlegroups(const Input &in);
 bool read_googlegroups(const Input &in, Extraction &ex);
 bool detect_gmail(const Input &in);

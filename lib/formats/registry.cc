@@ -28,6 +28,7 @@ const std::vector<Reader> &registry() {
         {"verizon", detect_verizon, read_verizon},
         {"mfilter", detect_mfilter, read_mfilter},
         {"mcafee", detect_mcafee, read_mcafee},
+        {"activehunter", detect_activehunter, read_activehunter},
         {"trendmicro", detect_trendmicro, read_trendmicro},
         {"mailfoundry", detect_mailfoundry, read_mailfoundry},
         {"mailmarshal", detect_mailmarshal, read_mailmarshal},
