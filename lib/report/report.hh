@@ -13,6 +13,19 @@
 
 namespace carom::report {
 
+// The raw fields of a delivery-status body: the per-message fields (Reporting-MTA, DSN-Gateway,
+// Received-From-MTA, Arrival-Date, Original-Envelope-Id, X-Postfix-Queue-ID, X-Postfix-Sender)
+// and one field list per recipient (Final-Recipient, Original-Recipient, Action, Status,
+// Remote-MTA, Diagnostic-Code, Last-Attempt-Date, Will-Retry-Until, X-Actual-Recipient, and any
+// other field written in the recipient block), values unfolded. Tolerates CR/CRLF, missing blank
+// lines between recipients, unindented Diagnostic-Code continuation lines, and text before and
+// after the report (reading stops at the first block with no DSN field after the report).
+struct DeliveryStatus {
+    mime::Headers per_message;
+    std::vector<mime::Headers> recipients;
+};
+DeliveryStatus parse_delivery_status_fields(std::string_view text);
+
 // Parses a delivery-status body (per-message block, then per-recipient blocks) into records.
 // Per-message fields (Reporting-MTA, Arrival-Date, ...) are copied into each record. Returns the
 // number of recipient blocks read.
@@ -34,5 +47,9 @@ bool is_mdn(const mime::Message &msg);
 // The returned original: fills ex.original from the attached message or headers, or from headers
 // quoted in the body. `extra` names additional headers to keep (lower case).
 void read_original(const mime::Message &msg, const std::vector<std::string> &extra, Original &out);
+
+// Parses an RFC 5322 date (and the obsolete and broken forms MTAs write) to seconds since 1970
+// UTC; -1 when unparseable.
+long long parse_date_epoch(std::string_view date);
 
 }  // namespace carom::report
