@@ -1,11 +1,39 @@
+// The ordered table of format readers and the dispatch over it (lib/formats/reader.hh).
+//
+// Order matters: a reader that knows an MTA's own text better than its RFC 3464 part comes
+// before the generic DSN reader; the generic fallback comes last.
 #include "formats/reader.hh"
-
+#include "formats/readers.hh"
 #include "report/report.hh"
 
 namespace carom::formats {
 
 const std::vector<Reader> &registry() {
-    static const std::vector<Reader> table = {};
+    static const std::vector<Reader> table = {
+        // --- MTA readers (lib/formats/mta_*.cc) ---
+        // --- provider and appliance readers (lib/formats/provider_*.cc) ---
+        {"amazonses", detect_amazonses_json, read_amazonses_json},
+        {"amazonworkmail", detect_amazonworkmail, read_amazonworkmail},
+        {"office365", detect_office365, read_office365},
+        {"googlegroups", detect_googlegroups, read_googlegroups},
+        {"gmail", detect_gmail, read_gmail},
+        {"yahoo", detect_yahoo, read_yahoo},
+        {"mailru", detect_mailru, read_mailru},
+        {"gmx", detect_gmx, read_gmx},
+        {"einsundeins", detect_einsundeins, read_gmx},
+        {"mxlogic", detect_mxlogic, read_mxlogic},
+        {"ezweb", detect_ezweb, read_ezweb},
+        {"kddi", detect_kddi, read_kddi},
+        {"biglobe", detect_biglobe, read_biglobe},
+        {"verizon", detect_verizon, read_verizon},
+        {"mfilter", detect_mfilter, read_mfilter},
+        {"mcafee", detect_mcafee, read_mcafee},
+        {"activehunter", detect_activehunter, read_activehunter},
+        {"trendmicro", detect_trendmicro, read_trendmicro},
+        {"mailfoundry", detect_mailfoundry, read_mailfoundry},
+        {"mailmarshal", detect_mailmarshal, read_mailmarshal},
+        {"zoho", detect_zoho, read_zoho},
+    };
     return table;
 }
 
@@ -16,6 +44,7 @@ bool read(const Input &in, Extraction &ex) {
         tmp.original = ex.original;
         if (r.read(in, tmp) && !tmp.records.empty()) {
             if (tmp.format.empty()) tmp.format = r.name;
+            tmp.bounce = true;
             ex = std::move(tmp);
             return true;
         }
@@ -24,7 +53,5 @@ bool read(const Input &in, Extraction &ex) {
     if (report::read_auto_reply(in.msg, ex)) return true;
     return read_fallback(in, ex);
 }
-
-bool read_fallback(const Input &, Extraction &) { return false; }
 
 }  // namespace carom::formats

@@ -654,4 +654,6 @@ bool is_mdn(const mime::Message &msg) {
     return mdn && !dsn;
 }
 
+long long parse_date_epoch(std::string_view) { return -1; }
+
 }  // namespace carom::report

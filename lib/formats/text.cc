@@ -1,0 +1,236 @@
+#include "formats/text.hh"
+
+#include <cctype>
+
+namespace carom::formats {
+namespace {
+
+inline char lc(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// Characters allowed in the local part / domain of the addresses bounces print.
+inline bool addr_char(char c) {
+    unsigned char u = static_cast<unsigned char>(c);
+    return std::isalnum(u) || u >= 0x80 || c == '.' || c == '-' || c == '_' || c == '+' || c == '=' ||
+           c == '%' || c == '!' || c == '#' || c == '$' || c == '&' || c == '\'' || c == '*' || c == '/' ||
+           c == '?' || c == '^' || c == '`' || c == '{' || c == '|' || c == '}' || c == '~';
+}
+
+}  // namespace
+
+std::size_t ifind(std::string_view hay, std::string_view needle, std::size_t from) {
+    if (needle.empty()) return from <= hay.size() ? from : std::string_view::npos;
+    if (hay.size() < needle.size()) return std::string_view::npos;
+    const char first = lc(needle[0]);
+    for (std::size_t i = from; i + needle.size() <= hay.size(); ++i) {
+        if (lc(hay[i]) != first) continue;
+        std::size_t k = 1;
+        while (k < needle.size() && lc(hay[i + k]) == lc(needle[k])) ++k;
+        if (k == needle.size()) return i;
+    }
+    return std::string_view::npos;
+}
+
+bool icontains(std::string_view hay, std::string_view needle) { return ifind(hay, needle) != std::string_view::npos; }
+
+bool istarts_with(std::string_view s, std::string_view p) {
+    if (s.size() < p.size()) return false;
+    for (std::size_t i = 0; i < p.size(); ++i)
+        if (lc(s[i]) != lc(p[i])) return false;
+    return true;
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+    return s;
+}
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (char &c : out) c = lc(c);
+    return out;
+}
+
+std::vector<std::string_view> lines(std::string_view text) {
+    std::vector<std::string_view> out;
+    std::size_t i = 0;
+    while (i <= text.size()) {
+        std::size_t e = text.find('\n', i);
+        if (e == std::string_view::npos) {
+            if (i < text.size()) out.push_back(text.substr(i));
+            break;
+        }
+        out.push_back(text.substr(i, e - i));
+        i = e + 1;
+    }
+    return out;
+}
+
+namespace {
+
+// Finds an address around the '@' at position at; returns [b, e) or b == e when not an address.
+bool address_at(std::string_view t, std::size_t at, std::size_t &b, std::size_t &e) {
+    b = at;
+    while (b > 0 && addr_char(t[b - 1])) --b;
+    e = at + 1;
+    while (e < t.size() && (addr_char(t[e]) && t[e] != '/' && t[e] != '?' && t[e] != '\'')) ++e;
+    // Trim punctuation that ends sentences rather than domains.
+    while (e > at + 1 && (t[e - 1] == '.' || t[e - 1] == '-')) --e;
+    while (b < at && (t[b] == '.' || t[b] == '\'' || t[b] == '`')) ++b;
+    if (b == at || e == at + 1) return false;
+    std::string_view dom = t.substr(at + 1, e - at - 1);
+    return dom.find('.') != std::string_view::npos || dom == "localhost" || dom.size() > 0;
+}
+
+}  // namespace
+
+std::vector<std::string> find_addresses(std::string_view t) {
+    std::vector<std::string> out;
+    std::size_t pos = 0;
+    while ((pos = t.find('@', pos)) != std::string_view::npos) {
+        std::size_t b, e;
+        if (address_at(t, pos, b, e)) {
+            std::string a(t.substr(b, e - b));
+            if (istarts_with(a, "rfc822;")) a.erase(0, 7);
+            bool seen = false;
+            for (const auto &x : out) seen = seen || lower(x) == lower(a);
+            if (!seen) out.push_back(std::move(a));
+            pos = e;
+        } else {
+            ++pos;
+        }
+    }
+    return out;
+}
+
+std::string find_address(std::string_view t) {
+    // Prefer an address in angle brackets.
+    std::size_t lt = 0;
+    while ((lt = t.find('<', lt)) != std::string_view::npos) {
+        std::size_t gt = t.find('>', lt);
+        if (gt == std::string_view::npos) break;
+        std::string_view in = trim(t.substr(lt + 1, gt - lt - 1));
+        if (istarts_with(in, "mailto:")) in.remove_prefix(7);
+        std::size_t at = in.find('@');
+        if (at != std::string_view::npos && at > 0 && in.find(' ') == std::string_view::npos)
+            return std::string(in);
+        lt = gt;
+    }
+    auto all = find_addresses(t);
+    return all.empty() ? std::string() : all.front();
+}
+
+std::string find_status(std::string_view t) {
+    for (std::size_t i = 0; i + 5 <= t.size(); ++i) {
+        char c = t[i];
+        if (c != '2' && c != '4' && c != '5') continue;
+        if (i > 0 && (is_digit(t[i - 1]) || t[i - 1] == '.' || std::isalpha(static_cast<unsigned char>(t[i - 1]))))
+            continue;
+        if (t[i + 1] != '.') continue;
+        std::size_t j = i + 2, d1 = 0;
+        while (j < t.size() && is_digit(t[j]) && d1 < 3) ++j, ++d1;
+        if (d1 == 0 || j >= t.size() || t[j] != '.') continue;
+        std::size_t k = j + 1, d2 = 0;
+        while (k < t.size() && is_digit(t[k]) && d2 < 3) ++k, ++d2;
+        if (d2 == 0) continue;
+        if (k < t.size() && (is_digit(t[k]) || (t[k] == '.' && k + 1 < t.size() && is_digit(t[k + 1])))) continue;
+        return std::string(t.substr(i, k - i));
+    }
+    return "";
+}
+
+std::string find_reply_code(std::string_view t) {
+    for (std::size_t i = 0; i + 3 <= t.size(); ++i) {
+        char c = t[i];
+        if (c != '2' && c != '4' && c != '5') continue;
+        if (i > 0 && (is_digit(t[i - 1]) || std::isalnum(static_cast<unsigned char>(t[i - 1])) || t[i - 1] == '.'))
+            continue;
+        if (!is_digit(t[i + 1]) || !is_digit(t[i + 2])) continue;
+        if (t[i + 1] > '5') continue;
+        if (i + 3 < t.size()) {
+            char n = t[i + 3];
+            if (!(n == ' ' || n == '-' || n == '\t' || n == '\n' || n == ')' || n == ']' || n == ','))
+                continue;
+        }
+        return std::string(t.substr(i, 3));
+    }
+    return "";
+}
+
+std::string find_command(std::string_view t) {
+    struct Cmd {
+        const char *text, *name;
+    };
+    static constexpr Cmd kCmds[] = {
+        {"rcpt to", "RCPT"}, {"mail from", "MAIL"}, {"end of data", "DATA"}, {"data command", "DATA"},
+        {"after data", "DATA"}, {"ehlo", "EHLO"}, {"helo", "HELO"}, {"starttls", "STARTTLS"},
+        {"auth ", "AUTH"},
+    };
+    std::size_t best = std::string_view::npos;
+    const char *name = "";
+    for (const auto &c : kCmds) {
+        std::size_t p = ifind(t, c.text);
+        if (p != std::string_view::npos && (best == std::string_view::npos || p > best)) best = p, name = c.name;
+    }
+    return name;
+}
+
+}  // namespace carom::formats
+
+// --- helpers added with the provider readers (additive) ---
+namespace carom::formats {
+
+std::string squeeze(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    bool space = false;
+    for (char c : s) {
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            space = !out.empty();
+            continue;
+        }
+        if (space) out += ' ';
+        space = false;
+        out += c;
+    }
+    return out;
+}
+
+std::string_view before_original(std::string_view text) {
+    static constexpr const char *kMarkers[] = {
+        "----- original message -----",
+        "--- below this line is a copy of the message",
+        "------ this is a copy of the message",
+        "----- message header follows -----",
+    };
+    std::size_t best = text.size();
+    for (const char *m : kMarkers) {
+        std::size_t p = ifind(text, m);
+        if (p != std::string_view::npos && p < best) best = p;
+    }
+    std::size_t p = ifind(text, "\ncontent-type: message/rfc822");
+    if (p != std::string_view::npos && p < best) best = p;
+    p = ifind(text, "\ncontent-type: text/rfc822-headers");
+    if (p != std::string_view::npos && p < best) best = p;
+    return text.substr(0, best);
+}
+
+std::string host_after(std::string_view text, std::string_view marker) {
+    std::size_t p = ifind(text, marker);
+    if (p == std::string_view::npos) return "";
+    p += marker.size();
+    while (p < text.size() && (text[p] == ' ' || text[p] == '\t' || text[p] == '[' || text[p] == '(' || text[p] == '<')) ++p;
+    std::size_t e = p;
+    while (e < text.size()) {
+        unsigned char c = static_cast<unsigned char>(text[e]);
+        if (!(std::isalnum(c) || c == '.' || c == '-' || c == '_' || c == ':')) break;
+        ++e;
+    }
+    std::string h(text.substr(p, e - p));
+    while (!h.empty() && (h.back() == '.' || h.back() == ':')) h.pop_back();
+    if (h.find('.') == std::string::npos && h.find(':') == std::string::npos) return "";
+    return h;
+}
+
+}  // namespace carom::formats
