@@ -6,6 +6,8 @@
 namespace carom::formats {
 
 // --- MTA readers (lib/formats/mta_*.cc) ---
+bool postfix_detect(const Input &in);
+bool postfix_read(const Input &in, Extraction &ex);
 // --- provider and appliance readers (lib/formats/provider_*.cc) ---
 
 }  // namespace carom::formats

@@ -11,6 +11,7 @@ namespace carom::formats {
 const std::vector<Reader> &registry() {
     static const std::vector<Reader> table = {
         // --- MTA readers (lib/formats/mta_*.cc) ---
+        {"postfix", postfix_detect, postfix_read},
         // --- provider and appliance readers (lib/formats/provider_*.cc) ---
     };
     return table;

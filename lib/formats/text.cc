@@ -165,7 +165,10 @@ std::string find_command(std::string_view t) {
     static constexpr Cmd kCmds[] = {
         {"rcpt to", "RCPT"}, {"mail from", "MAIL"}, {"end of data", "DATA"}, {"data command", "DATA"},
         {"after data", "DATA"}, {"ehlo", "EHLO"}, {"helo", "HELO"}, {"starttls", "STARTTLS"},
-        {"auth ", "AUTH"},
+        {"auth ", "AUTH"}, {"refused to talk to me", "CONN"}, {"after initial connection", "CONN"},
+        {"during greeting", "CONN"}, {"our final data", "DATA"}, {"after sending data", "DATA"},
+        {"after i sent the message", "DATA"}, {"does not like recipient", "RCPT"}, {"does not like sender", "MAIL"},
+        {"after pipelined data", "DATA"},
     };
     std::size_t best = std::string_view::npos;
     const char *name = "";
