@@ -8,6 +8,8 @@ namespace carom::formats {
 // --- MTA readers (lib/formats/mta_*.cc) ---
 bool postfix_detect(const Input &in);
 bool postfix_read(const Input &in, Extraction &ex);
+bool exim_detect(const Input &in);
+bool exim_read(const Input &in, Extraction &ex);
 // --- provider and appliance readers (lib/formats/provider_*.cc) ---
 
 }  // namespace carom::formats

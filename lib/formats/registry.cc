@@ -12,6 +12,7 @@ const std::vector<Reader> &registry() {
     static const std::vector<Reader> table = {
         // --- MTA readers (lib/formats/mta_*.cc) ---
         {"postfix", postfix_detect, postfix_read},
+        {"exim", exim_detect, exim_read},
         // --- provider and appliance readers (lib/formats/provider_*.cc) ---
     };
     return table;
