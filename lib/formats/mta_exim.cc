@@ -141,7 +141,7 @@ bool exim_read(const Input &in, Extraction &ex) {
         std::string_view rest = in.body;
         rest.remove_prefix(g);
         generated = squeeze(block_after(rest, "generated during the delivery attempt",
-                                        {"------ This is a copy", "------ The body of the message", "--"}));
+                                        {"------ This is a copy", "------ The body of the message", "Content-Type:"}));
     }
     if (text.empty()) {
         // Only the header names the failures.
