@@ -129,6 +129,25 @@ void finish(Record &r) {
         r.recipient = r.recipient.substr(1, r.recipient.size() - 2);
 }
 
+std::string unquote_around(std::string_view text, std::string_view marker) {
+    std::size_t p = ifind(text, marker);
+    if (p == std::string_view::npos) return std::string(text);
+    std::size_t ls = text.rfind('\n', p);
+    ls = ls == std::string_view::npos ? 0 : ls + 1;
+    if (text.substr(ls, p - ls).find('>') == std::string_view::npos) return std::string(text);
+    std::string out;
+    out.reserve(text.size());
+    for (std::string_view line : lines(text)) {
+        if (!line.empty() && line[0] == '>') {
+            line.remove_prefix(1);
+            if (!line.empty() && line[0] == ' ') line.remove_prefix(1);
+        }
+        out.append(line.data(), line.size());
+        out += '\n';
+    }
+    return out;
+}
+
 namespace {
 
 // Text diagnostic says more than the DSN one when it contains it, or when the DSN one is empty.

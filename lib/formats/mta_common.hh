@@ -54,4 +54,8 @@ std::string host_before_bracket(std::string_view text, std::size_t bracket);
 // The remote host of a Postfix/Exim style "host NAME[ip]" / "host NAME [ip]" phrase; "".
 std::string remote_host_phrase(std::string_view text);
 
+// When the line holding `marker` is quoted ("> " as in a forwarded message), returns the text
+// with one level of quoting removed from every quoted line; otherwise returns the text as is.
+std::string unquote_around(std::string_view text, std::string_view marker);
+
 }  // namespace carom::formats

@@ -10,6 +10,8 @@ bool postfix_detect(const Input &in);
 bool postfix_read(const Input &in, Extraction &ex);
 bool exim_detect(const Input &in);
 bool exim_read(const Input &in, Extraction &ex);
+bool sendmail_detect(const Input &in);
+bool sendmail_read(const Input &in, Extraction &ex);
 // --- provider and appliance readers (lib/formats/provider_*.cc) ---
 
 }  // namespace carom::formats

@@ -13,6 +13,7 @@ const std::vector<Reader> &registry() {
         // --- MTA readers (lib/formats/mta_*.cc) ---
         {"postfix", postfix_detect, postfix_read},
         {"exim", exim_detect, exim_read},
+        {"sendmail", sendmail_detect, sendmail_read},
         // --- provider and appliance readers (lib/formats/provider_*.cc) ---
     };
     return table;
