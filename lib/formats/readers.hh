@@ -12,6 +12,10 @@ bool exim_detect(const Input &in);
 bool exim_read(const Input &in, Extraction &ex);
 bool sendmail_detect(const Input &in);
 bool sendmail_read(const Input &in, Extraction &ex);
+bool v5sendmail_detect(const Input &in);
+bool v5sendmail_read(const Input &in, Extraction &ex);
+bool qmail_detect(const Input &in);
+bool qmail_read(const Input &in, Extraction &ex);
 // --- provider and appliance readers (lib/formats/provider_*.cc) ---
 
 }  // namespace carom::formats

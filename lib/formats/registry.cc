@@ -14,6 +14,8 @@ const std::vector<Reader> &registry() {
         {"postfix", postfix_detect, postfix_read},
         {"exim", exim_detect, exim_read},
         {"sendmail", sendmail_detect, sendmail_read},
+        {"v5sendmail", v5sendmail_detect, v5sendmail_read},
+        {"qmail", qmail_detect, qmail_read},
         // --- provider and appliance readers (lib/formats/provider_*.cc) ---
     };
     return table;

@@ -168,7 +168,8 @@ std::string find_command(std::string_view t) {
         {"auth ", "AUTH"}, {"refused to talk to me", "CONN"}, {"after initial connection", "CONN"},
         {"during greeting", "CONN"}, {"our final data", "DATA"}, {"after sending data", "DATA"},
         {"after i sent the message", "DATA"}, {"does not like recipient", "RCPT"}, {"does not like sender", "MAIL"},
-        {"after pipelined data", "DATA"},
+        {"after pipelined data", "DATA"}, {"my name was rejected", "HELO"}, {"sender was rejected", "MAIL"},
+        {"greeting failed", "CONN"},
     };
     std::size_t best = std::string_view::npos;
     const char *name = "";
