@@ -16,6 +16,10 @@ bool v5sendmail_detect(const Input &in);
 bool v5sendmail_read(const Input &in, Extraction &ex);
 bool qmail_detect(const Input &in);
 bool qmail_read(const Input &in, Extraction &ex);
+bool dragonfly_detect(const Input &in);
+bool dragonfly_read(const Input &in, Extraction &ex);
+bool opensmtpd_detect(const Input &in);
+bool opensmtpd_read(const Input &in, Extraction &ex);
 // --- provider and appliance readers (lib/formats/provider_*.cc) ---
 
 }  // namespace carom::formats

@@ -16,6 +16,8 @@ const std::vector<Reader> &registry() {
         {"sendmail", sendmail_detect, sendmail_read},
         {"v5sendmail", v5sendmail_detect, v5sendmail_read},
         {"qmail", qmail_detect, qmail_read},
+        {"dragonfly", dragonfly_detect, dragonfly_read},
+        {"opensmtpd", opensmtpd_detect, opensmtpd_read},
         // --- provider and appliance readers (lib/formats/provider_*.cc) ---
     };
     return table;
