@@ -22,15 +22,15 @@ namespace carom::formats {
 bool opensmtpd_detect(const Input &in) {
     if (icontains(in.body, "This is the MAILER-DAEMON, please DO NOT REPLY to this")) return true;
     return istarts_with(header(in, "Subject"), "Delivery status notification:") &&
-           icontains(in.body, "following list of recipients");
+           icontains(in.body, "list of recipients:");
 }
 
 bool opensmtpd_read(const Input &in, Extraction &ex) {
-    std::string_view list = block_after(in.body, "following list of recipients",
+    std::string_view list = block_after(in.body, "list of recipients:",
                                         {"Below is a copy of", "--", "Content-Type:"});
     const std::string subject = header(in, "Subject");
     const bool delayed = icontains(subject, "delay") || icontains(subject, "warning") ||
-                         icontains(in.body, "has been delayed");
+                         icontains(in.body, "has been delayed") || icontains(in.body, "A message is delayed");
     std::vector<Record> out;
     for (std::string_view raw : lines(list)) {
         if (raw.empty() || raw[0] == ' ' || raw[0] == '\t') {
