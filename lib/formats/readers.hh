@@ -20,6 +20,8 @@ bool dragonfly_detect(const Input &in);
 bool dragonfly_read(const Input &in, Extraction &ex);
 bool opensmtpd_detect(const Input &in);
 bool opensmtpd_read(const Input &in, Extraction &ex);
+bool messagingserver_detect(const Input &in);
+bool messagingserver_read(const Input &in, Extraction &ex);
 // --- provider and appliance readers (lib/formats/provider_*.cc) ---
 
 }  // namespace carom::formats

@@ -18,6 +18,7 @@ const std::vector<Reader> &registry() {
         {"qmail", qmail_detect, qmail_read},
         {"dragonfly", dragonfly_detect, dragonfly_read},
         {"opensmtpd", opensmtpd_detect, opensmtpd_read},
+        {"messagingserver", messagingserver_detect, messagingserver_read},
         // --- provider and appliance readers (lib/formats/provider_*.cc) ---
     };
     return table;
