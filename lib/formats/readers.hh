@@ -22,6 +22,10 @@ bool opensmtpd_detect(const Input &in);
 bool opensmtpd_read(const Input &in, Extraction &ex);
 bool messagingserver_detect(const Input &in);
 bool messagingserver_read(const Input &in, Extraction &ex);
+bool exchange2003_detect(const Input &in);
+bool exchange2003_read(const Input &in, Extraction &ex);
+bool exchange2007_detect(const Input &in);
+bool exchange2007_read(const Input &in, Extraction &ex);
 // --- provider and appliance readers (lib/formats/provider_*.cc) ---
 
 }  // namespace carom::formats

@@ -19,6 +19,8 @@ const std::vector<Reader> &registry() {
         {"dragonfly", dragonfly_detect, dragonfly_read},
         {"opensmtpd", opensmtpd_detect, opensmtpd_read},
         {"messagingserver", messagingserver_detect, messagingserver_read},
+        {"exchange2003", exchange2003_detect, exchange2003_read},
+        {"exchange2007", exchange2007_detect, exchange2007_read},
         // --- provider and appliance readers (lib/formats/provider_*.cc) ---
     };
     return table;
