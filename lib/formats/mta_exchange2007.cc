@@ -62,7 +62,7 @@ const std::vector<std::string_view> kEnds = {
     "Original message headers", "En-têtes de message d'origine", "Ursprüngliche Nachrichtenkopfzeilen",
     "Encabezados del mensaje original", "Cabeçalhos da mensagem original", "Intestazioni del messaggio originale",
     "Oorspronkelijke berichtkoppen", "元のメッセージ ヘッダー", "Заголовки исходного сообщения", "原始邮件头",
-    "원본 메시지 헤더", "--", "Content-Type:",
+    "원본 메시지 헤더", "Intestazioni originali del messaggio", "Received:", "--", "Content-Type:",
 };
 
 bool bare_address(std::string_view s, std::string &addr) {
