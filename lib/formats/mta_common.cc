@@ -188,6 +188,19 @@ bool merge(const Input &in, Extraction &ex, std::vector<Record> text) {
             if (!t && text.size() == 1 && dsn.records.size() == 1) t = &text[0];
             if (t) fill(r, *t);
         }
+        // A DSN recipient without a local part ("@relay.example.org") is unusable: take the
+        // text's address at the same position when both sides list the same number.
+        if (text.size() == dsn.records.size()) {
+            for (std::size_t i = 0; i < text.size(); ++i) {
+                std::string &a = dsn.records[i].recipient;
+                std::size_t at = a.find('@');
+                if ((at == std::string::npos || at == 0) && !text[i].recipient.empty()) {
+                    if (dsn.records[i].original_recipient.empty()) dsn.records[i].original_recipient = a;
+                    a = text[i].recipient;
+                    fill(dsn.records[i], text[i]);
+                }
+            }
+        }
         ex.records = std::move(dsn.records);
     } else {
         ex.records = std::move(text);
