@@ -26,6 +26,10 @@ bool exchange2003_detect(const Input &in);
 bool exchange2003_read(const Input &in, Extraction &ex);
 bool exchange2007_detect(const Input &in);
 bool exchange2007_read(const Input &in, Extraction &ex);
+bool domino_detect(const Input &in);
+bool domino_read(const Input &in, Extraction &ex);
+bool notes_detect(const Input &in);
+bool notes_read(const Input &in, Extraction &ex);
 // --- provider and appliance readers (lib/formats/provider_*.cc) ---
 
 }  // namespace carom::formats

@@ -21,6 +21,8 @@ const std::vector<Reader> &registry() {
         {"messagingserver", messagingserver_detect, messagingserver_read},
         {"exchange2003", exchange2003_detect, exchange2003_read},
         {"exchange2007", exchange2007_detect, exchange2007_read},
+        {"domino", domino_detect, domino_read},
+        {"notes", notes_detect, notes_read},
         // --- provider and appliance readers (lib/formats/provider_*.cc) ---
     };
     return table;
