@@ -30,6 +30,12 @@ bool domino_detect(const Input &in);
 bool domino_read(const Input &in, Extraction &ex);
 bool notes_detect(const Input &in);
 bool notes_read(const Input &in, Extraction &ex);
+bool x1_detect(const Input &in);
+bool x1_read(const Input &in, Extraction &ex);
+bool x3_detect(const Input &in);
+bool x3_read(const Input &in, Extraction &ex);
+bool x6_detect(const Input &in);
+bool x6_read(const Input &in, Extraction &ex);
 // --- provider and appliance readers (lib/formats/provider_*.cc) ---
 
 }  // namespace carom::formats

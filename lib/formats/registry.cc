@@ -23,6 +23,9 @@ const std::vector<Reader> &registry() {
         {"exchange2007", exchange2007_detect, exchange2007_read},
         {"domino", domino_detect, domino_read},
         {"notes", notes_detect, notes_read},
+        {"x1", x1_detect, x1_read},
+        {"x3", x3_detect, x3_read},
+        {"x6", x6_detect, x6_read},
         // --- provider and appliance readers (lib/formats/provider_*.cc) ---
     };
     return table;
