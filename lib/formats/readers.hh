@@ -36,6 +36,12 @@ bool x3_detect(const Input &in);
 bool x3_read(const Input &in, Extraction &ex);
 bool x6_detect(const Input &in);
 bool x6_read(const Input &in, Extraction &ex);
+bool imailserver_detect(const Input &in);
+bool imailserver_read(const Input &in, Extraction &ex);
+bool apachejames_detect(const Input &in);
+bool apachejames_read(const Input &in, Extraction &ex);
+bool fml_detect(const Input &in);
+bool fml_read(const Input &in, Extraction &ex);
 // --- provider and appliance readers (lib/formats/provider_*.cc) ---
 
 }  // namespace carom::formats

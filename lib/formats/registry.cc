@@ -26,6 +26,9 @@ const std::vector<Reader> &registry() {
         {"x1", x1_detect, x1_read},
         {"x3", x3_detect, x3_read},
         {"x6", x6_detect, x6_read},
+        {"imailserver", imailserver_detect, imailserver_read},
+        {"apachejames", apachejames_detect, apachejames_read},
+        {"fml", fml_detect, fml_read},
         // --- provider and appliance readers (lib/formats/provider_*.cc) ---
     };
     return table;
