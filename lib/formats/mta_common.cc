@@ -63,22 +63,6 @@ bool same_address(std::string_view a, std::string_view b) {
     return istarts_with(a, b);
 }
 
-std::string squeeze(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    bool space = false;
-    for (char c : s) {
-        if (std::isspace(static_cast<unsigned char>(c))) {
-            space = !out.empty();
-            continue;
-        }
-        if (space) out += ' ';
-        space = false;
-        out += c;
-    }
-    return out;
-}
-
 std::string host_before_bracket(std::string_view t, std::size_t br) {
     std::size_t e = br;
     while (e > 0 && t[e - 1] == ' ') --e;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "formats/reader.hh"
+#include "formats/text.hh"
 
 namespace carom::formats {
 
@@ -43,9 +44,6 @@ bool merge(const Input &in, Extraction &ex, std::vector<Record> text_records);
 // the same class; reply code and command from the diagnostic when missing; white space of the
 // diagnostic collapsed.
 void finish(Record &r);
-
-// Collapses runs of white space (newlines included) to one space and trims.
-std::string squeeze(std::string_view s);
 
 // The host name in front of an "[ip]" or " (ip)" in texts like "host mx.example.org[192.0.2.1]
 // said:" or "mx.example.org [192.0.2.1]: ...": the token before the bracket; "" when none.
