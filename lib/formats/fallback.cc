@@ -121,8 +121,12 @@ std::string coded_line(std::string_view text) {
     for (std::string_view l : lines(text)) {
         std::string_view s = trim(l);
         if (s.size() < 5 || s.size() > 600) continue;
-        if (!find_status(s).empty() || (!find_reply_code(s).empty() && (s[0] == '4' || s[0] == '5' || icontains(s, "said"))))
-            return std::string(s);
+        if (!find_status(s).empty()) return std::string(s);
+        // A reply code that opens the line or follows a label ("Reason: 550 ...", "said: 550").
+        const std::string code = find_reply_code(s);
+        if (code.empty()) continue;
+        std::size_t at = s.find(code);
+        if (at == 0 || (at >= 2 && s.substr(at - 2, 2) == ": ") || icontains(s, "said")) return std::string(s);
     }
     return "";
 }
