@@ -11,6 +11,24 @@ namespace carom::formats {
 const std::vector<Reader> &registry() {
     static const std::vector<Reader> table = {
         // --- MTA readers (lib/formats/mta_*.cc) ---
+        {"postfix", postfix_detect, postfix_read},
+        {"exim", exim_detect, exim_read},
+        {"sendmail", sendmail_detect, sendmail_read},
+        {"v5sendmail", v5sendmail_detect, v5sendmail_read},
+        {"qmail", qmail_detect, qmail_read},
+        {"dragonfly", dragonfly_detect, dragonfly_read},
+        {"opensmtpd", opensmtpd_detect, opensmtpd_read},
+        {"messagingserver", messagingserver_detect, messagingserver_read},
+        {"exchange2003", exchange2003_detect, exchange2003_read},
+        {"exchange2007", exchange2007_detect, exchange2007_read},
+        {"domino", domino_detect, domino_read},
+        {"notes", notes_detect, notes_read},
+        {"x1", x1_detect, x1_read},
+        {"x3", x3_detect, x3_read},
+        {"x6", x6_detect, x6_read},
+        {"imailserver", imailserver_detect, imailserver_read},
+        {"apachejames", apachejames_detect, apachejames_read},
+        {"fml", fml_detect, fml_read},
         // --- provider and appliance readers (lib/formats/provider_*.cc) ---
         {"amazonses", detect_amazonses_json, read_amazonses_json},
         {"amazonworkmail", detect_amazonworkmail, read_amazonworkmail},
