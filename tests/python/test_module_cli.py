@@ -1,0 +1,76 @@
+"""python3 -m carom: options, formats, exit statuses."""
+import json
+import subprocess
+import sys
+
+from conftest import DATA_DIR, child_env
+
+
+def run(*args, stdin=None):
+    return subprocess.run([sys.executable, "-m", "carom"] + list(args), env=child_env(), capture_output=True,
+                          input=stdin)
+
+
+def test_version():
+    r = run("version")
+    assert r.returncode == 0 and r.stdout.startswith(b"carom ")
+
+
+def test_jsonl_one_line_per_message():
+    files = sorted(str(p) for p in DATA_DIR.glob("*.eml"))
+    r = run("classify", *files)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.decode().splitlines()
+    assert [json.loads(line)["source"] for line in lines] == files
+
+
+def test_stdin_is_source_dash():
+    raw = (DATA_DIR / "plain-text-bounce.eml").read_bytes()
+    r = run("classify", "-", stdin=raw)
+    assert r.returncode == 0
+    assert json.loads(r.stdout)["source"] == "-"
+
+
+def test_directory_and_mbox(tmp_path):
+    (tmp_path / "one.eml").write_bytes(b"From: a@example.com\n\nx\n")
+    box = tmp_path / "sub" / "box.mbox"
+    box.parent.mkdir()
+    box.write_bytes(b"From a@example.com Thu Feb  5 12:00:00 2026\nFrom: a@example.com\n\nx\n\n"
+                    b"From b@example.com Thu Feb  5 12:00:00 2026\nFrom: b@example.com\n\ny\n")
+    r = run("classify", str(tmp_path))
+    sources = [json.loads(line)["source"] for line in r.stdout.decode().splitlines()]
+    assert sources[0] == str(tmp_path / "one.eml")
+    assert sources[1] == f"{box}:0" and sources[2].startswith(f"{box}:")
+
+
+def test_summary():
+    files = sorted(str(p) for p in DATA_DIR.glob("*.eml"))
+    r = run("classify", "--format", "summary", *files)
+    assert r.returncode == 0
+    text = r.stdout.decode()
+    assert text.splitlines()[0].split() == ["messages", str(len(files))]
+    assert "records" in text and "errors" in text
+
+
+def test_error_records_exit_1(tmp_path):
+    empty = tmp_path / "empty.eml"
+    empty.write_bytes(b"")
+    r = run("classify", str(empty))
+    assert r.returncode == 1
+    assert json.loads(r.stdout)["error"]["code"] == "empty"
+
+
+def test_missing_file_exit_1(tmp_path):
+    r = run("classify", str(tmp_path / "absent.eml"))
+    assert r.returncode == 1 and b"absent.eml" in r.stderr
+
+
+def test_usage_and_configuration_errors_exit_2(tmp_path):
+    assert run().returncode == 2
+    assert run("classify").returncode == 2
+    assert run("classify", "--limit", "mime_depth=0", str(DATA_DIR / "not-a-bounce.eml")).returncode == 2
+    assert run("classify", "--limit", "nonsense", str(DATA_DIR / "not-a-bounce.eml")).returncode == 2
+    bad = tmp_path / "ctx.json"
+    bad.write_text("{")
+    r = run("classify", "--context", str(bad), str(DATA_DIR / "not-a-bounce.eml"))
+    assert r.returncode == 2 and b"context" in r.stderr
