@@ -73,6 +73,9 @@ struct Extraction {
     bool auto_reply = false;      // RFC 3834 / out-of-office
     bool feedback = false;        // ARF
     bool mdn = false;             // read receipt: not a bounce, no records
+    // A notice that answers mail without being a delivery report: "challenge" (challenge-response
+    // systems) or "virusnotice" (antivirus / content-filter notices). Backscatter by nature.
+    std::string notice;
 };
 
 }  // namespace carom

@@ -33,6 +33,12 @@ void decide(const rules::Compiled &rules, bool explain, Extraction &ex, Result &
             r.rule = "rfc3834.auto-reply";
             continue;
         }
+        if (!ex.notice.empty()) {
+            r.cls = CAROM_CLASS_BACKSCATTER;
+            r.reason = ex.notice == "challenge" ? CAROM_REASON_CHALLENGE : CAROM_REASON_VIRUSNOTICE;
+            r.rule = "notice." + ex.notice;
+            continue;
+        }
         if (r.action == "delivered" || r.action == "relayed" || r.action == "expanded") {
             r.cls = CAROM_CLASS_DELIVERED;
             r.reason = CAROM_REASON_DELIVERED;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "base/model.hh"
+#include "mime/message.hh"
 #include "classify/context.hh"
 #include "rules/rules.hh"
 
@@ -11,6 +12,6 @@ namespace carom {
 void decide(const rules::Compiled &rules, bool explain, Extraction &ex, Result &out);
 
 // Backscatter verdict with its signals (lib/classify/backscatter.cc).
-void judge_backscatter(const Context &context, const Extraction &ex, Result &out);
+void judge_backscatter(const Context &context, const mime::Message &msg, const Extraction &ex, Result &out);
 
 }  // namespace carom

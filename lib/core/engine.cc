@@ -1,5 +1,6 @@
 #include "core/engine.hh"
 
+#include "classify/backscatter.hh"
 #include "classify/classifier.hh"
 #include "formats/reader.hh"
 #include "mime/message.hh"
@@ -53,7 +54,7 @@ std::unique_ptr<Result> Engine::classify(std::string_view bytes, bool explain) c
         ex.format = "mdn";
     } else if (!report::read_arf(msg, ex)) {
         formats::Input in{msg, body, limits};
-        formats::read(in, ex);
+        if (!formats::read(in, ex)) read_notice(msg, ex);
     }
 
     if (ex.records.size() > limits.recipients()) {
@@ -67,7 +68,7 @@ std::unique_ptr<Result> Engine::classify(std::string_view bytes, bool explain) c
     result->format = ex.format;
     result->original = ex.original;
     decide(*rules_, explain, ex, *result);
-    judge_backscatter(options_.context, ex, *result);
+    judge_backscatter(options_.context, msg, ex, *result);
     return result;
 }
 

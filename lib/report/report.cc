@@ -10,4 +10,6 @@ bool read_auto_reply(const mime::Message &, Extraction &) { return false; }
 bool is_mdn(const mime::Message &) { return false; }
 void read_original(const mime::Message &, const std::vector<std::string> &, Original &) {}
 
+long long parse_date_epoch(std::string_view) { return -1; }
+
 }  // namespace carom::report
