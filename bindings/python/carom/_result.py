@@ -103,32 +103,37 @@ class Record:
 
     @classmethod
     def _from_json(cls, o: Mapping[str, Any]) -> "Record":
-        cname = _s(o.get("class"))
-        rname = _s(o.get("reason"))
-        hits = o.get("hits")
-        return _new(
-            cls,
-            {
-                "recipient": _s(o.get("recipient")),
-                "original_recipient": _s(o.get("original_recipient")),
-                "action": _s(o.get("action")),
-                "status": _s(o.get("status")),
-                "reply_code": _s(o.get("reply_code")),
-                "class_": Class.from_label(cname) if cname else Class.NONE,
-                "reason": Reason.from_label(rname) if rname else Reason.UNDEFINED,
-                "rule": _s(o.get("rule")),
-                "diagnostic_type": _s(o.get("diagnostic_type")),
-                "diagnostic": _s(o.get("diagnostic")),
-                "remote_mta": _s(o.get("remote_mta")),
-                "reporting_mta": _s(o.get("reporting_mta")),
-                "command": _s(o.get("command")),
-                "last_attempt": _s(o.get("last_attempt")),
-                "feedback_type": _s(o.get("feedback_type")),
-                "class_name": cname,
-                "reason_name": rname,
-                "hits": tuple(hits) if hits is not None else None,
-            },
-        )
+        get = o.get
+        # `or None`: the library renders absent values as null already; this also maps a stray
+        # "" to None. Built in bulk, hence the plain dict.
+        values = {key: get(key) or None for key in _RECORD_STRINGS}
+        cname = values["class_name"] = get("class") or None
+        rname = values["reason_name"] = get("reason") or None
+        values["class_"] = _CLASS.get(cname, Class.UNKNOWN) if cname else Class.NONE
+        values["reason"] = _REASON.get(rname, Reason.UNKNOWN) if rname else Reason.UNDEFINED
+        hits = get("hits")
+        values["hits"] = tuple(hits) if hits is not None else None
+        return _new(cls, values)
+
+
+_RECORD_STRINGS = (
+    "recipient",
+    "original_recipient",
+    "action",
+    "status",
+    "reply_code",
+    "rule",
+    "diagnostic_type",
+    "diagnostic",
+    "remote_mta",
+    "reporting_mta",
+    "command",
+    "last_attempt",
+    "feedback_type",
+)
+# Constant lookup tables, JSON name → member (names not listed map to UNKNOWN).
+_CLASS = {m.label: m for m in Class if m.value >= 0}
+_REASON = {m.label: m for m in Reason if m.value >= 0}
 
 
 @dataclass(frozen=True)
