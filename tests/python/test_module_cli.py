@@ -49,7 +49,8 @@ def test_summary():
     assert r.returncode == 0
     text = r.stdout.decode()
     assert text.splitlines()[0].split() == ["messages", str(len(files))]
-    assert "records" in text and "errors" in text
+    for title in ("records", "errors", "throughput", "class", "reason", "format", "error"):
+        assert title in text
 
 
 def test_error_records_exit_1(tmp_path):
@@ -60,9 +61,29 @@ def test_error_records_exit_1(tmp_path):
     assert json.loads(r.stdout)["error"]["code"] == "empty"
 
 
-def test_missing_file_exit_1(tmp_path):
-    r = run("classify", str(tmp_path / "absent.eml"))
-    assert r.returncode == 1 and b"absent.eml" in r.stderr
+def test_missing_file_is_an_io_error_record(tmp_path):
+    missing = str(tmp_path / "absent.eml")
+    r = run("classify", missing, str(DATA_DIR / "not-a-bounce.eml"))
+    assert r.returncode == 1
+    first, second = (json.loads(line) for line in r.stdout.decode().splitlines())
+    assert first["source"] == missing and first["error"]["code"] == "io"
+    assert second["error"] is None
+
+
+def test_limit_suffixes_and_too_large(tmp_path):
+    big = tmp_path / "big.eml"
+    big.write_bytes(b"From: a@example.com\n\n" + b"x" * 5000)
+    r = run("classify", "--limit", "message_bytes=4k", str(big))
+    assert r.returncode == 1
+    error = json.loads(r.stdout)["error"]
+    assert error["code"] == "too_large" and "4096" in error["message"]
+
+
+def test_limits_and_explain_commands():
+    r = run("limits")
+    assert r.returncode == 0 and b"message_bytes" in r.stdout
+    r = run("explain", str(DATA_DIR / "dsn-two-recipients.eml"))
+    assert r.returncode == 0 and r.stdout.startswith(b"{\n")
 
 
 def test_usage_and_configuration_errors_exit_2(tmp_path):

@@ -29,7 +29,7 @@ from ._errors import (
 from ._ffi import library_path, lib as _lib
 from ._engine import Engine, limit_bounds
 from ._result import Backscatter, Error, Original, Record, Result, Signal
-from ._sources import maildir_messages, mbox_messages, path_messages
+from ._sources import mailbox_messages, maildir_messages, mbox_messages, path_messages
 
 __all__ = [
     "Engine",
@@ -58,6 +58,7 @@ __all__ = [
     "UnsupportedError",
     "MessageError",
     "mbox_messages",
+    "mailbox_messages",
     "maildir_messages",
     "path_messages",
     "limit_bounds",

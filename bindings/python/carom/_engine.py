@@ -215,6 +215,7 @@ class Engine:
         self._handle = handle
         self._callback = callback  # must outlive the C engine
         self._limits = values
+        self._message_limit = values["message_bytes"]
         self._config = {
             "rules": rule_sources,
             "context": context_json,
@@ -315,8 +316,18 @@ class Engine:
         src, data = _resolve(message)
         return self._classify(data, source if source is not None else src, CLASSIFY_EXPLAIN if explain else 0)
 
-    def _classify(self, data: bytes, source: Optional[str], flags: int) -> Result:
+    def _classify(self, data: Union[bytes, OSError], source: Optional[str], flags: int) -> Result:
         handle = self._live()
+        if isinstance(data, OSError):
+            # An input that could not be read: the CLI's error object, code "io".
+            return Result._error(source, "io", data.strerror or str(data))
+        if len(data) > self._message_limit:
+            # Refused before the library sees it, with the CLI's wording for the same case.
+            return Result._error(
+                source,
+                "too_large",
+                f"the message has {len(data)} bytes, more than the message_bytes limit of {self._message_limit}",
+            )
         result = _ffi.ResultPtr()
         lib.carom_classify_ex(handle, data, len(data), flags, result)
         try:
@@ -364,12 +375,13 @@ class Engine:
                 yield pending.popleft().result()
 
     def classify_path(self, path: Union[str, "os.PathLike[str]"], **kwargs: Any) -> Iterator[Result]:
-        """Every message at ``path`` as the CLI reads it: a file, a directory (files sorted), an
-        mbox, a Maildir or ``-`` (standard input)."""
-        return self.classify_many(path_messages(path), **kwargs)
+        """Every message at ``path`` as ``carom classify PATH`` reads it: a file, a directory
+        (names sorted, recursively), an mbox, a Maildir or ``-`` (standard input). As in the CLI,
+        an input that cannot be read gives a Result with error code "io" instead of raising."""
+        return self.classify_many(path_messages(path, errors="yield"), **kwargs)
 
     def classify_mbox(self, path: Union[str, "os.PathLike[str]"], **kwargs: Any) -> Iterator[Result]:
-        """Each message of an mbox file (source ``"<path>:<offset>"``)."""
+        """Each message of an mbox file (source ``"<path>:<offset>"``), split as the CLI does."""
         return self.classify_many(mbox_messages(path), **kwargs)
 
     def classify_maildir(self, path: Union[str, "os.PathLike[str]"], **kwargs: Any) -> Iterator[Result]:
@@ -397,6 +409,8 @@ def _resolve(message: Message) -> Tuple[Optional[str], bytes]:
             return name, f.read()
     if isinstance(message, tuple) and len(message) == 2:
         src, data = message
+        if isinstance(data, OSError):  # from path_messages(errors="yield")
+            return (None if src is None else str(src)), data
         if not isinstance(data, (bytes, bytearray, memoryview)):
             raise TypeError("a (source, data) pair needs bytes data")
         return (None if src is None else str(src)), bytes(data)

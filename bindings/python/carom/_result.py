@@ -243,6 +243,16 @@ class Result:
         return json.loads(self._json)
 
     @classmethod
+    def _error(cls, source: Optional[str], code: str, message: str) -> "Result":
+        """A result for a message that was not classified, rendered as the CLI renders it."""
+        text = (
+            '{"source":' + (json.dumps(source, ensure_ascii=False) if source is not None else "null")
+            + ',"format":null,"records":[],"original":null,"backscatter":{"verdict":"unknown","signals":[]},'
+            + '"error":{"code":' + json.dumps(code) + ',"message":' + json.dumps(message, ensure_ascii=False) + "}}"
+        )
+        return cls._from_json(text)
+
+    @classmethod
     def _from_json(cls, text: str) -> "Result":
         o = json.loads(text)
         err = o.get("error")
