@@ -14,7 +14,7 @@ import pytest
 
 import carom
 from carom import Class, Reason, Verdict
-from conftest import DATA_DIR, run_python
+from conftest import DATA_DIR
 
 
 def data(name):

@@ -3,7 +3,6 @@ import ctypes
 
 import pytest
 
-import carom
 from carom import Class, Limit, Reason, Status, Verdict
 from carom._ffi import lib
 

@@ -6,8 +6,7 @@ import sys
 
 import pytest
 
-import carom
-from conftest import child_env, sample_files
+from conftest import child_env
 
 
 def cli_lines(cli, paths):

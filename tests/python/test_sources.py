@@ -1,9 +1,6 @@
 """Reading PATHs as the CLI does: mbox splitting, Maildir, directories, standard mailboxes."""
-import json
 import mailbox
-import os
 import subprocess
-from pathlib import Path
 
 import pytest
 

@@ -23,7 +23,7 @@ import collections
 import json
 import sys
 import time
-from typing import Counter, Deque, Dict, List, Optional, Sequence
+from typing import Counter, Deque, Dict, List, NoReturn, Optional, Sequence
 
 from . import CaromError, Engine, __version__, library_path, library_version, limit_bounds
 from ._ffi import lib
@@ -33,7 +33,7 @@ EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> "NoReturn":  # type: ignore[name-defined]  # noqa: F821
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         sys.stderr.write(f"{self.prog}: {message}\n")
         sys.exit(EXIT_USAGE)

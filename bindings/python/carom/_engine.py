@@ -31,7 +31,7 @@ from typing import (
 )
 
 from . import _ffi
-from ._enums import Limit, Sent
+from ._enums import Sent
 from ._errors import InvalidArgumentError, LimitError
 from ._result import Result
 from ._sources import maildir_messages, mbox_messages, path_messages, read_stream
