@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import collections
 import ctypes
-import email.message
 import json
 import os
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from ctypes import c_size_t, c_uint64, c_void_p
 from typing import (
     Any,
@@ -364,6 +362,8 @@ class Engine:
             src, data = _resolve(message)
             return self._classify(data, src, flags)
 
+        from concurrent.futures import ThreadPoolExecutor  # only when threads are asked for
+
         limit = window if window > 0 else 4 * workers
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="carom") as pool:
             pending: Deque[Any] = collections.deque()
@@ -414,7 +414,9 @@ def _resolve(message: Message) -> Tuple[Optional[str], bytes]:
         if not isinstance(data, (bytes, bytearray, memoryview)):
             raise TypeError("a (source, data) pair needs bytes data")
         return (None if src is None else str(src)), bytes(data)
-    if isinstance(message, email.message.Message):
+    # email.message is imported lazily: if nobody imported it, this cannot be a Message.
+    email_message = sys.modules.get("email.message")
+    if email_message is not None and isinstance(message, email_message.Message):
         return None, message.as_bytes()
     if hasattr(message, "read"):
         return read_stream(message)
