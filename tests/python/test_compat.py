@@ -87,6 +87,17 @@ def test_real_engine_shape():
         assert all(isinstance(a, bytes) for a in temporary | permanent)
 
 
+def test_real_engine_failed_and_delayed():
+    two = email.message_from_bytes((DATA_DIR / "dsn-two-recipients.eml").read_bytes())
+    temporary, permanent = all_failures(two)
+    assert permanent == {b"alice@example.org", b"bob@example.org"} and temporary == set()
+    delayed = email.message_from_bytes((DATA_DIR / "dsn-delayed.eml").read_bytes())
+    temporary, permanent = all_failures(delayed, decode=True)
+    assert temporary == {"carol@example.jp"} and permanent == set()
+    plain = email.message_from_bytes((DATA_DIR / "not-a-bounce.eml").read_bytes())
+    assert all_failures(plain) == (set(), set())
+
+
 def test_refuses_other_inputs():
     with pytest.raises(TypeError):
         all_failures("a path?")
