@@ -75,8 +75,8 @@ const char kClassifyHelp[] =
     "  --no-progress         never show the progress line\n"
     "  -h, --help            this text\n"
     "\n"
-    "The source of a message is its path; inside an mbox it is PATH:OFFSET, the byte offset of the\n"
-    "message's \"From \" line; standard input is - (or -:OFFSET).\n"
+    "The source of a message is its path (- for standard input); for each message of an mbox\n"
+    "that holds several it is PATH:OFFSET, the byte offset of the message's \"From \" line.\n"
     "\n"
     "exit status: 0 all messages classified, 1 some error records, 2 usage error\n";
 

@@ -269,6 +269,14 @@ class Mbox(Base):
         for o in objs:
             self.assertIsNone(o["error"])
 
+    def test_mbox_of_one_message_is_named_by_its_path(self):
+        p = self.write("single", envelope() + msg("only"))
+        rc, objs, _, _ = run(["classify", p])
+        self.assertEqual(rc, 0)
+        self.assertSources(objs, [p])
+        rc, objs, _, _ = run(["classify", "-"], stdin=(envelope() + msg("only")).encode())
+        self.assertSources(objs, ["-"])
+
     def test_mbox_suffix_and_crlf(self):
         data, offsets = self.mbox(3)
         crlf = data.replace("\n", "\r\n")
