@@ -489,7 +489,8 @@ int run_rules_check(int argc, char **argv, int first) {
             std::fprintf(stderr, "%s\n", err ? err : (file + ": " + carom_status_string(st)).c_str());
             rc = kExitErrors;
         } else {
-            std::printf("%s: ok, %zu rules\n", file.c_str(), carom_engine_rule_count(engine));
+            std::size_t n = carom_engine_rule_count(engine);
+            std::printf("%s: ok, %zu rule%s\n", file.c_str(), n, n == 1 ? "" : "s");
         }
         carom_string_free(err);
         carom_engine_free(engine);
