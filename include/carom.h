@@ -367,6 +367,11 @@ CAROM_API carom_class_t carom_result_class(const carom_result_t *result, size_t 
 /* The reason of record `index`; CAROM_REASON_UNDEFINED when out of range. Since: 0.1 */
 CAROM_API carom_reason_t carom_result_reason(const carom_result_t *result, size_t index);
 
+/* Non-zero when record `index` carries a derived status: the bounce gave no enhanced status
+ * code, so CAROM_FIELD_STATUS holds "5.0.0" / "4.0.0" / "2.0.0" derived from the reply code or
+ * the action. 0 when the code was reported, or out of range. Since: 0.1 */
+CAROM_API int carom_result_status_derived(const carom_result_t *result, size_t index);
+
 /* Backscatter verdict of the message as a whole. */
 typedef enum carom_verdict_t {
     CAROM_VERDICT_UNKNOWN = 0,

@@ -301,6 +301,13 @@ carom_reason_t carom_result_reason(const carom_result_t *result, size_t index) {
     });
 }
 
+int carom_result_status_derived(const carom_result_t *result, size_t index) {
+    return guard_value(0, [&] {
+        const carom::Record *r = carom::record_at(result, index);
+        return r && r->status_derived ? 1 : 0;
+    });
+}
+
 carom_verdict_t carom_result_verdict(const carom_result_t *result) {
     return guard_value(CAROM_VERDICT_UNKNOWN,
                        [&] { return result ? result->result->backscatter.verdict : CAROM_VERDICT_UNKNOWN; });

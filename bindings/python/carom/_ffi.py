@@ -177,6 +177,7 @@ _DECLARATIONS: Sequence[Tuple[str, Any, List[Any], Any]] = [
     ("carom_result_class", c_enum, [ResultPtr, c_size_t], None),
     ("carom_result_reason", c_enum, [ResultPtr, c_size_t], None),
     ("carom_result_verdict", c_enum, [ResultPtr], None),
+    ("carom_result_status_derived", c_int, [ResultPtr, c_size_t], None),
     (
         "carom_result_to_json",
         c_enum,

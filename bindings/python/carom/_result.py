@@ -47,6 +47,9 @@ class Record:
     original_recipient: Optional[str]
     action: Optional[str]
     status: Optional[str]
+    #: True when the bounce gave no status code and `status` was derived (from the reply code or
+    #: the action), as Sisimai's pseudo codes are.
+    status_derived: bool
     reply_code: Optional[str]
     class_: Class
     reason: Reason
@@ -85,6 +88,7 @@ class Record:
             "original_recipient": self.original_recipient,
             "action": self.action,
             "status": self.status,
+            "status_derived": self.status_derived,
             "reply_code": self.reply_code,
             "class": self.class_name,
             "reason": self.reason_name,
@@ -107,6 +111,7 @@ class Record:
         # `or None`: the library renders absent values as null already; this also maps a stray
         # "" to None. Built in bulk, hence the plain dict.
         values = {key: get(key) or None for key in _RECORD_STRINGS}
+        values["status_derived"] = bool(get("status_derived"))
         cname = values["class_name"] = get("class") or None
         rname = values["reason_name"] = get("reason") or None
         values["class_"] = _CLASS.get(cname, Class.UNKNOWN) if cname else Class.NONE
