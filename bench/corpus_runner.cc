@@ -1,0 +1,162 @@
+// carom-bench: the corpus runner of docs/performance.md. Loads every message of the given paths
+// into memory first (files, directories recursively, mbox files split on "From " lines), then
+// classifies them all with one shared engine on 1..N threads, several rounds, and reports
+// messages/s, MB/s, p50 / p99 latency and peak RSS. Uses only carom.h.
+//
+//   carom-bench [--threads N] [--rounds R] [--json] PATH...
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "carom.h"
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+std::string read_file(const fs::path &p) {
+    std::ifstream f(p, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+}
+
+void add_file(const fs::path &p, std::vector<std::string> &out) {
+    std::string bytes = read_file(p);
+    if (bytes.rfind("From ", 0) != 0) {
+        out.push_back(std::move(bytes));
+        return;
+    }
+    // mbox: split on lines that start with "From ".
+    std::size_t start = 0;
+    while (start < bytes.size()) {
+        std::size_t body = bytes.find('\n', start);
+        if (body == std::string::npos) break;
+        std::size_t next = bytes.find("\nFrom ", body);
+        std::size_t end = next == std::string::npos ? bytes.size() : next + 1;
+        out.push_back(bytes.substr(body + 1, end - body - 1));
+        start = end;
+    }
+}
+
+void collect(const fs::path &p, std::vector<std::string> &out) {
+    std::error_code ec;
+    if (fs::is_directory(p, ec)) {
+        std::vector<fs::path> files;
+        for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::recursive_directory_iterator();
+             it.increment(ec))
+            if (it->is_regular_file(ec) && it->path().extension() != ".json") files.push_back(it->path());
+        std::sort(files.begin(), files.end());
+        for (const auto &f : files) add_file(f, out);
+    } else {
+        add_file(p, out);
+    }
+}
+
+long peak_rss_kb() {
+    struct rusage ru {};
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss;
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+    unsigned threads = 1, rounds = 5;
+    bool json = false;
+    std::vector<std::string> paths;
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        if (a == "--threads" && i + 1 < argc) {
+            threads = static_cast<unsigned>(std::strtoul(argv[++i], nullptr, 10));
+        } else if (a == "--rounds" && i + 1 < argc) {
+            rounds = static_cast<unsigned>(std::strtoul(argv[++i], nullptr, 10));
+        } else if (a == "--json") {
+            json = true;
+        } else if (a == "--help" || a == "-h") {
+            std::puts("usage: carom-bench [--threads N] [--rounds R] [--json] PATH...");
+            return 0;
+        } else {
+            paths.push_back(a);
+        }
+    }
+    if (paths.empty() || threads == 0 || rounds == 0) {
+        std::fputs("usage: carom-bench [--threads N] [--rounds R] [--json] PATH...\n", stderr);
+        return 2;
+    }
+    std::vector<std::string> msgs;
+    for (const auto &p : paths) collect(p, msgs);
+    if (msgs.empty()) {
+        std::fputs("carom-bench: no messages\n", stderr);
+        return 2;
+    }
+    std::size_t bytes = 0;
+    for (const auto &m : msgs) bytes += m.size();
+
+    auto t0 = Clock::now();
+    carom_engine_t *engine = nullptr;
+    char *err = nullptr;
+    if (carom_engine_new(nullptr, &engine, &err) != CAROM_OK) {
+        std::fprintf(stderr, "carom-bench: %s\n", err ? err : "engine failed");
+        carom_string_free(err);
+        return 1;
+    }
+    double build_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+
+    // Warm-up round (page faults, lazy DFA states), not measured.
+    for (const auto &m : msgs) {
+        carom_result_t *r = nullptr;
+        carom_classify(engine, m.data(), m.size(), &r);
+        carom_result_free(r);
+    }
+
+    std::vector<double> lat(msgs.size() * rounds);
+    std::atomic<std::size_t> next{0};
+    const std::size_t total = msgs.size() * rounds;
+    auto worker = [&] {
+        for (;;) {
+            std::size_t i = next.fetch_add(1, std::memory_order_relaxed);
+            if (i >= total) return;
+            const std::string &m = msgs[i % msgs.size()];
+            auto s = Clock::now();
+            carom_result_t *r = nullptr;
+            carom_classify(engine, m.data(), m.size(), &r);
+            carom_result_free(r);
+            lat[i] = std::chrono::duration<double, std::micro>(Clock::now() - s).count();
+        }
+    };
+    auto start = Clock::now();
+    std::vector<std::thread> pool;
+    for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker);
+    for (auto &t : pool) t.join();
+    double secs = std::chrono::duration<double>(Clock::now() - start).count();
+    carom_engine_free(engine);
+
+    std::sort(lat.begin(), lat.end());
+    double p50 = lat[lat.size() / 2], p99 = lat[std::min(lat.size() - 1, lat.size() * 99 / 100)];
+    double mps = total / secs, mbps = static_cast<double>(bytes) * rounds / secs / 1e6;
+    if (json) {
+        std::printf(
+            "{\"messages\": %zu, \"bytes\": %zu, \"threads\": %u, \"rounds\": %u, \"messages_per_s\": %.0f, "
+            "\"mb_per_s\": %.2f, \"p50_us\": %.1f, \"p99_us\": %.1f, \"engine_build_ms\": %.2f, \"peak_rss_kb\": %ld}\n",
+            msgs.size(), bytes, threads, rounds, mps, mbps, p50, p99, build_ms, peak_rss_kb());
+    } else {
+        std::printf("messages      %zu (%.1f MB) x %u rounds, %u thread(s)\n", msgs.size(), bytes / 1e6, rounds,
+                    threads);
+        std::printf("throughput    %.0f messages/s, %.2f MB/s\n", mps, mbps);
+        std::printf("latency       p50 %.1f us, p99 %.1f us\n", p50, p99);
+        std::printf("engine build  %.2f ms\n", build_ms);
+        std::printf("peak RSS      %.1f MB\n", peak_rss_kb() / 1024.0);
+    }
+    return 0;
+}
