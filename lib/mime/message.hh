@@ -26,6 +26,8 @@ struct Headers {
     // The first field's value with RFC 2047 words decoded to UTF-8; "" when absent.
     std::string decoded(std::string_view name) const;
     bool has(std::string_view name) const { return get(name) != nullptr; }
+    // Every field of that name, in order.
+    std::vector<const std::string *> all(std::string_view name) const;
 };
 
 struct Part {
@@ -34,9 +36,12 @@ struct Part {
     std::string charset;                            // lower case, as declared ("" if none)
     std::string boundary;
     std::string report_type;                        // multipart/report's report-type, lower case
-    std::string body;                               // leaf: transfer-decoded bytes (raw charset)
-    std::string text;                               // leaf text/* and message/*-status: UTF-8
-    std::vector<Part> children;                     // multipart: its parts; message/rfc822: one child, the message
+    std::string body;                               // leaf: transfer-decoded bytes (raw charset); for
+                                                    // non-text leaves only when <= text_bytes
+    std::string text;                               // leaf text/* and message/* (not rfc822): UTF-8
+    std::vector<Part> children;                     // multipart: its parts; message/rfc822, message/global:
+                                                    // one child, the message; text/rfc822-headers,
+                                                    // message/global-headers: one child holding the headers
     bool is(std::string_view t, std::string_view s) const { return type == t && subtype == s; }
     bool multipart() const { return type == "multipart"; }
 };
@@ -55,6 +60,9 @@ carom_status_t parse(std::string_view bytes, const Limits &limits, Message &out,
 // the end of the text; the last field is kept even without a closing blank line. `rest`, when not
 // null, receives the offset just past the blank line (or text.size()).
 Headers parse_headers(std::string_view text, std::size_t *rest = nullptr);
+
+// CRLF and bare CR → LF.
+std::string normalize_newlines(std::string_view bytes);
 
 // RFC 2047 encoded words → UTF-8 (invalid bytes replaced, never thrown).
 std::string decode_words(std::string_view raw);

@@ -1,14 +1,622 @@
-// STUB (to be replaced by the report layer).
+// Standard reports: RFC 3464 / RFC 6533 delivery status, the returned original, ARF (RFC 5965),
+// RFC 3834 auto-replies and MDNs (RFC 8098). See docs/mime.md for the rules written here.
 #include "report/report.hh"
+
+#include <algorithm>
+
+#include "mime/decode.hh"
+#include "report/fields.hh"
 
 namespace carom::report {
 
-std::size_t parse_delivery_status(std::string_view, std::vector<Record> &) { return 0; }
-bool read_dsn(const mime::Message &, Extraction &) { return false; }
-bool read_arf(const mime::Message &, Extraction &) { return false; }
-bool read_auto_reply(const mime::Message &, Extraction &) { return false; }
-bool is_mdn(const mime::Message &) { return false; }
-void read_original(const mime::Message &, const std::vector<std::string> &, Original &) {}
+using mime::iequals;
+using mime::istarts_with;
+using mime::lower;
+using mime::Part;
+using mime::trim;
+
+namespace {
+
+// ---- tree walking ---------------------------------------------------------------------------
+
+// Calls f(part, inside_attached_message) depth-first.
+template <class F>
+void walk(const Part &p, bool inside, F &&f) {
+    f(p, inside);
+    const bool attached = p.type == "message" && !p.children.empty();
+    for (const Part &c : p.children) walk(c, inside || attached, f);
+}
+
+bool is_delivery_status(const Part &p) {
+    return p.subtype == "delivery-status" || p.subtype == "global-delivery-status" ||
+           p.subtype == "x-delivery-status";
+}
+
+// ---- delivery-status blocks -----------------------------------------------------------------
+
+enum class FieldKind { PerMessage, PerRecipient, Other };
+
+FieldKind kind_of(std::string_view name) {
+    static constexpr std::string_view kMsg[] = {"reporting-mta",     "dsn-gateway",      "received-from-mta",
+                                                "arrival-date",      "original-envelope-id", "x-postfix-queue-id",
+                                                "x-postfix-sender"};
+    static constexpr std::string_view kRcpt[] = {"original-recipient", "final-recipient",  "action",
+                                                 "status",             "remote-mta",       "diagnostic-code",
+                                                 "last-attempt-date",  "final-log-id",     "will-retry-until",
+                                                 "x-actual-recipient", "x-original-recipient"};
+    for (auto n : kMsg)
+        if (iequals(name, n)) return FieldKind::PerMessage;
+    for (auto n : kRcpt)
+        if (iequals(name, n)) return FieldKind::PerRecipient;
+    return FieldKind::Other;
+}
+
+// One "Name: value" line of a DSN block; false when the line is not a field.
+bool split_field(std::string_view line, std::string_view &name, std::string_view &value) {
+    std::size_t c = line.find(':');
+    if (c == std::string_view::npos || c == 0 || c > 64) return false;
+    std::string_view n = trim(line.substr(0, c));
+    if (n.empty()) return false;
+    for (char ch : n)
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_'))
+            return false;
+    name = n;
+    value = trim(line.substr(c + 1));
+    return true;
+}
+
+std::string normalize_action(std::string_view v) {
+    std::string a = lower(trim(v));
+    std::size_t sp = a.find_first_of(" \t(;");
+    if (sp != std::string::npos) a.resize(sp);
+    // Non-standard words some MTAs write, mapped to RFC 3464's five values.
+    if (a == "deliverable" || a == "delivery") return "delivered";
+    if (a == "failure" || a == "fail" || a == "undeliverable" || a == "bounced" || a == "bounce") return "failed";
+    if (a == "delay" || a == "deferred") return "delayed";
+    if (a == "relay") return "relayed";
+    return a;
+}
+
+// Fills the diagnostic fields of a record from "type; text".
+void set_diagnostic(Record &r, std::string_view value) {
+    std::string_view v = trim(value);
+    std::size_t semi = v.find(';');
+    if (semi != std::string_view::npos && semi > 0 && semi <= 24) {
+        std::string_view type = trim(v.substr(0, semi));
+        bool token = !type.empty();
+        for (char c : type)
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
+                token = false;
+        if (token) {
+            r.diagnostic_type = lower(type);
+            v = trim(v.substr(semi + 1));
+        }
+    }
+    r.diagnostic = mime::decode_words(v);
+}
+
+struct Pending {
+    Record rec;
+    bool has_final = false, has_original = false, has_actual = false;
+    std::string actual;
+    bool any() const { return has_final || has_original || has_actual; }
+};
+
+void apply_recipient_field(Pending &p, std::string_view name, std::string_view value) {
+    Record &r = p.rec;
+    if (iequals(name, "final-recipient")) {
+        r.recipient = bare_address(value);
+        p.has_final = true;
+    } else if (iequals(name, "original-recipient") || iequals(name, "x-original-recipient")) {
+        if (!p.has_original) r.original_recipient = bare_address(xtext_decode(value));
+        p.has_original = true;
+    } else if (iequals(name, "x-actual-recipient")) {
+        p.actual = bare_address(value);
+        p.has_actual = true;
+    } else if (iequals(name, "action")) {
+        if (r.action.empty()) r.action = normalize_action(value);
+    } else if (iequals(name, "status")) {
+        if (r.status.empty()) r.status = find_status(value);
+    } else if (iequals(name, "remote-mta")) {
+        if (r.remote_mta.empty()) r.remote_mta = strip_type(value);
+    } else if (iequals(name, "diagnostic-code")) {
+        if (r.diagnostic.empty()) set_diagnostic(r, value);
+    } else if (iequals(name, "last-attempt-date")) {
+        if (r.last_attempt.empty()) r.last_attempt = iso_date(value);
+    }
+}
+
+// Status from the diagnostic when the Status field is missing or generic: a Status of "c.0.0"
+// (or none) gives way to the first specific code of the same class found in the diagnostic
+// text ("Status: 5.0.0" with "550 5.1.1 user unknown" → 5.1.1). A specific Status is never
+// overridden.
+void refine_status(Record &r) {
+    std::string d = find_status(r.diagnostic);
+    if (d.empty()) return;
+    if (r.status.empty()) {
+        r.status = d;
+        return;
+    }
+    bool generic = r.status.size() == 5 && r.status.compare(1, 4, ".0.0") == 0;
+    if (generic && d[0] == r.status[0] && d.compare(1, 4, ".0.0") != 0) r.status = d;
+}
+
+void finish(Pending &p, std::vector<Record> &out) {
+    if (!p.any()) return;
+    Record &r = p.rec;
+    if (r.recipient.empty()) r.recipient = !r.original_recipient.empty() ? r.original_recipient : p.actual;
+    if (r.recipient.empty()) return;
+    out.push_back(std::move(r));
+}
+
+}  // namespace
+
+DeliveryStatus parse_delivery_status_fields(std::string_view text) {
+    DeliveryStatus ds;
+    std::string norm;
+    if (text.find('\r') != std::string_view::npos) {
+        norm = mime::normalize_newlines(text);
+        text = norm;
+    }
+    // Lines → fields, grouped in blocks at blank lines. An indented line continues the field
+    // before it; so does an unindented non-field line after Diagnostic-Code (broken folding).
+    std::vector<std::vector<mime::Field>> blocks(1);
+    std::size_t i = 0;
+    bool last_is_diag = false;
+    while (i <= text.size()) {
+        std::size_t e = text.find('\n', i);
+        if (e == std::string_view::npos) e = text.size();
+        std::string_view line = text.substr(i, e - i);
+        i = e + 1;
+        if (trim(line).empty()) {
+            if (!blocks.back().empty()) blocks.emplace_back();
+            last_is_diag = false;
+            if (e >= text.size()) break;
+            continue;
+        }
+        std::string_view name, value;
+        bool indented = line[0] == ' ' || line[0] == '\t';
+        if (!indented && split_field(line, name, value)) {
+            blocks.back().push_back({std::string(name), std::string(value)});
+            last_is_diag = iequals(name, "diagnostic-code");
+        } else if ((indented || last_is_diag) && !blocks.back().empty()) {
+            std::string &v = blocks.back().back().value;
+            std::string_view t = trim(line);
+            if (!v.empty()) v.push_back(' ');
+            v.append(t.data(), t.size());
+        }
+        if (e >= text.size()) break;
+    }
+    bool started = false;
+    for (auto &b : blocks) {
+        if (b.empty()) continue;
+        bool dsn_fields = std::any_of(b.begin(), b.end(), [](const mime::Field &f) { return kind_of(f.name) != FieldKind::Other; });
+        if (!dsn_fields) {
+            if (started) break;  // the DSN is over (the returned message's headers follow)
+            continue;
+        }
+        started = true;
+        const bool identity = std::any_of(b.begin(), b.end(), [](const mime::Field &f) {
+            return iequals(f.name, "final-recipient") || iequals(f.name, "original-recipient") ||
+                   iequals(f.name, "x-actual-recipient");
+        });
+        if (!identity) {
+            for (auto &f : b)
+                if (kind_of(f.name) == FieldKind::PerMessage) ds.per_message.fields.push_back(std::move(f));
+            continue;
+        }
+        // A recipient block; a second Final-Recipient (or a second Original-Recipient) starts
+        // the next recipient when blocks are not separated by blank lines. Either order of the
+        // two fields is accepted.
+        mime::Headers cur;
+        bool has_final = false, has_orig = false;
+        for (auto &f : b) {
+            bool fin = iequals(f.name, "final-recipient"), orig = iequals(f.name, "original-recipient");
+            if ((fin && has_final) || (orig && has_orig)) {
+                ds.recipients.push_back(std::move(cur));
+                cur = mime::Headers();
+                has_final = has_orig = false;
+            }
+            has_final |= fin;
+            has_orig |= orig;
+            if (kind_of(f.name) == FieldKind::PerMessage) ds.per_message.fields.push_back(f);
+            cur.fields.push_back(std::move(f));
+        }
+        ds.recipients.push_back(std::move(cur));
+    }
+    return ds;
+}
+
+std::size_t parse_delivery_status(std::string_view text, std::vector<Record> &out) {
+    DeliveryStatus ds = parse_delivery_status_fields(text);
+    std::string reporting;
+    if (const std::string *v = ds.per_message.get("Reporting-MTA")) reporting = strip_type(*v);
+    std::size_t n = 0;
+    for (const mime::Headers &h : ds.recipients) {
+        Pending p;
+        for (const auto &f : h.fields) apply_recipient_field(p, f.name, f.value);
+        std::size_t before = out.size();
+        finish(p, out);
+        if (out.size() == before) continue;
+        Record &r = out.back();
+        r.reporting_mta = reporting;
+        r.reply_code = leading_reply_code(r.diagnostic);
+        refine_status(r);
+        r.command = command_from_text(r.diagnostic);
+        ++n;
+    }
+    return n;
+}
+
+bool read_dsn(const mime::Message &msg, Extraction &ex) {
+    std::vector<Record> recs;
+    // 1. delivery-status parts outside attached messages (multipart/report at any depth, or a
+    //    lone message/delivery-status), then 2. DSN fields written inline in a text part, then
+    //    3. delivery-status parts inside attached messages (a forwarded bounce).
+    walk(msg.root, false, [&](const Part &p, bool inside) {
+        if (!recs.empty() || inside || !p.children.empty()) return;
+        if (is_delivery_status(p)) parse_delivery_status(p.text, recs);
+    });
+    if (recs.empty()) {
+        walk(msg.root, false, [&](const Part &p, bool inside) {
+            if (!recs.empty() || inside || p.type != "text" || !p.children.empty()) return;
+            if (p.subtype != "plain" && p.subtype != "delivery-status") return;
+            // Only when a recipient field starts a line.
+            const std::string &t = p.text;
+            std::size_t pos = 0;
+            bool found = false;
+            while ((pos = t.find("-Recipient:", pos)) != std::string::npos) {
+                std::size_t ls = t.rfind('\n', pos);
+                ls = ls == std::string::npos ? 0 : ls + 1;
+                std::string_view name = std::string_view(t).substr(ls, pos + 10 - ls);
+                if (iequals(name, "final-recipient") || iequals(name, "original-recipient")) {
+                    found = true;
+                    break;
+                }
+                ++pos;
+            }
+            if (found) parse_delivery_status(t, recs);
+        });
+    }
+    if (recs.empty()) {
+        walk(msg.root, false, [&](const Part &p, bool inside) {
+            if (!recs.empty() || !inside || !p.children.empty()) return;
+            if (is_delivery_status(p)) parse_delivery_status(p.text, recs);
+        });
+    }
+    if (recs.empty()) return false;
+    ex.records = std::move(recs);
+    ex.format = "rfc3464";
+    ex.bounce = true;
+    return true;
+}
+
+// ---- the returned original ------------------------------------------------------------------
+
+namespace {
+
+bool original_header_name(std::string_view n) {
+    static constexpr std::string_view kNames[] = {
+        "from", "to", "cc", "subject", "date", "message-id", "received", "return-path", "mime-version",
+        "content-type", "reply-to", "sender", "x-mailer", "list-id", "references", "in-reply-to",
+        "dkim-signature", "content-transfer-encoding", "user-agent", "list-unsubscribe", "delivered-to"};
+    for (auto k : kNames)
+        if (iequals(n, k)) return true;
+    return false;
+}
+
+// Looks for a header block quoted in a text body: a run of lines that starts at a paragraph or
+// after a non-field line, parses as at least three fields of an original message (From, To,
+// Subject, Message-ID, Received, ...) including From, Message-ID, Subject or Received, and holds
+// no delivery-status field.
+bool quoted_headers(std::string_view text, mime::Headers &out) {
+    std::size_t pos = 0;
+    int tries = 0;
+    bool prev_field = false;
+    while (pos < text.size() && tries < 200) {
+        std::size_t e = text.find('\n', pos);
+        if (e == std::string_view::npos) e = text.size();
+        std::string_view line = text.substr(pos, e - pos);
+        std::string_view name, value;
+        bool field = !line.empty() && line[0] != ' ' && line[0] != '\t' && split_field(line, name, value);
+        if (field && !prev_field && original_header_name(name)) {
+            ++tries;
+            mime::Headers h = mime::parse_headers(text.substr(pos));
+            int known = 0;
+            bool key = false, dsn = false;
+            for (const auto &f : h.fields) {
+                if (original_header_name(f.name)) ++known;
+                if (iequals(f.name, "from") || iequals(f.name, "message-id") || iequals(f.name, "subject") ||
+                    iequals(f.name, "received"))
+                    key = true;
+                if (kind_of(f.name) != FieldKind::Other) dsn = true;
+            }
+            if (known >= 3 && key && !dsn) {
+                out = std::move(h);
+                return true;
+            }
+        }
+        prev_field = field || (!line.empty() && (line[0] == ' ' || line[0] == '\t') && prev_field);
+        pos = e + 1;
+    }
+    return false;
+}
+
+const mime::Headers *attached_headers(const mime::Message &msg) {
+    const mime::Headers *found = nullptr;
+    walk(msg.root, false, [&](const Part &p, bool inside) {
+        if (found || inside || &p == &msg.root) return;
+        bool message = p.type == "message" && (p.subtype == "rfc822" || p.subtype == "global" || p.subtype == "news" ||
+                                               p.subtype == "global-headers" || p.subtype == "rfc822-headers");
+        bool headers = p.type == "text" && (p.subtype == "rfc822-headers" || p.subtype == "rfc822-header");
+        if ((message || headers) && !p.children.empty() && !p.children[0].headers.fields.empty())
+            found = &p.children[0].headers;
+    });
+    return found;
+}
+
+std::string angle_id(std::string_view v) {
+    std::string_view t = trim(v);
+    std::size_t lt = t.find('<'), gt = t.find('>', lt == std::string_view::npos ? 0 : lt);
+    if (lt != std::string_view::npos && gt != std::string_view::npos) return std::string(trim(t.substr(lt + 1, gt - lt - 1)));
+    return std::string(t);
+}
+
+void fill_original(const mime::Headers &h, const std::vector<std::string> &extra, Original &o) {
+    if (const std::string *v = h.get("Message-ID")) o.message_id = angle_id(*v);
+    if (const std::string *v = h.get("From")) o.from = bare_address(mime::decode_words(*v));
+    for (const std::string *v : h.all("To"))
+        for (auto &a : address_list(*v)) o.to.push_back(std::move(a));
+    o.subject = h.decoded("Subject");
+    if (const std::string *v = h.get("Date")) {
+        o.date = iso_date(*v);
+        if (o.date.empty()) o.date = std::string(trim(*v));
+    }
+    if (const std::string *v = h.get("Return-Path")) o.return_path = bare_address(*v);
+    if (const std::string *v = h.get("List-Id")) o.list_id = angle_id(*v);
+    for (const std::string *v : h.all("Received")) o.received.push_back(*v);
+    for (const std::string &name : extra)
+        for (const std::string *v : h.all(name)) o.headers.emplace_back(lower(name), mime::decode_words(*v));
+    o.present = true;
+}
+
+}  // namespace
+
+void read_original(const mime::Message &msg, const std::vector<std::string> &extra, Original &out) {
+    if (const mime::Headers *h = attached_headers(msg)) {
+        fill_original(*h, extra, out);
+        return;
+    }
+    mime::Headers quoted;
+    bool found = false;
+    walk(msg.root, false, [&](const Part &p, bool inside) {
+        if (found || inside || p.type != "text" || !p.children.empty()) return;
+        if (p.subtype != "plain" && p.subtype != "delivery-status") return;
+        found = quoted_headers(p.text, quoted);
+    });
+    if (found) fill_original(quoted, extra, out);
+}
+
+// ---- ARF ----------------------------------------------------------------------------------
+
+namespace {
+
+// The fields of a feedback report (repeatable fields kept).
+mime::Headers feedback_fields(std::string_view text) {
+    mime::Headers h;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        std::size_t rest = 0;
+        mime::Headers b = mime::parse_headers(text.substr(pos), &rest);
+        for (auto &f : b.fields) h.fields.push_back(std::move(f));
+        if (rest == 0) {  // a non-field line: skip it
+            std::size_t e = text.find('\n', pos);
+            pos = e == std::string_view::npos ? text.size() : e + 1;
+        } else {
+            pos += rest;
+        }
+    }
+    return h;
+}
+
+std::string feedback_type(std::string_view v) {
+    std::string t = lower(trim(v));
+    std::size_t sp = t.find_first_of(" \t;(");
+    if (sp != std::string::npos) t.resize(sp);
+    if (t == "opt_out" || t == "optout" || t == "unsubscribe") return "opt-out";
+    if (t == "auth_failure" || t == "dmarc") return "auth-failure";
+    if (t == "not_spam" || t == "notspam") return "not-spam";
+    if (t == "complaint" || t == "spam") return "abuse";
+    return t;
+}
+
+void arf_records(const mime::Headers &fb, const mime::Message &msg, const std::string &type, Extraction &ex) {
+    std::vector<std::string> rcpts;
+    for (const std::string *v : fb.all("Original-Rcpt-To")) {
+        std::string a = bare_address(*v);
+        if (!a.empty()) rcpts.push_back(a);
+    }
+    if (rcpts.empty()) {
+        if (const mime::Headers *h = attached_headers(msg)) {
+            for (const char *n : {"X-HmXmrOriginalRecipient"})
+                if (rcpts.empty())
+                    for (const std::string *v : h->all(n))
+                        for (auto &a : address_list(*v))
+                            if (a.find('@') != std::string::npos) rcpts.push_back(a);
+            if (rcpts.empty())
+                for (const std::string *v : h->all("To"))
+                    for (auto &a : address_list(*v))
+                        if (a.find('@') != std::string::npos) rcpts.push_back(a);
+        }
+    }
+    if (rcpts.empty())
+        for (const std::string *v : fb.all("Removal-Recipient")) {
+            std::string a = bare_address(*v);
+            if (!a.empty()) rcpts.push_back(a);
+        }
+    if (rcpts.empty()) rcpts.push_back("");
+    std::string reporting;
+    if (const std::string *v = fb.get("Reporting-MTA")) reporting = strip_type(*v);
+    std::string arrival;
+    if (const std::string *v = fb.get("Arrival-Date")) arrival = iso_date(*v);
+    for (auto &r : rcpts) {
+        Record rec;
+        rec.recipient = r;
+        rec.feedback_type = type;
+        rec.reporting_mta = reporting;
+        rec.last_attempt = arrival;
+        ex.records.push_back(std::move(rec));
+    }
+    ex.feedback = true;
+    ex.format = "arf";
+}
+
+}  // namespace
+
+bool read_arf(const mime::Message &msg, Extraction &ex) {
+    // 1. RFC 5965: a message/feedback-report part.
+    const Part *fbp = nullptr;
+    walk(msg.root, false, [&](const Part &p, bool inside) {
+        if (!fbp && !inside && p.type == "message" && p.subtype == "feedback-report") fbp = &p;
+    });
+    if (fbp) {
+        mime::Headers fb = feedback_fields(fbp->text);
+        std::string type = fb.has("Feedback-Type") ? feedback_type(*fb.get("Feedback-Type")) : "other";
+        if (type.empty()) type = "other";
+        arf_records(fb, msg, type, ex);
+        return true;
+    }
+    // 2. Feedback-Type written in a text part of a report (report-type=feedback-report, or a
+    //    text/plain leaf with the fields at line starts).
+    const Part *txt = nullptr;
+    bool arf_report = false;
+    walk(msg.root, false, [&](const Part &p, bool inside) {
+        if (inside) return;
+        if (p.report_type == "feedback-report") arf_report = true;
+        if (!txt && p.type == "text" && p.children.empty()) {
+            std::size_t pos = 0;
+            while ((pos = p.text.find("eedback-Type:", pos)) != std::string::npos) {
+                if (pos >= 1 && (p.text[pos - 1] == 'F' || p.text[pos - 1] == 'f') && (pos == 1 || p.text[pos - 2] == '\n')) {
+                    txt = &p;
+                    break;
+                }
+                ++pos;
+            }
+        }
+    });
+    if (txt) {
+        mime::Headers fb = feedback_fields(txt->text);
+        arf_records(fb, msg, feedback_type(fb.has("Feedback-Type") ? *fb.get("Feedback-Type") : "other"), ex);
+        return true;
+    }
+    const mime::Headers &top = msg.root.headers;
+    // 3. Microsoft JMRP-like reports: the complained-about message attached, carrying
+    //    X-HmXmrOriginalRecipient (Outlook.com / Hotmail junk-mail reporting program).
+    if (const mime::Headers *h = attached_headers(msg)) {
+        if (h->has("X-HmXmrOriginalRecipient") || arf_report) {
+            arf_records(mime::Headers(), msg, "abuse", ex);
+            return true;
+        }
+    }
+    // 4. Apple Mail's unsubscribe message: the subscriber opts out; the record is the subscriber.
+    if (const std::string *v = top.get("X-Apple-Unsubscribe"); v && iequals(trim(*v), "true")) {
+        Record rec;
+        if (const std::string *f = top.get("From")) rec.recipient = bare_address(*f);
+        rec.feedback_type = "opt-out";
+        ex.records.push_back(std::move(rec));
+        ex.feedback = true;
+        ex.format = "arf";
+        return true;
+    }
+    return false;
+}
+
+// ---- RFC 3834 -----------------------------------------------------------------------------
+
+namespace {
+
+bool from_daemon(const mime::Headers &h) {
+    const std::string *f = h.get("From");
+    if (!f) return false;
+    std::string a = lower(bare_address(*f));
+    std::string local = a.substr(0, a.find('@'));
+    return local == "mailer-daemon" || local == "postmaster" || local == "mailer_daemon" || local == "maildaemon" ||
+           local == "mail-daemon" || local == "mdaemon" || local == "double-bounce";
+}
+
+// Subject prefixes and words of auto-replies, by language. Lower-case UTF-8.
+constexpr std::string_view kAutoSubjects[] = {
+    "auto:", "auto reply", "auto-reply", "autoreply", "auto response", "auto-response", "autoresponse",
+    "automatic reply", "automatic response", "autosvar", "out of office", "out of the office", "ooo:",
+    "away from", "on vacation", "vacation reply", "réponse automatique", "reponse automatique",
+    "absence", "abwesenheit", "automatische antwort", "automatisch antwoord", "afwezig",
+    "risposta automatica", "fuori sede", "respuesta automática", "respuesta automatica",
+    "fuera de la oficina", "resposta automática", "resposta automatica", "ausente", "automatyczna odpowiedź",
+    "автоматический ответ", "自動返信", "自动回复", "自動回覆", "不在", "자동 응답", "automatisk svar",
+    "poza biurem", "frånvaro", "poissa", "automaattinen vastaus",
+};
+
+}  // namespace
+
+bool read_auto_reply(const mime::Message &msg, Extraction &ex) {
+    const mime::Headers &h = msg.root.headers;
+    if (from_daemon(h)) return false;
+    // A delivery report is never an auto-reply.
+    bool report = false;
+    walk(msg.root, false, [&](const Part &p, bool) {
+        if (is_delivery_status(p) || p.report_type == "delivery-status") report = true;
+    });
+    if (report) return false;
+
+    bool marked = false;
+    if (const std::string *v = h.get("Auto-Submitted")) {
+        std::string a = lower(trim(*v));
+        if (istarts_with(a, "auto-replied")) marked = true;
+        // "auto-generated (failure)" is how Sendmail marks bounces; auto-generated alone is any
+        // machine-made mail, an auto-reply only with another marker below.
+    }
+    for (const char *n : {"X-Autoreply", "X-Autorespond", "X-Autoresponder", "X-Vacation", "X-Auto-Reply"})
+        if (h.has(n) && !iequals(trim(*h.get(n)), "no")) marked = true;
+    if (const std::string *v = h.get("Precedence"); v && iequals(trim(*v), "auto_reply")) marked = true;
+    if (const std::string *v = h.get("X-Apple-Action"); v && istarts_with(trim(*v), "vacation")) marked = true;
+    if (const std::string *v = h.get("X-Mailer"); v && lower(*v).find("vacation") != std::string::npos) marked = true;
+    if (!marked) {
+        std::string s = lower(h.decoded("Subject"));
+        std::string_view st = trim(s);
+        for (auto p : kAutoSubjects) {
+            if (istarts_with(st, p) || (p.size() > 6 && st.find(p) != std::string_view::npos)) {
+                marked = true;
+                break;
+            }
+        }
+    }
+    if (!marked) return false;
+    Record rec;
+    const std::string *f = h.get("From");
+    if (!f) f = h.get("Sender");
+    if (!f) f = h.get("Reply-To");
+    if (f) rec.recipient = bare_address(mime::decode_words(*f));
+    rec.diagnostic = h.decoded("Subject");
+    ex.records.push_back(std::move(rec));
+    ex.auto_reply = true;
+    ex.format = "rfc3834";
+    return true;
+}
+
+// ---- MDN ----------------------------------------------------------------------------------
+
+bool is_mdn(const mime::Message &msg) {
+    bool mdn = false, dsn = false;
+    walk(msg.root, false, [&](const Part &p, bool inside) {
+        if (inside) return;
+        if (p.report_type == "disposition-notification" ||
+            (p.type == "message" &&
+             (p.subtype == "disposition-notification" || p.subtype == "global-disposition-notification")))
+            mdn = true;
+        if (is_delivery_status(p)) dsn = true;
+    });
+    return mdn && !dsn;
+}
 
 long long parse_date_epoch(std::string_view) { return -1; }
 

@@ -1,0 +1,266 @@
+// Charset conversion (ICU ucnv) and RFC 2047 encoded words.
+#include <unicode/ucnv.h>
+#include <unicode/ustring.h>
+
+#include <climits>
+#include <memory>
+#include <vector>
+
+#include "mime/decode.hh"
+#include "mime/message.hh"
+
+namespace carom::mime {
+
+namespace {
+
+// Which ICU converter a declared label goes to. Labels are compared lower-cased with quotes and
+// white space removed. Three policies beyond ICU's own alias table:
+//  - misspellings seen in real mail ("uft-8", "utf8", "x-utf-8") are mapped;
+//  - a label is widened to the superset mailers actually emit (GB2312 → GB18030, ISO-8859-1 →
+//    windows-1252, Shift_JIS → windows-31j, EUC-KR → windows-949), as the WHATWG Encoding
+//    standard does, so bytes valid in the superset are not lost;
+//  - "us-ascii", empty and unknown labels are "sniffed": UTF-8 when the bytes are valid UTF-8,
+//    else windows-1252 (Kind::Sniff).
+enum class Kind { Utf8, Sniff, Icu };
+
+struct Target {
+    Kind kind;
+    const char *icu;  // ICU name when kind == Icu
+};
+
+struct Alias {
+    std::string_view label;
+    Target target;
+};
+
+constexpr Alias kAliases[] = {
+    {"utf-8", {Kind::Utf8, nullptr}},          {"utf8", {Kind::Utf8, nullptr}},
+    {"uft-8", {Kind::Utf8, nullptr}},          {"uft8", {Kind::Utf8, nullptr}},
+    {"utf_8", {Kind::Utf8, nullptr}},          {"x-utf-8", {Kind::Utf8, nullptr}},
+    {"x-utf8", {Kind::Utf8, nullptr}},         {"unicode-1-1-utf-8", {Kind::Utf8, nullptr}},
+    {"utf-8mb4", {Kind::Utf8, nullptr}},       {"utf8mb4", {Kind::Utf8, nullptr}},
+    {"", {Kind::Sniff, nullptr}},              {"us-ascii", {Kind::Sniff, nullptr}},
+    {"ascii", {Kind::Sniff, nullptr}},         {"us_ascii", {Kind::Sniff, nullptr}},
+    {"ansi_x3.4-1968", {Kind::Sniff, nullptr}}, {"iso646-us", {Kind::Sniff, nullptr}},
+    {"unknown-8bit", {Kind::Sniff, nullptr}},  {"x-unknown", {Kind::Sniff, nullptr}},
+    {"unknown", {Kind::Sniff, nullptr}},       {"default", {Kind::Sniff, nullptr}},
+    {"iso-8859-1", {Kind::Icu, "windows-1252"}}, {"iso8859-1", {Kind::Icu, "windows-1252"}},
+    {"iso_8859-1", {Kind::Icu, "windows-1252"}}, {"latin1", {Kind::Icu, "windows-1252"}},
+    {"latin-1", {Kind::Icu, "windows-1252"}},  {"l1", {Kind::Icu, "windows-1252"}},
+    {"cp1252", {Kind::Icu, "windows-1252"}},   {"cp819", {Kind::Icu, "windows-1252"}},
+    {"iso-8859-9", {Kind::Icu, "windows-1254"}}, {"latin5", {Kind::Icu, "windows-1254"}},
+    {"iso-8859-11", {Kind::Icu, "windows-874"}}, {"tis-620", {Kind::Icu, "windows-874"}},
+    {"gb2312", {Kind::Icu, "gb18030"}},        {"gbk", {Kind::Icu, "gb18030"}},
+    {"x-gbk", {Kind::Icu, "gb18030"}},         {"cp936", {Kind::Icu, "gb18030"}},
+    {"euc-cn", {Kind::Icu, "gb18030"}},        {"x-euc-cn", {Kind::Icu, "gb18030"}},
+    {"csgb2312", {Kind::Icu, "gb18030"}},      {"gb_2312-80", {Kind::Icu, "gb18030"}},
+    {"chinese", {Kind::Icu, "gb18030"}},       {"gb-2312", {Kind::Icu, "gb18030"}},
+    {"shift_jis", {Kind::Icu, "windows-31j"}}, {"shift-jis", {Kind::Icu, "windows-31j"}},
+    {"sjis", {Kind::Icu, "windows-31j"}},      {"x-sjis", {Kind::Icu, "windows-31j"}},
+    {"ms_kanji", {Kind::Icu, "windows-31j"}},  {"csshiftjis", {Kind::Icu, "windows-31j"}},
+    {"cp932", {Kind::Icu, "windows-31j"}},     {"ms932", {Kind::Icu, "windows-31j"}},
+    {"x-ms-cp932", {Kind::Icu, "windows-31j"}}, {"shift_jisx0213", {Kind::Icu, "windows-31j"}},
+    {"euc-jp", {Kind::Icu, "EUC-JP"}},         {"x-euc-jp", {Kind::Icu, "EUC-JP"}},
+    {"eucjp", {Kind::Icu, "EUC-JP"}},          {"euc_jp", {Kind::Icu, "EUC-JP"}},
+    {"iso-2022-jp", {Kind::Icu, "ISO-2022-JP-2"}}, {"iso-2022-jp-1", {Kind::Icu, "ISO-2022-JP-2"}},
+    {"iso-2022-jp-2", {Kind::Icu, "ISO-2022-JP-2"}}, {"iso-2022-jp-3", {Kind::Icu, "ISO-2022-JP-2"}},
+    {"csiso2022jp", {Kind::Icu, "ISO-2022-JP-2"}}, {"jis", {Kind::Icu, "ISO-2022-JP-2"}},
+    {"euc-kr", {Kind::Icu, "windows-949"}},    {"ks_c_5601-1987", {Kind::Icu, "windows-949"}},
+    {"ks_c_5601", {Kind::Icu, "windows-949"}}, {"ksc5601", {Kind::Icu, "windows-949"}},
+    {"cp949", {Kind::Icu, "windows-949"}},     {"korean", {Kind::Icu, "windows-949"}},
+    {"big5", {Kind::Icu, "windows-950"}},      {"big-5", {Kind::Icu, "windows-950"}},
+    {"x-x-big5", {Kind::Icu, "windows-950"}},  {"cn-big5", {Kind::Icu, "windows-950"}},
+    {"cp950", {Kind::Icu, "windows-950"}},     {"utf-7", {Kind::Icu, "UTF-7"}},
+    {"utf7", {Kind::Icu, "UTF-7"}},            {"unicode-1-1-utf-7", {Kind::Icu, "UTF-7"}},
+    {"x-unicode-1-1-utf-7", {Kind::Icu, "UTF-7"}}, {"koi8r", {Kind::Icu, "KOI8-R"}},
+};
+
+// Charsets for which an ASCII-only byte string is not necessarily ASCII text.
+bool ascii_unsafe(std::string_view label) {
+    return label.find("utf-7") != std::string_view::npos || label.find("utf7") != std::string_view::npos ||
+           label.find("16") != std::string_view::npos || label.find("32") != std::string_view::npos ||
+           label.find("hz") != std::string_view::npos;
+}
+
+std::string clean_label(std::string_view charset) {
+    std::string l;
+    l.reserve(charset.size());
+    for (char c : charset) {
+        if (c == '"' || c == '\'' || c == ' ' || c == '\t' || c == '\n') continue;
+        l.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+    }
+    // RFC 2231 language suffix ("utf-8*en") is never part of the charset.
+    std::size_t star = l.find('*');
+    if (star != std::string::npos) l.resize(star);
+    return l;
+}
+
+struct ConverterCloser {
+    void operator()(UConverter *c) const { ucnv_close(c); }
+};
+
+// Converts with ICU; false when ICU does not know the name.
+bool icu_convert(std::string_view bytes, const char *name, std::string &out) {
+    UErrorCode e = U_ZERO_ERROR;
+    std::unique_ptr<UConverter, ConverterCloser> cv(ucnv_open(name, &e));
+    if (U_FAILURE(e) || !cv) return false;
+    // Illegal and unmappable input becomes U+FFFD (ICU's default to-Unicode callback substitutes).
+    if (bytes.size() > static_cast<std::size_t>(INT32_MAX / 4)) bytes = bytes.substr(0, INT32_MAX / 4);
+    const int32_t srclen = static_cast<int32_t>(bytes.size());
+    std::vector<UChar> u(static_cast<std::size_t>(srclen) + 16);
+    e = U_ZERO_ERROR;
+    int32_t n = ucnv_toUChars(cv.get(), u.data(), static_cast<int32_t>(u.size()), bytes.data(), srclen, &e);
+    if (e == U_BUFFER_OVERFLOW_ERROR) {
+        u.resize(static_cast<std::size_t>(n) + 1);
+        e = U_ZERO_ERROR;
+        n = ucnv_toUChars(cv.get(), u.data(), static_cast<int32_t>(u.size()), bytes.data(), srclen, &e);
+    }
+    if (U_FAILURE(e)) return false;
+    out.assign(static_cast<std::size_t>(n) * 3 + 4, '\0');
+    int32_t len = 0;
+    e = U_ZERO_ERROR;
+    u_strToUTF8WithSub(out.data(), static_cast<int32_t>(out.size()), &len, u.data(), n, 0xFFFD, nullptr, &e);
+    if (U_FAILURE(e) && e != U_STRING_NOT_TERMINATED_WARNING) {
+        out.clear();
+        return false;
+    }
+    out.resize(static_cast<std::size_t>(len));
+    return true;
+}
+
+bool all_ascii(std::string_view s) {
+    for (char c : s)
+        if (static_cast<unsigned char>(c) >= 0x80 || c == 0x1B) return false;
+    return true;
+}
+
+std::string sniff(std::string_view bytes) {
+    if (valid_utf8(bytes)) return std::string(bytes);
+    std::string out;
+    if (icu_convert(bytes, "windows-1252", out)) return out;
+    // ICU without the table: Latin-1 by hand.
+    out.clear();
+    for (char c : bytes) {
+        auto b = static_cast<unsigned char>(c);
+        if (b < 0x80) out.push_back(c);
+        else {
+            out.push_back(static_cast<char>(0xC0 | (b >> 6)));
+            out.push_back(static_cast<char>(0x80 | (b & 0x3F)));
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string to_utf8(std::string_view bytes, std::string_view charset) {
+    std::string label = clean_label(charset);
+    if (all_ascii(bytes) && !ascii_unsafe(label)) return std::string(bytes);
+    Target t{Kind::Icu, nullptr};
+    bool mapped = false;
+    for (const auto &a : kAliases) {
+        if (a.label == label) {
+            t = a.target;
+            mapped = true;
+            break;
+        }
+    }
+    if (!mapped) t = {Kind::Icu, nullptr};
+    if (t.kind == Kind::Sniff) return sniff(bytes);
+    if (t.kind == Kind::Utf8) {
+        if (valid_utf8(bytes)) return std::string(bytes);
+        std::string out;
+        if (icu_convert(bytes, "UTF-8", out)) return out;
+        return sniff(bytes);
+    }
+    std::string out;
+    if (icu_convert(bytes, t.icu ? t.icu : label.c_str(), out)) return out;
+    return sniff(bytes);
+}
+
+// ---- RFC 2047 -----------------------------------------------------------------------------
+
+namespace {
+
+struct Word {
+    std::size_t begin, end;  // [begin, end) in the raw text
+    std::string charset;
+    std::string bytes;       // decoded bytes in charset
+};
+
+// Parses "=?charset?X?text?=" at position i. Tolerated: lower-case encodings, a language suffix,
+// white space inside Q text (some mailers fold inside a word), missing padding in B text.
+bool parse_word(std::string_view s, std::size_t i, Word &w) {
+    if (s.compare(i, 2, "=?") != 0) return false;
+    std::size_t cs = i + 2;
+    std::size_t q1 = s.find('?', cs);
+    if (q1 == std::string_view::npos || q1 == cs || q1 - cs > 64) return false;
+    for (std::size_t k = cs; k < q1; ++k)
+        if (s[k] == ' ' || s[k] == '\t' || s[k] == '\n' || s[k] == '=') return false;
+    if (q1 + 2 >= s.size() || s[q1 + 2] != '?') return false;
+    char enc = s[q1 + 1];
+    if (enc != 'B' && enc != 'b' && enc != 'Q' && enc != 'q') return false;
+    std::size_t ts = q1 + 3;
+    std::size_t te = s.find("?=", ts);
+    if (te == std::string_view::npos) return false;
+    std::string_view text = s.substr(ts, te - ts);
+    if (text.find("=?") != std::string_view::npos) return false;  // a word opened inside: broken
+    w.begin = i;
+    w.end = te + 2;
+    w.charset = std::string(s.substr(cs, q1 - cs));
+    w.bytes = (enc == 'B' || enc == 'b') ? decode_base64(text) : decode_qp(text, true);
+    return true;
+}
+
+}  // namespace
+
+std::string decode_words(std::string_view raw) {
+    if (raw.find("=?") == std::string_view::npos) {
+        if (valid_utf8(raw)) return std::string(raw);
+        return to_utf8(raw, "");
+    }
+    std::string out;
+    out.reserve(raw.size());
+    std::size_t i = 0, lit = 0;
+    // Pending run of adjacent words in the same charset, converted together so that a character
+    // split across two words (as some encoders do with UTF-8 and ISO-2022-JP) is not lost.
+    std::string run_charset, run_bytes;
+    bool in_run = false;
+    auto flush_run = [&]() {
+        if (in_run) out += to_utf8(run_bytes, run_charset);
+        in_run = false;
+        run_bytes.clear();
+    };
+    auto literal = [&](std::string_view t) {
+        if (t.empty()) return;
+        flush_run();
+        out += valid_utf8(t) ? std::string(t) : to_utf8(t, "");
+    };
+    while (i < raw.size()) {
+        std::size_t p = raw.find("=?", i);
+        if (p == std::string_view::npos) break;
+        Word w;
+        if (!parse_word(raw, p, w)) {
+            i = p + 2;
+            continue;
+        }
+        std::string_view between = raw.substr(lit, p - lit);
+        // Text before this word is kept, except white space between two encoded words.
+        if (!(in_run && trim(between).empty())) literal(between);
+        std::string cs = lower(w.charset);
+        std::size_t star = cs.find('*');
+        if (star != std::string::npos) cs.resize(star);
+        if (in_run && cs != run_charset) flush_run();
+        if (!in_run) {
+            in_run = true;
+            run_charset = cs;
+        }
+        run_bytes += w.bytes;
+        i = lit = w.end;
+    }
+    literal(raw.substr(lit));
+    flush_run();
+    return out;
+}
+
+}  // namespace carom::mime

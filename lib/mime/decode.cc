@@ -1,0 +1,475 @@
+#include "mime/decode.hh"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
+#include <map>
+
+#include "mime/message.hh"
+
+namespace carom::mime {
+
+namespace {
+
+inline bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+inline int hexval(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+// Value of each base64 alphabet byte, -1 elsewhere; indexed by unsigned char so no read can
+// leave the table (mimetic's decoder indexes its table with signed chars).
+struct B64Table {
+    signed char v[256];
+    constexpr B64Table() : v() {
+        for (int i = 0; i < 256; ++i) v[i] = -1;
+        const char *a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        for (int i = 0; i < 64; ++i) v[static_cast<unsigned char>(a[i])] = static_cast<signed char>(i);
+        // URL-safe alphabet too: some gateways write it.
+        v[static_cast<unsigned char>('-')] = 62;
+        v[static_cast<unsigned char>('_')] = 63;
+    }
+};
+constexpr B64Table kB64{};
+
+}  // namespace
+
+std::string lower(std::string_view s) {
+    std::string r(s);
+    for (char &c : r)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return r;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        char x = a[i], y = b[i];
+        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+        if (x != y) return false;
+    }
+    return true;
+}
+
+bool istarts_with(std::string_view s, std::string_view p) {
+    return s.size() >= p.size() && iequals(s.substr(0, p.size()), p);
+}
+
+std::string_view trim(std::string_view s) {
+    std::size_t b = 0, e = s.size();
+    while (b < e && is_ws(s[b])) ++b;
+    while (e > b && is_ws(s[e - 1])) --e;
+    return s.substr(b, e - b);
+}
+
+std::string decode_base64(std::string_view in) {
+    std::string out;
+    out.reserve(in.size() / 4 * 3 + 3);
+    std::uint32_t acc = 0;
+    int bits = 0;
+    for (char ch : in) {
+        if (ch == '=') {  // end of a quantum: drop the partial bits, start afresh
+            acc = 0;
+            bits = 0;
+            continue;
+        }
+        int v = kB64.v[static_cast<unsigned char>(ch)];
+        if (v < 0) continue;
+        acc = (acc << 6) | static_cast<std::uint32_t>(v);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out.push_back(static_cast<char>((acc >> bits) & 0xFF));
+            acc &= (1u << bits) - 1;
+        }
+    }
+    return out;
+}
+
+std::string decode_qp(std::string_view in, bool q) {
+    std::string out;
+    out.reserve(in.size());
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        char c = in[i];
+        if (q && c == '_') {
+            out.push_back(' ');
+            continue;
+        }
+        if (c != '=') {
+            out.push_back(c);
+            continue;
+        }
+        if (i + 2 < in.size() + 0 && hexval(in[i + 1]) >= 0 && hexval(in[i + 2]) >= 0) {
+            out.push_back(static_cast<char>(hexval(in[i + 1]) * 16 + hexval(in[i + 2])));
+            i += 2;
+            continue;
+        }
+        if (!q) {  // soft line break, possibly with white space before the line end
+            std::size_t j = i + 1;
+            while (j < in.size() && (in[j] == ' ' || in[j] == '\t')) ++j;
+            if (j >= in.size()) {
+                i = j;
+                continue;
+            }
+            if (in[j] == '\n') {
+                i = j;
+                continue;
+            }
+        }
+        out.push_back('=');
+    }
+    return out;
+}
+
+bool valid_utf8(std::string_view s) {
+    const auto *p = reinterpret_cast<const unsigned char *>(s.data());
+    std::size_t n = s.size(), i = 0;
+    while (i < n) {
+        unsigned char c = p[i];
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        std::size_t len;
+        std::uint32_t cp;
+        if (c >= 0xC2 && c <= 0xDF) len = 2, cp = c & 0x1F;
+        else if (c >= 0xE0 && c <= 0xEF) len = 3, cp = c & 0x0F;
+        else if (c >= 0xF0 && c <= 0xF4) len = 4, cp = c & 0x07;
+        else return false;
+        if (i + len > n) return false;
+        for (std::size_t k = 1; k < len; ++k) {
+            if ((p[i + k] & 0xC0) != 0x80) return false;
+            cp = (cp << 6) | (p[i + k] & 0x3F);
+        }
+        if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+            (cp >= 0xD800 && cp <= 0xDFFF))
+            return false;
+        i += len;
+    }
+    return true;
+}
+
+// ---- parameters ---------------------------------------------------------------------------
+
+namespace {
+
+struct RawParam {
+    std::string name;   // lower case, as written (with any "*N*" suffix)
+    std::string value;  // unquoted
+};
+
+// Skips white space and RFC 5322 comments (nested, with quoted pairs) from position i.
+std::size_t skip_cfws(std::string_view s, std::size_t i) {
+    while (i < s.size()) {
+        if (is_ws(s[i])) {
+            ++i;
+        } else if (s[i] == '(') {
+            int depth = 0;
+            while (i < s.size()) {
+                if (s[i] == '\\') {
+                    i += 2;
+                    continue;
+                }
+                if (s[i] == '(') ++depth;
+                if (s[i] == ')' && --depth == 0) {
+                    ++i;
+                    break;
+                }
+                ++i;
+            }
+        } else {
+            break;
+        }
+    }
+    return std::min(i, s.size());
+}
+
+std::vector<RawParam> split_params(std::string_view s) {
+    std::vector<RawParam> out;
+    std::size_t i = 0;
+    while (i < s.size()) {
+        i = skip_cfws(s, i);
+        if (i < s.size() && s[i] == ';') {
+            ++i;
+            continue;
+        }
+        std::size_t ns = i;
+        while (i < s.size() && s[i] != '=' && s[i] != ';' && !is_ws(s[i])) ++i;
+        std::string name = lower(s.substr(ns, i - ns));
+        i = skip_cfws(s, i);
+        if (i >= s.size() || s[i] != '=') {
+            // a bare word without '=': skip to the next ';'
+            while (i < s.size() && s[i] != ';') ++i;
+            if (i == ns) ++i;
+            continue;
+        }
+        ++i;  // '='
+        while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n')) ++i;
+        std::string value;
+        if (i < s.size() && s[i] == '"') {
+            ++i;
+            while (i < s.size() && s[i] != '"') {
+                if (s[i] == '\\' && i + 1 < s.size()) ++i;
+                value.push_back(s[i]);
+                ++i;
+            }
+            if (i < s.size()) ++i;  // closing quote (missing one tolerated)
+            while (i < s.size() && s[i] != ';') ++i;
+        } else {
+            std::size_t vs = i;
+            while (i < s.size() && s[i] != ';') ++i;
+            value = std::string(trim(s.substr(vs, i - vs)));
+            // drop a trailing comment: boundary=abc (comment)
+            std::size_t c = value.find(" (");
+            if (c != std::string::npos) value = std::string(trim(std::string_view(value).substr(0, c)));
+        }
+        if (!name.empty()) out.push_back({std::move(name), std::move(value)});
+    }
+    return out;
+}
+
+std::string percent_decode(std::string_view s) {
+    std::string r;
+    r.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '%' && i + 2 < s.size() + 0 && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
+            r.push_back(static_cast<char>(hexval(s[i + 1]) * 16 + hexval(s[i + 2])));
+            i += 2;
+        } else {
+            r.push_back(s[i]);
+        }
+    }
+    return r;
+}
+
+}  // namespace
+
+Params parse_params(std::string_view in) {
+    std::vector<RawParam> raw = split_params(in);
+    Params out;
+    auto have = [&out](const std::string &n) {
+        for (const auto &p : out)
+            if (p.first == n) return true;
+        return false;
+    };
+    // Group RFC 2231 sections by base name, in order of first appearance.
+    struct Section {
+        long index;
+        bool extended;
+        std::string value;
+    };
+    std::vector<std::pair<std::string, std::vector<Section>>> groups;
+    for (auto &p : raw) {
+        std::size_t star = p.name.find('*');
+        if (star == std::string::npos) {
+            if (!have(p.name)) {
+                std::string v = p.value.find("=?") != std::string::npos ? decode_words(p.value) : p.value;
+                out.emplace_back(p.name, std::move(v));
+            }
+            continue;
+        }
+        std::string base = p.name.substr(0, star);
+        std::string_view rest = std::string_view(p.name).substr(star + 1);
+        Section sec{0, false, p.value};
+        if (rest.empty()) {
+            sec.extended = true;  // name*=charset'lang'value
+        } else {
+            long idx = 0;
+            std::size_t k = 0;
+            while (k < rest.size() && rest[k] >= '0' && rest[k] <= '9' && idx < 100000) idx = idx * 10 + (rest[k++] - '0');
+            if (k == 0) continue;
+            sec.index = idx;
+            sec.extended = k < rest.size() && rest[k] == '*';
+        }
+        auto g = std::find_if(groups.begin(), groups.end(), [&](const auto &x) { return x.first == base; });
+        if (g == groups.end()) {
+            groups.push_back({base, {}});
+            g = groups.end() - 1;
+        }
+        if (g->second.size() < 1000) g->second.push_back(std::move(sec));
+    }
+    for (auto &g : groups) {
+        auto &secs = g.second;
+        std::stable_sort(secs.begin(), secs.end(), [](const Section &a, const Section &b) { return a.index < b.index; });
+        std::string charset, bytes;
+        for (std::size_t i = 0; i < secs.size(); ++i) {
+            if (i > 0 && secs[i].index == secs[i - 1].index) continue;  // duplicate section
+            std::string_view v = secs[i].value;
+            if (secs[i].extended) {
+                if (i == 0) {
+                    std::size_t q1 = v.find('\'');
+                    std::size_t q2 = q1 == std::string_view::npos ? q1 : v.find('\'', q1 + 1);
+                    if (q2 != std::string_view::npos) {
+                        charset = std::string(v.substr(0, q1));
+                        v = v.substr(q2 + 1);
+                    }
+                }
+                bytes += percent_decode(v);
+            } else {
+                bytes += v;
+            }
+        }
+        // A plain "name=" written before or beside "name*" does not override the RFC 2231 form.
+        auto it = std::find_if(out.begin(), out.end(), [&](const auto &p) { return p.first == g.first; });
+        std::string value = to_utf8(bytes, charset);
+        if (it == out.end()) out.emplace_back(g.first, std::move(value));
+        else it->second = std::move(value);
+    }
+    return out;
+}
+
+const std::string *ContentType::param(std::string_view name) const {
+    for (const auto &p : params)
+        if (p.first == name) return &p.second;
+    return nullptr;
+}
+
+ContentType parse_content_type(std::string_view v) {
+    ContentType ct;
+    std::size_t i = skip_cfws(v, 0);
+    std::size_t ts = i;
+    while (i < v.size() && v[i] != '/' && v[i] != ';' && !is_ws(v[i]) && v[i] != '(') ++i;
+    std::string type = lower(v.substr(ts, i - ts));
+    i = skip_cfws(v, i);
+    if (i < v.size() && v[i] == '/') {
+        i = skip_cfws(v, i + 1);
+        std::size_t ss = i;
+        while (i < v.size() && v[i] != ';' && !is_ws(v[i]) && v[i] != '(' && v[i] != '"') ++i;
+        std::string sub = lower(v.substr(ss, i - ss));
+        if (!type.empty() && !sub.empty()) {
+            ct.type = std::move(type);
+            ct.subtype = std::move(sub);
+        }
+    }
+    // Parameters follow the first ';' (tolerating a missing one: "text/plain charset=...").
+    std::size_t semi = v.find(';', i);
+    std::string_view rest = semi == std::string_view::npos ? v.substr(std::min(i, v.size())) : v.substr(semi + 1);
+    ct.params = parse_params(rest);
+    return ct;
+}
+
+// ---- HTML ---------------------------------------------------------------------------------
+
+namespace {
+
+void append_utf8(std::string &out, std::uint32_t cp) {
+    if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
+    if (cp < 0x80) {
+        out.push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+        out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+        out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else {
+        out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    }
+}
+
+bool is_block_tag(std::string_view name) {
+    static constexpr std::string_view kBlocks[] = {"br", "p", "div", "tr", "li", "table", "h1", "h2", "h3",
+                                                   "h4", "h5", "h6", "blockquote", "pre", "hr", "td", "ul", "ol"};
+    for (auto b : kBlocks)
+        if (iequals(name, b)) return true;
+    return false;
+}
+
+}  // namespace
+
+std::string html_to_text(std::string_view h) {
+    std::string out;
+    out.reserve(h.size() / 2);
+    std::size_t i = 0;
+    while (i < h.size()) {
+        char c = h[i];
+        if (c == '<') {
+            if (h.substr(i, 4) == "<!--") {
+                std::size_t e = h.find("-->", i + 4);
+                i = e == std::string_view::npos ? h.size() : e + 3;
+                continue;
+            }
+            std::size_t e = h.find('>', i + 1);
+            if (e == std::string_view::npos) break;
+            std::string_view tag = h.substr(i + 1, e - i - 1);
+            bool closing = !tag.empty() && tag[0] == '/';
+            if (closing) tag.remove_prefix(1);
+            std::size_t n = 0;
+            while (n < tag.size() && (std::isalnum(static_cast<unsigned char>(tag[n])))) ++n;
+            std::string_view name = tag.substr(0, n);
+            i = e + 1;
+            if (!closing && (iequals(name, "script") || iequals(name, "style") || iequals(name, "head") ||
+                             iequals(name, "title"))) {
+                std::string end = "</" + lower(name);
+                // find the closing tag case-insensitively
+                std::size_t k = i;
+                while (k < h.size()) {
+                    k = h.find("</", k);
+                    if (k == std::string_view::npos) break;
+                    if (istarts_with(h.substr(k), end)) break;
+                    k += 2;
+                }
+                if (k == std::string_view::npos) {
+                    i = h.size();
+                } else {
+                    std::size_t ce = h.find('>', k);
+                    i = ce == std::string_view::npos ? h.size() : ce + 1;
+                }
+                continue;
+            }
+            if (is_block_tag(name)) {
+                if (!out.empty() && out.back() != '\n') out.push_back('\n');
+            } else if (!out.empty() && out.back() != ' ' && out.back() != '\n') {
+                out.push_back(' ');
+            }
+            continue;
+        }
+        if (c == '&') {
+            std::size_t e = h.find(';', i + 1);
+            if (e != std::string_view::npos && e - i <= 10) {
+                std::string_view ent = h.substr(i + 1, e - i - 1);
+                std::uint32_t cp = 0;
+                bool ok = true;
+                if (!ent.empty() && ent[0] == '#') {
+                    bool hex = ent.size() > 1 && (ent[1] == 'x' || ent[1] == 'X');
+                    std::size_t k = hex ? 2 : 1;
+                    if (k >= ent.size()) ok = false;
+                    for (; ok && k < ent.size(); ++k) {
+                        int d = hex ? hexval(ent[k]) : (ent[k] >= '0' && ent[k] <= '9' ? ent[k] - '0' : -1);
+                        if (d < 0 || cp > 0x10FFFF) ok = false;
+                        else cp = cp * (hex ? 16 : 10) + static_cast<std::uint32_t>(d);
+                    }
+                } else if (ent == "nbsp") cp = ' ';
+                else if (ent == "amp") cp = '&';
+                else if (ent == "lt") cp = '<';
+                else if (ent == "gt") cp = '>';
+                else if (ent == "quot") cp = '"';
+                else if (ent == "apos") cp = '\'';
+                else ok = false;
+                if (ok) {
+                    append_utf8(out, cp == 0xA0 ? ' ' : cp);
+                    i = e + 1;
+                    continue;
+                }
+            }
+        }
+        if (c == '\n' || c == '\t') c = ' ';
+        if (c == ' ' && (out.empty() || out.back() == ' ' || out.back() == '\n')) {
+            ++i;
+            continue;
+        }
+        out.push_back(c);
+        ++i;
+    }
+    return out;
+}
+
+}  // namespace carom::mime

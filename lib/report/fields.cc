@@ -1,0 +1,501 @@
+#include "report/fields.hh"
+
+#include <cstdint>
+#include <cstdio>
+
+#include "mime/decode.hh"
+
+namespace carom::report {
+
+using mime::iequals;
+using mime::istarts_with;
+using mime::lower;
+using mime::trim;
+
+namespace {
+
+inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
+inline bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+inline int hexval(char c) {
+    if (is_digit(c)) return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+void append_utf8(std::string &out, std::uint32_t cp) {
+    if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
+    if (cp < 0x80) {
+        out.push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+        out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+        out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else {
+        out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    }
+}
+
+// Removes comments outside quoted strings.
+std::string strip_comments(std::string_view s) {
+    std::string r;
+    r.reserve(s.size());
+    bool quoted = false;
+    int depth = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        char c = s[i];
+        if (c == '\\' && i + 1 < s.size() && (quoted || depth > 0)) {
+            if (depth == 0) {
+                r.push_back(c);
+                r.push_back(s[i + 1]);
+            }
+            ++i;
+            continue;
+        }
+        if (depth == 0 && c == '"') quoted = !quoted;
+        if (!quoted) {
+            if (c == '(') {
+                ++depth;
+                continue;
+            }
+            if (c == ')' && depth > 0) {
+                --depth;
+                continue;
+            }
+        }
+        if (depth == 0) r.push_back(c);
+    }
+    return r;
+}
+
+// RFC 6533 utf-8-addr-xtext / unitext escapes: "\x{HHHH}".
+std::string unescape_embedded_unicode(std::string_view s) {
+    if (s.find("\\x{") == std::string_view::npos) return std::string(s);
+    std::string r;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s.compare(i, 3, "\\x{") == 0) {
+            std::size_t e = s.find('}', i + 3);
+            if (e != std::string_view::npos && e - i - 3 >= 1 && e - i - 3 <= 6) {
+                std::uint32_t cp = 0;
+                bool ok = true;
+                for (std::size_t k = i + 3; k < e; ++k) {
+                    int d = hexval(s[k]);
+                    if (d < 0) ok = false;
+                    else cp = cp * 16 + static_cast<std::uint32_t>(d);
+                }
+                if (ok) {
+                    append_utf8(r, cp);
+                    i = e;
+                    continue;
+                }
+            }
+        }
+        r.push_back(s[i]);
+    }
+    return r;
+}
+
+}  // namespace
+
+std::string strip_type(std::string_view value) {
+    std::string_view v = trim(value);
+    std::size_t semi = v.find(';');
+    if (semi != std::string_view::npos && semi > 0 && semi < 20) {
+        bool token = true;
+        for (std::size_t k = 0; k < semi; ++k) {
+            char c = v[k];
+            if (!(is_alpha(c) || is_digit(c) || c == '-' || c == '_' || c == ' ')) token = false;
+        }
+        if (token) v = trim(v.substr(semi + 1));
+    }
+    return std::string(v);
+}
+
+std::string xtext_decode(std::string_view s) {
+    std::string r;
+    r.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '+' && i + 2 < s.size() + 0 && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0 &&
+            (is_digit(s[i + 1]) || (s[i + 1] >= 'A' && s[i + 1] <= 'F')) &&
+            (is_digit(s[i + 2]) || (s[i + 2] >= 'A' && s[i + 2] <= 'F'))) {
+            r.push_back(static_cast<char>(hexval(s[i + 1]) * 16 + hexval(s[i + 2])));
+            i += 2;
+        } else {
+            r.push_back(s[i]);
+        }
+    }
+    return r;
+}
+
+std::string bare_address(std::string_view value) {
+    std::string v = strip_type(value);
+    v = strip_comments(v);
+    std::string_view t = trim(v);
+    // Angle brackets: the last <...> that holds an '@' (a display name may itself look like an
+    // address), else the first <...>.
+    std::size_t lt = std::string_view::npos, best_lt = std::string_view::npos, best_gt = 0;
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        if (t[i] == '<') lt = i;
+        else if (t[i] == '>' && lt != std::string_view::npos) {
+            std::string_view in = t.substr(lt + 1, i - lt - 1);
+            if (best_lt == std::string_view::npos || in.find('@') != std::string_view::npos) {
+                best_lt = lt;
+                best_gt = i;
+            }
+            lt = std::string_view::npos;
+        }
+    }
+    if (best_lt != std::string_view::npos) {
+        t = trim(t.substr(best_lt + 1, best_gt - best_lt - 1));
+    } else if (lt != std::string_view::npos) {  // "<user@example.org" without '>'
+        t = trim(t.substr(lt + 1));
+    } else {
+        // No brackets: the word holding '@' ("Name user@example.org" written without brackets).
+        std::size_t at = t.rfind('@');
+        if (at != std::string_view::npos && t.find(' ') != std::string_view::npos && t.front() != '"') {
+            std::size_t b = t.rfind(' ', at);
+            std::size_t e = t.find(' ', at);
+            b = b == std::string_view::npos ? 0 : b + 1;
+            t = t.substr(b, e == std::string_view::npos ? std::string_view::npos : e - b);
+        }
+    }
+    if (istarts_with(t, "mailto:")) t.remove_prefix(7);
+    if (istarts_with(t, "smtp:")) t.remove_prefix(5);
+    // Trailing punctuation picked up from prose or lists.
+    while (!t.empty() && (t.back() == ',' || t.back() == ';' || t.back() == '.' || t.back() == ':')) t.remove_suffix(1);
+    while (!t.empty() && (t.front() == '<' || t.front() == '\'')) t.remove_prefix(1);
+    while (!t.empty() && (t.back() == '>' || t.back() == '\'')) t.remove_suffix(1);
+    t = trim(t);
+    return unescape_embedded_unicode(t);
+}
+
+std::vector<std::string> address_list(std::string_view value) {
+    std::vector<std::string> out;
+    std::string v = strip_comments(value);
+    std::size_t start = 0;
+    bool quoted = false, angle = false;
+    auto take = [&](std::size_t end) {
+        std::string_view item = trim(std::string_view(v).substr(start, end - start));
+        // group syntax: "name: a, b;" → drop "name:" (outside brackets and quotes)
+        std::size_t colon = item.find(':');
+        if (colon != std::string_view::npos && item.find('<') > colon && item.find('"') > colon &&
+            item.find('@') > colon)
+            item = trim(item.substr(colon + 1));
+        std::string a = bare_address(item);
+        if (!a.empty()) out.push_back(std::move(a));
+    };
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        char c = v[i];
+        if (c == '\\' && quoted) {
+            ++i;
+            continue;
+        }
+        if (c == '"') quoted = !quoted;
+        else if (!quoted && c == '<') angle = true;
+        else if (!quoted && c == '>') angle = false;
+        else if (!quoted && !angle && (c == ',' || c == ';')) {
+            take(i);
+            start = i + 1;
+        }
+        if (out.size() >= 10000) return out;
+    }
+    take(v.size());
+    return out;
+}
+
+std::string find_status(std::string_view s) {
+    for (std::size_t i = 0; i + 4 < s.size() + 0; ++i) {
+        char c = s[i];
+        if (c != '2' && c != '4' && c != '5') continue;
+        if (i > 0 && (is_digit(s[i - 1]) || s[i - 1] == '.')) continue;
+        if (s[i + 1] != '.') continue;
+        std::size_t j = i + 2, k = j;
+        while (k < s.size() && is_digit(s[k]) && k - j < 4) ++k;
+        if (k == j || k - j > 3 || k >= s.size() || s[k] != '.') continue;
+        std::size_t m = k + 1, n = m;
+        while (n < s.size() && is_digit(s[n]) && n - m < 4) ++n;
+        if (n == m || n - m > 3) continue;
+        if (n < s.size() && (is_digit(s[n]) || (s[n] == '.' && n + 1 < s.size() && is_digit(s[n + 1])))) continue;
+        return std::string(s.substr(i, n - i));
+    }
+    return "";
+}
+
+std::string leading_reply_code(std::string_view text) {
+    std::string_view t = trim(text);
+    if (t.size() < 3) return "";
+    if (!(t[0] >= '2' && t[0] <= '5') || !is_digit(t[1]) || !is_digit(t[2])) return "";
+    if (t.size() > 3 && (is_digit(t[3]) || t[3] == '.')) return "";
+    return std::string(t.substr(0, 3));
+}
+
+std::string command_from_text(std::string_view text) {
+    std::string l = lower(text);
+    struct Cmd {
+        const char *needle;
+        const char *cmd;
+    };
+    static constexpr Cmd kCmds[] = {
+        {"rcpt to", "RCPT"}, {"mail from", "MAIL"}, {"end of data", "DATA"}, {"data command", "DATA"},
+        {"ehlo", "EHLO"},    {"helo", "HELO"},      {"connect to", "CONN"},
+    };
+    for (const char *lead : {"in reply to ", "after ", "reply to "}) {
+        std::size_t p = l.find(lead);
+        while (p != std::string::npos) {
+            std::string_view rest = std::string_view(l).substr(p + std::char_traits<char>::length(lead));
+            for (const Cmd &c : kCmds)
+                if (rest.compare(0, std::char_traits<char>::length(c.needle), c.needle) == 0) return c.cmd;
+            if (rest.compare(0, 4, "data") == 0) return "DATA";
+            p = l.find(lead, p + 1);
+        }
+    }
+    return "";
+}
+
+// ---- dates --------------------------------------------------------------------------------
+
+namespace {
+
+struct Zone {
+    const char *name;
+    int minutes;
+};
+constexpr Zone kZones[] = {
+    {"ut", 0},       {"utc", 0},      {"gmt", 0},      {"z", 0},        {"wet", 0},      {"bst", 60},
+    {"cet", 60},     {"met", 60},     {"mez", 60},     {"cest", 120},   {"mest", 120},   {"mesz", 120},
+    {"eet", 120},    {"eest", 180},   {"msk", 180},    {"ist", 330},    {"ict", 420},    {"wib", 420},
+    {"hkt", 480},    {"sgt", 480},    {"awst", 480},   {"pht", 480},    {"jst", 540},    {"kst", 540},
+    {"acst", 570},   {"aest", 600},   {"aedt", 660},   {"nzst", 720},   {"nzdt", 780},   {"est", -300},
+    {"edt", -240},   {"cst", -360},   {"cdt", -300},   {"mst", -420},   {"mdt", -360},   {"pst", -480},
+    {"pdt", -420},   {"akst", -540},  {"akdt", -480},  {"hst", -600},   {"ast", -240},   {"adt", -180},
+    {"nst", -210},   {"brt", -180},   {"art", -180},
+};
+
+constexpr const char *kMonths[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
+
+// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+long long days_from_civil(long long y, unsigned m, unsigned d) {
+    y -= m <= 2;
+    const long long era = (y >= 0 ? y : y - 399) / 400;
+    const unsigned yoe = static_cast<unsigned>(y - era * 400);
+    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + static_cast<long long>(doe) - 719468;
+}
+
+void civil_from_days(long long z, long long &y, unsigned &m, unsigned &d) {
+    z += 719468;
+    const long long era = (z >= 0 ? z : z - 146096) / 146097;
+    const unsigned doe = static_cast<unsigned>(z - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    y = static_cast<long long>(yoe) + era * 400;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    d = doy - (153 * mp + 2) / 5 + 1;
+    m = mp < 10 ? mp + 3 : mp - 9;
+    y += m <= 2;
+}
+
+unsigned days_in_month(long long y, unsigned m) {
+    static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
+    return kDays[m - 1];
+}
+
+bool parse_time(std::string_view t, int &h, int &mi, int &s) {
+    int v[3] = {0, 0, 0};
+    int n = 0;
+    std::size_t i = 0;
+    while (n < 3) {
+        std::size_t b = i;
+        while (i < t.size() && is_digit(t[i]) && i - b < 2) ++i;
+        if (i == b) return false;
+        v[n++] = std::stoi(std::string(t.substr(b, i - b)));
+        if (i < t.size() && t[i] == ':') {
+            ++i;
+            continue;
+        }
+        break;
+    }
+    if (n < 2) return false;
+    // fractional seconds and anything after are ignored
+    h = v[0];
+    mi = v[1];
+    s = v[2];
+    return h <= 24 && mi <= 59 && s <= 60;
+}
+
+int month_of(std::string_view w) {
+    if (w.size() < 3) return 0;
+    for (int i = 0; i < 12; ++i)
+        if (iequals(w.substr(0, 3), kMonths[i])) return i + 1;
+    return 0;
+}
+
+}  // namespace
+
+std::string iso_date(std::string_view value) {
+    std::string v = strip_comments(value);
+    // Separate tokens on white space and commas; ISO "T" handled below.
+    std::vector<std::string> tok;
+    {
+        std::string cur;
+        for (char c : v) {
+            if (c == ' ' || c == '\t' || c == ',' || c == '\n') {
+                if (!cur.empty()) tok.push_back(std::move(cur));
+                cur.clear();
+            } else {
+                cur.push_back(c);
+            }
+            if (tok.size() > 16) return "";
+        }
+        if (!cur.empty()) tok.push_back(std::move(cur));
+    }
+    long long year = -1;
+    int month = 0, day = 0, h = -1, mi = 0, s = 0, zone = 0;
+    bool have_zone = false;
+    std::vector<int> nums;  // bare numbers, in order (day / year candidates)
+    for (std::string t : tok) {
+        // ISO 8601: 2017-04-29T23:34:45Z / +09:00
+        std::size_t tpos = t.find('T');
+        if (tpos == 10 && t.size() > 11 && t[4] == '-' && t[7] == '-') {
+            std::string date = t.substr(0, 10), rest = t.substr(11);
+            t = date;
+            std::size_t zpos = rest.find_first_of("Zz+-");
+            std::string tm = rest.substr(0, zpos);
+            if (!parse_time(tm, h, mi, s)) return "";
+            if (zpos != std::string::npos) {
+                std::string z = rest.substr(zpos);
+                if (z == "Z" || z == "z") {
+                    have_zone = true;
+                } else if (z.size() >= 3) {
+                    std::string digits;
+                    for (char c : z.substr(1))
+                        if (is_digit(c)) digits.push_back(c);
+                    if (digits.size() == 4 || digits.size() == 2) {
+                        int hh = std::stoi(digits.substr(0, 2)), mm = digits.size() == 4 ? std::stoi(digits.substr(2)) : 0;
+                        zone = (z[0] == '-' ? -1 : 1) * (hh * 60 + mm);
+                        have_zone = true;
+                    }
+                }
+            }
+        }
+        if (t.empty()) continue;
+        if (t.find(':') != std::string::npos && is_digit(t[0])) {
+            if (h < 0 && !parse_time(t, h, mi, s)) return "";
+            continue;
+        }
+        if ((t[0] == '+' || t[0] == '-') && t.size() >= 3) {
+            std::string digits;
+            bool ok = true;
+            for (char c : t.substr(1)) {
+                if (is_digit(c)) digits.push_back(c);
+                else if (c != ':') ok = false;
+            }
+            if (ok && (digits.size() == 4 || digits.size() == 2)) {
+                int hh = std::stoi(digits.substr(0, 2)), mm = digits.size() == 4 ? std::stoi(digits.substr(2)) : 0;
+                if (hh <= 23 && mm <= 59) {
+                    zone = (t[0] == '-' ? -1 : 1) * (hh * 60 + mm);
+                    have_zone = true;
+                }
+                continue;
+            }
+        }
+        // numeric dates: YYYY-MM-DD, YYYY/MM/DD, DD-MM-YYYY, DD/MM/YYYY, DD-Mon-YYYY
+        if (is_digit(t[0]) && (t.find('-') != std::string::npos || t.find('/') != std::string::npos ||
+                               t.find('.') != std::string::npos)) {
+            std::vector<std::string> f;
+            std::string cur;
+            for (char c : t) {
+                if (c == '-' || c == '/' || c == '.') {
+                    f.push_back(cur);
+                    cur.clear();
+                } else {
+                    cur.push_back(c);
+                }
+            }
+            f.push_back(cur);
+            if (f.size() != 3) return "";
+            for (std::size_t k = 0; k < 3; ++k)
+                if (f[k].empty() || f[k].size() > 4) return "";
+            auto num = [](const std::string &x) {
+                for (char c : x)
+                    if (!is_digit(c)) return -1;
+                return std::stoi(x);
+            };
+            if (f[0].size() == 4) {  // Y-M-D
+                year = num(f[0]);
+                month = num(f[1]);
+                day = num(f[2]);
+            } else {  // D-M-Y or D-Mon-Y
+                day = num(f[0]);
+                month = month_of(f[1]) ? month_of(f[1]) : num(f[1]);
+                int y = num(f[2]);
+                year = y;
+                if (f[2].size() <= 2 && y >= 0) year = y < 50 ? 2000 + y : 1900 + y;
+            }
+            if (year < 0 || month <= 0 || day <= 0) return "";
+            continue;
+        }
+        if (is_digit(t[0])) {
+            bool all = true;
+            for (char c : t)
+                if (!is_digit(c)) all = false;
+            if (!all || t.size() > 4) continue;  // "29th" and the like: ignored
+            nums.push_back(std::stoi(t) + (t.size() == 4 ? 100000 : 0));  // mark 4-digit years
+            continue;
+        }
+        if (is_alpha(t[0])) {
+            if (int m = month_of(t); m && month == 0 && (t.size() == 3 || t.size() >= 3)) {
+                // a month name; weekday names never start like a month
+                bool weekday = false;
+                for (const char *w : {"mon", "tue", "wed", "thu", "fri", "sat", "sun"})
+                    if (istarts_with(t, w)) weekday = true;
+                if (!weekday) {
+                    month = m;
+                    continue;
+                }
+            }
+            for (const Zone &z : kZones) {
+                if (iequals(t, z.name)) {
+                    if (!have_zone) zone = z.minutes;
+                    have_zone = true;
+                    break;
+                }
+            }
+            continue;
+        }
+    }
+    // Day and year from the bare numbers: a 4-digit number is the year; otherwise the first
+    // number is the day and the second the (2- or 3-digit) year.
+    for (int n : nums) {
+        if (n >= 100000) {
+            if (year < 0) year = n - 100000;
+        } else if (day == 0 && n >= 1 && n <= 31) {
+            day = n;
+        } else if (year < 0) {
+            year = n < 50 ? 2000 + n : (n < 1000 ? 1900 + n : n);
+        }
+    }
+    if (year < 1900 || year > 9999 || month < 1 || month > 12 || day < 1 || h < 0) return "";
+    if (static_cast<unsigned>(day) > days_in_month(year, static_cast<unsigned>(month))) return "";
+    long long secs = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400LL +
+                     h * 3600LL + mi * 60LL + (s == 60 ? 59 : s) - zone * 60LL;
+    long long days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
+    long long rem = secs - days * 86400;
+    long long y;
+    unsigned m, d;
+    civil_from_days(days, y, m, d);
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02dZ", y, m, d, static_cast<int>(rem / 3600),
+                  static_cast<int>((rem % 3600) / 60), static_cast<int>(rem % 60));
+    return buf;
+}
+
+}  // namespace carom::report

@@ -1,0 +1,43 @@
+// Field-level helpers of the report readers: addresses, xtext, dates, status codes. Each is
+// total: bad input gives an empty result, never an error.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace carom::report {
+
+// The bare address of an address field value: drops an RFC 3464 address type ("rfc822;",
+// "utf-8;", "x400;"), comments, a display name and angle brackets, "mailto:" and RFC 6533
+// "\x{HHHH}" escapes. The local part is kept as written (quotes, VERP, +tags). "" when nothing
+// address-like remains.
+std::string bare_address(std::string_view value);
+
+// Every address of an address-list field (To, Cc), in order: commas inside quotes, comments and
+// angle brackets do not split; groups ("name: a, b;") are flattened.
+std::vector<std::string> address_list(std::string_view value);
+
+// RFC 3461 xtext: "+HH" → the byte.
+std::string xtext_decode(std::string_view s);
+
+// RFC 5322 date (and the obsolete / broken forms MTAs write: no weekday, 2-digit years,
+// named zones, asctime, ISO 8601, "DD-MM-YYYY HH:MM", missing zone = UTC) as ISO 8601 UTC
+// "YYYY-MM-DDTHH:MM:SSZ"; "" when it cannot be read.
+std::string iso_date(std::string_view value);
+
+// The first enhanced status code "c.s.d" (c in 2/4/5, s and d up to 3 digits) in the text,
+// bounded by non-digits; "" when none.
+std::string find_status(std::string_view text);
+
+// An SMTP reply code at the very start of a diagnostic ("550 ...", "550-5.1.1 ..."); "" when none.
+std::string leading_reply_code(std::string_view text);
+
+// The SMTP command a diagnostic says it answered ("in reply to RCPT TO command", "after MAIL
+// FROM", "end of data"): CONN, EHLO, HELO, MAIL, RCPT, DATA; "" when none.
+std::string command_from_text(std::string_view text);
+
+// Removes an RFC 3464 type prefix ("dns; host" → "host").
+std::string strip_type(std::string_view value);
+
+}  // namespace carom::report
