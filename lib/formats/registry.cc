@@ -12,6 +12,27 @@ const std::vector<Reader> &registry() {
     static const std::vector<Reader> table = {
         // --- MTA readers (lib/formats/mta_*.cc) ---
         // --- provider and appliance readers (lib/formats/provider_*.cc) ---
+        {"amazonses", detect_amazonses_json, read_amazonses_json},
+        {"amazonworkmail", detect_amazonworkmail, read_amazonworkmail},
+        {"office365", detect_office365, read_office365},
+        {"googlegroups", detect_googlegroups, read_googlegroups},
+        {"gmail", detect_gmail, read_gmail},
+        {"yahoo", detect_yahoo, read_yahoo},
+        {"mailru", detect_mailru, read_mailru},
+        {"gmx", detect_gmx, read_gmx},
+        {"einsundeins", detect_einsundeins, read_gmx},
+        {"mxlogic", detect_mxlogic, read_mxlogic},
+        {"ezweb", detect_ezweb, read_ezweb},
+        {"kddi", detect_kddi, read_kddi},
+        {"biglobe", detect_biglobe, read_biglobe},
+        {"verizon", detect_verizon, read_verizon},
+        {"mfilter", detect_mfilter, read_mfilter},
+        {"mcafee", detect_mcafee, read_mcafee},
+        {"activehunter", detect_activehunter, read_activehunter},
+        {"trendmicro", detect_trendmicro, read_trendmicro},
+        {"mailfoundry", detect_mailfoundry, read_mailfoundry},
+        {"mailmarshal", detect_mailmarshal, read_mailmarshal},
+        {"zoho", detect_zoho, read_zoho},
     };
     return table;
 }

@@ -177,3 +177,60 @@ std::string find_command(std::string_view t) {
 }
 
 }  // namespace carom::formats
+
+// --- helpers added with the provider readers (additive) ---
+namespace carom::formats {
+
+std::string squeeze(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    bool space = false;
+    for (char c : s) {
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            space = !out.empty();
+            continue;
+        }
+        if (space) out += ' ';
+        space = false;
+        out += c;
+    }
+    return out;
+}
+
+std::string_view before_original(std::string_view text) {
+    static constexpr const char *kMarkers[] = {
+        "----- original message -----",
+        "--- below this line is a copy of the message",
+        "------ this is a copy of the message",
+        "----- message header follows -----",
+    };
+    std::size_t best = text.size();
+    for (const char *m : kMarkers) {
+        std::size_t p = ifind(text, m);
+        if (p != std::string_view::npos && p < best) best = p;
+    }
+    std::size_t p = ifind(text, "\ncontent-type: message/rfc822");
+    if (p != std::string_view::npos && p < best) best = p;
+    p = ifind(text, "\ncontent-type: text/rfc822-headers");
+    if (p != std::string_view::npos && p < best) best = p;
+    return text.substr(0, best);
+}
+
+std::string host_after(std::string_view text, std::string_view marker) {
+    std::size_t p = ifind(text, marker);
+    if (p == std::string_view::npos) return "";
+    p += marker.size();
+    while (p < text.size() && (text[p] == ' ' || text[p] == '\t' || text[p] == '[' || text[p] == '(' || text[p] == '<')) ++p;
+    std::size_t e = p;
+    while (e < text.size()) {
+        unsigned char c = static_cast<unsigned char>(text[e]);
+        if (!(std::isalnum(c) || c == '.' || c == '-' || c == '_' || c == ':')) break;
+        ++e;
+    }
+    std::string h(text.substr(p, e - p));
+    while (!h.empty() && (h.back() == '.' || h.back() == ':')) h.pop_back();
+    if (h.find('.') == std::string::npos && h.find(':') == std::string::npos) return "";
+    return h;
+}
+
+}  // namespace carom::formats

@@ -35,3 +35,21 @@ std::string find_reply_code(std::string_view text);
 std::string find_command(std::string_view text);
 
 }  // namespace carom::formats
+
+// --- helpers added with the provider readers (additive) ---
+namespace carom::formats {
+
+// Collapses every run of white space (spaces, tabs, newlines) to one space and trims the ends.
+std::string squeeze(std::string_view s);
+
+// The part of a bounce text before the returned original message: cut at the first line that
+// announces it ("----- Original message -----", "--- Below this line is a copy of the message.",
+// "------ This is a copy of the message", "Content-Type: message/rfc822", ...). The whole text
+// when no marker is found.
+std::string_view before_original(std::string_view text);
+
+// The host name that follows `marker` in text (e.g. marker "host " in "host mx.example.org[...]"),
+// without brackets and a trailing dot; "" when the marker is absent or no host name follows.
+std::string host_after(std::string_view text, std::string_view marker);
+
+}  // namespace carom::formats

@@ -3,6 +3,8 @@
 #include <unicode/ustring.h>
 
 #include <climits>
+#include <cstdint>
+#include <cstring>
 #include <memory>
 #include <vector>
 
@@ -128,10 +130,19 @@ bool icu_convert(std::string_view bytes, const char *name, std::string &out) {
     return true;
 }
 
-bool all_ascii(std::string_view s) {
-    for (char c : s)
-        if (static_cast<unsigned char>(c) >= 0x80 || c == 0x1B) return false;
-    return true;
+// True when every byte is below 0x80 (eight bytes at a time) and, when `esc` is set, none is
+// ESC (ISO-2022 shifts are 7-bit).
+bool all_ascii(std::string_view s, bool esc) {
+    const char *p = s.data();
+    std::size_t n = s.size(), i = 0;
+    for (; i + 8 <= n; i += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, p + i, 8);
+        if (w & 0x8080808080808080ull) return false;
+    }
+    for (; i < n; ++i)
+        if (static_cast<unsigned char>(p[i]) >= 0x80) return false;
+    return !esc || std::memchr(p, 0x1B, n) == nullptr;
 }
 
 std::string sniff(std::string_view bytes) {
@@ -155,7 +166,8 @@ std::string sniff(std::string_view bytes) {
 
 std::string to_utf8(std::string_view bytes, std::string_view charset) {
     std::string label = clean_label(charset);
-    if (all_ascii(bytes) && !ascii_unsafe(label)) return std::string(bytes);
+    if (!ascii_unsafe(label) && all_ascii(bytes, label.find("2022") != std::string::npos || label == "jis"))
+        return std::string(bytes);
     Target t{Kind::Icu, nullptr};
     bool mapped = false;
     for (const auto &a : kAliases) {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
-#include <map>
+#include <cstring>
 
 #include "mime/message.hh"
 
@@ -94,6 +94,13 @@ std::string decode_qp(std::string_view in, bool q) {
     std::string out;
     out.reserve(in.size());
     for (std::size_t i = 0; i < in.size(); ++i) {
+        if (!q) {  // copy the run up to the next '=' at once
+            const void *eq = std::memchr(in.data() + i, '=', in.size() - i);
+            std::size_t stop = eq ? static_cast<std::size_t>(static_cast<const char *>(eq) - in.data()) : in.size();
+            out.append(in.data() + i, stop - i);
+            i = stop;
+            if (i >= in.size()) break;
+        }
         char c = in[i];
         if (q && c == '_') {
             out.push_back(' ');

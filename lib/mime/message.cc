@@ -166,7 +166,8 @@ void cut_utf8_to(std::string &s, std::size_t n) {
     s.resize(n);
 }
 
-carom_status_t parse_entity(std::string_view text, std::size_t depth, bool top, bool digest, Ctx &ctx, Part &out);
+carom_status_t parse_entity(std::string_view text, std::size_t depth, bool top, bool digest, bool attached, Ctx &ctx,
+                            Part &out);
 
 // A header-only block (text/rfc822-headers, message/global-headers): one child holding them.
 carom_status_t header_child(std::string_view text, Ctx &ctx, Part &out) {
@@ -183,7 +184,8 @@ carom_status_t header_child(std::string_view text, Ctx &ctx, Part &out) {
     return CAROM_OK;
 }
 
-carom_status_t parse_entity(std::string_view text, std::size_t depth, bool top, bool digest, Ctx &ctx, Part &out) {
+carom_status_t parse_entity(std::string_view text, std::size_t depth, bool top, bool digest, bool attached, Ctx &ctx,
+                            Part &out) {
     if (++ctx.parts > ctx.lim.mime_parts()) {
         ctx.error = "more MIME parts than the mime_parts limit (" + std::to_string(ctx.lim.mime_parts()) + ")";
         return CAROM_E_TOO_MANY_PARTS;
@@ -220,7 +222,7 @@ carom_status_t parse_entity(std::string_view text, std::size_t depth, bool top, 
             out.children.reserve(pieces.size());
             for (std::string_view piece : pieces) {
                 out.children.emplace_back();
-                st = parse_entity(piece, depth + 1, false, out.subtype == "digest", ctx, out.children.back());
+                st = parse_entity(piece, depth + 1, false, out.subtype == "digest", attached, ctx, out.children.back());
                 if (st != CAROM_OK) return st;
             }
             return CAROM_OK;
@@ -233,12 +235,15 @@ carom_status_t parse_entity(std::string_view text, std::size_t depth, bool top, 
     if (out.type == "message" && (out.subtype == "rfc822" || out.subtype == "global" || out.subtype == "news")) {
         std::string decoded = transfer_decode(body, out.headers);
         out.children.emplace_back();
-        return parse_entity(decoded, depth + 1, false, false, ctx, out.children.back());
+        return parse_entity(decoded, depth + 1, false, false, true, ctx, out.children.back());
     }
 
     const bool headers_block = (out.type == "text" && (out.subtype == "rfc822-headers" || out.subtype == "rfc822-header")) ||
                                (out.type == "message" && (out.subtype == "global-headers" || out.subtype == "rfc822-headers"));
-    if (is_text_like(out) || headers_block) {
+    // Inside an attached message only text/plain and report leaves are decoded: the returned
+    // original's HTML and attachments are never read, and skipping them keeps big bounces fast.
+    const bool wanted = !attached || out.type == "message" || (out.type == "text" && out.subtype == "plain");
+    if (headers_block || (is_text_like(out) && wanted)) {
         std::string_view capped = body.size() > ctx.lim.text_bytes() ? body.substr(0, ctx.lim.text_bytes()) : body;
         out.body = transfer_decode(capped, out.headers);
         out.text = to_utf8(out.body, out.charset);
@@ -254,7 +259,7 @@ carom_status_t parse_entity(std::string_view text, std::size_t depth, bool top, 
     }
     // Other leaves (images, application/*, audio, video): transfer-decoded only when small, never
     // converted to text. A 15 MB attachment is skipped at memchr speed.
-    if (body.size() <= ctx.lim.text_bytes()) out.body = transfer_decode(body, out.headers);
+    if (!attached && body.size() <= ctx.lim.text_bytes()) out.body = transfer_decode(body, out.headers);
     return CAROM_OK;
 }
 
@@ -342,7 +347,7 @@ carom_status_t parse(std::string_view bytes, const Limits &limits, Message &out,
     if (text.empty()) return error = "the message has only blank lines", CAROM_E_EMPTY;
 
     Ctx ctx{limits, 0, {}};
-    carom_status_t st = parse_entity(text, 0, true, false, ctx, out.root);
+    carom_status_t st = parse_entity(text, 0, true, false, false, ctx, out.root);
     out.parts = ctx.parts;
     if (st != CAROM_OK) {
         error = ctx.error;

@@ -341,37 +341,37 @@ int month_of(std::string_view w) {
 }  // namespace
 
 std::string iso_date(std::string_view value) {
-    std::string v = strip_comments(value);
+    std::string v = value.find('(') == std::string_view::npos ? std::string(value) : strip_comments(value);
     // Separate tokens on white space and commas; ISO "T" handled below.
-    std::vector<std::string> tok;
+    std::string_view tok[17];
+    std::size_t ntok = 0;
     {
-        std::string cur;
-        for (char c : v) {
-            if (c == ' ' || c == '\t' || c == ',' || c == '\n') {
-                if (!cur.empty()) tok.push_back(std::move(cur));
-                cur.clear();
-            } else {
-                cur.push_back(c);
-            }
-            if (tok.size() > 16) return "";
+        std::size_t i = 0;
+        while (i < v.size()) {
+            while (i < v.size() && (v[i] == ' ' || v[i] == '\t' || v[i] == ',' || v[i] == '\n')) ++i;
+            std::size_t b = i;
+            while (i < v.size() && !(v[i] == ' ' || v[i] == '\t' || v[i] == ',' || v[i] == '\n')) ++i;
+            if (i == b) break;
+            if (ntok == 16) return "";
+            tok[ntok++] = std::string_view(v).substr(b, i - b);
         }
-        if (!cur.empty()) tok.push_back(std::move(cur));
     }
     long long year = -1;
     int month = 0, day = 0, h = -1, mi = 0, s = 0, zone = 0;
     bool have_zone = false;
     std::vector<int> nums;  // bare numbers, in order (day / year candidates)
-    for (std::string t : tok) {
+    for (std::size_t ti = 0; ti < ntok; ++ti) {
+        std::string_view t = tok[ti];
         // ISO 8601: 2017-04-29T23:34:45Z / +09:00
         std::size_t tpos = t.find('T');
         if (tpos == 10 && t.size() > 11 && t[4] == '-' && t[7] == '-') {
-            std::string date = t.substr(0, 10), rest = t.substr(11);
-            t = date;
+            std::string_view rest = t.substr(11);
+            t = t.substr(0, 10);
             std::size_t zpos = rest.find_first_of("Zz+-");
-            std::string tm = rest.substr(0, zpos);
+            std::string_view tm = rest.substr(0, zpos);
             if (!parse_time(tm, h, mi, s)) return "";
-            if (zpos != std::string::npos) {
-                std::string z = rest.substr(zpos);
+            if (zpos != std::string_view::npos) {
+                std::string_view z = rest.substr(zpos);
                 if (z == "Z" || z == "z") {
                     have_zone = true;
                 } else if (z.size() >= 3) {
@@ -387,7 +387,7 @@ std::string iso_date(std::string_view value) {
             }
         }
         if (t.empty()) continue;
-        if (t.find(':') != std::string::npos && is_digit(t[0])) {
+        if (t.find(':') != std::string_view::npos && is_digit(t[0])) {
             if (h < 0 && !parse_time(t, h, mi, s)) return "";
             continue;
         }
@@ -408,8 +408,8 @@ std::string iso_date(std::string_view value) {
             }
         }
         // numeric dates: YYYY-MM-DD, YYYY/MM/DD, DD-MM-YYYY, DD/MM/YYYY, DD-Mon-YYYY
-        if (is_digit(t[0]) && (t.find('-') != std::string::npos || t.find('/') != std::string::npos ||
-                               t.find('.') != std::string::npos)) {
+        if (is_digit(t[0]) && (t.find('-') != std::string_view::npos || t.find('/') != std::string_view::npos ||
+                               t.find('.') != std::string_view::npos)) {
             std::vector<std::string> f;
             std::string cur;
             for (char c : t) {
@@ -448,7 +448,9 @@ std::string iso_date(std::string_view value) {
             for (char c : t)
                 if (!is_digit(c)) all = false;
             if (!all || t.size() > 4) continue;  // "29th" and the like: ignored
-            nums.push_back(std::stoi(t) + (t.size() == 4 ? 100000 : 0));  // mark 4-digit years
+            int val = 0;
+            for (char c : t) val = val * 10 + (c - '0');
+            nums.push_back(val + (t.size() == 4 ? 100000 : 0));  // mark 4-digit years
             continue;
         }
         if (is_alpha(t[0])) {

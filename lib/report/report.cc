@@ -3,6 +3,7 @@
 #include "report/report.hh"
 
 #include <algorithm>
+#include <cstring>
 
 #include "mime/decode.hh"
 #include "report/fields.hh"
@@ -16,6 +17,14 @@ using mime::Part;
 using mime::trim;
 
 namespace {
+
+// Offset of needle in hay at or after `from`, or npos (glibc's memmem: linear, and much faster
+// than std::string::find on text where the needle's first byte is common).
+std::size_t find_bytes(std::string_view hay, std::string_view needle, std::size_t from) {
+    if (from >= hay.size()) return std::string_view::npos;
+    const void *p = memmem(hay.data() + from, hay.size() - from, needle.data(), needle.size());
+    return p ? static_cast<std::size_t>(static_cast<const char *>(p) - hay.data()) : std::string_view::npos;
+}
 
 // ---- tree walking ---------------------------------------------------------------------------
 
@@ -77,6 +86,14 @@ std::string normalize_action(std::string_view v) {
     return a;
 }
 
+// "dns; mx.example.org (comment)" → "mx.example.org".
+std::string host_of(std::string_view value) {
+    std::string h = strip_type(value);
+    std::size_t e = h.find_first_of(" \t(");
+    if (e != std::string::npos && e > 0) h.resize(e);
+    return h;
+}
+
 // Fills the diagnostic fields of a record from "type; text".
 void set_diagnostic(Record &r, std::string_view value) {
     std::string_view v = trim(value);
@@ -118,7 +135,7 @@ void apply_recipient_field(Pending &p, std::string_view name, std::string_view v
     } else if (iequals(name, "status")) {
         if (r.status.empty()) r.status = find_status(value);
     } else if (iequals(name, "remote-mta")) {
-        if (r.remote_mta.empty()) r.remote_mta = strip_type(value);
+        if (r.remote_mta.empty()) r.remote_mta = host_of(value);
     } else if (iequals(name, "diagnostic-code")) {
         if (r.diagnostic.empty()) set_diagnostic(r, value);
     } else if (iequals(name, "last-attempt-date")) {
@@ -141,9 +158,20 @@ void refine_status(Record &r) {
     if (generic && d[0] == r.status[0] && d.compare(1, 4, ".0.0") != 0) r.status = d;
 }
 
+// An address a sender can act on: local@domain with a dot in the domain, no source route.
+bool usable_address(const std::string &a) {
+    std::size_t at = a.rfind('@');
+    if (at == std::string::npos || at == 0 || a[0] == '@' || a.find(':') != std::string::npos) return false;
+    return a.find('.', at) != std::string::npos;
+}
+
 void finish(Pending &p, std::vector<Record> &out) {
     if (!p.any()) return;
     Record &r = p.rec;
+    // Final-Recipient is the address the reporting MTA last tried; when that is an internal
+    // alias (a source route, a host without a domain, a pipe) while Original-Recipient is a
+    // real address, the original is the one the sender knows.
+    if (!usable_address(r.recipient) && usable_address(r.original_recipient)) r.recipient = r.original_recipient;
     if (r.recipient.empty()) r.recipient = !r.original_recipient.empty() ? r.original_recipient : p.actual;
     if (r.recipient.empty()) return;
     out.push_back(std::move(r));
@@ -230,7 +258,7 @@ DeliveryStatus parse_delivery_status_fields(std::string_view text) {
 std::size_t parse_delivery_status(std::string_view text, std::vector<Record> &out) {
     DeliveryStatus ds = parse_delivery_status_fields(text);
     std::string reporting;
-    if (const std::string *v = ds.per_message.get("Reporting-MTA")) reporting = strip_type(*v);
+    if (const std::string *v = ds.per_message.get("Reporting-MTA")) reporting = host_of(*v);
     std::size_t n = 0;
     for (const mime::Headers &h : ds.recipients) {
         Pending p;
@@ -265,10 +293,10 @@ bool read_dsn(const mime::Message &msg, Extraction &ex) {
             const std::string &t = p.text;
             std::size_t pos = 0;
             bool found = false;
-            while ((pos = t.find("-Recipient:", pos)) != std::string::npos) {
-                std::size_t ls = t.rfind('\n', pos);
+            while ((pos = find_bytes(t, "ecipient:", pos)) != std::string::npos) {
+                std::size_t ls = pos == 0 ? std::string::npos : t.rfind('\n', pos);
                 ls = ls == std::string::npos ? 0 : ls + 1;
-                std::string_view name = std::string_view(t).substr(ls, pos + 10 - ls);
+                std::string_view name = std::string_view(t).substr(ls, pos + 8 - ls);
                 if (iequals(name, "final-recipient") || iequals(name, "original-recipient")) {
                     found = true;
                     break;
@@ -321,18 +349,26 @@ bool quoted_headers(std::string_view text, mime::Headers &out) {
         bool field = !line.empty() && line[0] != ' ' && line[0] != '\t' && split_field(line, name, value);
         if (field && !prev_field && original_header_name(name)) {
             ++tries;
-            mime::Headers h = mime::parse_headers(text.substr(pos));
+            // Count without allocating; parse only a block that qualifies.
             int known = 0;
             bool key = false, dsn = false;
-            for (const auto &f : h.fields) {
-                if (original_header_name(f.name)) ++known;
-                if (iequals(f.name, "from") || iequals(f.name, "message-id") || iequals(f.name, "subject") ||
-                    iequals(f.name, "received"))
+            std::size_t q = pos;
+            while (q < text.size()) {
+                std::size_t qe = text.find('\n', q);
+                if (qe == std::string_view::npos) qe = text.size();
+                std::string_view l = text.substr(q, qe - q);
+                q = qe + 1;
+                if (trim(l).empty()) break;
+                if (l[0] == ' ' || l[0] == '\t') continue;
+                std::string_view n, v;
+                if (!split_field(l, n, v)) break;
+                if (original_header_name(n)) ++known;
+                if (iequals(n, "from") || iequals(n, "message-id") || iequals(n, "subject") || iequals(n, "received"))
                     key = true;
-                if (kind_of(f.name) != FieldKind::Other) dsn = true;
+                if (kind_of(n) != FieldKind::Other) dsn = true;
             }
             if (known >= 3 && key && !dsn) {
-                out = std::move(h);
+                out = mime::parse_headers(text.substr(pos));
                 return true;
             }
         }
@@ -495,7 +531,7 @@ bool read_arf(const mime::Message &msg, Extraction &ex) {
         if (p.report_type == "feedback-report") arf_report = true;
         if (!txt && p.type == "text" && p.children.empty()) {
             std::size_t pos = 0;
-            while ((pos = p.text.find("eedback-Type:", pos)) != std::string::npos) {
+            while ((pos = find_bytes(p.text, "eedback-Type:", pos)) != std::string::npos) {
                 if (pos >= 1 && (p.text[pos - 1] == 'F' || p.text[pos - 1] == 'f') && (pos == 1 || p.text[pos - 2] == '\n')) {
                     txt = &p;
                     break;

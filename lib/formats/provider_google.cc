@@ -1,0 +1,162 @@
+// Gmail's plain-text bounces (the format before Google switched to multipart/report) and Google
+// Groups' "the group you tried to contact may not exist" notices.
+//
+// Gmail (From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>):
+//
+//   Delivery to the following recipient failed permanently:      (or "... has been delayed:")
+//
+//        user@example.org                                         (indented, one per line)
+//
+//   Technical details of permanent failure:                       (or "temporary failure")
+//   Google tried to deliver your message, but it was rejected by the server for the recipient
+//   domain example.org by mx.example.org. [192.0.2.1].
+//
+//   The error that the other server returned was:
+//   550 5.1.1 <user@example.org>... User Unknown    (older: "... returned was: 554 554 5.7.0 x (state 18).")
+//
+//   ----- Original message -----
+//
+// "(state N)" is the step of Gmail's SMTP client at which the remote server answered.
+//
+// Google Groups: the recipient is the group address in X-Failed-Recipients; the body is a
+// localised letter ("Hello x, We're writing to let you know that the group you tried to contact
+// (name) may not exist ...") followed by "----- Original message -----".
+#include "formats/readers.hh"
+#include "formats/text.hh"
+
+namespace carom::formats {
+namespace {
+
+bool from_google(const Input &in) {
+    const std::string *from = in.msg.root.headers.get("From");
+    return from && (icontains(*from, "@googlemail.com") || icontains(*from, "@google.com") ||
+                    icontains(*from, "@gmail.com"));
+}
+
+// Gmail client states → the SMTP command the remote server answered.
+std::string state_command(std::string_view diag) {
+    std::size_t p = ifind(diag, "(state ");
+    if (p == std::string_view::npos) return "";
+    p += 7;
+    int n = 0, digits = 0;
+    while (p < diag.size() && diag[p] >= '0' && diag[p] <= '9' && digits < 3) n = n * 10 + (diag[p++] - '0'), ++digits;
+    if (digits == 0 || p >= diag.size() || diag[p] != ')') return "";
+    if (n <= 5) return "CONN";
+    if (n <= 7) return "EHLO";
+    if (n <= 9) return "AUTH";
+    if (n <= 12) return "MAIL";
+    if (n == 13) return "EHLO";
+    if (n <= 16) return "RCPT";
+    if (n <= 18) return "DATA";
+    return "";
+}
+
+std::string split_address_list(const std::string &value, std::vector<std::string> &out) {
+    for (auto &a : find_addresses(value)) out.push_back(a);
+    return out.empty() ? std::string() : out.front();
+}
+
+}  // namespace
+
+bool detect_gmail(const Input &in) {
+    if (!from_google(in) && !icontains(in.body, "Technical details of ")) return false;
+    return icontains(in.body, "Delivery to the following recipient") ||
+           icontains(in.body, "Technical details of permanent failure") ||
+           icontains(in.body, "Technical details of temporary failure");
+}
+
+bool read_gmail(const Input &in, Extraction &ex) {
+    const std::string_view text = before_original(in.body);
+    const auto ls = lines(text);
+    std::vector<std::string> rcpts;
+    std::string action = "failed";
+    std::size_t i = 0;
+    for (; i < ls.size(); ++i) {
+        if (!icontains(ls[i], "Delivery to the following recipient")) continue;
+        if (icontains(ls[i], "delayed")) action = "delayed";
+        ++i;
+        // Blank lines, then indented addresses, up to the next paragraph.
+        bool seen = false;
+        for (; i < ls.size(); ++i) {
+            std::string_view t = trim(ls[i]);
+            if (t.empty()) {
+                if (seen) break;
+                continue;
+            }
+            std::string a = find_address(t);
+            if (a.empty() || t.find(' ') != std::string_view::npos) break;
+            rcpts.push_back(a);
+            seen = true;
+        }
+        break;
+    }
+    if (rcpts.empty()) {
+        if (const std::string *xf = in.msg.root.headers.get("X-Failed-Recipients")) split_address_list(*xf, rcpts);
+    }
+    if (rcpts.empty()) return false;
+
+    // The diagnostic: "Technical details of ... failure:" up to the original message; else the
+    // paragraphs after the recipient list.
+    std::string diag;
+    std::size_t td = ifind(text, "Technical details of ");
+    if (td != std::string_view::npos) {
+        std::size_t colon = text.find(':', td);
+        if (colon != std::string_view::npos) diag = squeeze(text.substr(colon + 1));
+        if (icontains(text.substr(td, 40), "temporary")) action = "delayed";
+    } else {
+        std::string rest;
+        for (; i < ls.size(); ++i) rest.append(ls[i]).push_back('\n');
+        diag = squeeze(rest);
+    }
+
+    std::string_view said = diag;
+    std::size_t rw = ifind(diag, "returned was:");
+    if (rw != std::string_view::npos) said = std::string_view(diag).substr(rw + 13);
+    std::string remote = host_after(diag, "recipient domain ");
+    if (!remote.empty()) {
+        // "... recipient domain example.org by mx.example.org. [192.0.2.1]."
+        std::size_t p = ifind(diag, "recipient domain ");
+        std::string by = host_after(std::string_view(diag).substr(p), " by ");
+        remote = by;
+    }
+    if (remote.empty()) remote = host_after(diag, "[(0) ");
+
+    for (const auto &a : rcpts) {
+        Record r;
+        r.recipient = a;
+        r.action = action;
+        r.diagnostic = diag;
+        r.reply_code = find_reply_code(trim(said));
+        r.status = find_status(said);
+        if (r.status.empty() && action == "failed" && r.reply_code.empty()) r.status = "5.0.0";
+        r.command = state_command(diag);
+        if (r.command.empty()) r.command = find_command(said);
+        r.remote_mta = remote;
+        ex.records.push_back(std::move(r));
+    }
+    return true;
+}
+
+bool detect_googlegroups(const Input &in) {
+    if (!from_google(in)) return false;
+    const std::string *xf = in.msg.root.headers.get("X-Failed-Recipients");
+    return xf && icontains(*xf, "@googlegroups.com");
+}
+
+bool read_googlegroups(const Input &in, Extraction &ex) {
+    std::vector<std::string> rcpts;
+    if (const std::string *xf = in.msg.root.headers.get("X-Failed-Recipients")) split_address_list(*xf, rcpts);
+    if (rcpts.empty()) return false;
+    const std::string diag = squeeze(before_original(in.body));
+    for (const auto &a : rcpts) {
+        Record r;
+        r.recipient = a;
+        r.action = "failed";
+        r.status = "5.0.0";
+        r.diagnostic = diag;
+        ex.records.push_back(std::move(r));
+    }
+    return true;
+}
+
+}  // namespace carom::formats
