@@ -476,6 +476,7 @@ std::string html_to_text(std::string_view h) {
         out.push_back(c);
         ++i;
     }
+    while (!out.empty() && (out.back() == ' ' || out.back() == '\n')) out.pop_back();
     return out;
 }
 

@@ -1,0 +1,117 @@
+// Charset conversion to UTF-8. The encoded test bytes are produced by ICU from UTF-8 text in the
+// test itself (or written by hand where noted), then decoded by carom's to_utf8.
+#include <gtest/gtest.h>
+#include <unicode/ucnv.h>
+#include <unicode/ustring.h>
+
+#include <string>
+#include <vector>
+
+#include "mime/decode.hh"
+#include "mime/message.hh"
+
+using carom::mime::to_utf8;
+
+namespace {
+
+// Encodes UTF-8 text into `charset` with ICU.
+std::string encode(const std::string &utf8, const char *charset) {
+    UErrorCode e = U_ZERO_ERROR;
+    std::vector<UChar> u(utf8.size() + 8);
+    int32_t ulen = 0;
+    u_strFromUTF8(u.data(), static_cast<int32_t>(u.size()), &ulen, utf8.data(), static_cast<int32_t>(utf8.size()), &e);
+    EXPECT_TRUE(U_SUCCESS(e));
+    UConverter *cv = ucnv_open(charset, &e);
+    EXPECT_TRUE(U_SUCCESS(e)) << charset;
+    std::string out(utf8.size() * 4 + 16, '\0');
+    int32_t n = ucnv_fromUChars(cv, out.data(), static_cast<int32_t>(out.size()), u.data(), ulen, &e);
+    ucnv_close(cv);
+    EXPECT_TRUE(U_SUCCESS(e)) << charset;
+    out.resize(static_cast<std::size_t>(n));
+    return out;
+}
+
+const std::string kJa = "\xe3\x81\x82\xe3\x81\xa6\xe5\x85\x88\xe4\xb8\x8d\xe6\x98\x8e (user unknown)";  // あて先不明
+const std::string kZh = "\xe6\x94\xb6\xe4\xbb\xb6\xe4\xba\xba\xe4\xb8\x8d\xe5\xad\x98\xe5\x9c\xa8";         // 收件人不存在
+const std::string kZhTw = "\xe4\xbf\xa1\xe7\xae\xb1\xe5\xb7\xb2\xe6\xbb\xbf";                              // 信箱已滿
+const std::string kRu = "\xd0\xbf\xd0\xbe\xd0\xbb\xd1\x8c\xd0\xb7\xd0\xbe\xd0\xb2\xd0\xb0\xd1\x82\xd0\xb5\xd0\xbb\xd1\x8c";  // пользователь
+const std::string kPl = "U\xc5\xbc\x79tkownik nie istnieje";                                                 // Użytkownik
+const std::string kKo = "\xec\x82\xac\xec\x9a\xa9\xec\x9e\x90";                                              // 사용자
+
+}  // namespace
+
+TEST(Charset, Japanese) {
+    for (const char *cs : {"ISO-2022-JP", "Shift_JIS", "EUC-JP"}) {
+        std::string bytes = encode(kJa, cs);
+        ASSERT_NE(bytes, kJa) << cs;
+        EXPECT_EQ(to_utf8(bytes, cs), kJa) << cs;
+    }
+    EXPECT_EQ(to_utf8(encode(kJa, "Shift_JIS"), "x-sjis"), kJa);
+    EXPECT_EQ(to_utf8(encode(kJa, "Shift_JIS"), "\"SHIFT-JIS\""), kJa);
+    EXPECT_EQ(to_utf8(encode(kJa, "ISO-2022-JP"), "iso-2022-jp"), kJa);
+}
+
+TEST(Charset, IsoTwoThousandTwentyTwoJpByHand) {
+    // "テスト" written by hand: ESC $ B, JIS X 0208 rows, ESC ( B
+    EXPECT_EQ(to_utf8("\x1b$B%F%9%H\x1b(B", "iso-2022-jp"), "\xe3\x83\x86\xe3\x82\xb9\xe3\x83\x88");
+}
+
+TEST(Charset, Chinese) {
+    EXPECT_EQ(to_utf8(encode(kZh, "GB2312"), "gb2312"), kZh);
+    EXPECT_EQ(to_utf8(encode(kZh, "GBK"), "GBK"), kZh);
+    EXPECT_EQ(to_utf8(encode(kZh, "GB18030"), "gb18030"), kZh);
+    EXPECT_EQ(to_utf8(encode(kZhTw, "Big5"), "big5"), kZhTw);
+}
+
+TEST(Charset, CyrillicLatinKorean) {
+    EXPECT_EQ(to_utf8(encode(kRu, "KOI8-R"), "koi8-r"), kRu);
+    EXPECT_EQ(to_utf8(encode(kRu, "windows-1251"), "Windows-1251"), kRu);
+    EXPECT_EQ(to_utf8(encode(kPl, "ISO-8859-2"), "iso-8859-2"), kPl);
+    EXPECT_EQ(to_utf8(encode(kPl, "windows-1250"), "cp1250"), kPl);
+    EXPECT_EQ(to_utf8(encode(kKo, "EUC-KR"), "ks_c_5601-1987"), kKo);
+}
+
+TEST(Charset, Utf7) {
+    EXPECT_EQ(to_utf8("Hi Mom -+Jjo--!", "utf-7"), "Hi Mom -\xe2\x98\xba-!");
+    EXPECT_EQ(to_utf8("+ZeVnLIqe-", "unicode-1-1-utf-7"), "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e");
+}
+
+TEST(Charset, MisspeltAndAliasedLabels) {
+    EXPECT_EQ(to_utf8("caf\xc3\xa9", "uft-8"), "caf\xc3\xa9");
+    EXPECT_EQ(to_utf8("caf\xc3\xa9", "UTF8"), "caf\xc3\xa9");
+    EXPECT_EQ(to_utf8("caf\xe9", "latin1"), "caf\xc3\xa9");
+    // ISO-8859-1 is read as windows-1252, as mailers mean it: 0x80 is the euro sign
+    EXPECT_EQ(to_utf8("\x80", "iso-8859-1"), "\xe2\x82\xac");
+}
+
+TEST(Charset, UnknownOrAsciiLabelsAreSniffed) {
+    EXPECT_EQ(to_utf8("caf\xc3\xa9", "x-no-such-charset"), "caf\xc3\xa9");
+    EXPECT_EQ(to_utf8("caf\xe9", "x-no-such-charset"), "caf\xc3\xa9");
+    EXPECT_EQ(to_utf8("caf\xe9", ""), "caf\xc3\xa9");
+    EXPECT_EQ(to_utf8("caf\xc3\xa9", "us-ascii"), "caf\xc3\xa9");
+    EXPECT_EQ(to_utf8("\x93quoted\x94", "us-ascii"), "\xe2\x80\x9cquoted\xe2\x80\x9d");
+    EXPECT_EQ(to_utf8("plain ascii", "no-such"), "plain ascii");
+}
+
+TEST(Charset, InvalidBytesReplacedNeverThrown) {
+    std::string out = to_utf8("ab\xff\xfe", "utf-8");
+    EXPECT_TRUE(carom::mime::valid_utf8(out));
+    EXPECT_NE(out.find("\xef\xbf\xbd"), std::string::npos);  // U+FFFD
+    EXPECT_EQ(out.substr(0, 2), "ab");
+    // a truncated Shift_JIS lead byte
+    out = to_utf8("ok\x82", "shift_jis");
+    EXPECT_TRUE(carom::mime::valid_utf8(out));
+    EXPECT_EQ(out.substr(0, 2), "ok");
+    // garbage in ISO-2022-JP
+    out = to_utf8("\x1b$B\xff\xff\x1b(B", "iso-2022-jp");
+    EXPECT_TRUE(carom::mime::valid_utf8(out));
+    EXPECT_TRUE(carom::mime::valid_utf8(to_utf8(std::string("\0\x80\xff", 3), "big5")));
+}
+
+TEST(Charset, TextPartsAreConverted) {
+    std::string mail = "From: a@example.org\nContent-Type: text/plain; charset=iso-2022-jp\n\n" + encode(kJa, "ISO-2022-JP") + "\n";
+    carom::mime::Message m;
+    std::string err;
+    ASSERT_EQ(carom::mime::parse(mail, carom::Limits(), m, err), CAROM_OK);
+    EXPECT_EQ(carom::mime::body_text(m), kJa + "\n");
+}

@@ -1,0 +1,299 @@
+// The MIME tree: multipart splitting, attached messages, header blocks, transfer decoding, line
+// ends, limits, body_text.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+
+#include "mime/message.hh"
+
+using namespace carom;
+using namespace carom::mime;
+
+namespace {
+
+carom_status_t parse_str(const std::string &s, Message &m, const Limits &l = Limits()) {
+    std::string err;
+    carom_status_t st = parse(s, l, m, err);
+    if (st != CAROM_OK) {
+        EXPECT_FALSE(err.empty());
+    }
+    return st;
+}
+
+// A compact rendering of the tree, to compare line-end variants.
+std::string dump(const Part &p, int depth = 0) {
+    std::string r(static_cast<std::size_t>(depth) * 2, ' ');
+    r += p.type + "/" + p.subtype + " [" + p.charset + "] ";
+    for (const auto &f : p.headers.fields) r += f.name + "=" + f.value + ";";
+    r += " body=" + p.body + " text=" + p.text + "\n";
+    for (const auto &c : p.children) r += dump(c, depth + 1);
+    return r;
+}
+
+std::string with_ends(const std::string &lf, const char *eol) {
+    std::string r;
+    for (char c : lf) {
+        if (c == '\n') r += eol;
+        else r.push_back(c);
+    }
+    return r;
+}
+
+const std::string kReport =
+    "Return-Path: <>\n"
+    "From: Mail Delivery System <MAILER-DAEMON@mx.example.com>\n"
+    "To: sender@example.org\n"
+    "Subject: Undelivered Mail Returned to Sender\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/report; report-type=delivery-status;\n"
+    "\tboundary=\"OUTER\"\n"
+    "\n"
+    "This is a MIME-encapsulated message (preamble).\n"
+    "--OUTER-not-a-boundary\n"
+    "\n"
+    "--OUTER\n"
+    "Content-Type: text/plain; charset=utf-8\n"
+    "Content-Transfer-Encoding: quoted-printable\n"
+    "\n"
+    "I'm sorry to have to inform you that your message could not be delivered=\n"
+    " -- caf=C3=A9. A line mentioning --OUTER inside it.\n"
+    "\n"
+    "--OUTER\n"
+    "Content-Type: message/delivery-status\n"
+    "\n"
+    "Reporting-MTA: dns; mx.example.com\n"
+    "\n"
+    "Final-Recipient: rfc822; nobody@example.net\n"
+    "Action: failed\n"
+    "Status: 5.1.1\n"
+    "\n"
+    "--OUTER\n"
+    "Content-Type: message/rfc822\n"
+    "\n"
+    "From: sender@example.org\n"
+    "To: nobody@example.net\n"
+    "Subject: hello\n"
+    "Content-Type: multipart/alternative; boundary=INNER\n"
+    "\n"
+    "--INNER\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "inner plain\n"
+    "--INNER\n"
+    "Content-Type: text/html\n"
+    "\n"
+    "<p>inner html</p>\n"
+    "--INNER--\n"
+    "\n"
+    "--OUTER--\n"
+    "epilogue text\n";
+
+}  // namespace
+
+TEST(Tree, MultipartReport) {
+    Message m;
+    ASSERT_EQ(parse_str(kReport, m), CAROM_OK);
+    const Part &r = m.root;
+    EXPECT_TRUE(r.is("multipart", "report"));
+    EXPECT_EQ(r.report_type, "delivery-status");
+    EXPECT_EQ(r.boundary, "OUTER");
+    ASSERT_EQ(r.children.size(), 3u);
+    EXPECT_TRUE(r.children[0].is("text", "plain"));
+    EXPECT_EQ(r.children[0].text,
+              "I'm sorry to have to inform you that your message could not be delivered -- caf\xc3\xa9. A line "
+              "mentioning --OUTER inside it.\n");
+    EXPECT_TRUE(r.children[1].is("message", "delivery-status"));
+    EXPECT_NE(r.children[1].text.find("Final-Recipient: rfc822; nobody@example.net"), std::string::npos);
+    const Part &att = r.children[2];
+    ASSERT_EQ(att.children.size(), 1u);
+    const Part &orig = att.children[0];
+    EXPECT_EQ(*orig.headers.get("subject"), "hello");
+    ASSERT_EQ(orig.children.size(), 2u);
+    EXPECT_EQ(orig.children[0].text, "inner plain");
+    EXPECT_EQ(m.parts, 7u);
+    EXPECT_EQ(find(r, "message", "delivery-status"), &r.children[1]);
+    EXPECT_EQ(find(r, "image", "*"), nullptr);
+}
+
+TEST(Tree, BodyTextSkipsAttachedMessagesAndPrefersPlain) {
+    Message m;
+    ASSERT_EQ(parse_str(kReport, m), CAROM_OK);
+    std::string t = body_text(m);
+    EXPECT_NE(t.find("could not be delivered"), std::string::npos);
+    EXPECT_EQ(t.find("inner plain"), std::string::npos);
+    EXPECT_EQ(t.find("Final-Recipient"), std::string::npos);
+
+    Message h;
+    ASSERT_EQ(parse_str("From: a@example.org\nContent-Type: multipart/alternative; boundary=b\n\n--b\n"
+                        "Content-Type: text/html\n\n<div>Mailbox <b>full</b></div><style>x{}</style>\n--b--\n",
+                        h),
+              CAROM_OK);
+    EXPECT_EQ(body_text(h), "Mailbox full");
+}
+
+TEST(Tree, LineEndsGiveIdenticalTrees) {
+    Message lf, crlf, cr;
+    ASSERT_EQ(parse_str(kReport, lf), CAROM_OK);
+    ASSERT_EQ(parse_str(with_ends(kReport, "\r\n"), crlf), CAROM_OK);
+    ASSERT_EQ(parse_str(with_ends(kReport, "\r"), cr), CAROM_OK);
+    EXPECT_EQ(dump(lf.root), dump(crlf.root));
+    EXPECT_EQ(dump(lf.root), dump(cr.root));
+    EXPECT_EQ(body_text(lf), body_text(cr));
+}
+
+TEST(Tree, MissingCloseDelimiterAndNestedBoundaries) {
+    Message m;
+    ASSERT_EQ(parse_str("From: a@example.org\nContent-Type: multipart/mixed; boundary=\"a\"\n\n--a\n"
+                        "Content-Type: multipart/mixed; boundary=\"a-1\"\n\n--a-1\n\none\n--a-1\n\ntwo\n--a-1--\n"
+                        "--a\n\nlast part, never closed\n",
+                        m),
+              CAROM_OK);
+    ASSERT_EQ(m.root.children.size(), 2u);
+    ASSERT_EQ(m.root.children[0].children.size(), 2u);
+    EXPECT_EQ(m.root.children[0].children[1].text, "two");
+    EXPECT_EQ(m.root.children[1].text, "last part, never closed\n");
+}
+
+TEST(Tree, MultipartWithoutItsBoundaryIsText) {
+    Message m;
+    ASSERT_EQ(parse_str("From: a@example.org\nContent-Type: multipart/report; report-type=delivery-status; "
+                        "boundary=\"nowhere\"\n\nFinal-Recipient: rfc822; x@example.net\n",
+                        m),
+              CAROM_OK);
+    EXPECT_TRUE(m.root.is("text", "plain"));
+    EXPECT_EQ(m.root.report_type, "delivery-status");
+    EXPECT_EQ(body_text(m), "Final-Recipient: rfc822; x@example.net\n");
+}
+
+TEST(Tree, HeaderBlocksAndEncodedAttachedMessages) {
+    Message m;
+    ASSERT_EQ(parse_str("From: a@example.org\nContent-Type: multipart/report; boundary=b\n\n--b\n"
+                        "Content-Type: text/rfc822-headers\n\nFrom: x@example.org\nSubject: s\n"
+                        "--b\nContent-Type: message/global\nContent-Transfer-Encoding: base64\n\n"
+                        "U3ViamVjdDogZ2xvYmFsCgpib2R5Cg==\n--b--\n",
+                        m),
+              CAROM_OK);
+    ASSERT_EQ(m.root.children.size(), 2u);
+    const Part &hb = m.root.children[0];
+    ASSERT_EQ(hb.children.size(), 1u);
+    EXPECT_EQ(*hb.children[0].headers.get("subject"), "s");  // last field kept, no blank line
+    const Part &g = m.root.children[1];
+    ASSERT_EQ(g.children.size(), 1u);
+    EXPECT_EQ(*g.children[0].headers.get("subject"), "global");
+}
+
+TEST(Tree, Base64TextAndBinaryParts) {
+    Message m;
+    ASSERT_EQ(parse_str("From: a@example.org\nContent-Type: multipart/mixed; boundary=b\n\n--b\n"
+                        "Content-Type: text/plain; charset=iso-8859-1\nContent-Transfer-Encoding: base64\n\nY2Fm6Q==\n"
+                        "--b\nContent-Type: image/png\nContent-Transfer-Encoding: base64\n\niVBORw0KGgo=\n--b--\n",
+                        m),
+              CAROM_OK);
+    EXPECT_EQ(m.root.children[0].text, "caf\xc3\xa9");
+    EXPECT_EQ(m.root.children[1].text, "");  // binaries are never converted to text
+    EXPECT_EQ(m.root.children[1].body, "\x89PNG\r\n\x1a\n");
+}
+
+TEST(Tree, DigestDefaultsToMessages) {
+    Message m;
+    ASSERT_EQ(parse_str("From: a@example.org\nContent-Type: multipart/digest; boundary=d\n\n--d\n\n"
+                        "Subject: one\n\nbody\n--d--\n",
+                        m),
+              CAROM_OK);
+    ASSERT_EQ(m.root.children.size(), 1u);
+    EXPECT_TRUE(m.root.children[0].is("message", "rfc822"));
+    EXPECT_EQ(*m.root.children[0].children[0].headers.get("subject"), "one");
+}
+
+TEST(Tree, MboxFromLineAndLeadingBlankLines) {
+    Message m;
+    ASSERT_EQ(parse_str("\n\nFrom MAILER-DAEMON Thu Apr 29 23:34:45 2021\nFrom: b@example.org\nSubject: x\n\nbody\n", m),
+              CAROM_OK);
+    EXPECT_EQ(*m.root.headers.get("from"), "b@example.org");
+    EXPECT_EQ(m.root.text, "body\n");
+}
+
+// ---- limits: each status ------------------------------------------------------------------
+
+TEST(Limits, Empty) {
+    Message m;
+    EXPECT_EQ(parse_str("", m), CAROM_E_EMPTY);
+    EXPECT_EQ(parse_str("\r\n\r\n", m), CAROM_E_EMPTY);
+}
+
+TEST(Limits, NotEmail) {
+    Message m;
+    EXPECT_EQ(parse_str("just some words\nand more\n", m), CAROM_E_NOT_EMAIL);
+    EXPECT_EQ(parse_str(std::string("\x00\x01\x02", 3), m), CAROM_E_NOT_EMAIL);
+}
+
+TEST(Limits, TooLarge) {
+    Limits l;
+    l.v[CAROM_LIMIT_MESSAGE_BYTES] = 100;
+    Message m;
+    EXPECT_EQ(parse_str("From: a@example.org\n\n" + std::string(200, 'x'), m, l), CAROM_E_TOO_LARGE);
+    EXPECT_EQ(parse_str("From: a@example.org\n\nshort", m, l), CAROM_OK);
+}
+
+TEST(Limits, HeaderLineTooLong) {
+    Limits l;
+    l.v[CAROM_LIMIT_HEADER_LINE_BYTES] = 100;
+    Message m;
+    EXPECT_EQ(parse_str("Subject: " + std::string(150, 'x') + "\n\n", m, l), CAROM_E_HEADER_TOO_LONG);
+    // folded: the unfolded length counts
+    std::string folded = "Subject: a\n";
+    for (int i = 0; i < 30; ++i) folded += " abcdef\n";
+    EXPECT_EQ(parse_str(folded + "\nbody", m, l), CAROM_E_HEADER_TOO_LONG);
+    EXPECT_EQ(parse_str("Subject: short\n\n" + std::string(500, 'b'), m, l), CAROM_OK);  // body lines do not count
+}
+
+TEST(Limits, HeaderBlockTooLarge) {
+    Limits l;
+    l.v[CAROM_LIMIT_HEADER_BYTES] = 1024;
+    std::string h;
+    for (int i = 0; i < 100; ++i) h += "X-Field-" + std::to_string(i) + ": value\n";
+    Message m;
+    EXPECT_EQ(parse_str(h + "\nbody\n", m, l), CAROM_E_HEADERS_TOO_LARGE);
+}
+
+TEST(Limits, TooDeep) {
+    Limits l;
+    l.v[CAROM_LIMIT_MIME_DEPTH] = 5;
+    std::string mail = "From: a@example.org\n";
+    for (int i = 0; i < 10; ++i) mail += "Content-Type: message/rfc822\n\n";
+    mail += "Subject: deep\n\nx\n";
+    Message m;
+    EXPECT_EQ(parse_str(mail, m, l), CAROM_E_TOO_DEEP);
+    // the default limit stops a hostile nesting long before the stack would
+    std::string hostile = "From: a@example.org\n";
+    for (int i = 0; i < 5000; ++i) hostile += "Content-Type: multipart/mixed; boundary=b" + std::to_string(i) + "\n\n--b" + std::to_string(i) + "\n";
+    EXPECT_EQ(parse_str(hostile, m), CAROM_E_TOO_DEEP);
+}
+
+TEST(Limits, TooManyParts) {
+    Limits l;
+    l.v[CAROM_LIMIT_MIME_PARTS] = 10;
+    std::string mail = "From: a@example.org\nContent-Type: multipart/mixed; boundary=b\n\n";
+    for (int i = 0; i < 20; ++i) mail += "--b\n\npart\n";
+    Message m;
+    EXPECT_EQ(parse_str(mail, m, l), CAROM_E_TOO_MANY_PARTS);
+}
+
+TEST(Speed, FifteenMegabytesOfAttachmentsStayFast) {
+    std::string mail = "From: a@example.org\nContent-Type: multipart/mixed; boundary=zz\n\n--zz\n\nhello\n";
+    std::string line(76, 'A');
+    for (int a = 0; a < 3; ++a) {
+        mail += "--zz\nContent-Type: application/pdf\nContent-Transfer-Encoding: base64\n\n";
+        for (int i = 0; i < 5 * 1024 * 1024 / 77; ++i) mail += line + "\n";
+    }
+    mail += "--zz--\n";
+    ASSERT_GT(mail.size(), 15u * 1000 * 1000);
+    auto t0 = std::chrono::steady_clock::now();
+    Message m;
+    ASSERT_EQ(parse_str(mail, m), CAROM_OK);
+    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    EXPECT_EQ(m.root.children.size(), 4u);
+    EXPECT_EQ(body_text(m), "hello");
+    EXPECT_LT(ms, 500.0);  // a few ms in practice; generous for loaded CI machines
+}
