@@ -24,6 +24,7 @@
 #include "classify/backscatter.hh"
 #include "classify/classifier.hh"
 #include "formats/text.hh"
+#include "report/fields.hh"
 #include "report/report.hh"
 
 #if CAROM_HAVE_LIBCRYPTO
@@ -103,6 +104,32 @@ std::string bare_message_id(std::string_view raw) {
         if (gt != std::string_view::npos) return std::string(formats::trim(raw.substr(lt + 1, gt - lt - 1)));
     }
     return std::string(formats::trim(raw));
+}
+
+// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+long long days_from_civil(long long y, unsigned m, unsigned d) {
+    y -= m <= 2;
+    const long long era = (y >= 0 ? y : y - 399) / 400;
+    const unsigned yoe = static_cast<unsigned>(y - era * 400);
+    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + static_cast<long long>(doe) - 719468;
+}
+
+// The day (since 1970, UTC) a message was written, from its Date header; -1 when unreadable.
+long long message_day(const mime::Headers &h) {
+    const std::string *date = h.get("Date");
+    if (!date) return -1;
+    long long epoch = report::parse_date_epoch(*date);
+    if (epoch >= 0) return epoch / 86400;
+    std::string iso = report::iso_date(*date);  // "YYYY-MM-DDTHH:MM:SSZ"
+    if (iso.size() < 10 || iso[4] != '-' || iso[7] != '-') return -1;
+    for (int i : {0, 1, 2, 3, 5, 6, 8, 9})
+        if (!std::isdigit(static_cast<unsigned char>(iso[i]))) return -1;
+    long long y = std::stoll(iso.substr(0, 4));
+    unsigned m = static_cast<unsigned>(std::stoi(iso.substr(5, 2))), d = static_cast<unsigned>(std::stoi(iso.substr(8, 2)));
+    if (m < 1 || m > 12 || d < 1 || d > 31 || y < 1970) return -1;
+    return days_from_civil(y, m, d);
 }
 
 }  // namespace
@@ -510,6 +537,24 @@ bool is_virus_notice(const mime::Message &msg) {
     return false;
 }
 
+// An approximation of the organisational domain without the public suffix list: the last two
+// labels, or three under a two-letter country code whose second level is short ("co.uk",
+// "ed.jp", "com.au"). Good enough to tell "mail.example.com" and "bounces.example.com" apart
+// from "example.net"; it only feeds a hint and the auto-reply score.
+std::string org_domain(const std::string &d) {
+    std::size_t last = d.rfind('.');
+    if (last == std::string::npos || last == 0) return d;
+    std::size_t second = d.rfind('.', last - 1);
+    if (second == std::string::npos) return d;
+    bool cc = d.size() - last - 1 == 2;
+    bool short_sld = last - second - 1 <= 3;
+    if (cc && short_sld) {
+        std::size_t third = second == 0 ? std::string::npos : d.rfind('.', second - 1);
+        return third == std::string::npos ? d : d.substr(third + 1);
+    }
+    return d.substr(second + 1);
+}
+
 // The returned original looks forged: its envelope sender, header sender and Message-ID point at
 // unrelated domains.
 int forgery_score(const Original &o, std::string &evidence) {
@@ -519,7 +564,7 @@ int forgery_score(const Original &o, std::string &evidence) {
     std::string id = bare_message_id(o.message_id);
     if (std::size_t at = id.rfind('@'); at != std::string::npos) mid = lower(id.substr(at + 1));
     auto related = [](const std::string &a, const std::string &b) {
-        return domain_within(a, b) || domain_within(b, a);
+        return domain_within(a, b) || domain_within(b, a) || org_domain(a) == org_domain(b);
     };
     if (!from.empty() && !rp.empty() && !related(from, rp)) {
         ++score;
@@ -605,9 +650,8 @@ void judge_backscatter(const Context &ctx, const mime::Message &msg, const Extra
     if (!ctx.batv_keys.empty()) {
         // "Today" is the bounce's own date, so that an archive classifies the same way later;
         // the clock only when the bounce has no readable Date.
-        long long now = report::parse_date_epoch(msg.root.headers.decoded("Date"));
-        if (now < 0) now = static_cast<long long>(std::time(nullptr));
-        long long today = now / 86400;
+        long long today = message_day(msg.root.headers);
+        if (today < 0) today = static_cast<long long>(std::time(nullptr)) / 86400;
         std::vector<std::string> addrs = envelope_recipients(msg);
         if (!og.return_path.empty()) {
             std::string rp = find_address(og.return_path);
