@@ -219,7 +219,7 @@ void carom_engine_free(carom_engine_t *engine) {
 
 const char *carom_engine_rules_version(const carom_engine_t *engine) {
     (void)engine;
-    return carom::rules::builtin_version();
+    return guard_value<const char *>("", [] { return carom::rules::builtin_version(); });
 }
 
 size_t carom_engine_rule_count(const carom_engine_t *engine) {
