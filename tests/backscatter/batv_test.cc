@@ -495,5 +495,33 @@ TEST(Verdict, NotBounceLikeIsNotJudged) {
     EXPECT_TRUE(k.out.backscatter.signals.empty());
 }
 
+TEST(Robustness, JunkNeverCrashes) {
+    // Random and adversarial strings through every parser of this file (bounded, deterministic).
+    Context c = batv_context(0, "secret");
+    c.verp_template = "bounces+{recipient}-{sig}@example.com";
+    c.verp_hmac_key = "k";
+    unsigned state = 12345;
+    auto next = [&] { return state = state * 1103515245u + 12345u; };
+    const char alphabet[] = "prvs=0123456789abcdef@.-+(){}[]<> \t\n;:helobyfromPRVS=\"\\\x80\xff";
+    for (int i = 0; i < 5000; ++i) {
+        std::string s;
+        std::size_t n = next() % 80;
+        for (std::size_t k = 0; k < n; ++k) s += alphabet[next() % (sizeof alphabet - 1)];
+        (void)check_batv(s, c, static_cast<long long>(next() % 40000));
+        (void)check_verp(s, c);
+        (void)verp_encode(s, c);
+        ReceivedHop h = parse_received(s);
+        (void)hop_has_relay(h, ".example.com");
+        Context out;
+        std::string error;
+        (void)parse_context_json(s, out, error);
+    }
+    std::string deep(100000, '(');
+    EXPECT_TRUE(parse_received(deep).by.empty());
+    std::string wide = "from " + std::string(100000, 'a') + " by " + std::string(100000, 'b');
+    EXPECT_EQ(parse_received(wide).by.size(), 100000u);
+    EXPECT_EQ(check_batv("prvs=" + std::string(100000, '='), c, 1).state, BatvCheck::malformed);
+}
+
 }  // namespace
 }  // namespace carom
