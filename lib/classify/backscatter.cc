@@ -509,11 +509,12 @@ bool is_challenge(const mime::Message &msg) {
     for (const char *name : marker_headers)
         if (h.has(name)) return true;
     std::string subject = h.decoded("Subject");
+    // Phrases of challenges only: a double opt-in ("please confirm your email address") is not a
+    // challenge and must not match.
     static const char *const subjects[] = {
-        "please confirm your message", "please confirm your e-mail", "please confirm your email",
-        "confirm that you are human",  "verify that you are human",  "please verify your email",
-        "unverified email to",         "awaiting your confirmation", "awaiting verification",
-        "confirmation required for your message", "sender verification required",
+        "please confirm your message",   "confirm that you are human", "verify that you are human",
+        "prove that you are human",      "unverified email to",        "confirmation required for your message",
+        "sender verification required",  "verify your message to",     "your message is awaiting confirmation",
     };
     for (const char *s : subjects)
         if (icontains(subject, s)) return true;
@@ -522,8 +523,24 @@ bool is_challenge(const mime::Message &msg) {
     return mid && icontains(*mid, "tmda") && icontains(*mid, "-confirm");
 }
 
+// Written by a machine rather than a person: null envelope sender, an Auto-Submitted marker, or
+// a daemon's sender address. A newsletter about viruses is none of these.
+bool machine_generated(const mime::Headers &h) {
+    if (const std::string *rp = h.get("Return-Path"); rp && formats::trim(*rp) == "<>") return true;
+    if (const std::string *as = h.get("Auto-Submitted"); as && !icontains(*as, "no")) return true;
+    std::string from = lower(find_address(h.decoded("From")));
+    std::string local = from.substr(0, from.find('@'));
+    static const char *const daemons[] = {"mailer-daemon", "postmaster", "antivirus", "virus", "scanner",
+                                          "amavis", "content-filter", "contentfilter", "quarantine",
+                                          "mailscanner", "mailmarshal", "security", "filter", "root"};
+    for (const char *d : daemons)
+        if (local == d) return true;
+    return false;
+}
+
 // Antivirus and content-filter notices sent back to the (claimed) sender.
 bool is_virus_notice(const mime::Message &msg) {
+    if (!machine_generated(msg.root.headers)) return false;
     std::string subject = msg.root.headers.decoded("Subject");
     static const char *const subjects[] = {
         "virus found",          "virus detected",        "virus alert",        "infected attachment",
