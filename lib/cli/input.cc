@@ -165,6 +165,7 @@ void Splitter::start(std::uint64_t offset) {
     msg_ = Message();
     msg_.source = base_ + ":" + std::to_string(offset);
     in_message_ = true;
+    ++started_;
 }
 
 void Splitter::emit() {
@@ -199,6 +200,7 @@ void Splitter::finish() {
         head_.clear();
     }
     if (mode_ == Mode::Detect) mode_ = Mode::Single;
+    if (started_ == 1) msg_.source = base_;  // an mbox of one message is named by its path alone
     emit();
     done_ = true;
 }
@@ -206,6 +208,7 @@ void Splitter::finish() {
 void Splitter::fail(const std::string &why) {
     if (done_) return;
     std::string().swap(msg_.bytes);
+    if (started_ == 1) msg_.source = base_;
     msg_.io_error = why;
     sink_(msg_);
     done_ = true;

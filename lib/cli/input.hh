@@ -15,7 +15,7 @@ namespace carom_cli {
 // One input message. Exactly one of these is produced per message found, including the ones
 // that could not be read (io_error set) or that exceed the size limit (too_large set).
 struct Message {
-    std::string source;    // "path", "path:OFFSET" inside an mbox, "-" or "-:OFFSET" for stdin
+    std::string source;    // "path"; "path:OFFSET" inside an mbox of several messages; "-" is stdin
     std::string bytes;     // the message (empty when too_large or io_error)
     std::uint64_t size = 0;  // bytes the message had in the input (after mbox unquoting)
     bool too_large = false;  // size > the limit: bytes were dropped while reading
@@ -29,6 +29,9 @@ using Sink = std::function<void(Message &)>;
 // message; one `>` is removed from lines that start with `>From ` / `>>From ` ... (mboxrd); the
 // blank line that ends each message in an mbox is dropped. In single mode all bytes are one
 // message. With detect, the first line decides: a "From " separator means mbox.
+// Sources: the stream's name for a single message (also for an mbox that holds only one);
+// "name:OFFSET" for each message of an mbox that holds several, OFFSET being the byte offset of
+// the message's "From " line.
 class Splitter {
 public:
     enum class Mode { Detect, Single, Mbox };
@@ -54,6 +57,7 @@ private:
     bool in_head_ = true;          // collecting head_ (else streaming the rest of a long line)
     bool in_message_ = false;      // mbox: a separator has started a message
     bool done_ = false;
+    std::uint64_t started_ = 0;    // mbox: messages started so far
     std::uint64_t offset_ = 0;     // bytes of the stream consumed
     std::uint64_t line_offset_ = 0;
     Message msg_;

@@ -75,8 +75,8 @@ const char kClassifyHelp[] =
     "  --no-progress         never show the progress line\n"
     "  -h, --help            this text\n"
     "\n"
-    "The source of a message is its path; inside an mbox it is PATH:OFFSET, the byte offset of the\n"
-    "message's \"From \" line; standard input is - (or -:OFFSET).\n"
+    "The source of a message is its path (- for standard input); for each message of an mbox\n"
+    "that holds several it is PATH:OFFSET, the byte offset of the message's \"From \" line.\n"
     "\n"
     "exit status: 0 all messages classified, 1 some error records, 2 usage error\n";
 
@@ -489,7 +489,8 @@ int run_rules_check(int argc, char **argv, int first) {
             std::fprintf(stderr, "%s\n", err ? err : (file + ": " + carom_status_string(st)).c_str());
             rc = kExitErrors;
         } else {
-            std::printf("%s: ok, %zu rules\n", file.c_str(), carom_engine_rule_count(engine));
+            std::size_t n = carom_engine_rule_count(engine);
+            std::printf("%s: ok, %zu rule%s\n", file.c_str(), n, n == 1 ? "" : "s");
         }
         carom_string_free(err);
         carom_engine_free(engine);

@@ -269,6 +269,14 @@ class Mbox(Base):
         for o in objs:
             self.assertIsNone(o["error"])
 
+    def test_mbox_of_one_message_is_named_by_its_path(self):
+        p = self.write("single", envelope() + msg("only"))
+        rc, objs, _, _ = run(["classify", p])
+        self.assertEqual(rc, 0)
+        self.assertSources(objs, [p])
+        rc, objs, _, _ = run(["classify", "-"], stdin=(envelope() + msg("only")).encode())
+        self.assertSources(objs, ["-"])
+
     def test_mbox_suffix_and_crlf(self):
         data, offsets = self.mbox(3)
         crlf = data.replace("\n", "\r\n")
@@ -465,6 +473,39 @@ class OtherCommands(Base):
         rc, _, err, _ = run(["rules", "check", os.path.join(self.dir, "none.rules")], check_json=False)
         self.assertEqual(rc, 1)
         self.assertIn("cannot read", err)
+
+    def test_rules_check_reports_file_line_column(self):
+        good = self.write("good.rules", "carom-rules 1\nrule my.one\n  says 550 go away\n  text go away\n"
+                                        "  reason blocked\n")
+        bad = self.write("bad.rules", "carom-rules 1\nrule my.bad\n  says x\n  text x\n  reason no-such-reason\n")
+        rc, _, err, out = run(["rules", "check", good], check_json=False)
+        self.assertEqual(rc, 0, err)
+        self.assertIn(f"{good}: ok, 1 rule", out)
+        rc, _, err, out = run(["rules", "check", good, bad], check_json=False)
+        self.assertEqual(rc, 1)
+        self.assertRegex(err, rf"{bad}:5:\d+: ")
+        self.assertIn(f"{good}: ok", out)
+        # the same file given to classify is a usage error, with the same message
+        rc, _, err2, out = run(["classify", "--rules", bad, good], check_json=False)
+        self.assertEqual(rc, 2)
+        self.assertIn(err.strip(), err2)
+        self.assertEqual(out, "")
+
+    def test_user_rules_take_precedence(self):
+        dsn = self.write("dsn.eml", DSN.replace("Status: 5.1.1\n", "Status: 5.1.1\nDiagnostic-Code: smtp; "
+                                                "550 5.1.1 zebra crossing closed\n"))
+        rules = self.write("z.rules", "carom-rules 1\nrule my.zebra\n  says 550 zebra crossing closed\n"
+                                      "  text zebra crossing\n  reason mailboxfull\n")
+        rc, objs, err, _ = run(["classify", "--rules", rules, dsn])
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(len(objs), 1)
+        recs = objs[0]["records"]
+        if recs:  # once a reader reads the report, the user's rule decides
+            self.assertEqual(recs[0]["rule"], "my.zebra")
+            self.assertEqual(recs[0]["reason"], "mailboxfull")
+        rc, _, err, out = run(["rules", "list", "--no-builtin-rules", "--rules", rules], check_json=False)
+        self.assertEqual(rc, 0, err)
+        self.assertEqual([json.loads(l)["id"] for l in out.splitlines() if l.strip()], ["my.zebra"])
 
     def test_explain_is_indented_json(self):
         a = self.write("a.eml", DSN)
