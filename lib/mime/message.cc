@@ -257,9 +257,11 @@ carom_status_t parse_entity(std::string_view text, std::size_t depth, bool top, 
         }
         return CAROM_OK;
     }
-    // Other leaves (images, application/*, audio, video): transfer-decoded only when small, never
-    // converted to text. A 15 MB attachment is skipped at memchr speed.
-    if (!attached && body.size() <= ctx.lim.text_bytes()) out.body = transfer_decode(body, out.headers);
+    // Other leaves: application/* (a report or original sometimes travels as octet-stream) is
+    // transfer-decoded when small; images, audio and video never are. None is converted to text,
+    // so a 15 MB attachment costs only the boundary scan.
+    if (!attached && out.type == "application" && body.size() <= ctx.lim.text_bytes())
+        out.body = transfer_decode(body, out.headers);
     return CAROM_OK;
 }
 

@@ -294,8 +294,9 @@ bool read_dsn(const mime::Message &msg, Extraction &ex) {
             std::size_t pos = 0;
             bool found = false;
             while ((pos = find_bytes(t, "ecipient:", pos)) != std::string::npos) {
-                std::size_t ls = pos == 0 ? std::string::npos : t.rfind('\n', pos);
-                ls = ls == std::string::npos ? 0 : ls + 1;
+                // the field name must start the line: look back at most 24 bytes
+                std::size_t ls = pos;
+                while (ls > 0 && pos - ls < 24 && t[ls - 1] != '\n') --ls;
                 std::string_view name = std::string_view(t).substr(ls, pos + 8 - ls);
                 if (iequals(name, "final-recipient") || iequals(name, "original-recipient")) {
                     found = true;

@@ -249,3 +249,17 @@ TEST(Newlines, Normalised) {
     EXPECT_EQ(normalize_newlines("a\r\nb\rc\nd\r"), "a\nb\nc\nd\n");
     EXPECT_EQ(normalize_newlines("\r\r\n"), "\n\n");
 }
+
+// ---- hostile inputs stay linear -----------------------------------------------------------
+
+TEST(Hostile, ManyOpenersWithoutClosers) {
+    std::string h;
+    for (int i = 0; i < 200000; ++i) h += "=?a?B?";
+    std::string out = decode_words(h);  // quadratic code would take minutes here
+    EXPECT_EQ(out.size(), h.size());
+    std::string amp(500000, '&');
+    EXPECT_EQ(html_to_text(amp).size(), amp.size());
+    std::string params;
+    for (int i = 0; i < 50000; ++i) params += "; p" + std::to_string(i) + "*0=x";
+    EXPECT_EQ(parse_params(params).size(), 256u);
+}
