@@ -581,16 +581,21 @@ bool from_daemon(const mime::Headers &h) {
            local == "mail-daemon" || local == "mdaemon" || local == "double-bounce";
 }
 
-// Subject prefixes and words of auto-replies, by language. Lower-case UTF-8.
-constexpr std::string_view kAutoSubjects[] = {
-    "auto:", "auto reply", "auto-reply", "autoreply", "auto response", "auto-response", "autoresponse",
-    "automatic reply", "automatic response", "autosvar", "out of office", "out of the office", "ooo:",
-    "away from", "on vacation", "vacation reply", "réponse automatique", "reponse automatique",
-    "absence", "abwesenheit", "automatische antwort", "automatisch antwoord", "afwezig",
-    "risposta automatica", "fuori sede", "respuesta automática", "respuesta automatica",
-    "fuera de la oficina", "resposta automática", "resposta automatica", "ausente", "automatyczna odpowiedź",
-    "автоматический ответ", "自動返信", "自动回复", "自動回覆", "不在", "자동 응답", "automatisk svar",
-    "poza biurem", "frånvaro", "poissa", "automaattinen vastaus",
+// Subject phrases of auto-replies, lower-case UTF-8. The first list must start the subject (after
+// "Re:"/"AW:"-like prefixes are not stripped: auto-replies put their marker first); the second is
+// specific enough to be matched anywhere in the subject.
+constexpr std::string_view kAutoSubjectPrefixes[] = {
+    "auto:", "ooo:", "away:", "absence:", "abwesend:", "afwezig:", "ausente:", "assente:", "absent:",
+    "on vacation", "away from", "vacation reply", "不在", "부재",
+};
+constexpr std::string_view kAutoSubjectPhrases[] = {
+    "auto reply", "auto-reply", "autoreply", "auto response", "auto-response", "autoresponse",
+    "automatic reply", "automatic response", "autosvar", "out of office", "out of the office",
+    "réponse automatique", "reponse automatique", "automatische antwort", "automatisch antwoord",
+    "abwesenheitsnotiz", "risposta automatica", "respuesta automática", "respuesta automatica",
+    "fuera de la oficina", "resposta automática", "resposta automatica", "automatyczna odpowiedź",
+    "автоматический ответ", "自動返信", "自动回复", "自動回覆", "자동 응답", "automatisk svar",
+    "automaattinen vastaus",
 };
 
 }  // namespace
@@ -620,12 +625,10 @@ bool read_auto_reply(const mime::Message &msg, Extraction &ex) {
     if (!marked) {
         std::string s = lower(h.decoded("Subject"));
         std::string_view st = trim(s);
-        for (auto p : kAutoSubjects) {
-            if (istarts_with(st, p) || (p.size() > 6 && st.find(p) != std::string_view::npos)) {
-                marked = true;
-                break;
-            }
-        }
+        for (auto p : kAutoSubjectPrefixes)
+            if (istarts_with(st, p)) marked = true;
+        for (auto p : kAutoSubjectPhrases)
+            if (st.find(p) != std::string_view::npos) marked = true;
     }
     if (!marked) return false;
     Record rec;

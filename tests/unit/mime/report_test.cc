@@ -337,3 +337,12 @@ TEST(Mdn, ReadReceipts) {
                                       "report-type=delivery-status; boundary=m\n\n--m\n"
                                       "Content-Type: message/delivery-status\n\nFinal-Recipient: rfc822; a@example.org\n--m--\n")));
 }
+
+TEST(AutoReply, OrdinarySubjectsWithCommonWordsAreNot) {
+    for (const char *mail : {"From: b@example.org\nSubject: Re: absence of the invoice\n\nx\n",
+                             "From: b@example.org\nSubject: Plans while I am away from the desk\n\nx\n",
+                             "From: b@example.org\nSubject: Automation of reports\n\nx\n"}) {
+        Extraction e;
+        EXPECT_FALSE(report::read_auto_reply(parse(mail), e)) << mail;
+    }
+}
