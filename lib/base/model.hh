@@ -17,6 +17,7 @@ struct Record {
     std::string original_recipient;  // Original-Recipient / ORCPT, xtext-decoded
     std::string action;              // failed / delayed / delivered / relayed / expanded (lower case)
     std::string status;              // enhanced status code "5.1.1"
+    bool status_derived = false;     // the bounce gave no code: status derived from reply code / action
     std::string reply_code;          // SMTP reply code "550"
     std::string diagnostic_type;     // "smtp", "x-postfix", ...
     std::string diagnostic;          // diagnostic text, unfolded, UTF-8

@@ -178,6 +178,14 @@ carom_status_t carom_options_set_sent_callback(carom_options_t *options, carom_s
     });
 }
 
+carom_status_t carom_options_use_backscatter(carom_options_t *options, int enabled) {
+    return guard([&] {
+        if (!options) return CAROM_E_INVALID;
+        options->options.backscatter = enabled != 0;
+        return CAROM_OK;
+    });
+}
+
 carom_status_t carom_engine_new(const carom_options_t *options, carom_engine_t **engine, char **error) {
     if (error) *error = nullptr;
     if (!engine) return CAROM_E_INVALID;
@@ -211,7 +219,7 @@ void carom_engine_free(carom_engine_t *engine) {
 
 const char *carom_engine_rules_version(const carom_engine_t *engine) {
     (void)engine;
-    return carom::rules::builtin_version();
+    return guard_value<const char *>("", [] { return carom::rules::builtin_version(); });
 }
 
 size_t carom_engine_rule_count(const carom_engine_t *engine) {
@@ -298,6 +306,13 @@ carom_reason_t carom_result_reason(const carom_result_t *result, size_t index) {
     return guard_value(CAROM_REASON_UNDEFINED, [&] {
         const carom::Record *r = carom::record_at(result, index);
         return r ? r->reason : CAROM_REASON_UNDEFINED;
+    });
+}
+
+int carom_result_status_derived(const carom_result_t *result, size_t index) {
+    return guard_value(0, [&] {
+        const carom::Record *r = carom::record_at(result, index);
+        return r && r->status_derived ? 1 : 0;
     });
 }
 

@@ -14,7 +14,8 @@ std::string derived_status(const Record &r) {
         return std::string(1, r.reply_code[0]) + ".0.0";
     if (r.action == "delayed") return "4.0.0";
     if (r.action == "delivered" || r.action == "relayed" || r.action == "expanded") return "2.0.0";
-    return "";
+    // A bounce that says nothing more is a permanent failure: the message came back.
+    return "5.0.0";
 }
 
 }  // namespace
@@ -51,7 +52,11 @@ void decide(const rules::Compiled &rules, bool explain, Extraction &ex, Result &
         r.reason = d.decided ? d.reason : CAROM_REASON_UNDEFINED;
         r.rule = d.decided ? d.rule : "none";
         r.hits = std::move(d.hits);
-        if (r.status.empty()) r.status = derived_status(r);
+        if (r.action.empty()) r.action = "failed";
+        if (r.status.empty()) {
+            r.status = derived_status(r);
+            r.status_derived = true;
+        }
         if (r.action == "delayed") {
             r.cls = CAROM_CLASS_DELAYED;
         } else {

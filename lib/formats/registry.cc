@@ -1,7 +1,10 @@
 // The ordered table of format readers and the dispatch over it (lib/formats/reader.hh).
 //
-// Order matters: a reader that knows an MTA's own text better than its RFC 3464 part comes
-// before the generic DSN reader; the generic fallback comes last.
+// Order matters: providers and appliances come first because their detection keys on their own
+// markers (vendor headers, fixed senders), while the MTA readers recognise software that those
+// providers often run underneath (a mail.ru bounce is an Exim bounce, a Zoho one a Postfix one).
+// A reader that knows an MTA's own text better than its RFC 3464 part comes before the generic
+// DSN reader; the generic fallback comes last.
 #include "formats/reader.hh"
 #include "formats/readers.hh"
 #include "report/report.hh"
@@ -10,7 +13,6 @@ namespace carom::formats {
 
 const std::vector<Reader> &registry() {
     static const std::vector<Reader> table = {
-        // --- MTA readers (lib/formats/mta_*.cc) ---
         // --- provider and appliance readers (lib/formats/provider_*.cc) ---
         {"amazonses", detect_amazonses_json, read_amazonses_json},
         {"amazonworkmail", detect_amazonworkmail, read_amazonworkmail},
@@ -33,6 +35,25 @@ const std::vector<Reader> &registry() {
         {"mailfoundry", detect_mailfoundry, read_mailfoundry},
         {"mailmarshal", detect_mailmarshal, read_mailmarshal},
         {"zoho", detect_zoho, read_zoho},
+        // --- MTA readers (lib/formats/mta_*.cc) ---
+        {"postfix", postfix_detect, postfix_read},
+        {"exim", exim_detect, exim_read},
+        {"sendmail", sendmail_detect, sendmail_read},
+        {"v5sendmail", v5sendmail_detect, v5sendmail_read},
+        {"qmail", qmail_detect, qmail_read},
+        {"dragonfly", dragonfly_detect, dragonfly_read},
+        {"opensmtpd", opensmtpd_detect, opensmtpd_read},
+        {"messagingserver", messagingserver_detect, messagingserver_read},
+        {"exchange2003", exchange2003_detect, exchange2003_read},
+        {"exchange2007", exchange2007_detect, exchange2007_read},
+        {"domino", domino_detect, domino_read},
+        {"notes", notes_detect, notes_read},
+        {"x1", x1_detect, x1_read},
+        {"x3", x3_detect, x3_read},
+        {"x6", x6_detect, x6_read},
+        {"imailserver", imailserver_detect, imailserver_read},
+        {"apachejames", apachejames_detect, apachejames_read},
+        {"fml", fml_detect, fml_read},
     };
     return table;
 }

@@ -165,12 +165,19 @@ std::string find_command(std::string_view t) {
     static constexpr Cmd kCmds[] = {
         {"rcpt to", "RCPT"}, {"mail from", "MAIL"}, {"end of data", "DATA"}, {"data command", "DATA"},
         {"after data", "DATA"}, {"ehlo", "EHLO"}, {"helo", "HELO"}, {"starttls", "STARTTLS"},
-        {"auth ", "AUTH"},
+        {"auth ", "AUTH"}, {"refused to talk to me", "CONN"}, {"after initial connection", "CONN"},
+        {"during greeting", "CONN"}, {"our final data", "DATA"}, {"after sending data", "DATA"},
+        {"after i sent the message", "DATA"}, {"does not like recipient", "RCPT"}, {"does not like sender", "MAIL"},
+        {"after pipelined data", "DATA"}, {"my name was rejected", "HELO"}, {"sender was rejected", "MAIL"},
+        {"greeting failed", "CONN"},
     };
     std::size_t best = std::string_view::npos;
     const char *name = "";
     for (const auto &c : kCmds) {
-        std::size_t p = ifind(t, c.text);
+        // The last occurrence that starts a word ("email from" is not "mail from").
+        std::size_t p = std::string_view::npos;
+        for (std::size_t q = ifind(t, c.text); q != std::string_view::npos; q = ifind(t, c.text, q + 1))
+            if (q == 0 || !std::isalnum(static_cast<unsigned char>(t[q - 1]))) p = q;
         if (p != std::string_view::npos && (best == std::string_view::npos || p > best)) best = p, name = c.name;
     }
     return name;

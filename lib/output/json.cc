@@ -25,6 +25,7 @@ std::string to_json(const Result &r, const std::string_view *source) {
         o["original_recipient"] = str(rec.original_recipient);
         o["action"] = str(rec.action);
         o["status"] = str(rec.status);
+        o["status_derived"] = rec.status_derived;
         o["reply_code"] = str(rec.reply_code);
         o["class"] = class_name(rec.cls) ? ordered_json(class_name(rec.cls)) : ordered_json(nullptr);
         o["reason"] = reason_name(rec.reason) ? ordered_json(reason_name(rec.reason)) : ordered_json(nullptr);

@@ -1,25 +1,244 @@
-// STUB (to be replaced by the rules engine).
+// The compiled rule set: one RE2::Set per field, an index → rule vector, and the priority order
+// of docs/rules-format.md ("How a decision is made").
 #include "rules/rules.hh"
+
+#include <re2/re2.h>
+#include <re2/set.h>
+
+#include <algorithm>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <unordered_map>
+
+#include "base/taxonomy.hh"
+#include "rules/builtin.hh"
+#include "rules/ruleset.hh"
 
 namespace carom::rules {
 
 namespace {
-class Empty : public Compiled {
-public:
-    Decision decide(const Input &, bool) const override { return {}; }
-    std::size_t size() const override { return 0; }
-    std::string list_jsonl() const override { return ""; }
-};
-}  // namespace
 
-carom_status_t check(const Source &, std::string &) { return CAROM_OK; }
+bool anchored(Field f) { return !(f == kText || f == kHost); }
 
-std::unique_ptr<Compiled> compile(const std::vector<Source> &, bool, std::uint64_t, carom_status_t &status,
-                                  std::string &) {
-    status = CAROM_OK;
-    return std::make_unique<Empty>();
+std::string lower_ascii(std::string_view s) {
+    std::string o(s);
+    for (char &c : o)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return o;
 }
 
-const char *builtin_version() { return "0"; }
+std::string upper_ascii(std::string_view s) {
+    std::string o(s);
+    for (char &c : o)
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    return o;
+}
+
+std::string trim(std::string_view s) {
+    std::size_t a = 0, b = s.size();
+    while (a < b && (s[a] == ' ' || s[a] == '\t' || s[a] == '\r' || s[a] == '\n')) ++a;
+    while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t' || s[b - 1] == '\r' || s[b - 1] == '\n')) --b;
+    return std::string(s.substr(a, b - a));
+}
+
+struct FieldSet {
+    std::unique_ptr<RE2::Set> set;
+    std::vector<std::uint32_t> rule_of;            // set index → rule index
+    std::vector<std::unique_ptr<RE2>> fallback;    // same patterns, one by one (DFA out of memory)
+};
+
+class Matcher final : public Compiled {
+public:
+    std::vector<Rule> rules;        // in priority order (index = rank)
+    std::vector<std::uint8_t> need; // conditions per rule
+    FieldSet fields[kFieldCount];
+
+    Decision decide(const Input &input, bool explain) const override;
+    std::size_t size() const override { return rules.size(); }
+    std::string list_jsonl() const override;
+
+private:
+    void match_field(Field f, std::string_view text, std::vector<std::uint8_t> &count) const;
+};
+
+void Matcher::match_field(Field f, std::string_view text, std::vector<std::uint8_t> &count) const {
+    const FieldSet &fs = fields[f];
+    if (!fs.set) return;
+    std::vector<int> hits;
+    RE2::Set::ErrorInfo info{RE2::Set::kNoError};
+    bool ok = fs.set->Match(re2::StringPiece(text.data(), text.size()), &hits, &info);
+    if (!ok && info.kind != RE2::Set::kNoError) {
+        // The set's DFA ran out of memory (or the set is inconsistent): never read that as "no
+        // match". Fall back to matching each pattern of this field on its own (slow, correct).
+        hits.clear();
+        for (std::size_t i = 0; i < fs.fallback.size(); ++i) {
+            const RE2 &re = *fs.fallback[i];
+            bool m = anchored(f) ? RE2::FullMatch(re2::StringPiece(text.data(), text.size()), re)
+                                 : RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), re);
+            if (m) hits.push_back(static_cast<int>(i));
+        }
+    }
+    for (int h : hits) {
+        if (h < 0 || static_cast<std::size_t>(h) >= fs.rule_of.size()) continue;
+        std::uint8_t &c = count[fs.rule_of[static_cast<std::size_t>(h)]];
+        if (c < 255) ++c;
+    }
+}
+
+Decision Matcher::decide(const Input &in, bool explain) const {
+    Decision d;
+    if (rules.empty()) return d;
+    std::vector<std::uint8_t> count(rules.size(), 0);
+    std::string status = trim(in.status);
+    std::string reply = trim(in.reply_code);
+    std::string command = upper_ascii(trim(in.command));
+    std::string host = lower_ascii(trim(in.remote_mta));
+    std::string format = lower_ascii(trim(in.format));
+    std::string action = lower_ascii(trim(in.action));
+    if (!status.empty()) match_field(kStatus, status, count);
+    if (!reply.empty()) match_field(kReply, reply, count);
+    match_field(kCommand, command, count);  // "NONE" matches the empty command
+    if (!host.empty()) match_field(kHost, host, count);
+    if (!format.empty()) match_field(kFormat, format, count);
+    if (!action.empty()) match_field(kAction, action, count);
+    if (!in.diagnostic.empty() && fields[kText].set) {
+        std::string text = normalise(in.diagnostic);
+        if (!text.empty()) match_field(kText, text, count);
+    }
+    // Rules are stored in priority order: the first complete match decides.
+    for (std::size_t i = 0; i < rules.size(); ++i) {
+        if (count[i] == 0 || count[i] != need[i]) continue;
+        if (!d.decided) {
+            d.decided = true;
+            d.reason = rules[i].reason;
+            d.rule = rules[i].id;
+            if (!explain) break;
+        }
+        d.hits.push_back(rules[i].id);
+    }
+    return d;
+}
+
+std::string Matcher::list_jsonl() const {
+    std::string out;
+    for (const Rule &r : rules) {
+        nlohmann::ordered_json j;
+        j["id"] = r.id;
+        j["file"] = r.file;
+        j["line"] = r.line;
+        nlohmann::ordered_json c = nlohmann::ordered_json::object();
+        for (std::size_t f = 0; f < kFieldCount; ++f)
+            if (r.cond[f].present) c[field_name(static_cast<Field>(f))] = r.cond[f].value;
+        j["conditions"] = c;
+        j["reason"] = reason_name(r.reason) ? reason_name(r.reason) : r.reason_name;
+        j["class"] = class_name(reason_default_class(r.reason));
+        j["priority"] = r.effective_priority();
+        j["says"] = r.says;
+        out += j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        out += '\n';
+    }
+    return out;
+}
+
+}  // namespace
+
+std::unique_ptr<Compiled> compile(const std::vector<Source> &user, bool builtin, std::uint64_t max_mem,
+                                  carom_status_t &status, std::string &error) {
+    status = CAROM_OK;
+    error.clear();
+    // Sources in precedence order: the last user source first, ..., the built-in files last.
+    std::vector<const Source *> order;
+    for (auto it = user.rbegin(); it != user.rend(); ++it) order.push_back(&*it);
+    std::vector<Source> builtins;
+    if (builtin) builtins = builtin_sources();
+    for (const Source &s : builtins) order.push_back(&s);
+
+    std::vector<Rule> all;
+    std::unordered_map<std::string, std::size_t> seen;  // id → index in all
+    std::size_t user_count = user.size();
+    for (std::size_t si = 0; si < order.size(); ++si) {
+        std::vector<Rule> got;
+        carom_status_t st = parse(*order[si], got, error);
+        if (st != CAROM_OK) {
+            status = st;
+            return nullptr;
+        }
+        bool is_builtin = si >= user_count;
+        for (Rule &r : got) {
+            auto it = seen.find(r.id);
+            if (it != seen.end()) {
+                const Rule &first = all[it->second];
+                bool first_builtin = first.source >= user_count;
+                if (is_builtin && !first_builtin) continue;  // a user rule replaces the built-in one
+                status = CAROM_E_RULES;
+                error = (r.file.empty() ? "<rules>" : r.file) + ":" + std::to_string(r.line) +
+                        ":1: duplicate rule id " + r.id + " (also at " + first.file + ":" +
+                        std::to_string(first.line) + ")";
+                return nullptr;
+            }
+            r.source = si;
+            seen.emplace(r.id, all.size());
+            all.push_back(std::move(r));
+        }
+    }
+    // Priority order: user rules before built-in ones (later user files first); then the
+    // effective priority; then the order in the source.
+    std::stable_sort(all.begin(), all.end(), [&](const Rule &a, const Rule &b) {
+        bool ua = a.source < user_count, ub = b.source < user_count;
+        if (ua != ub) return ua;
+        if (ua && a.source != b.source) return a.source < b.source;
+        int pa = a.effective_priority(), pb = b.effective_priority();
+        if (pa != pb) return pa < pb;
+        if (a.source != b.source) return a.source < b.source;
+        return a.line < b.line;
+    });
+
+    auto m = std::make_unique<Matcher>();
+    RE2::Options opt;
+    opt.set_log_errors(false);
+    opt.set_encoding(RE2::Options::EncodingUTF8);
+    opt.set_max_mem(static_cast<int64_t>(max_mem));
+    opt.set_case_sensitive(true);  // case is handled by normalisation (folding) of the text
+    for (std::size_t f = 0; f < kFieldCount; ++f) {
+        Field fld = static_cast<Field>(f);
+        bool any = false;
+        for (const Rule &r : all) any = any || r.cond[f].present;
+        if (!any) continue;
+        FieldSet &fs = m->fields[f];
+        fs.set = std::make_unique<RE2::Set>(opt, anchored(fld) ? RE2::ANCHOR_BOTH : RE2::UNANCHORED);
+        for (std::size_t i = 0; i < all.size(); ++i) {
+            const Condition &c = all[i].cond[f];
+            if (!c.present) continue;
+            std::string perr;
+            std::string pattern = c.pattern.empty() ? std::string("(?:)") : "(?:" + c.pattern + ")";
+            int idx = fs.set->Add(re2::StringPiece(pattern), &perr);
+            if (idx < 0) {
+                status = CAROM_E_RULES;
+                error = (all[i].file.empty() ? "<rules>" : all[i].file) + ":" + std::to_string(c.line) + ":" +
+                        std::to_string(c.column) + ": bad " + field_name(fld) + " pattern in rule " + all[i].id +
+                        ": " + perr;
+                return nullptr;
+            }
+            fs.rule_of.push_back(static_cast<std::uint32_t>(i));
+            auto re = std::make_unique<RE2>(re2::StringPiece(pattern), opt);
+            if (!re->ok()) {
+                status = re->error_code() == RE2::ErrorPatternTooLarge ? CAROM_E_REGEX_MEMORY : CAROM_E_RULES;
+                error = all[i].file + ":" + std::to_string(c.line) + ":" + std::to_string(c.column) + ": " +
+                        re->error();
+                return nullptr;
+            }
+            fs.fallback.push_back(std::move(re));
+        }
+        if (!fs.set->Compile()) {
+            status = CAROM_E_REGEX_MEMORY;
+            error = std::string("the ") + field_name(fld) + " patterns need more memory than rule_memory (" +
+                    std::to_string(max_mem) + " bytes)";
+            return nullptr;
+        }
+    }
+    for (const Rule &r : all) m->need.push_back(static_cast<std::uint8_t>(r.condition_count()));
+    m->rules = std::move(all);
+    return m;
+}
 
 }  // namespace carom::rules

@@ -1,0 +1,437 @@
+"""carom.Engine: built once from rules, context and limits; classifies any number of messages.
+
+The C engine is immutable and thread-safe, and ctypes releases the GIL during each call, so one
+Engine may be used from many threads at once with no lock. An Engine pickles as its constructor
+arguments (rule texts, context, limits, headers), so multiprocessing / concurrent.futures /
+Dask workers rebuild an identical engine in their own process and load the library there.
+"""
+
+from __future__ import annotations
+
+import collections
+import ctypes
+import json
+import os
+import sys
+from ctypes import c_size_t, c_uint64, c_void_p
+from typing import (
+    Any,
+    Callable,
+    Deque,
+    Dict,
+    Iterable,
+    Iterator,
+    List,
+    Mapping,
+    Optional,
+    Tuple,
+    Union,
+)
+
+from . import _ffi
+from ._enums import Sent
+from ._errors import InvalidArgumentError, LimitError
+from ._result import Result
+from ._sources import maildir_messages, mbox_messages, path_messages, read_stream
+from ._ffi import lib
+
+__all__ = ["Engine", "Message", "limit_bounds"]
+
+#: What classify accepts: raw bytes, a path (str or os.PathLike), a binary file object, an
+#: email.message.Message (re-serialised: prefer raw bytes), or a (source, bytes) pair as yielded
+#: by carom.mbox_messages / carom.maildir_messages.
+Message = Union[bytes, bytearray, memoryview, str, "os.PathLike[str]", Any]
+
+CLASSIFY_EXPLAIN = 1
+
+_is_finalizing = sys.is_finalizing
+_U64_MAX = (1 << 64) - 1
+
+
+def _library_limits() -> Dict[str, int]:
+    """Limit names → values, from the library (so limits newer than this module work too)."""
+    return {
+        lib.carom_limit_name(i).decode(): i for i in range(lib.carom_limit_count()) if lib.carom_limit_name(i)
+    }
+
+
+def limit_bounds(limit: Union[str, int]) -> Tuple[int, int, int]:
+    """(minimum, maximum, default) of a limit, by name ("message_bytes") or Limit member."""
+    number = _limit_number(limit)
+    lo, hi, default = c_uint64(), c_uint64(), c_uint64()
+    lib.carom_limit_bounds(number, lo, hi, default)
+    return lo.value, hi.value, default.value
+
+
+def _limit_number(limit: Union[str, int]) -> int:
+    if isinstance(limit, str):
+        table = _library_limits()
+        if limit.lower() not in table:
+            raise InvalidArgumentError(
+                1, _ffi.status_text(1), f"unknown limit {limit!r} (known: {', '.join(sorted(table))})"
+            )
+        return table[limit.lower()]
+    if isinstance(limit, int) and not isinstance(limit, bool) and 0 <= int(limit) < lib.carom_limit_count():
+        return int(limit)
+    raise InvalidArgumentError(1, _ffi.status_text(1), f"unknown limit {limit!r}")
+
+
+def _read_bytes(path: Union[str, "os.PathLike[str]"]) -> bytes:
+    with open(os.fspath(path), "rb") as f:
+        return f.read()
+
+
+def _rule_sources(rules: Any) -> List[Tuple[str, bytes]]:
+    """Normalises Engine(rules=...) to (name, text) pairs; files are read now."""
+    if rules is None:
+        return []
+    if isinstance(rules, (str, os.PathLike, bytes)):
+        rules = [rules]
+    items: Iterable[Any] = rules.items() if isinstance(rules, Mapping) else rules
+    out: List[Tuple[str, bytes]] = []
+    for item in items:
+        if isinstance(item, tuple) and len(item) == 2:
+            name, text = item
+            out.append((str(name), text.encode("utf-8") if isinstance(text, str) else bytes(text)))
+        elif isinstance(item, (str, os.PathLike)):
+            out.append((os.fspath(item), _read_bytes(item)))
+        elif isinstance(item, (bytes, bytearray)):
+            out.append(("<rules>", bytes(item)))
+        else:
+            raise TypeError(
+                "rules: expected paths, (name, text) pairs, a {name: text} mapping or bytes, got "
+                + type(item).__name__
+            )
+    return out
+
+
+def _context_json(context: Any) -> Optional[bytes]:
+    if context is None:
+        return None
+    if isinstance(context, Mapping):
+        return json.dumps(dict(context)).encode("utf-8")
+    if isinstance(context, (bytes, bytearray)):
+        return bytes(context)
+    if isinstance(context, (str, os.PathLike)):
+        return _read_bytes(context)
+    raise TypeError("context: expected a dict, JSON bytes, or the path of a JSON file")
+
+
+def _sent_trampoline(fn: Callable[[str, Optional[str]], Any]) -> Any:
+    """Wraps a Python send-log callback as carom_sent_callback_t. It runs in the classifying
+    thread (ctypes takes the GIL for it); an exception is reported through sys.unraisablehook and
+    answers "unknown" instead of unwinding into C."""
+
+    def call(user_data: Any, mid: Optional[int], mid_len: int, rcpt: Optional[int], rcpt_len: int) -> int:
+        try:
+            message_id = ctypes.string_at(mid, mid_len).decode("utf-8", "replace") if mid else ""
+            recipient = ctypes.string_at(rcpt, rcpt_len).decode("utf-8", "replace") if rcpt and rcpt_len else None
+            answer = fn(message_id, recipient)
+            if answer is None:
+                return int(Sent.UNKNOWN)
+            if isinstance(answer, Sent):
+                return int(answer)
+            return int(Sent.YES) if answer else int(Sent.NO)
+        except BaseException as exc:  # noqa: BLE001 - nothing may unwind through C frames
+            hook = getattr(sys, "unraisablehook", None)
+            if hook is not None:
+                hook(_Unraisable(exc, "carom send-log callback"))
+            return int(Sent.UNKNOWN)
+
+    return _ffi.SentCallback(call)
+
+
+class _Unraisable:
+    def __init__(self, exc: BaseException, what: str) -> None:
+        self.exc_type = type(exc)
+        self.exc_value = exc
+        self.exc_traceback = exc.__traceback__
+        self.err_msg = f"Exception ignored in {what}"
+        self.object = None
+
+
+class Engine:
+    """A compiled carom engine.
+
+    ``rules``: extra rule files, which take precedence over the built-in rules: a path, a list
+    of paths, ``(name, text)`` pairs, or a ``{name: text}`` mapping. Files are read once, here.
+    ``context``: the backscatter context (docs/backscatter.md) as a dict, JSON bytes, or the path
+    of a JSON file. ``limits``: ``{"message_bytes": 10_000_000, ...}`` (names or Limit members);
+    values outside a limit's bounds raise LimitError. ``headers``: names of extra headers of the
+    returned original to report in ``Result.original.headers``. ``builtin_rules=False`` leaves
+    only your rules. ``sent``: a send-log callback ``sent(message_id, recipient) -> True | False |
+    None`` ("did we send this?"), called from the classifying thread; it must be thread-safe.
+
+    Raises InvalidRulesError (with file, line and column), ContextError, LimitError, TypeError.
+    Use as a context manager or call close(); both are idempotent.
+    """
+
+    def __init__(
+        self,
+        rules: Any = None,
+        context: Any = None,
+        limits: Optional[Mapping[Union[str, int], int]] = None,
+        headers: Optional[Iterable[str]] = None,
+        *,
+        builtin_rules: bool = True,
+        sent: Optional[Callable[[str, Optional[str]], Any]] = None,
+    ) -> None:
+        self._handle: Any = None  # set first: __del__ runs even when __init__ raises
+        rule_sources = _rule_sources(rules)
+        context_json = _context_json(context)
+        limit_values: Dict[int, int] = {}
+        for key, value in (limits or {}).items():
+            limit_values[_limit_number(key)] = value
+        header_names = (headers,) if isinstance(headers, str) else tuple(headers or ())
+        callback = _sent_trampoline(sent) if sent is not None else None
+
+        options = _ffi.OptionsPtr()
+        lib.carom_options_new(options)
+        try:
+            lib.carom_options_use_builtin_rules(options, 1 if builtin_rules else 0)
+            for number, value in limit_values.items():
+                self._set_limit(options, number, value)
+            for name, text in rule_sources:
+                name_bytes = os.fsencode(name)
+                lib.carom_options_add_rules(options, name_bytes, len(name_bytes), text, len(text), c_void_p())
+            for header in header_names:
+                hb = str(header).encode("utf-8")
+                lib.carom_options_add_original_header(options, hb, len(hb))
+            if context_json is not None:
+                lib.carom_options_set_context_json(options, context_json, len(context_json), c_void_p())
+            if callback is not None:
+                lib.carom_options_set_sent_callback(options, callback, None)
+            values = {}
+            for i in range(lib.carom_limit_count()):
+                v = c_uint64()
+                lib.carom_options_get_limit(options, i, v)
+                values[lib.carom_limit_name(i).decode()] = v.value
+            handle = _ffi.EnginePtr()
+            lib.carom_engine_new(options, handle, c_void_p())
+        finally:
+            lib.carom_options_free(options)
+        self._handle = handle
+        self._callback = callback  # must outlive the C engine
+        self._limits = values
+        self._message_limit = values["message_bytes"]
+        self._config = {
+            "rules": rule_sources,
+            "context": context_json,
+            "limits": {lib.carom_limit_name(n).decode(): v for n, v in limit_values.items()},
+            "headers": header_names,
+            "builtin_rules": bool(builtin_rules),
+            "sent": sent,
+        }
+
+    @staticmethod
+    def _set_limit(options: Any, number: int, value: Any) -> None:
+        name = lib.carom_limit_name(number).decode()
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise TypeError(f"limit {name}: expected an int, got {type(value).__name__}")
+        lo, hi, default = limit_bounds(number)
+        detail = f"limit {name}={value} is outside [{lo}, {hi}] (default {default})"
+        if not 0 <= value <= _U64_MAX:  # c_uint64 would wrap a negative value silently
+            raise LimitError(2, _ffi.status_text(2), detail)
+        try:
+            lib.carom_options_set_limit(options, number, value)
+        except LimitError as exc:
+            raise LimitError(exc.status_code, exc.status_text, detail) from None
+
+    # --- lifetime ---------------------------------------------------------------------------
+    def close(self) -> None:
+        """Frees the C engine. Idempotent. No classification may be running on it."""
+        handle, self._handle = self._handle, None
+        if handle is not None:
+            lib.carom_engine_free(handle)
+
+    @property
+    def closed(self) -> bool:
+        return self._handle is None
+
+    def __enter__(self) -> "Engine":
+        self._live()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        # At interpreter shutdown module globals (lib) may already be gone: leave it to the OS.
+        if _is_finalizing():
+            return
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001 - nothing useful to do in a finaliser
+            pass
+
+    def __reduce__(self) -> Any:
+        self._live()
+        return (_rebuild, (self._config,))
+
+    def __repr__(self) -> str:
+        state = "closed" if self._handle is None else f"{self.rule_count} rules"
+        return f"<carom.Engine {state}>"
+
+    def _live(self) -> Any:
+        handle = self._handle
+        if handle is None:
+            raise ValueError("operation on a closed carom.Engine")
+        return handle
+
+    # --- information --------------------------------------------------------------------------
+    @property
+    def rules_version(self) -> str:
+        """Version of the built-in rule set."""
+        return lib.carom_engine_rules_version(self._live()).decode("utf-8", "replace")
+
+    @property
+    def rule_count(self) -> int:
+        """Number of rules (built-in and added)."""
+        return int(lib.carom_engine_rule_count(self._live()))
+
+    @property
+    def limits(self) -> Dict[str, int]:
+        """Every limit's value in this engine, by name."""
+        return dict(self._limits)
+
+    def rules(self) -> List[Dict[str, Any]]:
+        """The rule set, one dict per rule (id, file, line, conditions, verdict)."""
+        text, length = c_void_p(), c_size_t()
+        lib.carom_engine_rules_json(self._live(), text, length)
+        body = _ffi.take_string(text, length.value) or ""
+        return [json.loads(line) for line in body.splitlines() if line.strip()]
+
+    # --- classification -------------------------------------------------------------------------
+    def classify(self, message: Message, *, source: Optional[str] = None, explain: bool = False) -> Result:
+        """Classifies one message.
+
+        ``message``: raw bytes; a path (str or os.PathLike) of a message file; a binary file
+        object; a ``(source, bytes)`` pair; or an email.message.Message (re-serialised with
+        as_bytes(), which may alter it: prefer raw bytes). ``source`` is reported as the JSON's
+        "source" (default: the path, or None for bytes). ``explain=True`` keeps every rule hit in
+        ``Record.hits``. Never raises for the message's content: see ``Result.error``.
+        """
+        src, data = _resolve(message)
+        return self._classify(data, source if source is not None else src, CLASSIFY_EXPLAIN if explain else 0)
+
+    def _classify(self, data: Union[bytes, OSError], source: Optional[str], flags: int) -> Result:
+        handle = self._live()
+        if isinstance(data, OSError):
+            # An input that could not be read: the CLI's error object, code "io".
+            return Result._error(source, "io", data.strerror or str(data))
+        if len(data) > self._message_limit:
+            # Refused before the library sees it, with the CLI's wording for the same case.
+            return Result._error(
+                source,
+                "too_large",
+                f"the message has {len(data)} bytes, more than the message_bytes limit of {self._message_limit}",
+            )
+        result = _ffi.ResultPtr()
+        lib.carom_classify_ex(handle, data, len(data), flags, result)
+        try:
+            text, length = c_void_p(), c_size_t()
+            if source is None:
+                lib.carom_result_to_json(result, None, 0, text, length)
+            else:
+                sb = os.fsencode(source)
+                lib.carom_result_to_json(result, sb, len(sb), text, length)
+            body = _ffi.take_string(text, length.value)
+        finally:
+            lib.carom_result_free(result)
+        return Result._from_json(body or "{}")
+
+    def classify_many(
+        self, messages: Iterable[Message], *, workers: int = 1, explain: bool = False, window: int = 0
+    ) -> Iterator[Result]:
+        """Classifies many messages, yielding one Result per input, in input order.
+
+        Inputs are anything classify accepts (paths, bytes, ``(source, bytes)`` pairs such as
+        ``mbox_messages(path)`` yields). ``workers`` > 1 classifies in that many threads (the C
+        engine runs without the GIL); at most ``window`` (default 4 × workers) messages are in
+        flight, so an endless iterator is fine.
+        """
+        flags = CLASSIFY_EXPLAIN if explain else 0
+        self._live()
+        if workers <= 1:
+            for message in messages:
+                src, data = _resolve(message)
+                yield self._classify(data, src, flags)
+            return
+
+        def one(message: Message) -> Result:
+            src, data = _resolve(message)
+            return self._classify(data, src, flags)
+
+        from concurrent.futures import ThreadPoolExecutor  # only when threads are asked for
+
+        limit = window if window > 0 else 4 * workers
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="carom") as pool:
+            pending: Deque[Any] = collections.deque()
+            for message in messages:
+                pending.append(pool.submit(one, message))
+                if len(pending) >= limit:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+
+    def classify_path(self, path: Union[str, "os.PathLike[str]"], **kwargs: Any) -> Iterator[Result]:
+        """Every message at ``path`` as ``carom classify PATH`` reads it: a file, a directory
+        (names sorted, recursively), an mbox, a Maildir or ``-`` (standard input). As in the CLI,
+        an input that cannot be read gives a Result with error code "io" instead of raising."""
+        return self.classify_many(path_messages(path, errors="yield"), **kwargs)
+
+    def classify_mbox(self, path: Union[str, "os.PathLike[str]"], **kwargs: Any) -> Iterator[Result]:
+        """Each message of an mbox file (source ``"<path>:<offset>"``), split as the CLI does."""
+        return self.classify_many(mbox_messages(path), **kwargs)
+
+    def classify_maildir(self, path: Union[str, "os.PathLike[str]"], **kwargs: Any) -> Iterator[Result]:
+        """Each message of a Maildir (cur and new; source: the message file's path)."""
+        return self.classify_many(maildir_messages(path), **kwargs)
+
+
+def _resolve(message: Message) -> Tuple[Optional[str], bytes]:
+    """(source, bytes) of one input of classify."""
+    if isinstance(message, bytes):
+        return None, message
+    if isinstance(message, (bytearray, memoryview)):
+        return None, bytes(message)
+    if isinstance(message, str):
+        if "\n" in message:
+            raise TypeError("a str is a path; to classify message text, pass bytes (text.encode())")
+        name = message
+        with open(name, "rb") as f:
+            return name, f.read()
+    if isinstance(message, os.PathLike):
+        name = os.fspath(message)
+        if isinstance(name, bytes):
+            name = os.fsdecode(name)
+        with open(name, "rb") as f:
+            return name, f.read()
+    if isinstance(message, tuple) and len(message) == 2:
+        src, data = message
+        if isinstance(data, OSError):  # from path_messages(errors="yield")
+            return (None if src is None else str(src)), data
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise TypeError("a (source, data) pair needs bytes data")
+        return (None if src is None else str(src)), bytes(data)
+    # email.message is imported lazily: if nobody imported it, this cannot be a Message.
+    email_message = sys.modules.get("email.message")
+    if email_message is not None and isinstance(message, email_message.Message):
+        return None, message.as_bytes()
+    if hasattr(message, "read"):
+        return read_stream(message)
+    raise TypeError(
+        "carom.Engine.classify: expected bytes, a path, a binary file, a (source, bytes) pair or an "
+        "email.message.Message, got " + type(message).__name__
+    )
+
+
+def _rebuild(config: Dict[str, Any]) -> Engine:
+    return Engine(
+        rules=config["rules"],
+        context=config["context"],
+        limits=config["limits"],
+        headers=config["headers"],
+        builtin_rules=config["builtin_rules"],
+        sent=config["sent"],
+    )

@@ -1,0 +1,253 @@
+#include "output.hh"
+
+#include <algorithm>
+#include <cinttypes>
+#include <vector>
+
+namespace carom_cli {
+
+namespace {
+
+// Length of the valid UTF-8 sequence at s[i], or 0 when it is not one.
+std::size_t utf8_length(const std::string &s, std::size_t i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    std::size_t n;
+    std::uint32_t cp;
+    if (c < 0x80) return 1;
+    if (c >= 0xC2 && c <= 0xDF) {
+        n = 2;
+        cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        cp = c & 0x07;
+    } else {
+        return 0;
+    }
+    if (i + n > s.size()) return 0;
+    for (std::size_t k = 1; k < n; ++k) {
+        unsigned char d = static_cast<unsigned char>(s[i + k]);
+        if ((d & 0xC0) != 0x80) return 0;
+        cp = (cp << 6) | (d & 0x3F);
+    }
+    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return n;
+}
+
+std::string human_bytes(double b) {
+    char buf[64];
+    if (b >= 1e9) {
+        std::snprintf(buf, sizeof buf, "%.2f GB", b / 1e9);
+    } else if (b >= 1e6) {
+        std::snprintf(buf, sizeof buf, "%.2f MB", b / 1e6);
+    } else if (b >= 1e3) {
+        std::snprintf(buf, sizeof buf, "%.1f kB", b / 1e3);
+    } else {
+        std::snprintf(buf, sizeof buf, "%.0f B", b);
+    }
+    return buf;
+}
+
+void print_table(std::FILE *out, const char *title, const std::map<std::string, std::uint64_t> &counts,
+                 std::uint64_t total) {
+    std::fprintf(out, "\n%-22s %10s %7s\n", title, "count", "share");
+    if (counts.empty()) {
+        std::fprintf(out, "  (none)\n");
+        return;
+    }
+    std::vector<std::pair<std::string, std::uint64_t>> rows(counts.begin(), counts.end());
+    std::stable_sort(rows.begin(), rows.end(), [](const auto &a, const auto &b) { return a.second > b.second; });
+    for (const auto &r : rows)
+        std::fprintf(out, "  %-20s %10" PRIu64 " %6.1f%%\n", r.first.c_str(), r.second,
+                     total ? 100.0 * static_cast<double>(r.second) / static_cast<double>(total) : 0.0);
+}
+
+}  // namespace
+
+std::string json_string(const std::string &s) {
+    std::string out;
+    out.reserve(s.size() + 2);
+    out += '"';
+    for (std::size_t i = 0; i < s.size();) {
+        unsigned char c = static_cast<unsigned char>(s[i]);
+        std::size_t n = utf8_length(s, i);
+        if (n == 0) {
+            out += "\xEF\xBF\xBD";  // U+FFFD
+            ++i;
+            continue;
+        }
+        if (n > 1) {
+            out.append(s, i, n);
+            i += n;
+            continue;
+        }
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            case '\b': out += "\\b"; break;
+            case '\f': out += "\\f"; break;
+            default:
+                if (c < 0x20 || c == 0x7F) {
+                    char buf[8];
+                    std::snprintf(buf, sizeof buf, "\\u%04x", c);
+                    out += buf;
+                } else {
+                    out += static_cast<char>(c);
+                }
+        }
+        ++i;
+    }
+    out += '"';
+    return out;
+}
+
+std::string error_object(const std::string &source, const std::string &code, const std::string &message) {
+    return "{\"source\":" + json_string(source) +
+           ",\"format\":null,\"records\":[],\"original\":null,"
+           "\"backscatter\":{\"verdict\":\"unknown\",\"signals\":[]},\"error\":{\"code\":" +
+           json_string(code) + ",\"message\":" + json_string(message) + "}}";
+}
+
+std::string pretty_json(const std::string &json) {
+    std::string out;
+    int depth = 0;
+    bool in_string = false;
+    auto newline = [&](int d) {
+        out += '\n';
+        out.append(static_cast<std::size_t>(2 * std::max(d, 0)), ' ');
+    };
+    for (std::size_t i = 0; i < json.size(); ++i) {
+        char c = json[i];
+        if (in_string) {
+            out += c;
+            if (c == '\\' && i + 1 < json.size()) {
+                out += json[++i];
+            } else if (c == '"') {
+                in_string = false;
+            }
+            continue;
+        }
+        switch (c) {
+            case '"':
+                in_string = true;
+                out += c;
+                break;
+            case '{':
+            case '[': {
+                char close = c == '{' ? '}' : ']';
+                if (i + 1 < json.size() && json[i + 1] == close) {  // {} and [] stay on one line
+                    out += c;
+                    out += close;
+                    ++i;
+                    break;
+                }
+                out += c;
+                newline(++depth);
+                break;
+            }
+            case '}':
+            case ']':
+                newline(--depth);
+                out += c;
+                break;
+            case ',':
+                out += c;
+                newline(depth);
+                break;
+            case ':':
+                out += ": ";
+                break;
+            case ' ':
+            case '\n':
+            case '\r':
+            case '\t':
+                break;
+            default:
+                out += c;
+        }
+    }
+    return out;
+}
+
+void Summary::add(const carom_result_t *result, std::uint64_t bytes) {
+    ++messages_;
+    bytes_ += bytes;
+    carom_status_t st = carom_result_status(result);
+    if (st != CAROM_OK) {
+        ++errors_;
+        const char *name = carom_status_name(st);
+        ++error_codes_[name ? name : "unknown"];
+        return;
+    }
+    std::size_t n = carom_result_record_count(result);
+    records_ += n;
+    if (n == 0) {
+        ++not_bounces_;
+    } else {
+        ++bounces_;
+    }
+    const char *format = carom_result_field(result, 0, CAROM_FIELD_FORMAT, nullptr);
+    ++formats_[format ? format : "(none)"];
+    for (std::size_t i = 0; i < n; ++i) {
+        const char *cls = carom_class_name(carom_result_class(result, i));
+        const char *reason = carom_reason_name(carom_result_reason(result, i));
+        ++classes_[cls ? cls : "(none)"];
+        ++reasons_[reason ? reason : "(none)"];
+    }
+}
+
+void Summary::add_error(const std::string &code, std::uint64_t bytes) {
+    ++messages_;
+    bytes_ += bytes;
+    ++errors_;
+    ++error_codes_[code];
+}
+
+void Summary::print(std::FILE *out, double seconds) const {
+    auto line = [out](const char *name, std::uint64_t v) { std::fprintf(out, "%-22s %10" PRIu64 "\n", name, v); };
+    line("messages", messages_);
+    line("  bounces", bounces_);
+    line("  not bounces", not_bounces_);
+    line("  errors", errors_);
+    line("records", records_);
+    std::fprintf(out, "%-22s %10s\n", "bytes read", human_bytes(static_cast<double>(bytes_)).c_str());
+    double s = seconds > 1e-9 ? seconds : 1e-9;
+    std::fprintf(out, "%-22s %10.3f s\n", "elapsed", seconds);
+    std::fprintf(out, "%-22s %10.0f messages/s, %.2f MB/s\n", "throughput", static_cast<double>(messages_) / s,
+                 static_cast<double>(bytes_) / s / 1e6);
+    print_table(out, "class", classes_, records_);
+    print_table(out, "reason", reasons_, records_);
+    print_table(out, "format", formats_, bounces_ + not_bounces_);
+    print_table(out, "error", error_codes_, messages_);
+}
+
+Progress::Progress(bool enabled) : enabled_(enabled) {
+    start_ = last_ = std::chrono::steady_clock::now();
+}
+
+void Progress::update(std::uint64_t messages, std::uint64_t bytes) {
+    if (!enabled_) return;
+    auto now = std::chrono::steady_clock::now();
+    if (now - start_ < std::chrono::seconds(1) || now - last_ < std::chrono::milliseconds(250)) return;
+    last_ = now;
+    double s = std::chrono::duration<double>(now - start_).count();
+    std::fprintf(stderr, "\rcarom: %" PRIu64 " messages, %s, %.0f messages/s   ", messages,
+                 human_bytes(static_cast<double>(bytes)).c_str(), static_cast<double>(messages) / s);
+    std::fflush(stderr);
+    shown_ = true;
+}
+
+void Progress::clear() {
+    if (!shown_) return;
+    std::fprintf(stderr, "\r\033[K");
+    std::fflush(stderr);
+    shown_ = false;
+}
+
+}  // namespace carom_cli

@@ -1,0 +1,54 @@
+// What `carom classify` writes: JSON Lines, the summary table, the progress line.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <map>
+#include <string>
+
+#include "carom.h"
+
+namespace carom_cli {
+
+// A JSON string literal for arbitrary bytes: invalid UTF-8 becomes U+FFFD.
+std::string json_string(const std::string &s);
+
+// The JSON object for a message that carom_classify never saw (the CLI could not read it, or
+// it exceeded the size limit while being read): the same schema as carom_result_to_json, with
+// no records and "error": {"code": code, "message": message}.
+std::string error_object(const std::string &source, const std::string &code, const std::string &message);
+
+// Re-indents one JSON object (as produced by carom_result_to_json) for people to read.
+std::string pretty_json(const std::string &json);
+
+// Counts for --format summary.
+class Summary {
+public:
+    void add(const carom_result_t *result, std::uint64_t bytes);
+    void add_error(const std::string &code, std::uint64_t bytes);
+    void print(std::FILE *out, double seconds) const;
+    std::uint64_t messages() const { return messages_; }
+    std::uint64_t bytes() const { return bytes_; }
+    std::uint64_t errors() const { return errors_; }
+
+private:
+    std::uint64_t messages_ = 0, bytes_ = 0, errors_ = 0, records_ = 0, bounces_ = 0, not_bounces_ = 0;
+    std::map<std::string, std::uint64_t> classes_, reasons_, formats_, error_codes_;
+};
+
+// The progress line on stderr: shown only when stderr is a terminal and the run has lasted
+// longer than a second (a large input), redrawn at most four times a second, erased at the end.
+class Progress {
+public:
+    explicit Progress(bool enabled);
+    void update(std::uint64_t messages, std::uint64_t bytes);
+    void clear();
+
+private:
+    bool enabled_;
+    bool shown_ = false;
+    std::chrono::steady_clock::time_point start_, last_;
+};
+
+}  // namespace carom_cli

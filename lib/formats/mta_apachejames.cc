@@ -1,0 +1,47 @@
+// Apache James. The notice explains the error, then repeats the envelope:
+//
+//   Error: Invalid user address
+//
+//   Error message below:
+//   550 - Requested action not taken: no such user here
+//
+//   Message details:
+//     Subject: Hello
+//     MAIL FROM: sender@example.com
+//     RCPT TO: user@example.org
+//     From: sender@example.com
+//
+// Received headers of the bounce name "JAMES SMTP Server".
+#include "formats/mta_common.hh"
+#include "formats/readers.hh"
+#include "formats/text.hh"
+
+namespace carom::formats {
+
+bool apachejames_detect(const Input &in) {
+    if (header_has(in, "Received", "JAMES SMTP Server") || header_has(in, "Message-ID", ".JavaMail.")) {
+        if (icontains(in.body, "Message details:")) return true;
+    }
+    return icontains(in.body, "Error message below:") && icontains(in.body, "Message details:");
+}
+
+bool apachejames_read(const Input &in, Extraction &ex) {
+    std::string_view details = block_after(in.body, "Message details:", {"--", "Content-Type:"});
+    std::string diag = squeeze(block_after(in.body, "Error message below:", {"Message details:"}));
+    std::vector<Record> out;
+    for (std::string_view l : lines(details)) {
+        std::string_view s = trim(l);
+        if (!istarts_with(s, "RCPT TO:")) continue;
+        for (const std::string &a : find_addresses(s.substr(8))) {
+            Record r;
+            r.recipient = a;
+            r.diagnostic = diag;
+            out.push_back(std::move(r));
+        }
+    }
+    merge(in, ex, std::move(out));
+    ex.format = "apachejames";
+    return !ex.records.empty();
+}
+
+}  // namespace carom::formats

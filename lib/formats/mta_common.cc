@@ -1,0 +1,196 @@
+#include "formats/mta_common.hh"
+
+#include <cctype>
+
+#include "formats/text.hh"
+#include "report/report.hh"
+
+namespace carom::formats {
+
+std::string header(const Input &in, std::string_view name) {
+    return std::string(trim(in.msg.root.headers.decoded(name)));
+}
+
+bool header_has(const Input &in, std::string_view name, std::string_view needle) {
+    for (const auto &f : in.msg.root.headers.fields) {
+        if (f.name.size() != name.size() || !istarts_with(f.name, name)) continue;
+        if (icontains(f.value, needle)) return true;
+    }
+    return false;
+}
+
+bool from_mail_system(const Input &in) {
+    if (const std::string *rp = in.msg.root.headers.get("Return-Path")) {
+        std::string_view v = trim(*rp);
+        if (v == "<>" || v == "< >") return true;
+    }
+    const std::string from = header(in, "From");
+    static constexpr std::string_view kNames[] = {
+        "mailer-daemon", "mailer_daemon", "mailerdaemon", "postmaster", "post_master", "mail delivery",
+        "mail.delivery", "mail-delivery", "maildelivery", "delivery subsystem", "mail administrator",
+        "system administrator", "internet mail delivery", "mail system", "mdaemon",
+    };
+    for (std::string_view n : kNames)
+        if (icontains(from, n)) return true;
+    // "From: MAILER-DAEMON <>" and friends.
+    return from.find("<>") != std::string::npos;
+}
+
+std::string_view block_after(std::string_view text, std::string_view start,
+                             const std::vector<std::string_view> &ends) {
+    std::size_t b = 0;
+    if (!start.empty()) {
+        std::size_t p = ifind(text, start);
+        if (p == std::string_view::npos) return {};
+        std::size_t nl = text.find('\n', p);
+        b = nl == std::string_view::npos ? text.size() : nl + 1;
+    }
+    std::size_t i = b;
+    while (i < text.size()) {
+        std::size_t nl = text.find('\n', i);
+        std::size_t e = nl == std::string_view::npos ? text.size() : nl;
+        std::string_view line = trim(text.substr(i, e - i));
+        for (std::string_view end : ends)
+            if (!end.empty() && istarts_with(line, end)) return text.substr(b, i - b);
+        i = e + 1;
+    }
+    return text.substr(b);
+}
+
+bool same_address(std::string_view a, std::string_view b) {
+    a = trim(a), b = trim(b);
+    if (a.size() != b.size()) return false;
+    return istarts_with(a, b);
+}
+
+std::string host_before_bracket(std::string_view t, std::size_t br) {
+    std::size_t e = br;
+    while (e > 0 && t[e - 1] == ' ') --e;
+    std::size_t b = e;
+    while (b > 0) {
+        char c = t[b - 1];
+        if (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_') --b;
+        else break;
+    }
+    std::string host(t.substr(b, e - b));
+    while (!host.empty() && host.back() == '.') host.pop_back();
+    return host.find('.') != std::string::npos || host == "localhost" ? host : std::string();
+}
+
+std::string remote_host_phrase(std::string_view t) {
+    std::size_t p = 0;
+    while ((p = ifind(t, "host ", p)) != std::string_view::npos) {
+        std::size_t s = p + 5;
+        std::size_t e = s;
+        while (e < t.size() && t[e] != ' ' && t[e] != '[' && t[e] != '\n' && t[e] != ':' && t[e] != ',') ++e;
+        std::size_t k = e;
+        while (k < t.size() && t[k] == ' ') ++k;
+        if (e > s && k < t.size() && (t[k] == '[' || t[k] == '(')) {
+            std::string host(t.substr(s, e - s));
+            while (!host.empty() && host.back() == '.') host.pop_back();
+            if (host.find('.') != std::string::npos || host == "localhost") return host;
+        }
+        p = s;
+    }
+    return "";
+}
+
+void finish(Record &r) {
+    r.diagnostic = squeeze(r.diagnostic);
+    if (r.action.empty()) r.action = "failed";
+    const std::string ds = find_status(r.diagnostic);
+    if (!ds.empty()) {
+        if (r.status.empty()) {
+            r.status = ds;
+        } else if (r.status.size() >= 5 && r.status.compare(1, 4, ".0.0") == 0 && ds[0] == r.status[0] &&
+                   ds.compare(1, 4, ".0.0") != 0) {
+            r.status = ds;
+        }
+    }
+    if (r.reply_code.empty()) r.reply_code = find_reply_code(r.diagnostic);
+    if (r.command.empty()) r.command = find_command(r.diagnostic);
+    if (r.recipient.size() > 2 && r.recipient.front() == '<' && r.recipient.back() == '>')
+        r.recipient = r.recipient.substr(1, r.recipient.size() - 2);
+}
+
+std::string unquote_around(std::string_view text, std::string_view marker) {
+    std::size_t p = ifind(text, marker);
+    if (p == std::string_view::npos) return std::string(text);
+    std::size_t ls = text.rfind('\n', p);
+    ls = ls == std::string_view::npos ? 0 : ls + 1;
+    if (text.substr(ls, p - ls).find('>') == std::string_view::npos) return std::string(text);
+    std::string out;
+    out.reserve(text.size());
+    for (std::string_view line : lines(text)) {
+        if (!line.empty() && line[0] == '>') {
+            line.remove_prefix(1);
+            if (!line.empty() && line[0] == ' ') line.remove_prefix(1);
+        }
+        out.append(line.data(), line.size());
+        out += '\n';
+    }
+    return out;
+}
+
+namespace {
+
+// Text diagnostic says more than the DSN one when it contains it, or when the DSN one is empty.
+bool says_more(const std::string &text, const std::string &dsn) {
+    if (text.empty()) return false;
+    if (dsn.empty()) return true;
+    std::string t = lower(squeeze(text)), d = lower(squeeze(dsn));
+    std::size_t semi = d.find(';');
+    if (semi != std::string::npos && semi < 12) d = std::string(trim(std::string_view(d).substr(semi + 1)));
+    return t.size() > d.size() && t.find(d) != std::string::npos;
+}
+
+void fill(Record &r, const Record &t) {
+    if (says_more(t.diagnostic, r.diagnostic)) r.diagnostic = t.diagnostic;
+    if (r.reply_code.empty()) r.reply_code = t.reply_code;
+    if (r.command.empty()) r.command = t.command;
+    if (r.remote_mta.empty()) r.remote_mta = t.remote_mta;
+    if (r.reporting_mta.empty()) r.reporting_mta = t.reporting_mta;
+    if (r.status.empty()) r.status = t.status;
+    if (r.action.empty()) r.action = t.action;
+}
+
+}  // namespace
+
+bool merge(const Input &in, Extraction &ex, std::vector<Record> text) {
+    Extraction dsn;
+    dsn.original = ex.original;
+    bool have_dsn = report::read_dsn(in.msg, dsn);
+    bool named = false;
+    if (have_dsn)
+        for (const Record &r : dsn.records) named = named || !r.recipient.empty();
+    if (have_dsn && named) {
+        std::vector<bool> used(text.size(), false);
+        for (Record &r : dsn.records) {
+            const Record *t = nullptr;
+            for (std::size_t i = 0; i < text.size() && !t; ++i)
+                if (!used[i] && same_address(text[i].recipient, r.recipient)) t = &text[i], used[i] = true;
+            if (!t && text.size() == 1 && dsn.records.size() == 1) t = &text[0];
+            if (t) fill(r, *t);
+        }
+        // A DSN recipient without a local part ("@relay.example.org") is unusable: take the
+        // text's address at the same position when both sides list the same number.
+        if (text.size() == dsn.records.size()) {
+            for (std::size_t i = 0; i < text.size(); ++i) {
+                std::string &a = dsn.records[i].recipient;
+                std::size_t at = a.find('@');
+                if ((at == std::string::npos || at == 0) && !text[i].recipient.empty()) {
+                    if (dsn.records[i].original_recipient.empty()) dsn.records[i].original_recipient = a;
+                    a = text[i].recipient;
+                    fill(dsn.records[i], text[i]);
+                }
+            }
+        }
+        ex.records = std::move(dsn.records);
+    } else {
+        ex.records = std::move(text);
+    }
+    for (Record &r : ex.records) finish(r);
+    return !ex.records.empty();
+}
+
+}  // namespace carom::formats

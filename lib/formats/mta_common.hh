@@ -1,0 +1,59 @@
+// Support shared by the MTA readers (lib/formats/mta_*.cc): header access, the "DSN first, text
+// second" merge, and the finishing pass that derives status / reply code / command from the
+// diagnostic text. Pure text helpers live in text.hh; these ones know about Input and Record.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "formats/reader.hh"
+#include "formats/text.hh"
+
+namespace carom::formats {
+
+// The bounce's own header, RFC 2047-decoded; "" when absent.
+std::string header(const Input &in, std::string_view name);
+// True when any of the bounce's own fields called `name` contains `needle` (ASCII case-insensitive).
+bool header_has(const Input &in, std::string_view name, std::string_view needle);
+
+// The bounce comes from a mail system: null Return-Path, or a From whose address names
+// MAILER-DAEMON, postmaster, Mail Delivery System/Subsystem and the like.
+bool from_mail_system(const Input &in);
+
+// The text between the first line containing `start` (exclusive) and the first following line
+// that begins with one of `ends` (after leading white space; ASCII case-insensitive). When start
+// is empty the block begins at the top. The end line is not part of the block; no end → to EOF.
+std::string_view block_after(std::string_view text, std::string_view start,
+                             const std::vector<std::string_view> &ends);
+
+// Case-insensitive address comparison (local part included: bounces rarely change its case, and
+// when they do, it is the same mailbox for every MTA we know).
+bool same_address(std::string_view a, std::string_view b);
+
+// Records found by a reader in the human-readable text. merge() combines them with the RFC 3464
+// part when the message has one: the DSN decides which recipients there are; a text record with
+// the same recipient (or the only one, when both sides have one) fills whatever the DSN left
+// empty, and its diagnostic replaces the DSN's when it says more. Without a DSN (or with a DSN
+// that names no recipient) the text records are the result. finish() is applied to every record.
+// Returns true when ex.records is not empty.
+bool merge(const Input &in, Extraction &ex, std::vector<Record> text_records);
+
+// Completes one record: default action "failed"; status from the diagnostic when missing, or
+// when the record only has a class-level code (x.0.0) and the diagnostic names a detailed code of
+// the same class; reply code and command from the diagnostic when missing; white space of the
+// diagnostic collapsed.
+void finish(Record &r);
+
+// The host name in front of an "[ip]" or " (ip)" in texts like "host mx.example.org[192.0.2.1]
+// said:" or "mx.example.org [192.0.2.1]: ...": the token before the bracket; "" when none.
+std::string host_before_bracket(std::string_view text, std::size_t bracket);
+
+// The remote host of a Postfix/Exim style "host NAME[ip]" / "host NAME [ip]" phrase; "".
+std::string remote_host_phrase(std::string_view text);
+
+// When the line holding `marker` is quoted ("> " as in a forwarded message), returns the text
+// with one level of quoting removed from every quoted line; otherwise returns the text as is.
+std::string unquote_around(std::string_view text, std::string_view marker);
+
+}  // namespace carom::formats

@@ -1,0 +1,62 @@
+// IBM Lotus Domino. Subject "DELIVERY FAILURE: <reason>", body:
+//
+//   Your message
+//
+//     Subject: Hello
+//
+//   was not delivered to:
+//
+//     user@example.org
+//
+//   because:
+//
+//     User Some Name (user@example.org) not listed in Domino Directory
+//
+// Several addresses may be listed between "was not delivered to:" and "because:".
+#include "formats/mta_common.hh"
+#include "formats/readers.hh"
+#include "formats/text.hh"
+
+namespace carom::formats {
+
+bool domino_detect(const Input &in) {
+    const std::string subject = header(in, "Subject");
+    if (istarts_with(subject, "DELIVERY FAILURE:") || istarts_with(subject, "DELIVERY_FAILURE:") ||
+        istarts_with(subject, "Delivery Failure Report"))
+        return true;
+    return icontains(in.body, "was not delivered to:") && icontains(in.body, "because:");
+}
+
+bool domino_read(const Input &in, Extraction &ex) {
+    std::string_view who = block_after(in.body, "was not delivered to:", {"because:"});
+    std::string_view why = block_after(in.body, "because:", {"--", "Content-Type:", "Reporting-MTA:"});
+    // The reason is the first paragraph after "because:".
+    std::string reason;
+    for (std::string_view l : lines(why)) {
+        if (trim(l).empty()) {
+            if (!reason.empty()) break;
+            continue;
+        }
+        if (!reason.empty()) reason += ' ';
+        reason += std::string(trim(l));
+    }
+    if (reason.empty()) {
+        const std::string subject = header(in, "Subject");
+        std::size_t c = subject.find(':');
+        if (c != std::string::npos) reason = std::string(trim(std::string_view(subject).substr(c + 1)));
+    }
+    std::vector<Record> out;
+    for (std::string_view l : lines(who)) {
+        std::string a = find_address(l);
+        if (a.empty()) continue;
+        Record r;
+        r.recipient = a;
+        r.diagnostic = reason;
+        out.push_back(std::move(r));
+    }
+    merge(in, ex, std::move(out));
+    ex.format = "domino";
+    return !ex.records.empty();
+}
+
+}  // namespace carom::formats

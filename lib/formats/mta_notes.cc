@@ -1,0 +1,40 @@
+// Lotus Notes (the older Notes SMTP MTA). The reasons come first, then the addresses, between two
+// dashed banners (the reason is often in the server's language, e.g. ISO-2022-JP Japanese):
+//
+//   ------- Failure Reasons  --------
+//
+//   User not listed in public Name & Address Book
+//   user@example.org
+//
+//   ------- Returned Message --------
+#include "formats/mta_common.hh"
+#include "formats/readers.hh"
+#include "formats/text.hh"
+
+namespace carom::formats {
+
+bool notes_detect(const Input &in) { return icontains(in.body, "------- Failure Reasons"); }
+
+bool notes_read(const Input &in, Extraction &ex) {
+    std::string_view text = block_after(in.body, "------- Failure Reasons", {"------- Returned Message", "--"});
+    std::vector<Record> out;
+    std::string reason;
+    for (std::string_view l : lines(text)) {
+        std::string_view s = trim(l);
+        if (s.empty()) continue;
+        if (s.find(' ') == std::string_view::npos && s.find('@') != std::string_view::npos) {
+            Record r;
+            r.recipient = find_address(s);
+            if (!r.recipient.empty()) out.push_back(std::move(r));
+            continue;
+        }
+        if (!reason.empty()) reason += ' ';
+        reason += std::string(s);
+    }
+    for (Record &r : out) r.diagnostic = reason;
+    merge(in, ex, std::move(out));
+    ex.format = "notes";
+    return !ex.records.empty();
+}
+
+}  // namespace carom::formats

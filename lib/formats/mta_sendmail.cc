@@ -1,0 +1,166 @@
+// Sendmail 8 ("Mail Delivery Subsystem"). The text part lists the recipients under a dashed
+// banner and then copies the SMTP dialogue:
+//
+//      ----- The following addresses had permanent fatal errors -----
+//   <user@example.org>
+//       (reason: 550 5.1.1 <user@example.org>... User unknown)
+//
+//      ----- Transcript of session follows -----
+//   ... while talking to mx.example.org.:
+//   >>> RCPT To:<user@example.org>
+//   <<< 550 5.1.1 <user@example.org>... User unknown
+//   550 5.1.1 <user@example.org>... User unknown
+//
+// "transient non-fatal errors" and "THIS IS A WARNING MESSAGE ONLY" mark a delay warning. The
+// RFC 3464 part (when present) gives Status and Diagnostic-Code; the transcript adds the SMTP
+// command (the last ">>>" line of the conversation about that recipient) and the remote host.
+#include <cctype>
+
+#include "formats/mta_common.hh"
+#include "formats/readers.hh"
+#include "formats/text.hh"
+
+namespace carom::formats {
+namespace {
+
+struct Talk {
+    std::string host;
+    std::vector<std::string_view> lines;
+};
+
+// The "... while talking to HOST:" sections of the transcript.
+std::vector<Talk> transcript(std::string_view body) {
+    std::vector<Talk> out;
+    std::string_view t = block_after(body, "----- Transcript of session follows -----",
+                                     {"----- ", "--", "Content-Type:"});
+    for (std::string_view line : lines(t)) {
+        std::string_view s = trim(line);
+        std::size_t w = ifind(s, "while talking to ");
+        if (w != std::string_view::npos && w < 8) {
+            Talk k;
+            std::string_view h = trim(s.substr(w + 17));
+            while (!h.empty() && (h.back() == ':' || h.back() == '.')) h.remove_suffix(1);
+            k.host = std::string(h);
+            out.push_back(std::move(k));
+            continue;
+        }
+        if (s.empty()) continue;
+        if (out.empty()) out.push_back(Talk{});
+        out.back().lines.push_back(s);
+    }
+    return out;
+}
+
+std::string smtp_verb(std::string_view cmd) {
+    cmd = trim(cmd);
+    std::size_t e = 0;
+    while (e < cmd.size() && std::isalpha(static_cast<unsigned char>(cmd[e]))) ++e;
+    std::string v = lower(cmd.substr(0, e));
+    for (char &c : v) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (v == "RCPT" || v == "MAIL" || v == "DATA" || v == "EHLO" || v == "HELO" || v == "QUIT" || v == "RSET" ||
+        v == "STARTTLS" || v == "AUTH")
+        return v;
+    return "";
+}
+
+// Fills command / remote host / reply for a recipient from the conversation that mentions it
+// (or the only conversation there is).
+void enrich(Record &r, const std::vector<Talk> &talks) {
+    const Talk *hit = nullptr;
+    for (const Talk &k : talks) {
+        for (std::string_view l : k.lines)
+            if (icontains(l, r.recipient)) hit = &k;
+        if (hit) break;
+    }
+    if (!hit && talks.size() == 1) hit = &talks[0];
+    if (!hit) return;
+    std::string last_cmd, reply;
+    for (std::string_view l : hit->lines) {
+        if (istarts_with(l, ">>>")) {
+            std::string v = smtp_verb(l.substr(3));
+            if (!v.empty()) last_cmd = v;
+        } else if (istarts_with(l, "<<<") && reply.empty()) {
+            std::string_view rr = trim(l.substr(3));
+            if (istarts_with(rr, "4") || istarts_with(rr, "5")) reply = std::string(rr);
+        }
+    }
+    if (r.command.empty() && last_cmd != "QUIT" && last_cmd != "RSET") r.command = last_cmd;
+    if (r.remote_mta.empty()) r.remote_mta = hit->host;
+    if (r.diagnostic.empty()) r.diagnostic = reply;
+}
+
+// The recipients under "----- The following addresses had ... errors -----" banners.
+std::vector<Record> listed(std::string_view body) {
+    std::vector<Record> out;
+    std::size_t p = 0;
+    while ((p = ifind(body, "----- The following addresses had", p)) != std::string_view::npos) {
+        std::size_t nl = body.find('\n', p);
+        if (nl == std::string_view::npos) break;
+        const bool transient = icontains(body.substr(p, nl - p), "transient");
+        std::string_view rest = body.substr(nl + 1);
+        std::string_view list = block_after(rest, "", {"-----", "--", "Content-Type:"});
+        bool pending = false;  // a program or file entry waiting for its "(expanded from:" address
+        for (std::string_view line : lines(list)) {
+            if (trim(line).empty()) break;
+            std::string_view s = trim(line);
+            if (line[0] != ' ' && line[0] != '\t') {
+                std::string a = find_address(s);
+                pending = a.empty() && (istarts_with(s, "\"|") || istarts_with(s, "|") || istarts_with(s, "/") ||
+                                        istarts_with(s, "\"/"));
+                if (a.empty() && !pending) break;
+                Record r;
+                r.recipient = a;
+                if (transient) r.action = "delayed";
+                out.push_back(std::move(r));
+            } else if (!out.empty() && istarts_with(s, "(reason:")) {
+                std::string_view why = trim(s.substr(8));
+                if (!why.empty() && why.back() == ')') why.remove_suffix(1);
+                out.back().diagnostic = std::string(trim(why));
+            } else if (!out.empty() && pending && istarts_with(s, "(expanded from:")) {
+                out.back().recipient = find_address(s);
+                pending = false;
+            }
+        }
+        p = nl;
+    }
+    std::vector<Record> kept;
+    for (Record &r : out)
+        if (!r.recipient.empty()) kept.push_back(std::move(r));
+    return kept;
+}
+
+}  // namespace
+
+bool sendmail_detect(const Input &in) {
+    if (icontains(in.body, "----- The following addresses had")) return true;
+    const std::string from = header(in, "From");
+    const std::string subject = header(in, "Subject");
+    return icontains(from, "Mail Delivery Subsystem") &&
+           (icontains(subject, "see transcript for details") || istarts_with(subject, "Warning: could not send message"));
+}
+
+bool sendmail_read(const Input &in, Extraction &ex) {
+    // A notice forwarded inline ("> " quoting) reads the same once unquoted.
+    const std::string body = unquote_around(in.body, "----- The following addresses had");
+    std::vector<Record> text = listed(body);
+    const auto talks = transcript(body);
+    const bool warning = icontains(body, "THIS IS A WARNING MESSAGE ONLY");
+    for (Record &r : text) {
+        if (warning) r.action = "delayed";
+        enrich(r, talks);
+    }
+    merge(in, ex, std::move(text));
+    // The DSN may name recipients the banner list did not (or there was no list): the transcript
+    // still says which command failed.
+    for (Record &r : ex.records) {
+        Record t;
+        t.recipient = r.recipient;
+        enrich(t, talks);
+        if (!t.command.empty()) r.command = t.command;
+        if (r.remote_mta.empty()) r.remote_mta = t.remote_mta;
+    }
+    ex.format = "sendmail";
+    return !ex.records.empty();
+}
+
+}  // namespace carom::formats

@@ -1,0 +1,120 @@
+// Sendmail 5 (and 8 without DSN): no recipient list, only the transcript. Each failed recipient
+// has a summary line "NNN <user@example.org>... reason" after the SMTP dialogue it belongs to:
+//
+//      ----- Transcript of session follows -----
+//   While talking to mx.example.org:
+//   >>> RCPT To:<user@example.org>
+//   <<< 550 No such user here
+//   550 <user@example.org>... User unknown
+//
+//      ----- Unsent message follows -----
+//
+// A deferral names only the host ("421 example.org (smtp)... Deferred: ..."); the recipient is
+// then the To of the unsent message.
+#include <cctype>
+
+#include "formats/mta_common.hh"
+#include "formats/readers.hh"
+#include "formats/text.hh"
+
+namespace carom::formats {
+namespace {
+
+const std::vector<std::string_view> kEnds = {"----- Unsent message follows", "----- Original message follows",
+                                             "----- Message header follows", "----- Returned message follows"};
+
+bool three_digits(std::string_view s) {
+    return s.size() > 4 && std::isdigit(static_cast<unsigned char>(s[0])) &&
+           std::isdigit(static_cast<unsigned char>(s[1])) && std::isdigit(static_cast<unsigned char>(s[2])) &&
+           s[3] == ' ';
+}
+
+std::string verb(std::string_view cmd) {
+    cmd = trim(cmd);
+    std::size_t e = 0;
+    while (e < cmd.size() && std::isalpha(static_cast<unsigned char>(cmd[e]))) ++e;
+    std::string v(cmd.substr(0, e));
+    for (char &c : v) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return v;
+}
+
+}  // namespace
+
+bool v5sendmail_detect(const Input &in) {
+    if (icontains(in.body, "----- The following addresses had")) return false;
+    if (!icontains(in.body, "----- Transcript of session follows -----")) return false;
+    for (std::string_view e : kEnds)
+        if (icontains(in.body, e)) return true;
+    return false;
+}
+
+bool v5sendmail_read(const Input &in, Extraction &ex) {
+    std::string_view t = block_after(in.body, "----- Transcript of session follows -----", kEnds);
+    std::vector<Record> out;
+    std::string host, cmd, reply, deferral;
+    for (std::string_view raw : lines(t)) {
+        std::string_view s = trim(raw);
+        if (s.empty()) continue;
+        std::size_t w = ifind(s, "while talking to ");
+        if (w != std::string_view::npos && w < 8) {
+            std::string_view h = trim(s.substr(w + 17));
+            while (!h.empty() && (h.back() == ':' || h.back() == '.')) h.remove_suffix(1);
+            host = std::string(h), cmd.clear(), reply.clear();
+            continue;
+        }
+        if (istarts_with(s, ">>>")) {
+            cmd = verb(s.substr(3));
+            continue;
+        }
+        if (istarts_with(s, "<<<")) {
+            if (reply.empty()) reply = std::string(trim(s.substr(3)));
+            continue;
+        }
+        if (!three_digits(s)) continue;
+        std::size_t dots = s.find("... ");
+        if (dots == std::string_view::npos) continue;
+        std::string_view who = trim(s.substr(4, dots - 4));
+        std::string_view why = trim(s.substr(dots + 4));
+        std::string addr = who.find('@') != std::string_view::npos ? find_address(who) : std::string();
+        if (addr.empty()) {
+            if (deferral.empty()) deferral = std::string(s);
+            continue;
+        }
+        Record r;
+        r.recipient = addr;
+        r.diagnostic = std::string(why);
+        if (find_reply_code(why).empty() && !reply.empty()) r.diagnostic += ": " + reply;
+        if (!reply.empty() && (cmd == "RCPT" || cmd == "MAIL" || cmd == "DATA" || cmd == "EHLO" || cmd == "HELO"))
+            r.command = cmd;
+        r.remote_mta = host;
+        out.push_back(std::move(r));
+    }
+    if (out.empty() && !deferral.empty()) {
+        // Only a host-level deferral: the recipient is the unsent message's To.
+        std::string to;
+        for (std::string_view e : kEnds) {
+            std::size_t p = ifind(in.body, e);
+            if (p == std::string_view::npos) continue;
+            std::size_t nl = in.body.find('\n', p);
+            if (nl == std::string_view::npos) break;
+            mime::Headers h = mime::parse_headers(std::string_view(in.body).substr(nl + 1));
+            if (const std::string *v = h.get("To")) to = find_address(*v);
+            break;
+        }
+        if (to.empty() && !ex.original.to.empty()) to = find_address(ex.original.to.front());
+        if (!to.empty()) {
+            Record r;
+            r.recipient = to;
+            std::size_t dots = deferral.find("... ");
+            r.diagnostic = deferral.substr(dots + 4);
+            if (deferral[0] == '4') r.action = "delayed";
+            r.reply_code = deferral.substr(0, 3);
+            out.push_back(std::move(r));
+        }
+    }
+    merge(in, ex, std::move(out));
+    ex.format = "v5sendmail";
+    return !ex.records.empty();
+}
+
+}  // namespace carom::formats

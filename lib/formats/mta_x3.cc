@@ -1,0 +1,61 @@
+// Sisimai's "X3": an unnamed MTA whose framed notice reads
+//
+//   ============================================================================
+//         This is an automatically generated Delivery Status Notification.
+//
+//   Delivery to the following recipients failed permanently:
+//
+//      * user@example.org
+//
+//   ============================================================================
+//                               Technical details:
+//
+//   SMTP:RCPT host 192.0.2.1: 553 5.3.0 <user@example.org>... No such user here
+//
+// ("Delevery" in some versions; "was aborted after N second(s)" for local aborts). The
+// technical details name the SMTP command and the remote host. An RFC 3464 part may follow.
+#include "formats/mta_common.hh"
+#include "formats/readers.hh"
+#include "formats/text.hh"
+
+namespace carom::formats {
+
+bool x3_detect(const Input &in) {
+    return icontains(in.body, "This is an automatically generated Delivery Status Notification") &&
+           icontains(in.body, "to the following recipients");
+}
+
+bool x3_read(const Input &in, Extraction &ex) {
+    std::string_view list = block_after(in.body, "to the following recipients", {"=====", "Technical details", "--"});
+    std::string_view tech = block_after(in.body, "Technical details:", {"=====", "--"});
+    std::string diag = squeeze(tech);
+    const bool delayed = icontains(in.body, "to the following recipients has been delayed");
+    std::vector<Record> out;
+    for (std::string_view l : lines(list)) {
+        std::string_view s = trim(l);
+        if (!istarts_with(s, "*")) continue;
+        Record r;
+        r.recipient = find_address(s.substr(1));
+        if (r.recipient.empty()) continue;
+        r.diagnostic = diag;
+        if (delayed) r.action = "delayed";
+        // "SMTP:RCPT host 192.0.2.1: 553 ..."
+        if (istarts_with(diag, "SMTP:")) {
+            std::string_view v = std::string_view(diag).substr(5);
+            std::size_t sp = v.find(' ');
+            std::string verb(v.substr(0, sp));
+            if (verb == "RCPT" || verb == "MAIL" || verb == "DATA" || verb == "EHLO" || verb == "HELO") r.command = verb;
+            std::size_t h = ifind(v, "host ");
+            if (h != std::string_view::npos) {
+                std::size_t e = v.find_first_of(": ", h + 5);
+                r.remote_mta = std::string(v.substr(h + 5, e == std::string_view::npos ? std::string_view::npos : e - h - 5));
+            }
+        }
+        out.push_back(std::move(r));
+    }
+    merge(in, ex, std::move(out));
+    ex.format = "x3";
+    return !ex.records.empty();
+}
+
+}  // namespace carom::formats

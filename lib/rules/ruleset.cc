@@ -1,0 +1,479 @@
+// Parser of the rules format (docs/rules-format.md) and the text normalisation.
+#include "rules/ruleset.hh"
+
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+#include <unicode/utf8.h>
+
+#include <cstdlib>
+
+#include "base/taxonomy.hh"
+
+namespace carom::rules {
+
+namespace {
+
+constexpr const char *kFieldNames[kFieldCount] = {"status", "reply", "text", "command", "host", "format", "action"};
+
+bool is_space(char c) { return c == ' ' || c == '\t'; }
+
+bool id_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
+}
+
+std::string lower_ascii(std::string_view s) {
+    std::string o(s);
+    for (char &c : o)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return o;
+}
+
+std::string upper_ascii(std::string_view s) {
+    std::string o(s);
+    for (char &c : o)
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    return o;
+}
+
+std::vector<std::string_view> words(std::string_view v) {
+    std::vector<std::string_view> out;
+    std::size_t i = 0;
+    while (i < v.size()) {
+        while (i < v.size() && is_space(v[i])) ++i;
+        std::size_t j = i;
+        while (j < v.size() && !is_space(v[j])) ++j;
+        if (j > i) out.push_back(v.substr(i, j - i));
+        i = j;
+    }
+    return out;
+}
+
+class Parser {
+public:
+    Parser(const Source &src, std::vector<Rule> &out, std::string &error) : src_(src), out_(out), error_(error) {}
+
+    carom_status_t run();
+
+private:
+    carom_status_t fail(unsigned line, unsigned column, const std::string &msg,
+                        carom_status_t st = CAROM_E_RULES) {
+        error_ = (src_.name.empty() ? std::string("<rules>") : src_.name) + ":" + std::to_string(line) + ":" +
+                 std::to_string(column) + ": " + msg;
+        return st;
+    }
+    carom_status_t version_line(std::string_view line);
+    carom_status_t finish(Rule &r);
+    carom_status_t set_condition(Rule &r, Field f, std::string_view value, unsigned line, unsigned column);
+
+    const Source &src_;
+    std::vector<Rule> &out_;
+    std::string &error_;
+};
+
+carom_status_t Parser::version_line(std::string_view line) {
+    // "carom-rules N"
+    constexpr std::string_view kMagic = "carom-rules";
+    if (line.substr(0, kMagic.size()) != kMagic)
+        return fail(1, 1, "the first line must declare the format version: \"carom-rules 1\"");
+    std::size_t i = kMagic.size();
+    if (i >= line.size() || !is_space(line[i])) return fail(1, static_cast<unsigned>(i + 1), "expected a space and a version number");
+    while (i < line.size() && is_space(line[i])) ++i;
+    std::size_t start = i;
+    unsigned long v = 0;
+    while (i < line.size() && line[i] >= '0' && line[i] <= '9') {
+        v = v * 10 + static_cast<unsigned long>(line[i] - '0');
+        if (v > 1000000) break;
+        ++i;
+    }
+    if (i == start) return fail(1, static_cast<unsigned>(start + 1), "expected a version number");
+    std::size_t end = i;
+    while (i < line.size() && is_space(line[i])) ++i;
+    (void)end;
+    if (i != line.size()) return fail(1, static_cast<unsigned>(i + 1), "unexpected text after the version number");
+    if (v == 0) return fail(1, static_cast<unsigned>(start + 1), "format version 0 does not exist");
+    if (v > static_cast<unsigned long>(kFormatVersion))
+        return fail(1, static_cast<unsigned>(start + 1),
+                    "format version " + std::to_string(v) + " is newer than this library understands (" +
+                        std::to_string(kFormatVersion) + ")",
+                    CAROM_E_RULES_VERSION);
+    return CAROM_OK;
+}
+
+// Escapes a literal for RE2.
+std::string quote(std::string_view s) {
+    std::string o;
+    for (char c : s) {
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) o += '\\';
+        o += c;
+    }
+    return o;
+}
+
+// Checks that a text pattern can match folded text: no letter outside an escape that case
+// folding would change (an upper-case letter can never match). Returns the byte offset of the
+// first offending character, or npos.
+std::size_t unfolded_letter(std::string_view p) {
+    std::size_t i = 0;
+    while (i < p.size()) {
+        if (p[i] == '\\') {
+            i += 2;
+            // \p{Greek} / \P{..} / \x{..}: skip the braces.
+            if (i - 1 < p.size() && (p[i - 1] == 'p' || p[i - 1] == 'P' || p[i - 1] == 'x') && i < p.size() &&
+                p[i] == '{') {
+                while (i < p.size() && p[i] != '}') ++i;
+                ++i;
+            } else if (i - 1 < p.size() && (p[i - 1] == 'p' || p[i - 1] == 'P')) {
+                ++i;  // \pL
+            }
+            continue;
+        }
+        if (p.substr(i, 2) == "(?" ) {  // flags group (?i) (?P<name>...)
+            std::size_t j = i + 2;
+            if (j < p.size() && p[j] == 'P') {
+                while (j < p.size() && p[j] != '>') ++j;
+                i = j + 1;
+                continue;
+            }
+            i = j;
+            continue;
+        }
+        if (p.substr(i, 2) == "[:") {  // [:alpha:] classes
+            std::size_t j = p.find(":]", i + 2);
+            if (j != std::string_view::npos) {
+                i = j + 2;
+                continue;
+            }
+        }
+        UChar32 c = 0;
+        std::size_t at = i;
+        int32_t k = static_cast<int32_t>(i);
+        U8_NEXT(p.data(), k, static_cast<int32_t>(p.size()), c);
+        i = static_cast<std::size_t>(k);
+        if (c < 0) continue;
+        icu::UnicodeString one(c), folded(c);
+        folded.foldCase(U_FOLD_CASE_DEFAULT);
+        if (folded != one) return at;
+    }
+    return std::string_view::npos;
+}
+
+carom_status_t Parser::set_condition(Rule &r, Field f, std::string_view value, unsigned line, unsigned column) {
+    Condition &c = r.cond[f];
+    if (c.present) return fail(line, column, std::string("duplicate \"") + kFieldNames[f] + "\" in rule " + r.id);
+    c.present = true;
+    c.value = std::string(value);
+    c.line = line;
+    c.column = column;
+    std::vector<std::string_view> ws = words(value);
+    std::string alt;
+    bool first = true;
+    auto add_alt = [&](const std::string &p) {
+        if (!first) alt += '|';
+        first = false;
+        alt += p;
+    };
+    switch (f) {
+    case kStatus:
+        // 5.1.1, 5.1.*, 4.*.*, 5.1.10 ; "*" stands for any number of 1-3 digits.
+        for (std::string_view w : ws) {
+            std::string_view parts[3];
+            std::size_t n = 0, s = 0;
+            for (std::size_t i = 0; i <= w.size(); ++i) {
+                if (i == w.size() || w[i] == '.') {
+                    if (n == 3) { n = 4; break; }
+                    parts[n++] = w.substr(s, i - s);
+                    s = i + 1;
+                }
+            }
+            bool ok = n == 3;
+            if (ok && !(parts[0] == "2" || parts[0] == "4" || parts[0] == "5" || parts[0] == "*")) ok = false;
+            std::string p;
+            for (std::size_t k = 0; ok && k < 3; ++k) {
+                std::string_view q = parts[k];
+                if (q == "*") {
+                    p += "[0-9]{1,3}";
+                } else if (!q.empty() && q.size() <= 3 && q.find_first_not_of("0123456789") == std::string_view::npos) {
+                    p += std::string(q);
+                } else {
+                    ok = false;
+                }
+                if (k < 2) p += "\\.";
+            }
+            if (!ok)
+                return fail(line, static_cast<unsigned>(column + (w.data() - value.data())),
+                            "bad status code pattern \"" + std::string(w) + "\" (expected e.g. 5.1.1, 5.1.*, 4.*.*)");
+            add_alt(p);
+        }
+        break;
+    case kReply:
+        for (std::string_view w : ws) {
+            bool ok = w.size() == 3 && (w[0] == '2' || w[0] == '4' || w[0] == '5');
+            std::string p;
+            for (std::size_t k = 0; ok && k < 3; ++k) {
+                if (w[k] >= '0' && w[k] <= '9') p += w[k];
+                else if (k > 0 && (w[k] == 'x' || w[k] == 'X')) p += "[0-9]";
+                else ok = false;
+            }
+            if (!ok)
+                return fail(line, static_cast<unsigned>(column + (w.data() - value.data())),
+                            "bad reply code pattern \"" + std::string(w) + "\" (expected e.g. 550, 55x, 5xx)");
+            add_alt(p);
+        }
+        break;
+    case kCommand:
+        for (std::string_view w : ws) {
+            std::string u = upper_ascii(w);
+            static constexpr const char *kCommands[] = {"CONN", "HELO", "EHLO", "STARTTLS", "AUTH", "MAIL",
+                                                        "RCPT", "DATA", "BDAT", "QUIT", "RSET", "NONE"};
+            bool ok = false;
+            for (const char *k : kCommands) ok = ok || u == k;
+            if (!ok)
+                return fail(line, static_cast<unsigned>(column + (w.data() - value.data())),
+                            "unknown SMTP command \"" + std::string(w) +
+                                "\" (CONN HELO EHLO STARTTLS AUTH MAIL RCPT DATA BDAT QUIT RSET NONE)");
+            add_alt(u == "NONE" ? std::string() : quote(u));
+        }
+        break;
+    case kFormat:
+    case kAction:
+        for (std::string_view w : ws) {
+            std::string l = lower_ascii(w);
+            if (l.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_.") != std::string::npos)
+                return fail(line, static_cast<unsigned>(column + (w.data() - value.data())),
+                            std::string("bad ") + kFieldNames[f] + " name \"" + std::string(w) + "\"");
+            if (f == kAction && l != "failed" && l != "delayed" && l != "delivered" && l != "relayed" &&
+                l != "expanded")
+                return fail(line, static_cast<unsigned>(column + (w.data() - value.data())),
+                            "unknown action \"" + std::string(w) + "\" (failed delayed delivered relayed expanded)");
+            add_alt(quote(l));
+        }
+        break;
+    case kText:
+    case kHost: {
+        std::size_t bad = unfolded_letter(value);
+        if (bad != std::string_view::npos)
+            return fail(line, static_cast<unsigned>(column + bad),
+                        "pattern has a letter that case folding changes; text is matched after folding, so write "
+                        "it in lower case");
+        alt = std::string(value);
+        break;
+    }
+    default:
+        break;
+    }
+    if (ws.empty()) return fail(line, column, std::string("\"") + kFieldNames[f] + "\" needs a value");
+    c.pattern = alt;
+    return CAROM_OK;
+}
+
+carom_status_t Parser::finish(Rule &r) {
+    if (r.says.empty())
+        return fail(r.line, 1, "rule " + r.id + " has no \"says\" line (what the MTA actually writes)");
+    if (r.reason_name.empty()) return fail(r.line, 1, "rule " + r.id + " has no \"reason\"");
+    if (r.condition_count() == 0) return fail(r.line, 1, "rule " + r.id + " has no match condition");
+    out_.push_back(std::move(r));
+    return CAROM_OK;
+}
+
+carom_status_t Parser::run() {
+    const std::string &t = src_.text;
+    std::size_t pos = 0;
+    unsigned lineno = 0;
+    bool in_rule = false;
+    int default_priority = -1;
+    bool priority_set = false;
+    Rule cur;
+    std::size_t first_new = out_.size();
+    while (pos < t.size() || lineno == 0) {
+        std::size_t nl = t.find('\n', pos);
+        if (nl == std::string::npos) nl = t.size();
+        std::string_view line(t.data() + pos, nl - pos);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        pos = nl + 1;
+        ++lineno;
+        if (line.find('\0') != std::string_view::npos)
+            return fail(lineno, static_cast<unsigned>(line.find('\0') + 1), "NUL byte in a rule file");
+        if (lineno == 1) {
+            std::string_view l = line;
+            if (l.substr(0, 3) == "\xEF\xBB\xBF") l.remove_prefix(3);  // UTF-8 BOM
+            carom_status_t st = version_line(l);
+            if (st != CAROM_OK) return st;
+            if (pos > t.size()) break;
+            continue;
+        }
+        std::size_t ind = 0;
+        while (ind < line.size() && is_space(line[ind])) ++ind;
+        if (ind == line.size() || line[ind] == '#') {
+            if (pos > t.size()) break;
+            continue;
+        }
+        unsigned col = static_cast<unsigned>(ind + 1);
+        std::size_t kend = ind;
+        while (kend < line.size() && !is_space(line[kend])) ++kend;
+        std::string_view key = line.substr(ind, kend - ind);
+        std::size_t vstart = kend;
+        while (vstart < line.size() && is_space(line[vstart])) ++vstart;
+        std::size_t vend = line.size();
+        while (vend > vstart && is_space(line[vend - 1])) --vend;
+        std::string_view value = line.substr(vstart, vend - vstart);
+        unsigned vcol = static_cast<unsigned>(vstart + 1);
+
+        if (key == "rule") {
+            if (ind != 0) return fail(lineno, col, "\"rule\" must start at the beginning of the line");
+            if (in_rule) {
+                carom_status_t st = finish(cur);
+                if (st != CAROM_OK) return st;
+            }
+            cur = Rule();
+            cur.priority = default_priority;
+            priority_set = false;
+            in_rule = true;
+            if (value.empty()) return fail(lineno, vcol, "\"rule\" needs an id");
+            for (std::size_t i = 0; i < value.size(); ++i)
+                if (!id_char(value[i]) || (i == 0 && !((value[i] >= 'a' && value[i] <= 'z') || (value[i] >= '0' && value[i] <= '9'))))
+                    return fail(lineno, static_cast<unsigned>(vcol + i),
+                                "bad character in rule id (use a-z 0-9 . - _, starting with a letter or digit)");
+            if (value.size() > 128) return fail(lineno, vcol, "rule id longer than 128 characters");
+            for (std::size_t i = first_new; i < out_.size(); ++i)
+                if (out_[i].id == value)
+                    return fail(lineno, vcol,
+                                "duplicate rule id " + std::string(value) + " (first at line " +
+                                    std::to_string(out_[i].line) + ")");
+            cur.id = std::string(value);
+            cur.line = lineno;
+            cur.file = src_.name;
+            if (pos > t.size()) break;
+            continue;
+        }
+        if (key == "default" && ind == 0) {
+            // "default priority N": the priority of the following rules that set none.
+            if (in_rule) {
+                carom_status_t st = finish(cur);
+                if (st != CAROM_OK) return st;
+                in_rule = false;
+            }
+            std::vector<std::string_view> ws = words(value);
+            if (ws.size() != 2 || ws[0] != "priority" || ws[1].size() > 3 ||
+                ws[1].find_first_not_of("0123456789") != std::string_view::npos)
+                return fail(lineno, vcol, "expected \"default priority N\" (N from 0 to 999)");
+            default_priority = std::atoi(std::string(ws[1]).c_str());
+            if (pos > t.size()) break;
+            continue;
+        }
+        if (!in_rule) return fail(lineno, col, "\"" + std::string(key) + "\" outside a rule (start one with \"rule ID\")");
+        if (ind == 0) return fail(lineno, col, "a rule's lines must be indented");
+        if (key == "says") {
+            if (value.empty()) return fail(lineno, vcol, "\"says\" needs the text the MTA writes");
+            cur.says.emplace_back(value);
+        } else if (key == "reason") {
+            if (!cur.reason_name.empty()) return fail(lineno, col, "duplicate \"reason\" in rule " + cur.id);
+            if (value.empty()) return fail(lineno, vcol, "\"reason\" needs a reason name");
+            carom_reason_t rsn;
+            if (!reason_from_name(value, &rsn) || rsn == CAROM_REASON_DELIVERED || rsn == CAROM_REASON_FEEDBACK)
+                return fail(lineno, vcol, "unknown reason \"" + std::string(value) + "\"");
+            cur.reason = rsn;
+            cur.reason_name = lower_ascii(value);
+        } else if (key == "priority") {
+            if (priority_set) return fail(lineno, col, "duplicate \"priority\" in rule " + cur.id);
+            priority_set = true;
+            if (value.empty() || value.size() > 3 || value.find_first_not_of("0123456789") != std::string_view::npos)
+                return fail(lineno, vcol, "\"priority\" must be a number from 0 to 999");
+            cur.priority = std::atoi(std::string(value).c_str());
+        } else {
+            bool known = false;
+            for (std::size_t f = 0; f < kFieldCount; ++f) {
+                if (key == kFieldNames[f]) {
+                    known = true;
+                    carom_status_t st = set_condition(cur, static_cast<Field>(f), value, lineno, vcol);
+                    if (st != CAROM_OK) return st;
+                }
+            }
+            if (!known)
+                return fail(lineno, col,
+                            "unknown key \"" + std::string(key) +
+                                "\" (says status reply text command host format action reason priority)");
+        }
+        if (pos > t.size()) break;
+    }
+    if (in_rule) return finish(cur);
+    return CAROM_OK;
+}
+
+}  // namespace
+
+const char *field_name(Field f) { return f < kFieldCount ? kFieldNames[f] : "?"; }
+
+unsigned Rule::condition_count() const {
+    unsigned n = 0;
+    for (const auto &c : cond) n += c.present ? 1u : 0u;
+    return n;
+}
+
+int Rule::effective_priority() const {
+    if (priority >= 0) return priority;
+    if (cond[kHost].present || cond[kFormat].present) return 100;
+    if (cond[kText].present) return 300;
+    if (cond[kStatus].present) {
+        // Generic codes (detail 0, or any wildcard) are weak; specific ones are strong.
+        const std::string &v = cond[kStatus].value;
+        bool generic = v.find('*') != std::string::npos;
+        for (std::string_view w : words(v)) {
+            std::size_t d = w.rfind('.');
+            if (d != std::string_view::npos && w.substr(d + 1) == "0") generic = true;
+        }
+        return generic ? 700 : 500;
+    }
+    if (cond[kReply].present) return 800;
+    return 900;
+}
+
+carom_status_t parse(const Source &source, std::vector<Rule> &out, std::string &error) {
+    std::vector<Rule> tmp;
+    Parser p(source, tmp, error);
+    carom_status_t st = p.run();
+    if (st != CAROM_OK) return st;
+    for (auto &r : tmp) out.push_back(std::move(r));
+    return CAROM_OK;
+}
+
+carom_status_t check(const Source &source, std::string &error) {
+    std::vector<Rule> tmp;
+    error.clear();
+    return parse(source, tmp, error);
+}
+
+std::string normalise(std::string_view text) {
+    icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+    UErrorCode ec = U_ZERO_ERROR;
+    const icu::Normalizer2 *nfkc = icu::Normalizer2::getNFKCInstance(ec);
+    if (U_SUCCESS(ec) && nfkc) {
+        icu::UnicodeString n = nfkc->normalize(u, ec);
+        if (U_SUCCESS(ec)) u = n;
+    }
+    u.foldCase(U_FOLD_CASE_DEFAULT);
+    std::string utf8;
+    u.toUTF8String(utf8);
+    // Collapse white space and control characters.
+    std::string out;
+    out.reserve(utf8.size());
+    bool pending = false;
+    int32_t i = 0;
+    const int32_t n = static_cast<int32_t>(utf8.size());
+    while (i < n) {
+        int32_t start = i;
+        UChar32 c = 0;
+        U8_NEXT(utf8.data(), i, n, c);
+        bool space = c < 0 ? false : (u_isUWhiteSpace(c) || u_iscntrl(c) || c == 0x200B || c == 0xFEFF);
+        if (space) {
+            pending = !out.empty();
+            continue;
+        }
+        if (pending) out += ' ';
+        pending = false;
+        out.append(utf8, static_cast<std::size_t>(start), static_cast<std::size_t>(i - start));
+    }
+    return out;
+}
+
+}  // namespace carom::rules

@@ -1,0 +1,547 @@
+#!/usr/bin/env python3
+"""The carom command line, run as a user runs it: files, directories, mbox files, Maildirs and
+standard input give exactly one JSON object per message, in input order; exit status 0 / 1 / 2;
+the summary; --help and --version; the other subcommands. Standard library only.
+
+Usage: test_cli.py path/to/carom [unittest options]
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import textwrap
+import unittest
+
+CAROM = None
+
+PLAIN = textwrap.dedent("""\
+    From: Alice <alice@example.com>
+    To: bob@example.org
+    Subject: {subject}
+    Message-ID: <{subject}@example.com>
+
+    Hello, this is message {subject}.
+    """)
+
+DSN = textwrap.dedent("""\
+    From: MAILER-DAEMON@mx.example.net
+    To: sender@example.com
+    Subject: Undelivered Mail Returned to Sender
+    MIME-Version: 1.0
+    Content-Type: multipart/report; report-type=delivery-status; boundary="b0"
+
+    --b0
+    Content-Type: text/plain
+
+    Your message could not be delivered.
+    --b0
+    Content-Type: message/delivery-status
+
+    Reporting-MTA: dns; mx.example.net
+
+    Final-Recipient: rfc822; nobody@example.net
+    Action: failed
+    Status: 5.1.1
+
+    --b0--
+    """)
+
+
+def msg(subject):
+    return PLAIN.format(subject=subject)
+
+
+def envelope(sender="sender@example.com", second=0):
+    return f"From {sender} Mon Jan  1 00:00:{second:02d} 2024\n"
+
+
+def run(args, stdin=None, check_json=True):
+    """Runs carom; returns (exit status, [objects], stderr)."""
+    proc = subprocess.run([CAROM] + args, input=stdin, capture_output=True, timeout=240)
+    objs = []
+    if check_json:
+        for line in proc.stdout.decode("utf-8").splitlines():
+            objs.append(json.loads(line))
+    return proc.returncode, objs, proc.stderr.decode("utf-8", "replace"), proc.stdout.decode("utf-8", "replace")
+
+
+class Base(unittest.TestCase):
+    def setUp(self):
+        self._tmp = tempfile.TemporaryDirectory()
+        self.dir = self._tmp.name
+
+    def tearDown(self):
+        self._tmp.cleanup()
+
+    def write(self, rel, data):
+        path = os.path.join(self.dir, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(data.encode() if isinstance(data, str) else data)
+        return path
+
+    def assertSources(self, objs, sources):
+        """Exactly these sources, in this order: nothing dropped, nothing duplicated."""
+        got = [o.get("source") for o in objs]
+        self.assertEqual(got, sources)
+        for o in objs:
+            for key in ("source", "format", "records", "original", "backscatter", "error"):
+                self.assertIn(key, o)
+
+
+class Files(Base):
+    def test_n_files_give_n_objects_in_order(self):
+        paths = [self.write(f"m{i}.eml", msg(f"s{i}")) for i in (3, 1, 2, 10)]
+        rc, objs, err, _ = run(["classify", "--format", "jsonl"] + paths)
+        self.assertEqual(rc, 0, err)
+        self.assertSources(objs, paths)
+        for o in objs:
+            self.assertIsNone(o["error"])
+
+    def test_a_path_given_twice_is_classified_twice(self):
+        p = self.write("a.eml", msg("a"))
+        rc, objs, _, _ = run(["classify", p, p])
+        self.assertEqual(rc, 0)
+        self.assertSources(objs, [p, p])
+
+    def test_default_format_is_jsonl(self):
+        p = self.write("a.eml", msg("a"))
+        _, with_flag, _, _ = run(["classify", "--format", "jsonl", p])
+        _, without, _, _ = run(["classify", p])
+        _, eq_form, _, _ = run(["classify", "--format=jsonl", p])
+        self.assertEqual(with_flag, without)
+        self.assertEqual(with_flag, eq_form)
+
+    def test_empty_file_is_an_error_record(self):
+        p = self.write("empty.eml", b"")
+        good = self.write("good.eml", msg("g"))
+        rc, objs, _, _ = run(["classify", p, good])
+        self.assertEqual(rc, 1)
+        self.assertSources(objs, [p, good])
+        self.assertEqual(objs[0]["error"]["code"], "empty")
+        self.assertEqual(objs[0]["records"], [])
+        self.assertIsNone(objs[1]["error"])
+
+    def test_binary_file_is_one_object(self):
+        data = bytes(range(256)) * 64 + b"\x00\xff" * 1000
+        p = self.write("blob.bin", data)
+        rc, objs, _, _ = run(["classify", p])
+        self.assertSources(objs, [p])
+        self.assertEqual(rc, 1 if objs[0]["error"] else 0)
+
+    def test_not_an_email(self):
+        p = self.write("prose.txt", "just a few words\nwithout any header block\n")
+        rc, objs, _, _ = run(["classify", p])
+        self.assertEqual(rc, 1)
+        self.assertSources(objs, [p])
+        self.assertEqual(objs[0]["error"]["code"], "not_email")
+
+    def test_missing_file_is_an_io_error_record_not_a_crash(self):
+        missing = os.path.join(self.dir, "no-such.eml")
+        good = self.write("good.eml", msg("g"))
+        rc, objs, _, _ = run(["classify", good, missing, good])
+        self.assertEqual(rc, 1)
+        self.assertSources(objs, [good, missing, good])
+        self.assertEqual(objs[1]["error"]["code"], "io")
+        self.assertIn("No such file", objs[1]["error"]["message"])
+        self.assertEqual(objs[1]["records"], [])
+        self.assertEqual(objs[1]["backscatter"]["verdict"], "unknown")
+
+    @unittest.skipIf(os.geteuid() == 0, "root reads any file")
+    def test_unreadable_file(self):
+        p = self.write("secret.eml", msg("s"))
+        os.chmod(p, 0)
+        rc, objs, _, _ = run(["classify", p])
+        self.assertEqual(rc, 1)
+        self.assertEqual(objs[0]["error"]["code"], "io")
+
+    def test_eml_starting_with_from_line_is_one_message(self):
+        data = envelope() + msg("a") + "\n" + envelope(second=1) + msg("b")
+        p = self.write("saved.eml", data)
+        rc, objs, _, _ = run(["classify", p])
+        self.assertSources(objs, [p])
+
+    def test_too_large_message(self):
+        p = self.write("big.eml", msg("big") + "x" * 5000 + "\n")
+        small = self.write("small.eml", msg("s"))
+        rc, objs, err, _ = run(["classify", "--limit", "message_bytes=1k", p, small])
+        self.assertEqual(rc, 1, err)
+        self.assertSources(objs, [p, small])
+        self.assertEqual(objs[0]["error"]["code"], "too_large")
+        self.assertIsNone(objs[1]["error"])
+
+    def test_bounce_has_records(self):
+        p = self.write("dsn.eml", DSN)
+        rc, objs, _, _ = run(["classify", p])
+        self.assertEqual(rc, 0)
+        self.assertSources(objs, [p])
+        self.assertIsInstance(objs[0]["records"], list)
+
+    def test_mixed_inputs_keep_argument_order(self):
+        a = self.write("a.eml", msg("a"))
+        box = self.write("box", envelope() + msg("m1") + "\n" + envelope(second=1) + msg("m2"))
+        d = os.path.join(self.dir, "d")
+        b = self.write("d/b.eml", msg("b"))
+        rc, objs, _, _ = run(["classify", b, "-", box, a, d], stdin=msg("in").encode())
+        self.assertEqual(rc, 0)
+        second = len(envelope() + msg("m1") + "\n")
+        self.assertSources(objs, [b, "-", f"{box}:0", f"{box}:{second}", a, b])
+
+
+class Directories(Base):
+    def test_directory_sorted_recursive_with_sidecars_skipped(self):
+        for rel in ("z.eml", "a.eml", "sub/b.eml", "sub/deeper/c.eml", "m.eml"):
+            self.write(f"tree/{rel}", msg(rel.replace("/", "-")))
+        for rel in ("a.expected.json", "labels.jsonl", "README.md", ".hidden.eml", "sub/.git/config"):
+            self.write(f"tree/{rel}", "not a message")
+        tree = os.path.join(self.dir, "tree")
+        rc, objs, _, _ = run(["classify", tree])
+        self.assertEqual(rc, 0)
+        self.assertSources(objs, [os.path.join(tree, r) for r in
+                                  ("a.eml", "m.eml", "sub/b.eml", "sub/deeper/c.eml", "z.eml")])
+
+    def test_trailing_slash(self):
+        self.write("t/a.eml", msg("a"))
+        rc, objs, _, _ = run(["classify", os.path.join(self.dir, "t") + "/"])
+        self.assertSources(objs, [os.path.join(self.dir, "t", "a.eml")])
+
+    def test_empty_directory_gives_nothing(self):
+        os.makedirs(os.path.join(self.dir, "empty"))
+        rc, objs, _, _ = run(["classify", os.path.join(self.dir, "empty")])
+        self.assertEqual(rc, 0)
+        self.assertEqual(objs, [])
+
+    def test_symlink_loop_terminates(self):
+        self.write("loop/a.eml", msg("a"))
+        os.symlink(os.path.join(self.dir, "loop"), os.path.join(self.dir, "loop", "again"))
+        rc, objs, _, _ = run(["classify", os.path.join(self.dir, "loop")])
+        self.assertEqual([os.path.basename(o["source"]) for o in objs], ["a.eml"])
+
+    def test_dangling_symlink_is_an_io_error(self):
+        self.write("dl/a.eml", msg("a"))
+        os.symlink(os.path.join(self.dir, "nowhere"), os.path.join(self.dir, "dl", "b.eml"))
+        rc, objs, _, _ = run(["classify", os.path.join(self.dir, "dl")])
+        self.assertEqual(rc, 1)
+        self.assertEqual(len(objs), 2)
+        self.assertEqual(objs[1]["error"]["code"], "io")
+
+    def test_maildir_cur_then_new_sorted(self):
+        for rel in ("cur/200.M2P2.host:2,S", "cur/100.M1P1.host:2,S", "new/050.M0P0.host", "new/300.M3P3.host",
+                    "tmp/999.M9P9.host"):
+            self.write(f"Maildir/{rel}", msg(rel.split("/")[1].split(".")[0]))
+        md = os.path.join(self.dir, "Maildir")
+        rc, objs, _, _ = run(["classify", md])
+        self.assertEqual(rc, 0)
+        self.assertSources(objs, [os.path.join(md, r) for r in
+                                  ("cur/100.M1P1.host:2,S", "cur/200.M2P2.host:2,S", "new/050.M0P0.host",
+                                   "new/300.M3P3.host")])
+
+    def test_maildir_inside_a_directory(self):
+        self.write("top/a.eml", msg("a"))
+        self.write("top/box/cur/1.host", msg("1"))
+        self.write("top/box/new/2.host", msg("2"))
+        os.makedirs(os.path.join(self.dir, "top/box/tmp"))
+        top = os.path.join(self.dir, "top")
+        rc, objs, _, _ = run(["classify", top])
+        self.assertSources(objs, [os.path.join(top, r) for r in ("a.eml", "box/cur/1.host", "box/new/2.host")])
+
+
+class Mbox(Base):
+    def mbox(self, n, quoted=True):
+        parts, offsets, pos = [], [], 0
+        for i in range(n):
+            body = msg(f"n{i}")
+            if quoted:
+                body += ">From the quoted line\n>>From a twice quoted line\nFrom the desk of nobody\n"
+            chunk = envelope(second=i % 60) + body + "\n"
+            offsets.append(pos)
+            pos += len(chunk.encode())
+            parts.append(chunk)
+        return "".join(parts), offsets
+
+    def test_three_messages_with_from_quoting(self):
+        data, offsets = self.mbox(3)
+        p = self.write("inbox", data)
+        rc, objs, err, _ = run(["classify", p])
+        self.assertEqual(rc, 0, err)
+        self.assertSources(objs, [f"{p}:{o}" for o in offsets])
+        for o in objs:
+            self.assertIsNone(o["error"])
+
+    def test_mbox_of_one_message_is_named_by_its_path(self):
+        p = self.write("single", envelope() + msg("only"))
+        rc, objs, _, _ = run(["classify", p])
+        self.assertEqual(rc, 0)
+        self.assertSources(objs, [p])
+        rc, objs, _, _ = run(["classify", "-"], stdin=(envelope() + msg("only")).encode())
+        self.assertSources(objs, ["-"])
+
+    def test_mbox_suffix_and_crlf(self):
+        data, offsets = self.mbox(3)
+        crlf = data.replace("\n", "\r\n")
+        p = self.write("inbox.mbox", crlf)
+        rc, objs, _, _ = run(["classify", p])
+        self.assertEqual(len(objs), 3)
+        self.assertEqual(objs[1]["source"], f"{p}:{offsets[1] + data[:offsets[1]].count(chr(10))}")
+
+    def test_oversized_message_inside_an_mbox(self):
+        data = envelope() + msg("a") + "\n" + envelope(second=1) + msg("big") + "y" * 10000 + "\n\n" + \
+            envelope(second=2) + msg("c")
+        p = self.write("inbox", data)
+        rc, objs, _, _ = run(["classify", "--limit", "message_bytes=2000", p])
+        self.assertEqual(rc, 1)
+        self.assertEqual([o["error"]["code"] if o["error"] else None for o in objs], [None, "too_large", None])
+
+    def test_many_messages_stream(self):
+        data, offsets = self.mbox(3000, quoted=False)
+        p = self.write("big.mbox", data)
+        rc, objs, err, _ = run(["classify", p])
+        self.assertEqual(rc, 0, err)
+        self.assertSources(objs, [f"{p}:{o}" for o in offsets])
+
+    def test_memory_stays_bounded(self):
+        # A 40 MB message in an mbox with a 1 MiB limit, and 20,000 small messages: the peak
+        # resident size stays near that of a one-message run (the mbox is never held whole).
+        small = self.write("one.eml", msg("one"))
+        big = os.path.join(self.dir, "huge.mbox")
+        with open(big, "w") as f:
+            f.write(envelope() + msg("head") + ("z" * 999 + "\n") * 40000 + "\n")
+            block = "".join(envelope(second=i % 60) + msg(f"k{i}") + "\n" for i in range(1000))
+            for _ in range(20):
+                f.write(block)
+        probe = ("import resource, subprocess, sys\n"
+                 "p = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE)\n"
+                 "n = p.stdout.count(b'\\n')\n"
+                 "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, n, p.returncode)\n")
+
+        def peak(args):
+            out = subprocess.run([sys.executable, "-c", probe, CAROM] + args, capture_output=True, text=True,
+                                 timeout=240).stdout.split()
+            return int(out[0]), int(out[1]), int(out[2])
+
+        base_kb, n, _ = peak(["classify", small])
+        self.assertEqual(n, 1)
+        big_kb, n, rc = peak(["classify", "--limit", "message_bytes=1M", big])
+        self.assertEqual(n, 20001)
+        self.assertEqual(rc, 1)  # the huge one is too_large
+        self.assertLess(big_kb - base_kb, 24 * 1024, f"peak RSS {big_kb} kB vs {base_kb} kB for one message")
+
+    def test_stdin_single_message(self):
+        rc, objs, _, _ = run(["classify", "-"], stdin=msg("x").encode())
+        self.assertEqual(rc, 0)
+        self.assertSources(objs, ["-"])
+
+    def test_stdin_mbox(self):
+        data, offsets = self.mbox(3)
+        rc, objs, _, _ = run(["classify", "-"], stdin=data.encode())
+        self.assertEqual(rc, 0)
+        self.assertSources(objs, [f"-:{o}" for o in offsets])
+
+    def test_stdin_empty(self):
+        rc, objs, _, _ = run(["classify", "-"], stdin=b"")
+        self.assertEqual(rc, 1)
+        self.assertSources(objs, ["-"])
+        self.assertEqual(objs[0]["error"]["code"], "empty")
+
+
+class ExitCodesAndOptions(Base):
+    def usage(self, args, needle):
+        rc, _, err, out = run(args, check_json=False)
+        self.assertEqual(rc, 2, f"{args}: {err}")
+        self.assertIn(needle, err)
+        self.assertEqual(out, "")
+
+    def test_usage_errors(self):
+        p = self.write("a.eml", msg("a"))
+        self.usage(["classify", "--bogus", p], "unknown option '--bogus'")
+        self.usage(["classify", "--format", "xml", p], "unknown format 'xml'")
+        self.usage(["classify", "--format"], "--format needs a value")
+        self.usage(["classify"], "no input")
+        self.usage(["frobnicate"], "unknown command 'frobnicate'")
+        self.usage([], "usage:")
+        self.usage(["classify", "--limit", "nonsense=3", p], "unknown limit 'nonsense'")
+        self.usage(["classify", "--limit", "message_bytes", p], "NAME=VALUE")
+        self.usage(["classify", "--limit", "message_bytes=12x", p], "must be a number")
+        self.usage(["classify", "--limit", "mime_depth=0", p], "out of range")
+        self.usage(["classify", "--context", os.path.join(self.dir, "none.json"), p], "cannot read context file")
+        self.usage(["classify", "--rules", os.path.join(self.dir, "none.rules"), p], "cannot read rule file")
+        self.usage(["classify", "--header", "bad name", p], "--header")
+        self.usage(["rules"], "rules needs a subcommand")
+        self.usage(["rules", "check"], "needs one or more FILEs")
+        self.usage(["limits", "extra"], "unexpected argument")
+
+    def test_bad_context_json_exits_2_with_the_library_message(self):
+        p = self.write("a.eml", msg("a"))
+        ctx = self.write("ctx.json", '{"domains": ["example.com"')
+        rc, _, err, out = run(["classify", "--context", ctx, p], check_json=False)
+        self.assertEqual(rc, 2)
+        self.assertIn(ctx, err)
+        self.assertIn("JSON", err)
+        self.assertEqual(out, "")
+        ctx2 = self.write("ctx2.json", '{"no_such_key": 1}')
+        rc, _, err, _ = run(["classify", "--context", ctx2, p], check_json=False)
+        self.assertEqual(rc, 2)
+        self.assertIn("no_such_key", err)
+
+    def test_good_context(self):
+        p = self.write("a.eml", DSN)
+        ctx = self.write("ctx.json", json.dumps({"domains": ["example.com"], "relays": ["mx1.example.com"]}))
+        rc, objs, err, _ = run(["classify", "--context", ctx, p])
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(len(objs), 1)
+
+    def test_exit_0_and_1(self):
+        good = self.write("a.eml", msg("a"))
+        bad = self.write("b.eml", b"")
+        self.assertEqual(run(["classify", good])[0], 0)
+        self.assertEqual(run(["classify", good, bad])[0], 1)
+
+    def test_options_after_paths_and_double_dash(self):
+        p = self.write("a.eml", msg("a"))
+        rc, objs, _, _ = run(["classify", p, "--format", "jsonl"])
+        self.assertEqual(rc, 0)
+        self.assertEqual(len(objs), 1)
+        dash = self.write("--weird.eml", msg("w"))
+        rc, objs, _, _ = run(["classify", "--", dash])
+        self.assertSources(objs, [dash])
+
+    def test_help_and_version(self):
+        for args in (["--help"], ["-h"], ["help"], ["classify", "--help"], ["rules", "--help"], ["limits", "--help"]):
+            rc, _, _, out = run(args, check_json=False)
+            self.assertEqual(rc, 0, args)
+            self.assertIn("usage: carom", out)
+        rc, _, err, out = run(["--version"], check_json=False)
+        self.assertEqual(rc, 0)
+        lines = out.splitlines()
+        self.assertEqual(len(lines), 3, out)
+        self.assertRegex(lines[0], r"^carom \d+\.\d+\.\d+$")
+        self.assertRegex(lines[1], r"^library \d+\.\d+\.\d+$")
+        self.assertTrue(lines[2].startswith("rules "))
+        self.assertEqual(err, "")
+
+    def test_no_progress_line_when_stderr_is_not_a_terminal(self):
+        data = "".join(envelope() + msg(f"k{i}") + "\n" for i in range(2000))
+        p = self.write("box", data)
+        rc, objs, err, _ = run(["classify", p])
+        self.assertEqual(err, "")
+        self.assertEqual(len(objs), 2000)
+
+
+class Summary(Base):
+    def test_summary_counts(self):
+        paths = [self.write("a.eml", msg("a")), self.write("b.eml", DSN), self.write("c.eml", b""),
+                 self.write("box", envelope() + msg("m1") + "\n" + envelope() + msg("m2"))]
+        rc, _, err, out = run(["classify", "--format", "summary"] + paths, check_json=False)
+        self.assertEqual(rc, 1, err)
+        fields = {}
+        for line in out.splitlines():
+            parts = line.split()
+            if len(parts) >= 2 and parts[-1].isdigit():
+                fields[" ".join(parts[:-1])] = int(parts[-1])
+        self.assertEqual(fields.get("messages"), 5, out)
+        self.assertEqual(fields.get("errors"), 1, out)
+        self.assertEqual(fields.get("bounces", 0) + fields.get("not bounces", 0), 4, out)
+        self.assertIn("throughput", out)
+        self.assertIn("messages/s", out)
+        self.assertIn("MB/s", out)
+        for section in ("class", "reason", "format", "error"):
+            self.assertRegex(out, rf"(?m)^{section}\s+count\s+share$")
+        self.assertRegex(out, r"(?m)^\s+empty\s+1\s")
+        # the summary writes no JSON objects
+        self.assertNotIn('"source"', out)
+
+
+class OtherCommands(Base):
+    def test_limits_json_lines(self):
+        rc, objs, _, _ = run(["limits"])
+        self.assertEqual(rc, 0)
+        names = [o["name"] for o in objs]
+        self.assertIn("message_bytes", names)
+        for o in objs:
+            self.assertLessEqual(o["min"], o["default"])
+            self.assertLessEqual(o["default"], o["max"])
+
+    def test_rules_list(self):
+        rc, _, err, out = run(["rules", "list"], check_json=False)
+        self.assertEqual(rc, 0, err)
+        for line in out.splitlines():
+            if line.strip():
+                self.assertIsInstance(json.loads(line), dict)
+
+    def test_rules_check_missing_file(self):
+        rc, _, err, _ = run(["rules", "check", os.path.join(self.dir, "none.rules")], check_json=False)
+        self.assertEqual(rc, 1)
+        self.assertIn("cannot read", err)
+
+    def test_rules_check_reports_file_line_column(self):
+        good = self.write("good.rules", "carom-rules 1\nrule my.one\n  says 550 go away\n  text go away\n"
+                                        "  reason blocked\n")
+        bad = self.write("bad.rules", "carom-rules 1\nrule my.bad\n  says x\n  text x\n  reason no-such-reason\n")
+        rc, _, err, out = run(["rules", "check", good], check_json=False)
+        self.assertEqual(rc, 0, err)
+        self.assertIn(f"{good}: ok, 1 rule", out)
+        rc, _, err, out = run(["rules", "check", good, bad], check_json=False)
+        self.assertEqual(rc, 1)
+        self.assertRegex(err, rf"{bad}:5:\d+: ")
+        self.assertIn(f"{good}: ok", out)
+        # the same file given to classify is a usage error, with the same message
+        rc, _, err2, out = run(["classify", "--rules", bad, good], check_json=False)
+        self.assertEqual(rc, 2)
+        self.assertIn(err.strip(), err2)
+        self.assertEqual(out, "")
+
+    def test_user_rules_take_precedence(self):
+        dsn = self.write("dsn.eml", DSN.replace("Status: 5.1.1\n", "Status: 5.1.1\nDiagnostic-Code: smtp; "
+                                                "550 5.1.1 zebra crossing closed\n"))
+        rules = self.write("z.rules", "carom-rules 1\nrule my.zebra\n  says 550 zebra crossing closed\n"
+                                      "  text zebra crossing\n  reason mailboxfull\n")
+        rc, objs, err, _ = run(["classify", "--rules", rules, dsn])
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(len(objs), 1)
+        recs = objs[0]["records"]
+        if recs:  # once a reader reads the report, the user's rule decides
+            self.assertEqual(recs[0]["rule"], "my.zebra")
+            self.assertEqual(recs[0]["reason"], "mailboxfull")
+        rc, _, err, out = run(["rules", "list", "--no-builtin-rules", "--rules", rules], check_json=False)
+        self.assertEqual(rc, 0, err)
+        self.assertEqual([json.loads(l)["id"] for l in out.splitlines() if l.strip()], ["my.zebra"])
+
+    def test_explain_is_indented_json(self):
+        a = self.write("a.eml", DSN)
+        b = self.write("b.eml", msg("b"))
+        rc, _, err, out = run(["explain", a, b], check_json=False)
+        self.assertEqual(rc, 0, err)
+        docs = [json.loads(chunk) for chunk in out.split("\n\n") if chunk.strip()]
+        self.assertEqual([d["source"] for d in docs], [a, b])
+        self.assertGreater(out.count("\n"), 10)
+        for rec in docs[0]["records"]:
+            self.assertIn("hits", rec)
+
+    def test_explain_flag_on_classify(self):
+        a = self.write("a.eml", DSN)
+        rc, objs, _, _ = run(["classify", "--explain", a])
+        for rec in objs[0]["records"]:
+            self.assertIn("hits", rec)
+
+
+class CountingResult(unittest.TextTestResult):
+    pass
+
+
+def main():
+    global CAROM
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    CAROM = os.path.abspath(sys.argv[1])
+    runner = unittest.TextTestRunner(verbosity=2, resultclass=CountingResult)
+    prog = unittest.main(argv=[sys.argv[0]] + sys.argv[2:], testRunner=runner, exit=False)
+    r = prog.result
+    failed = len(r.failures) + len(r.errors)
+    skipped = len(r.skipped)
+    print(f"{r.testsRun - failed - skipped} passed, {failed} failed, {skipped} skipped")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""Evaluation on the shared labelled corpus, when it is there.
+
+Finds the shared folder as $CAROM_SHARED or as ../shared beside the source tree. Without it (or
+without its corpus and tools/evaluate) the test is skipped (exit 77). With it:
+  1. runs `carom classify --format jsonl` over every labelled email (in batches) and fails if carom
+     crashes (exit status other than 0 / 1) or writes a number of objects other than the number
+     of emails, or a source other than the file given, in order;
+  2. runs tools/evaluate with the same CLI and prints its figures. Accuracy is reported, never
+     gated; evaluate failing to score (exit 2) fails the test.
+
+Usage: run_shared_eval.py path/to/carom SOURCE_ROOT
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+
+SKIP = 77
+
+
+def find_shared(source_root):
+    env = os.environ.get("CAROM_SHARED")
+    candidates = [env] if env else []
+    candidates.append(os.path.join(os.path.dirname(os.path.abspath(source_root)), "shared"))
+    for c in candidates:
+        if c and os.path.isfile(os.path.join(c, "tools", "evaluate")) and \
+                os.path.isfile(os.path.join(c, "corpus", "sisimai", "labels.jsonl")):
+            return c
+    return None
+
+
+def main(carom, source_root):
+    shared = find_shared(source_root)
+    if not shared:
+        print("shared corpus not found (set CAROM_SHARED or put it at ../shared): skipped")
+        return SKIP
+    corpus = os.path.join(shared, "corpus", "sisimai")
+    labels = [json.loads(l) for l in open(os.path.join(corpus, "labels.jsonl"), encoding="utf-8") if l.strip()]
+    files = [os.path.join(corpus, l["file"]) for l in labels]
+    problems = []
+    count, started = 0, time.perf_counter()
+    for i in range(0, len(files), 100):
+        batch = files[i:i + 100]
+        proc = subprocess.run([carom, "classify", "--format", "jsonl", "--no-progress", "--"] + batch,
+                              capture_output=True, timeout=600)
+        if proc.returncode not in (0, 1):
+            problems.append(f"carom exited {proc.returncode} on the batch starting at {batch[0]}: "
+                            f"{proc.stderr.decode('utf-8', 'replace')[-400:]}")
+        lines = [l for l in proc.stdout.decode("utf-8", "replace").splitlines() if l.strip()]
+        sources = []
+        for line in lines:
+            try:
+                sources.append(json.loads(line).get("source"))
+            except ValueError:
+                problems.append(f"not JSON in the output for the batch at {batch[0]}: {line[:200]}")
+        if sources != batch:
+            problems.append(f"batch at {batch[0]}: {len(batch)} emails in, {len(lines)} objects out"
+                            + ("" if len(lines) != len(batch) else " (sources differ from the files given)"))
+        count += len(lines)
+    elapsed = time.perf_counter() - started
+    print(f"{len(files)} emails in, {count} objects out, {elapsed:.2f}s")
+    ev = subprocess.run([sys.executable, os.path.join(shared, "tools", "evaluate"), "--carom", carom,
+                         "--corpus", corpus], capture_output=True, text=True, timeout=1200)
+    sys.stdout.write(ev.stdout)
+    sys.stderr.write(ev.stderr)
+    if ev.returncode != 0:
+        problems.append(f"evaluate could not score the run (exit {ev.returncode})")
+    for p in problems:
+        print("FAIL:", p)
+    print(f"{0 if problems else 1} passed, {len(problems)} failed")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    sys.exit(main(os.path.abspath(sys.argv[1]), sys.argv[2]))

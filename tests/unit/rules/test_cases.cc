@@ -1,0 +1,96 @@
+// Project-written samples (cases.txt): each decides the expected rule and reason, and every
+// built-in rule decides at least one of them.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "base/taxonomy.hh"
+#include "rules/rules.hh"
+
+namespace {
+
+struct Case {
+    int line;
+    std::string id, reason, status, reply, command, host, action, diagnostic;
+};
+
+std::string trim(const std::string &s) {
+    std::size_t a = s.find_first_not_of(' '), b = s.find_last_not_of(' ');
+    return a == std::string::npos ? "" : s.substr(a, b - a + 1);
+}
+
+std::vector<Case> load() {
+    std::vector<Case> out;
+    std::ifstream f(CAROM_RULES_CASES);
+    EXPECT_TRUE(f.good()) << CAROM_RULES_CASES;
+    std::string line;
+    int n = 0;
+    while (std::getline(f, line)) {
+        ++n;
+        if (trim(line).empty() || trim(line)[0] == '#') continue;
+        std::vector<std::string> parts;
+        std::size_t pos = 0;
+        for (int k = 0; k < 7; ++k) {
+            std::size_t bar = line.find('|', pos);
+            if (bar == std::string::npos) break;
+            parts.push_back(trim(line.substr(pos, bar - pos)));
+            pos = bar + 1;
+        }
+        parts.push_back(trim(line.substr(pos)));
+        EXPECT_EQ(parts.size(), 8u) << "cases.txt:" << n;
+        if (parts.size() != 8) continue;
+        out.push_back(Case{n, parts[0], parts[1], parts[2], parts[3], parts[4], parts[5],
+                           parts[6].empty() ? "failed" : parts[6], parts[7]});
+    }
+    return out;
+}
+
+std::unique_ptr<carom::rules::Compiled> builtin() {
+    carom_status_t st;
+    std::string err;
+    auto c = carom::rules::compile({}, true, 64 << 20, st, err);
+    EXPECT_TRUE(c) << err;
+    return c;
+}
+
+TEST(RulesCases, EachCaseDecidesItsRule) {
+    auto c = builtin();
+    ASSERT_TRUE(c);
+    auto cases = load();
+    ASSERT_GT(cases.size(), 100u);
+    for (const Case &k : cases) {
+        carom::rules::Input in{k.status, k.reply, k.diagnostic, k.command, k.host, "", k.action};
+        carom::rules::Decision d = c->decide(in, true);
+        std::string hits;
+        for (const auto &h : d.hits) hits += h + " ";
+        EXPECT_EQ(d.rule, k.id) << "cases.txt:" << k.line << " hits: " << hits;
+        const char *name = d.decided ? carom::reason_name(d.reason) : "undefined";
+        EXPECT_EQ(k.reason, name) << "cases.txt:" << k.line;
+    }
+}
+
+TEST(RulesCases, EveryBuiltinRuleDecidesACase) {
+    auto c = builtin();
+    ASSERT_TRUE(c);
+    std::set<std::string> decided;
+    for (const Case &k : load()) {
+        carom::rules::Input in{k.status, k.reply, k.diagnostic, k.command, k.host, "", k.action};
+        decided.insert(c->decide(in, false).rule);
+    }
+    std::istringstream list(c->list_jsonl());
+    std::string line;
+    std::size_t rules = 0;
+    while (std::getline(list, line)) {
+        auto j = nlohmann::json::parse(line);
+        std::string id = j["id"];
+        ++rules;
+        EXPECT_TRUE(decided.count(id)) << "no project-written case decides built-in rule " << id << " ("
+                                       << j["file"].get<std::string>() << ":" << j["line"] << ")";
+    }
+    EXPECT_EQ(rules, c->size());
+}
+
+}  // namespace

@@ -1,0 +1,226 @@
+// Matching, priority and contradictions, user rules over built-in ones, explain, list.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "base/taxonomy.hh"
+#include "rules/rules.hh"
+
+namespace {
+
+using namespace carom::rules;
+
+std::unique_ptr<Compiled> build(const std::vector<Source> &user, bool builtin = false, std::uint64_t mem = 64 << 20) {
+    carom_status_t st;
+    std::string err;
+    auto c = compile(user, builtin, mem, st, err);
+    EXPECT_TRUE(c) << err;
+    return c;
+}
+
+Input in(std::string_view status, std::string_view reply, std::string_view diag, std::string_view command = "",
+         std::string_view host = "", std::string_view action = "failed") {
+    return Input{status, reply, diag, command, host, "", action};
+}
+
+const char *kSmall =
+    "carom-rules 1\n"
+    "rule s.generic\n  says 5.0.0\n  status 5.0.0\n  reason onhold\n"
+    "rule s.full\n  says 5.2.2\n  status 5.2.2\n  reason mailboxfull\n"
+    "rule s.unknown\n  says 5.1.1\n  status 5.1.1\n  reason userunknown\n"
+    "rule t.full\n  says mailbox full\n  text mailbox (is )?full\n  reason mailboxfull\n"
+    "rule t.unknown\n  says user unknown\n  text user unknown\n  reason userunknown\n"
+    "rule t.unknown-data\n  says user unknown after DATA\n  text user unknown\n  command DATA\n  reason filtered\n"
+    "  priority 290\n"
+    "rule h.provider\n  says provider code\n  host (^|\\.)example\\.net$\n  text x-42\n  reason blocked\n";
+
+TEST(RulesMatcher, TextBeatsGenericStatus) {
+    auto c = build({{"small", kSmall}});
+    Decision d = c->decide(in("5.0.0", "452", "452 Mailbox full"), true);
+    ASSERT_TRUE(d.decided);
+    EXPECT_EQ(d.reason, CAROM_REASON_MAILBOXFULL);
+    EXPECT_EQ(d.rule, "t.full");
+    ASSERT_EQ(d.hits.size(), 2u);
+    EXPECT_EQ(d.hits[0], "t.full");
+    EXPECT_EQ(d.hits[1], "s.generic");
+}
+
+TEST(RulesMatcher, SpecificStatusWithoutTextDecides) {
+    auto c = build({{"small", kSmall}});
+    Decision d = c->decide(in("5.1.1", "550", "550 go away"), false);
+    EXPECT_EQ(d.reason, CAROM_REASON_USERUNKNOWN);
+    EXPECT_EQ(d.rule, "s.unknown");
+    EXPECT_TRUE(d.hits.empty());  // no explain
+}
+
+TEST(RulesMatcher, CommandConditionAndExplicitPriority) {
+    auto c = build({{"small", kSmall}});
+    EXPECT_EQ(c->decide(in("", "550", "550 User Unknown", "DATA"), false).rule, "t.unknown-data");
+    EXPECT_EQ(c->decide(in("", "550", "550 User Unknown", "rcpt"), false).rule, "t.unknown");
+    EXPECT_EQ(c->decide(in("", "550", "550 User Unknown", ""), false).rule, "t.unknown");
+}
+
+TEST(RulesMatcher, AllConditionsMustMatch) {
+    auto c = build({{"small", kSmall}});
+    EXPECT_FALSE(c->decide(in("", "", "code X-42"), false).decided);
+    EXPECT_EQ(c->decide(in("", "", "code X-42", "", "MX1.Example.NET"), false).rule, "h.provider");
+    EXPECT_FALSE(c->decide(in("", "", "code X-42", "", "mx1.example.net.evil.org"), false).decided);
+}
+
+TEST(RulesMatcher, NothingMatches) {
+    auto c = build({{"small", kSmall}});
+    Decision d = c->decide(in("", "", ""), true);
+    EXPECT_FALSE(d.decided);
+    EXPECT_EQ(d.reason, CAROM_REASON_UNDEFINED);
+    EXPECT_TRUE(d.rule.empty());
+    EXPECT_TRUE(d.hits.empty());
+}
+
+TEST(RulesMatcher, StatusPatternsAreAnchored) {
+    auto c = build({{"w", "carom-rules 1\nrule w\n  says x\n  status 5.1.*\n  reason userunknown\n"}});
+    EXPECT_TRUE(c->decide(in("5.1.10", "", ""), false).decided);
+    EXPECT_TRUE(c->decide(in(" 5.1.1 ", "", ""), false).decided);
+    EXPECT_FALSE(c->decide(in("5.1.1000", "", ""), false).decided);
+    EXPECT_FALSE(c->decide(in("45.1.1", "", ""), false).decided);
+    EXPECT_FALSE(c->decide(in("5.11.1", "", ""), false).decided);
+}
+
+TEST(RulesMatcher, ReplyWildcardsAndNoneCommand) {
+    auto c = build({{"r", "carom-rules 1\nrule r\n  says x\n  reply 55x\n  command NONE\n  reason onhold\n"}});
+    EXPECT_TRUE(c->decide(in("", "552", "", ""), false).decided);
+    EXPECT_FALSE(c->decide(in("", "552", "", "RCPT"), false).decided);
+    EXPECT_FALSE(c->decide(in("", "542", "", ""), false).decided);
+}
+
+TEST(RulesMatcher, TextIsCaseFoldedBeforeMatching) {
+    auto c = build({{"f", "carom-rules 1\nrule f\n  says x\n  text ящик переполнен|strasse\n  reason mailboxfull\n"}});
+    EXPECT_TRUE(c->decide(in("", "", "ПОЧТОВЫЙ  ЯЩИК\n ПЕРЕПОЛНЕН"), false).decided);
+    EXPECT_TRUE(c->decide(in("", "", "Hauptstraße"), false).decided);
+}
+
+TEST(RulesMatcher, UserRulesOutrankBuiltinAndLaterUserFilesWin) {
+    auto c = build({{"first", "carom-rules 1\nrule u.one\n  says x\n  text user unknown\n  reason blocked\n"},
+                    {"second", "carom-rules 1\nrule u.two\n  says x\n  text user unknown\n  reason suspend\n"
+                               "  priority 999\n"}},
+                   true);
+    Decision d = c->decide(in("5.1.1", "550", "550 5.1.1 User unknown", "RCPT"), true);
+    EXPECT_EQ(d.rule, "u.two");
+    EXPECT_EQ(d.reason, CAROM_REASON_SUSPEND);
+    ASSERT_GE(d.hits.size(), 3u);
+    EXPECT_EQ(d.hits[1], "u.one");
+    EXPECT_EQ(d.hits[2], "status.x.1.1");  // then the built-in ones, in priority order
+}
+
+TEST(RulesMatcher, UserRuleReplacesBuiltinOfSameId) {
+    auto c = build({{"u", "carom-rules 1\nrule status.x.1.1\n  says x\n  status 5.1.1\n  reason suspend\n"}}, true);
+    Decision d = c->decide(in("5.1.1", "", ""), true);
+    EXPECT_EQ(d.reason, CAROM_REASON_SUSPEND);
+    int count = 0;
+    for (const auto &h : d.hits) count += h == "status.x.1.1";
+    EXPECT_EQ(count, 1);
+}
+
+TEST(RulesMatcher, DuplicateIdAcrossUserFilesIsAnError) {
+    carom_status_t st;
+    std::string err;
+    auto c = compile({{"a.rules", "carom-rules 1\nrule x\n  says x\n  text a\n  reason blocked\n"},
+                      {"b.rules", "carom-rules 1\nrule x\n  says x\n  text b\n  reason blocked\n"}},
+                     false, 64 << 20, st, err);
+    EXPECT_FALSE(c);
+    EXPECT_EQ(st, CAROM_E_RULES);
+    EXPECT_NE(err.find("duplicate rule id x"), std::string::npos) << err;
+}
+
+TEST(RulesMatcher, BadRegexNamesFileLineColumn) {
+    carom_status_t st;
+    std::string err;
+    auto c = compile({{"bad.rules", "carom-rules 1\nrule x\n  says x\n  text (unclosed\n  reason blocked\n"}}, false,
+                     64 << 20, st, err);
+    EXPECT_FALSE(c);
+    EXPECT_EQ(st, CAROM_E_RULES);
+    EXPECT_EQ(err.rfind("bad.rules:4:8:", 0), 0u) << err;
+}
+
+TEST(RulesMatcher, VersionRefusalPropagates) {
+    carom_status_t st;
+    std::string err;
+    EXPECT_FALSE(compile({{"v.rules", "carom-rules 9\n"}}, true, 64 << 20, st, err));
+    EXPECT_EQ(st, CAROM_E_RULES_VERSION);
+}
+
+TEST(RulesMatcher, TinyMemoryBudgetIsAnErrorOrStillCorrect) {
+    // With the smallest budget either the sets do not compile (CAROM_E_REGEX_MEMORY), or matching
+    // still gives the same answers (the DFA out-of-memory fallback): never a silent "no match".
+    carom_status_t st;
+    std::string err;
+    auto small = compile({}, true, 1 << 20, st, err);
+    if (!small) {
+        EXPECT_EQ(st, CAROM_E_REGEX_MEMORY) << err;
+        return;
+    }
+    auto big = build({}, true);
+    std::string text(20000, 'x');
+    text += " user unknown ";
+    for (int i = 0; i < 200; ++i) text += "abcdefghij klmnopqrs " + std::to_string(i);
+    Input a = in("", "550", text, "RCPT");
+    EXPECT_EQ(small->decide(a, true).hits, big->decide(a, true).hits);
+}
+
+TEST(RulesMatcher, BuiltinCompilesAndListsEveryRule) {
+    auto c = build({}, true);
+    ASSERT_GT(c->size(), 200u);
+    std::string list = c->list_jsonl();
+    std::size_t lines = 0;
+    for (char ch : list) lines += ch == '\n';
+    EXPECT_EQ(lines, c->size());
+    EXPECT_NE(list.find("\"id\":\"status.x.1.1\""), std::string::npos);
+    EXPECT_NE(list.find("\"file\":\"builtin:status-codes.rules\""), std::string::npos);
+    EXPECT_NE(list.find("\"reason\":\"userunknown\""), std::string::npos);
+    EXPECT_STRNE(builtin_version(), "");
+}
+
+TEST(RulesMatcher, EveryIanaCodeHasARule) {
+    auto c = build({}, true);
+    const char *codes[] = {"5.1.1", "5.1.2", "5.1.3", "5.1.4", "5.1.6", "5.1.7", "5.1.8", "5.1.9", "5.1.10",
+                           "5.2.1", "5.2.2", "5.2.3", "5.2.4", "5.3.1", "5.3.2", "5.3.3", "5.3.4", "5.3.5",
+                           "4.3.6", "4.4.1", "4.4.2", "4.4.3", "5.4.4", "4.4.5", "5.4.6", "4.4.7", "5.5.1",
+                           "5.5.2", "5.5.3", "5.5.4", "5.5.5", "5.5.6", "5.6.1", "5.6.2", "5.6.3", "5.6.4",
+                           "5.6.5", "5.6.6", "5.6.7", "5.6.8", "5.6.9", "5.7.1", "5.7.2", "5.7.3", "5.7.4",
+                           "5.7.5", "5.7.6", "5.7.7", "5.7.8", "5.7.9", "5.7.10", "5.7.11", "5.7.12", "5.7.13",
+                           "5.7.14", "5.7.15", "5.7.16", "5.7.17", "5.7.18", "5.7.19", "5.7.20", "5.7.21",
+                           "5.7.22", "5.7.23", "5.7.24", "5.7.25", "5.7.26", "5.7.27", "5.7.28", "5.7.29",
+                           "5.7.30", "5.4.300", "4.7.650", "4.7.32"};
+    for (const char *code : codes) {
+        Decision d = c->decide(in(code, "", ""), false);
+        EXPECT_TRUE(d.decided) << code;
+        EXPECT_NE(d.rule, "") << code;
+    }
+}
+
+TEST(RulesMatcher, ContradictionsResolvedByText) {
+    auto c = build({}, true);
+    EXPECT_EQ(c->decide(in("5.0.0", "452", "452 4.2.2 Mailbox full"), false).reason, CAROM_REASON_MAILBOXFULL);
+    EXPECT_EQ(c->decide(in("5.1.1", "550", "550 5.1.1 sorry, mailbox is over quota"), false).reason,
+              CAROM_REASON_MAILBOXFULL);
+    EXPECT_EQ(c->decide(in("5.1.1", "550", "550 5.1.1 <a@example.org>... User Unknown", "DATA"), false).reason,
+              CAROM_REASON_USERUNKNOWN);  // a specific X.1.1 outranks "after DATA"
+    EXPECT_EQ(c->decide(in("5.0.0", "550", "550 Unknown user a@example.org", "DATA"), false).reason,
+              CAROM_REASON_FILTERED);
+}
+
+TEST(RulesMatcher, ConstDecideIsThreadSafe) {
+    auto c = build({}, true);
+    Input a = in("5.0.0", "550", "550 Unknown user a@example.org", "RCPT");
+    std::string want = c->decide(a, true).rule;
+    std::vector<std::thread> ts;
+    std::vector<int> bad(4, 0);
+    for (int t = 0; t < 4; ++t)
+        ts.emplace_back([&, t] {
+            for (int i = 0; i < 200; ++i)
+                if (c->decide(a, true).rule != want) ++bad[static_cast<std::size_t>(t)];
+        });
+    for (auto &th : ts) th.join();
+    for (int b : bad) EXPECT_EQ(b, 0);
+}
+
+}  // namespace
