@@ -143,13 +143,23 @@ void apply_recipient_field(Pending &p, std::string_view name, std::string_view v
     }
 }
 
-// Status from the diagnostic when the Status field is missing or generic: a Status of "c.0.0"
-// (or none) gives way to the first specific code of the same class found in the diagnostic
-// text ("Status: 5.0.0" with "550 5.1.1 user unknown" → 5.1.1). A specific Status is never
-// overridden.
+// Status refinement (docs/mime.md): a reply code followed by an enhanced code of the same class at
+// the start of the diagnostic wins; else a missing Status, or a generic "c.0.0" one, takes the
+// first code of the same class found in the diagnostic text. Nothing else overrides Status.
 void refine_status(Record &r) {
     std::string d = find_status(r.diagnostic);
     if (d.empty()) return;
+    // The remote server's own words: "550 5.7.1 ..." (reply code, then the enhanced code) is what
+    // the receiving side said; it wins over the Status the reporting MTA wrote.
+    if (!r.reply_code.empty()) {
+        std::string_view t = trim(r.diagnostic);
+        std::string_view after = t.substr(3);
+        while (!after.empty() && (after[0] == ' ' || after[0] == '-')) after.remove_prefix(1);
+        if (after.compare(0, d.size(), d) == 0 && d[0] == r.reply_code[0]) {
+            r.status = d;
+            return;
+        }
+    }
     if (r.status.empty()) {
         r.status = d;
         return;

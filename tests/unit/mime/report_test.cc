@@ -86,18 +86,28 @@ TEST(DeliveryStatus, StatusRules) {
     report::parse_delivery_status("Final-Recipient: rfc822; a@example.org\nAction: failed\n"
                                   "Diagnostic-Code: smtp; 552 5.2.2 mailbox full\n",
                                   r);
-    // specific Status is never overridden
-    report::parse_delivery_status("Final-Recipient: rfc822; b@example.org\nStatus: 5.7.1\n"
-                                  "Diagnostic-Code: smtp; 550 5.1.1 unknown\n",
+    // the remote server's "reply code + enhanced code" wins over a specific Status
+    report::parse_delivery_status("Final-Recipient: rfc822; b@example.org\nStatus: 5.1.1\n"
+                                  "Diagnostic-Code: smtp; 550-5.7.1 blocked\n",
                                   r);
     // a code of another class does not refine
     report::parse_delivery_status("Final-Recipient: rfc822; c@example.org\nStatus: 5.0.0\n"
                                   "Diagnostic-Code: smtp; 550 4.2.2 odd\n",
                                   r);
-    ASSERT_EQ(r.size(), 3u);
+    // a specific Status stays when the diagnostic only mentions a code later in its text
+    report::parse_delivery_status("Final-Recipient: rfc822; d@example.org\nStatus: 5.7.1\n"
+                                  "Diagnostic-Code: smtp; 550 rejected, see 5.1.1 in the FAQ\n",
+                                  r);
+    // a 4xx Status with a 5xx reply: the reply's own code wins
+    report::parse_delivery_status("Final-Recipient: rfc822; e@example.org\nStatus: 4.5.0\n"
+                                  "Diagnostic-Code: smtp; 550 5.5.0 service refused\n",
+                                  r);
+    ASSERT_EQ(r.size(), 5u);
     EXPECT_EQ(r[0].status, "5.2.2");
     EXPECT_EQ(r[1].status, "5.7.1");
     EXPECT_EQ(r[2].status, "5.0.0");
+    EXPECT_EQ(r[3].status, "5.7.1");
+    EXPECT_EQ(r[4].status, "5.5.0");
 }
 
 TEST(DeliveryStatus, RecipientFallbacksAndOrder) {
