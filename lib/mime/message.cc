@@ -82,7 +82,8 @@ carom_status_t read_headers(std::string_view text, const HeaderLimits *lim, bool
         if (!field_name(line, colon)) {
             // Folding without the leading white space (some gateways and redacted archives strip
             // it): a short run of non-field lines that is followed by another field, before any
-            // blank line, continues the field above. Otherwise the body starts here.
+            // blank line, continues the field above; so does a line after a field whose value is
+            // still empty. Otherwise the body starts here.
             std::size_t j = i, run = 0, c2 = 0;
             bool continues = false;
             while (!h.fields.empty() && j < text.size() && run < 8) {
@@ -97,6 +98,9 @@ carom_status_t read_headers(std::string_view text, const HeaderLimits *lim, bool
                 ++run;
                 j = je + 1;
             }
+            // A field written with an empty value and its value on the next line is the same
+            // stripped folding.
+            if (!h.fields.empty() && h.fields.back().value.empty()) continues = true;
             if (!continues) {
                 rest = i;
                 return CAROM_OK;

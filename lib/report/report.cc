@@ -345,45 +345,80 @@ bool original_header_name(std::string_view n) {
 }
 
 // Looks for a header block quoted in a text body: a run of lines that starts at a paragraph or
-// after a non-field line, parses as at least three fields of an original message (From, To,
-// Subject, Message-ID, Received, ...) including From, Message-ID, Subject or Received, and holds
-// no delivery-status field.
+// after a non-field line (such as "----- Original message -----"), holds no delivery-status
+// field, and either (flush left) parses as at least three fields of an original message (From,
+// To, Subject, Message-ID, Received, ...) including From, Message-ID, Subject or Received, or
+// (indented, as in "Your message\n  To: ...\n  Subject: ...") as at least two including From,
+// Message-ID or Subject.
 bool quoted_headers(std::string_view text, mime::Headers &out) {
+    auto indent_of = [](std::string_view l) {
+        std::size_t k = 0;
+        while (k < l.size() && k < 16 && (l[k] == ' ' || l[k] == '\t')) ++k;
+        return k;
+    };
     std::size_t pos = 0;
     int tries = 0;
     bool prev_field = false;
+    std::size_t prev_indent = 0;
     while (pos < text.size() && tries < 200) {
         std::size_t e = text.find('\n', pos);
         if (e == std::string_view::npos) e = text.size();
         std::string_view line = text.substr(pos, e - pos);
+        const std::size_t ind = indent_of(line);
         std::string_view name, value;
-        bool field = !line.empty() && line[0] != ' ' && line[0] != '\t' && split_field(line, name, value);
-        if (field && !prev_field && original_header_name(name)) {
+        const bool field = ind < line.size() && ind < 16 && split_field(line.substr(ind), name, value);
+        if (field && !(prev_field && prev_indent == ind)) {
             ++tries;
             // Count without allocating; parse only a block that qualifies.
             int known = 0;
             bool key = false, dsn = false;
-            std::size_t q = pos;
+            std::size_t q = pos, end = pos;
             while (q < text.size()) {
                 std::size_t qe = text.find('\n', q);
                 if (qe == std::string_view::npos) qe = text.size();
                 std::string_view l = text.substr(q, qe - q);
-                q = qe + 1;
                 if (trim(l).empty()) break;
-                if (l[0] == ' ' || l[0] == '\t') continue;
+                std::size_t li = indent_of(l);
+                if (li > ind) {  // continuation
+                    q = end = qe + 1;
+                    continue;
+                }
                 std::string_view n, v;
-                if (!split_field(l, n, v)) break;
+                if (li != ind || !split_field(l.substr(li), n, v)) break;
                 if (original_header_name(n)) ++known;
-                if (iequals(n, "from") || iequals(n, "message-id") || iequals(n, "subject") || iequals(n, "received"))
+                if (iequals(n, "from") || iequals(n, "message-id") || iequals(n, "subject") ||
+                    (ind == 0 && iequals(n, "received")))
                     key = true;
                 if (kind_of(n) != FieldKind::Other) dsn = true;
+                q = end = qe + 1;
             }
-            if (known >= 3 && key && !dsn) {
-                out = mime::parse_headers(text.substr(pos));
+            if (key && !dsn && known >= (ind == 0 ? 3 : 2)) {
+                if (ind == 0) {
+                    out = mime::parse_headers(text.substr(pos));
+                } else {
+                    std::string flat;  // the block without its indentation
+                    std::size_t k = pos;
+                    while (k < end && k < text.size()) {
+                        std::size_t ke = text.find('\n', k);
+                        if (ke == std::string_view::npos) ke = text.size();
+                        std::string_view l = text.substr(k, ke - k);
+                        std::size_t li = indent_of(l);
+                        if (li > ind) flat += ' ';
+                        flat.append(l.substr(std::min(li, ind)));
+                        flat += '\n';
+                        k = ke + 1;
+                    }
+                    out = mime::parse_headers(flat);
+                }
                 return true;
             }
         }
-        prev_field = field || (!line.empty() && (line[0] == ' ' || line[0] == '\t') && prev_field);
+        if (field) {
+            prev_field = true;
+            prev_indent = ind;
+        } else if (!(prev_field && ind > prev_indent)) {
+            prev_field = false;
+        }
         pos = e + 1;
     }
     return false;

@@ -208,6 +208,8 @@ TEST(Headers, NonFieldLineStartsTheBody) {
     h = parse_headers("Received: from a.example.org\n(192.0.2.1) by b.example.org\nSubject: s\n\nbody", &rest);
     ASSERT_EQ(h.fields.size(), 2u);
     EXPECT_EQ(*h.get("received"), "from a.example.org (192.0.2.1) by b.example.org");
+    h = parse_headers("X-Empty:\nvalue on its own line\n\nbody", &rest);
+    EXPECT_EQ(*h.get("x-empty"), "value on its own line");
     h = parse_headers(" indented first line\nA: 1\n", &rest);
     EXPECT_TRUE(h.fields.empty());
     EXPECT_EQ(rest, 0u);

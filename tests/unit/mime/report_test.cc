@@ -237,6 +237,22 @@ TEST(Original, FromHeadersBlockAndQuotedText) {
     EXPECT_EQ(q.subject, "quoted one");
     EXPECT_EQ(q.message_id, "q@example.com");
 
+    Original ind;  // indented summary of the original, and a block starting with an unlisted field
+    report::read_original(parse("From: postmaster@example.com\nSubject: Undeliverable\n\nYour message\n"
+                                "  To:      rcpt@example.net\n  Subject: Quarterly\n    figures\n"
+                                "  Sent:    Tue, 2 Mar 2021 10:00:00 +0000\n\ndid not reach the recipient.\n"),
+                          {}, ind);
+    EXPECT_TRUE(ind.present);
+    EXPECT_EQ(ind.subject, "Quarterly figures");
+    ASSERT_EQ(ind.to.size(), 1u);
+    EXPECT_EQ(ind.to[0], "rcpt@example.net");
+    Original x;
+    report::read_original(parse("From: m@example.com\nSubject: failed\n\n--- Original message follows.\n"
+                                "X-Originating-IP: [192.0.2.5]\nReturn-Path: <s@example.com>\nTo: r@example.net\n"
+                                "Message-ID: <x1@example.com>\nSubject: hi\n\nbody\n"),
+                          {}, x);
+    EXPECT_EQ(x.message_id, "x1@example.com");
+
     Original none;
     report::read_original(parse("From: m@example.com\nSubject: x\n\nFrom: only one field mentioned\n"), {}, none);
     EXPECT_FALSE(none.present);
