@@ -1,6 +1,7 @@
 #include "classify/classifier.hh"
 
 #include "base/taxonomy.hh"
+#include "formats/text.hh"
 
 namespace carom {
 namespace {
@@ -16,6 +17,33 @@ std::string derived_status(const Record &r) {
     if (r.action == "delivered" || r.action == "relayed" || r.action == "expanded") return "2.0.0";
     // A bounce that says nothing more is a permanent failure: the message came back.
     return "5.0.0";
+}
+
+// A status the MTA writes for itself rather than for the remote server's answer: X.4.7 ("I gave
+// up retrying") or a code without detail (X.Y.0, X.0.0).
+bool own_status(const std::string &s) {
+    if (s.size() < 5) return false;
+    if (s.compare(1, 4, ".4.7") == 0 && s.size() == 5) return true;
+    return s.size() >= 5 && s.compare(s.size() - 2, 2, ".0") == 0;
+}
+
+// When the record's status is one of those and the diagnostic quotes the remote server's reply
+// with a precise code of the same class ("554 4.4.7 Message expired ... <421 4.4.2 Connection
+// timed out>", "5.1.0 - Unknown address error '5.7.1 ... Access denied'"), the record reports
+// that code: it is what the remote actually said about this recipient. The first code that
+// differs, is precise (detail not 0) and is not another give-up code wins.
+void prefer_quoted_status(Record &r) {
+    if (!own_status(r.status)) return;
+    std::string_view rest = r.diagnostic;
+    for (int guard = 0; guard < 16 && !rest.empty(); ++guard) {
+        std::string code = formats::find_status(rest);
+        if (code.empty()) return;
+        std::size_t at = rest.find(code);
+        rest.remove_prefix(at == std::string_view::npos ? rest.size() : at + code.size());
+        if (code[0] != r.status[0] || code == r.status || own_status(code)) continue;
+        r.status = code;
+        return;
+    }
 }
 
 }  // namespace
@@ -47,6 +75,7 @@ void decide(const rules::Compiled &rules, bool explain, Extraction &ex, Result &
             if (r.status.empty()) r.status = "2.0.0";
             continue;
         }
+        prefer_quoted_status(r);
         rules::Input in{r.status, r.reply_code, r.diagnostic, r.command, r.remote_mta, ex.format, r.action};
         rules::Decision d = rules.decide(in, explain);
         r.reason = d.decided ? d.reason : CAROM_REASON_UNDEFINED;
