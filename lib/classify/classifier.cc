@@ -27,12 +27,25 @@ bool own_status(const std::string &s) {
     return s.size() >= 5 && s.compare(s.size() - 2, 2, ".0") == 0;
 }
 
-// When the record's status is one of those and the diagnostic quotes the remote server's reply
-// with a precise code of the same class ("554 4.4.7 Message expired ... <421 4.4.2 Connection
-// timed out>", "5.1.0 - Unknown address error '5.7.1 ... Access denied'"), the record reports
-// that code: it is what the remote actually said about this recipient. The first code that
-// differs, is precise (detail not 0) and is not another give-up code wins.
+// The record's status is what the remote server said about this recipient, when the diagnostic
+// quotes the remote's reply:
+// 1. The reply's own enhanced code (the first code of the diagnostic) wins over a different
+//    status when the reply code agrees with its class ("Status: 5.1.1" beside "Diagnostic-Code:
+//    smtp; 550 5.7.1 IP address blacklisted" is 5.7.1), unless it is only a class-level code
+//    of the same class as the status.
+// 2. A status the MTA wrote for itself (X.4.7 "I gave up", or X.Y.0 without detail) yields to the
+//    first precise code of the same class the diagnostic quotes ("554 4.4.7 Message expired ...
+//    <421 4.4.2 Connection timed out>", "5.1.0 - Unknown address error '5.7.1 ... Access
+//    denied'").
 void prefer_quoted_status(Record &r) {
+    if (r.status.empty() || r.diagnostic.empty()) return;
+    const std::string first = formats::find_status(r.diagnostic);
+    if (first.empty()) return;
+    if (first != r.status && !r.reply_code.empty() && r.reply_code[0] == first[0] &&
+        (first[0] != r.status[0] || !own_status(first))) {
+        r.status = first;
+        return;
+    }
     if (!own_status(r.status)) return;
     std::string_view rest = r.diagnostic;
     for (int guard = 0; guard < 16 && !rest.empty(); ++guard) {
