@@ -76,7 +76,8 @@ void enrich(Record &r, const std::vector<Talk> &talks, bool single) {
     if (!hit && (talks.size() == 1 || (single && !talks.empty()))) hit = &talks.back();
     if (!hit) return;
     std::string last_cmd, reply, own, verdict;
-    bool sent = false;  // a command was sent: a reply before any is the greeting
+    bool sent = false;       // a command was sent: a reply before any is the greeting
+    bool continued = false;  // the reply so far ends with a "NNN-" line
     for (std::string_view l : hit->lines) {
         if (istarts_with(l, ">>>")) {
             std::string v = smtp_verb(l.substr(3));
@@ -84,6 +85,21 @@ void enrich(Record &r, const std::vector<Talk> &talks, bool single) {
             sent = true;
         } else if (istarts_with(l, "<<<")) {
             std::string_view rr = trim(l.substr(3));
+            // A multi-line reply ("550-5.7.1 first part" / "550 5.7.1 rest"): the text of the
+            // following lines continues the first one.
+            if (continued && !reply.empty()) {
+                std::string_view more = rr;
+                const std::string code = find_reply_code(more);
+                if (!code.empty() && istarts_with(more, code)) more.remove_prefix(code.size() + (more.size() > 3 ? 1 : 0));
+                const std::string es = find_status(more);
+                if (!es.empty() && istarts_with(more, es)) more.remove_prefix(es.size());
+                reply += ' ';
+                reply += std::string(trim(more));
+                continued = rr.size() > 3 && rr[3] == '-';
+                continue;
+            }
+            if (reply.empty() && rr.size() > 3 && rr[3] == '-' && (istarts_with(rr, "4") || istarts_with(rr, "5")))
+                continued = true;
             if (!sent && last_cmd.empty() && (istarts_with(rr, "4") || istarts_with(rr, "5"))) last_cmd = "CONN";
             if (reply.empty() && (istarts_with(rr, "4") || istarts_with(rr, "5"))) reply = std::string(rr);
         } else {
@@ -106,6 +122,10 @@ void enrich(Record &r, const std::vector<Talk> &talks, bool single) {
     // A bare number is a local mailer's exit status ("(reason: 255)", "X-Unix; 71"): the
     // transcript explains it.
     const bool bare = !r.diagnostic.empty() && r.diagnostic.find_first_not_of("0123456789") == std::string::npos;
+    // The "(reason: ...)" line holds only the first line of a multi-line reply.
+    if (!reply.empty() && !r.diagnostic.empty() && reply.size() > r.diagnostic.size() &&
+        squeeze(reply).rfind(squeeze(r.diagnostic), 0) == 0)
+        r.diagnostic = reply;
     if (r.diagnostic.empty() || bare) {
         if (!reply.empty()) r.diagnostic = reply;
         else if (!own.empty()) r.diagnostic = own;
