@@ -199,6 +199,15 @@ bool exim_read(const Input &in, Extraction &ex) {
     }
     for (Record &r : text) {
         if (delayed) r.action = "delayed";
+        // Exim retries only temporary failures: when it gives up on one ("retry timeout
+        // exceeded", "all hosts have been failing for a long time") and no code is quoted, the
+        // failure it reports was a temporary one.
+        if (r.status.empty() && find_status(r.diagnostic).empty() && find_reply_code(r.diagnostic).empty() &&
+            (icontains(r.diagnostic, "retry timeout exceeded") ||
+             icontains(r.diagnostic, "have been failing for a long time"))) {
+            r.status = "4.0.0";
+            r.status_derived = true;
+        }
         if (!generated.empty() && text.size() == 1) r.diagnostic += (r.diagnostic.empty() ? "" : " ") + generated;
         r.remote_mta = remote_host_phrase(r.diagnostic);
     }
