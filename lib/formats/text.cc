@@ -21,19 +21,21 @@ inline bool addr_char(char c) {
 // its search on the needle's least common byte and finds candidates with memchr (vectorised in
 // libc), so that scanning a body for a marker costs about one memchr pass instead of a per-byte
 // loop: the readers' detect steps call ifind dozens of times per message (docs/performance.md).
-inline int byte_rank(char c) {
-    switch (lc(c)) {
-        case ' ': return 30;
-        case 'e': return 26;
-        case 't': case 'a': case 'o': case 'i': case 'n': case 's': case 'r': return 24;
-        case 'h': case 'l': case 'd': case 'c': case 'u': case 'm': return 20;
-        case '\n': case '.': case 'p': case 'f': case 'g': case 'w': case 'y': case 'b': return 16;
-        case '0': case '1': case '2': case '5': case '-': case ':': case ',': case '=': return 14;
-        case 'v': case 'k': case '@': case '<': case '>': case '/': case '3': case '4': return 10;
-        case '6': case '7': case '8': case '9': case '(': case ')': case '"': case '_': return 8;
-        default: return 4;
+struct ByteRanks {
+    unsigned char r[256];
+    constexpr ByteRanks() : r() {
+        const char *const tiers[] = {" ", "e", "taoinsr", "hldcum", "\n.pfgwyb", "0125-:,=", "vk@<>/34", "6789()\"_"};
+        const unsigned char rank[] = {30, 26, 24, 20, 16, 14, 10, 8};
+        for (int i = 0; i < 256; ++i) r[i] = 4;
+        for (int t = 0; t < 8; ++t)
+            for (const char *c = tiers[t]; *c; ++c) {
+                r[static_cast<unsigned char>(*c)] = rank[t];
+                if (*c >= 'a' && *c <= 'z') r[static_cast<unsigned char>(*c - 'a' + 'A')] = rank[t];
+            }
     }
-}
+};
+constexpr ByteRanks kByteRanks;
+inline unsigned byte_rank(char c) { return kByteRanks.r[static_cast<unsigned char>(c)]; }
 
 inline bool iequal_at(const char *h, std::string_view needle) {
     for (std::size_t k = 0; k < needle.size(); ++k)
@@ -48,8 +50,8 @@ std::size_t ifind(std::string_view hay, std::string_view needle, std::size_t fro
     if (n == 0) return from <= hay.size() ? from : std::string_view::npos;
     if (from > hay.size() || hay.size() - from < n) return std::string_view::npos;
     std::size_t k = 0;  // anchor: the needle's least common byte
-    for (std::size_t i = 1; i < n; ++i)
-        if (byte_rank(needle[i]) < byte_rank(needle[k])) k = i;
+    for (std::size_t i = 1, best = byte_rank(needle[0]); i < n; ++i)
+        if (byte_rank(needle[i]) < best) best = byte_rank(needle[i]), k = i;
     const char lo = lc(needle[k]);
     const char up = (lo >= 'a' && lo <= 'z') ? static_cast<char>(lo - 'a' + 'A') : lo;
     // Anchor positions run from from + k to hay.size() - n + k inclusive.
