@@ -38,6 +38,7 @@ bool cyrus_read(const Input &in, Extraction &ex) {
     r.reporting_mta = std::string(trim(std::string_view(ua).substr(0, ua.find(';'))));
     r.action = "failed";
     finish(r);
+    r.command.clear();  // no SMTP dialogue: "mail from" in a reason is prose
     ex.records.push_back(std::move(r));
     ex.format = "cyrus";
     return true;
