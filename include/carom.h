@@ -273,6 +273,15 @@ typedef carom_sent_t (*carom_sent_callback_t)(void *user_data, const char *messa
 CAROM_API carom_status_t carom_options_set_sent_callback(carom_options_t *options, carom_sent_callback_t callback,
                                                          void *user_data);
 
+/* Turns the backscatter feature on (non-zero, the default) or off (0). Off means: challenge-
+ * response and antivirus notices are not read (such a message yields no records), no signal is
+ * evaluated, the send-log callback is never called, carom_result_verdict is always
+ * CAROM_VERDICT_UNKNOWN (the JSON "backscatter" object has no signals) and every record keeps the
+ * class its reason gives. The context and callback stay stored and apply again when the feature
+ * is turned back on. Use it to measure what the feature changes, or where another stage already
+ * filters backscatter. Returns CAROM_OK or CAROM_E_INVALID (options == NULL). Since: 0.1 */
+CAROM_API carom_status_t carom_options_use_backscatter(carom_options_t *options, int enabled);
+
 /* ---------------------------------------------------------------------------------------------
  * Engine: compiled rules + limits + context. Immutable; share it between threads freely.
  * ------------------------------------------------------------------------------------------- */

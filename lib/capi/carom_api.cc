@@ -178,6 +178,14 @@ carom_status_t carom_options_set_sent_callback(carom_options_t *options, carom_s
     });
 }
 
+carom_status_t carom_options_use_backscatter(carom_options_t *options, int enabled) {
+    return guard([&] {
+        if (!options) return CAROM_E_INVALID;
+        options->options.backscatter = enabled != 0;
+        return CAROM_OK;
+    });
+}
+
 carom_status_t carom_engine_new(const carom_options_t *options, carom_engine_t **engine, char **error) {
     if (error) *error = nullptr;
     if (!engine) return CAROM_E_INVALID;

@@ -45,53 +45,87 @@ const StatusName *find_status(carom_status_t s) {
 
 extern "C" {
 
-unsigned carom_version_number(void) { return CAROM_VERSION_NUMBER; }
+// These are table lookups that cannot throw; they still run through the guard, so that the rule
+// "every extern C definition is guarded" has no exception to remember (tests/abi/check_guard.py).
+using carom::guard;
+using carom::guard_value;
 
-const char *carom_version_string(void) { return CAROM_VERSION_STRING; }
+unsigned carom_version_number(void) {
+    return guard_value(0u, [] { return static_cast<unsigned>(CAROM_VERSION_NUMBER); });
+}
+
+const char *carom_version_string(void) {
+    return guard_value<const char *>(CAROM_VERSION_STRING, [] { return CAROM_VERSION_STRING; });
+}
 
 const char *carom_status_string(carom_status_t status) {
-    const StatusName *s = find_status(status);
-    return s ? s->text : "unknown status";
+    return guard_value<const char *>("unknown status", [&] {
+        const StatusName *s = find_status(status);
+        return s ? s->text : "unknown status";
+    });
 }
 
 const char *carom_status_name(carom_status_t status) {
-    const StatusName *s = find_status(status);
-    return s ? s->name : nullptr;
+    return guard_value<const char *>(nullptr, [&]() -> const char * {
+        const StatusName *s = find_status(status);
+        return s ? s->name : nullptr;
+    });
 }
 
-void carom_string_free(char *string) { std::free(string); }
+void carom_string_free(char *string) {
+    guard([&] {
+        std::free(string);
+        return CAROM_OK;
+    });
+}
 
-unsigned carom_class_count(void) { return carom::class_count(); }
+unsigned carom_class_count(void) {
+    return guard_value(0u, [] { return carom::class_count(); });
+}
 
-const char *carom_class_name(carom_class_t cls) { return carom::class_name(cls); }
+const char *carom_class_name(carom_class_t cls) {
+    return guard_value<const char *>(nullptr, [&] { return carom::class_name(cls); });
+}
 
-unsigned carom_reason_count(void) { return carom::reason_count(); }
+unsigned carom_reason_count(void) {
+    return guard_value(0u, [] { return carom::reason_count(); });
+}
 
-const char *carom_reason_name(carom_reason_t reason) { return carom::reason_name(reason); }
+const char *carom_reason_name(carom_reason_t reason) {
+    return guard_value<const char *>(nullptr, [&] { return carom::reason_name(reason); });
+}
 
 carom_status_t carom_reason_from_name(const char *name, size_t length, carom_reason_t *reason) {
     if (reason) *reason = CAROM_REASON_UNDEFINED;
-    if (!name || !reason) return CAROM_E_INVALID;
-    return carom::reason_from_name(std::string_view(name, length), reason) ? CAROM_OK : CAROM_E_INVALID;
+    return guard([&] {
+        if (!name || !reason) return CAROM_E_INVALID;
+        return carom::reason_from_name(std::string_view(name, length), reason) ? CAROM_OK : CAROM_E_INVALID;
+    });
 }
 
 carom_class_t carom_reason_default_class(carom_reason_t reason) {
-    return carom::reason_default_class(reason);
+    return guard_value(CAROM_CLASS_SOFT, [&] { return carom::reason_default_class(reason); });
 }
 
-unsigned carom_limit_count(void) { return static_cast<unsigned>(carom::kLimitCount); }
+unsigned carom_limit_count(void) {
+    return guard_value(0u, [] { return static_cast<unsigned>(carom::kLimitCount); });
+}
 
 const char *carom_limit_name(carom_limit_t limit) {
-    const carom::LimitSpec *s = carom::find_limit(limit);
-    return s ? s->name : nullptr;
+    return guard_value<const char *>(nullptr, [&]() -> const char * {
+        const carom::LimitSpec *s = carom::find_limit(limit);
+        return s ? s->name : nullptr;
+    });
 }
 
 carom_status_t carom_limit_bounds(carom_limit_t limit, uint64_t *min, uint64_t *max, uint64_t *default_value) {
-    const carom::LimitSpec *s = carom::find_limit(limit);
-    if (min) *min = s ? s->min : 0;
-    if (max) *max = s ? s->max : 0;
-    if (default_value) *default_value = s ? s->def : 0;
-    return s ? CAROM_OK : CAROM_E_INVALID;
+    return guard([&] {
+        const carom::LimitSpec *s = carom::find_limit(limit);
+        if (min) *min = s ? s->min : 0;
+        if (max) *max = s ? s->max : 0;
+        if (default_value) *default_value = s ? s->def : 0;
+        return s ? CAROM_OK : CAROM_E_INVALID;
+    });
 }
 
 }  // extern "C"

@@ -6,21 +6,25 @@
 // tier that has evidence:
 //
 //   1. decisive: the caller's send-log callback; BATV tags (when keys are configured)
-//   2. strong:   our relays in the returned Received chain; our Message-ID domains; a VERP address
-//                with a valid or invalid HMAC
-//   3. medium:   the returned original's sender in our domains or not
+//   2. strong:   our relays in the returned Received chain; our Message-ID domains or patterns;
+//                a VERP address with a valid or invalid HMAC
+//   3. medium:   the returned original's senders all outside our domains (misdirected)
 //   4. content:  challenge-response and antivirus notices; auto-replies to forged-looking originals
 //
 // Within a tier, agreeing signals decide; disagreeing ones leave that tier undecided and the next
 // tier is consulted. Without decisive evidence the verdict is unknown and records keep their
 // bounce class, so a plain DSN without context is never turned into backscatter.
 #include <cctype>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
+
+#include <re2/re2.h>
 
 #include "classify/backscatter.hh"
 #include "classify/classifier.hh"
 #include "formats/text.hh"
+#include "report/fields.hh"
 #include "report/report.hh"
 
 #if CAROM_HAVE_LIBCRYPTO
@@ -67,23 +71,20 @@ bool in_domains(std::string_view domain, const std::vector<std::string> &list) {
     return false;
 }
 
-// `needle` occurs in `hay` as a whole host name or IP (not inside a longer name or number).
-bool contains_host(std::string_view hay, std::string_view needle) {
-    auto is_host_char = [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == ':' || c == '_';
-    };
-    std::size_t pos = 0;
-    while ((pos = formats::ifind(hay, needle, pos)) != std::string_view::npos) {
-        bool left = pos == 0 || !is_host_char(hay[pos - 1]);
-        std::size_t end = pos + needle.size();
-        // A trailing dot ends a sentence or a fully qualified name; it does not continue the host.
-        bool right = end >= hay.size() || !is_host_char(hay[end]) ||
-                     (hay[end] == '.' && (end + 1 >= hay.size() || !is_host_char(hay[end + 1])));
-        if (left && right) return true;
-        ++pos;
-    }
-    return false;
+bool is_hex(std::string_view s) {
+    for (char c : s)
+        if (!std::isxdigit(static_cast<unsigned char>(c))) return false;
+    return !s.empty();
 }
+
+bool is_digits(std::string_view s) {
+    for (char c : s)
+        if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+    return !s.empty();
+}
+
+// A BATV tag "KDDDSSSSSS": key digit, three day digits, six hex digits.
+bool batv_tag_shape(std::string_view t) { return t.size() == 10 && is_digits(t.substr(0, 4)) && is_hex(t.substr(4)); }
 
 std::string hex(const unsigned char *p, std::size_t n) {
     static const char digits[] = "0123456789abcdef";
@@ -95,12 +96,49 @@ std::string hex(const unsigned char *p, std::size_t n) {
     return out;
 }
 
+// The Message-ID without angle brackets, comments or surrounding space.
+std::string bare_message_id(std::string_view raw) {
+    std::size_t lt = raw.find('<');
+    if (lt != std::string_view::npos) {
+        std::size_t gt = raw.find('>', lt);
+        if (gt != std::string_view::npos) return std::string(formats::trim(raw.substr(lt + 1, gt - lt - 1)));
+    }
+    return std::string(formats::trim(raw));
+}
+
+// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+long long days_from_civil(long long y, unsigned m, unsigned d) {
+    y -= m <= 2;
+    const long long era = (y >= 0 ? y : y - 399) / 400;
+    const unsigned yoe = static_cast<unsigned>(y - era * 400);
+    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + static_cast<long long>(doe) - 719468;
+}
+
+// The day (since 1970, UTC) a message was written, from its Date header; -1 when unreadable.
+long long message_day(const mime::Headers &h) {
+    const std::string *date = h.get("Date");
+    if (!date) return -1;
+    long long epoch = report::parse_date_epoch(*date);
+    if (epoch >= 0) return epoch / 86400;
+    std::string iso = report::iso_date(*date);  // "YYYY-MM-DDTHH:MM:SSZ"
+    if (iso.size() < 10 || iso[4] != '-' || iso[7] != '-') return -1;
+    for (int i : {0, 1, 2, 3, 5, 6, 8, 9})
+        if (!std::isdigit(static_cast<unsigned char>(iso[i]))) return -1;
+    long long y = std::stoll(iso.substr(0, 4));
+    unsigned m = static_cast<unsigned>(std::stoi(iso.substr(5, 2))), d = static_cast<unsigned>(std::stoi(iso.substr(8, 2)));
+    if (m < 1 || m > 12 || d < 1 || d > 31 || y < 1970) return -1;
+    return days_from_civil(y, m, d);
+}
+
 }  // namespace
 
 bool hmac_sha1_hex(std::string_view key, std::string_view data, std::string &out) {
 #if CAROM_HAVE_LIBCRYPTO
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
+    if (key.size() > 0x7fffffff) return false;
     if (!HMAC(EVP_sha1(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char *>(data.data()),
               data.size(), md, &len))
         return false;
@@ -114,145 +152,351 @@ bool hmac_sha1_hex(std::string_view key, std::string_view data, std::string &out
 #endif
 }
 
+const char *batv_state_name(BatvCheck::State s) {
+    switch (s) {
+        case BatvCheck::missing: return "missing";
+        case BatvCheck::malformed: return "malformed";
+        case BatvCheck::unknown_key: return "unknown_key";
+        case BatvCheck::unavailable: return "unavailable";
+        case BatvCheck::bad_signature: return "bad_signature";
+        case BatvCheck::expired: return "expired";
+        case BatvCheck::pass: return "pass";
+    }
+    return "unknown";
+}
+
 BatvCheck check_batv(std::string_view address, const Context &ctx, long long today) {
     BatvCheck r;
     std::string a = find_address(address);
+    if (a.empty()) a = std::string(formats::trim(address));
     if (!istarts_with(a, "prvs=")) {
         r.state = BatvCheck::missing;
         r.evidence = "no prvs= tag on " + a;
         return r;
     }
-    // prvs=KDDDSSSSSS=original-local@domain
-    std::string_view s(a);
-    s.remove_prefix(5);
-    std::size_t eq = s.find('=');
-    if (eq != 10) {
+    std::size_t at = a.rfind('@');
+    std::string_view local = std::string_view(a).substr(5, at == std::string::npos ? std::string::npos : at - 5);
+    std::string domain = at == std::string::npos ? std::string() : a.substr(at + 1);
+    std::string tag;
+    std::size_t eq = local.find('=');
+    if (eq == 10 && batv_tag_shape(local.substr(0, 10)) && local.size() > 11) {
+        tag = std::string(local.substr(0, 10));  // prvs=KDDDSSSSSS=local
+        r.original = std::string(local.substr(11)) + "@" + domain;
+    } else if (local.size() > 11 && local[local.size() - 11] == '=' && batv_tag_shape(local.substr(local.size() - 10))) {
+        tag = std::string(local.substr(local.size() - 10));  // prvs=local=KDDDSSSSSS
+        r.original = std::string(local.substr(0, local.size() - 11)) + "@" + domain;
+    }
+    if (tag.empty() || domain.empty()) {
         r.state = BatvCheck::malformed;
         r.evidence = "malformed prvs tag in " + a;
         return r;
     }
-    std::string_view tag = s.substr(0, 10);
-    for (std::size_t i = 0; i < 4; ++i)
-        if (!std::isdigit(static_cast<unsigned char>(tag[i]))) {
-            r.state = BatvCheck::malformed;
-            r.evidence = "malformed prvs tag in " + a;
-            return r;
-        }
-    r.original = std::string(s.substr(11));
-    int key = tag[0] - '0';
-    auto k = ctx.batv_keys.find(key);
+    auto k = ctx.batv_keys.find(tag[0] - '0');
     if (k == ctx.batv_keys.end()) {
         r.state = BatvCheck::unknown_key;
-        r.evidence = "prvs key " + std::string(1, tag[0]) + " is not configured";
+        r.evidence = "prvs key " + tag.substr(0, 1) + " of " + a + " is not configured";
         return r;
     }
     std::string mac;
-    if (!hmac_sha1_hex(k->second, std::string(tag.substr(0, 4)) + r.original, mac)) {
+    if (!hmac_sha1_hex(k->second, tag.substr(0, 4) + r.original, mac)) {
         r.state = BatvCheck::unavailable;
         r.evidence = "built without libcrypto: BATV cannot be checked";
         return r;
     }
-    if (lower(tag.substr(4, 6)) != mac.substr(0, 6)) {
-        r.state = BatvCheck::bad_signature;
-        r.evidence = "prvs signature of " + a + " does not verify";
-        return r;
+    std::string sig = lower(tag.substr(4, 6));
+    if (sig != mac.substr(0, 6)) {
+        // A relay on the way may have lower-cased the address; the signer saw its original case,
+        // which we cannot know, so the lower-case form is tried as well.
+        std::string mac2;
+        if (lower(r.original) == r.original || !hmac_sha1_hex(k->second, tag.substr(0, 4) + lower(r.original), mac2) ||
+            sig != mac2.substr(0, 6)) {
+            r.state = BatvCheck::bad_signature;
+            r.evidence = "prvs signature of " + a + " does not verify";
+            return r;
+        }
     }
     int day = (tag[1] - '0') * 100 + (tag[2] - '0') * 10 + (tag[3] - '0');
     // The tag carries its expiry day (days since 1970, mod 1000). It is valid from (expiry -
     // max_age) to expiry; the modular difference says how far ahead the expiry still is.
-    long long ahead = ((day - today % 1000) % 1000 + 1000) % 1000;
+    long long now = today < 0 ? 0 : today;
+    long long ahead = ((day - now % 1000) % 1000 + 1000) % 1000;
     if (ahead > ctx.batv_max_age_days) {
         r.state = BatvCheck::expired;
         r.evidence = "prvs tag of " + a + " expired (expiry day " + std::to_string(day) + ", today " +
-                     std::to_string(today % 1000) + ")";
+                     std::to_string(now % 1000) + ", both mod 1000)";
         return r;
     }
     r.state = BatvCheck::pass;
-    r.evidence = "prvs tag of " + a + " verifies";
+    r.evidence = "prvs tag of " + a + " verifies (expires in " + std::to_string(ahead) + " days)";
     return r;
 }
 
 std::string batv_sign(std::string_view address, int key, std::string_view secret, long long expiry_day) {
-    char tag[5];
+    if (key < 0 || key > 9 || expiry_day < 0) return "";
+    char tag[8];
     std::snprintf(tag, sizeof tag, "%d%03lld", key, expiry_day % 1000);
     std::string mac;
     if (!hmac_sha1_hex(secret, std::string(tag) + std::string(address), mac)) return "";
     return "prvs=" + std::string(tag) + mac.substr(0, 6) + "=" + std::string(address);
 }
 
+namespace {
+
+// The template split around its placeholders: prefix {first} middle {second} suffix, where
+// first/second are "recipient" and "sig" in either order (second empty without {sig}).
+struct VerpShape {
+    std::string prefix, middle, suffix;
+    bool sig = false, sig_first = false;
+};
+
+bool verp_shape(const std::string &tpl, VerpShape &s) {
+    std::string t = lower(tpl);
+    std::size_t rp = t.find("{recipient}");
+    if (rp == std::string::npos) return false;
+    std::size_t sp = t.find("{sig}");
+    if (sp == std::string::npos) {
+        s.prefix = t.substr(0, rp);
+        s.suffix = t.substr(rp + 11);
+        return true;
+    }
+    s.sig = true;
+    s.sig_first = sp < rp;
+    std::size_t a = s.sig_first ? sp : rp, alen = s.sig_first ? 5 : 11;
+    std::size_t b = s.sig_first ? rp : sp, blen = s.sig_first ? 11 : 5;
+    s.prefix = t.substr(0, a);
+    s.middle = t.substr(a + alen, b - a - alen);
+    s.suffix = t.substr(b + blen);
+    return !s.middle.empty();
+}
+
+std::string verp_decode_token(const std::string &token) {
+    std::size_t eq = token.rfind('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == token.size()) return "";
+    return token.substr(0, eq) + "@" + token.substr(eq + 1);
+}
+
+}  // namespace
+
 VerpCheck check_verp(std::string_view address, const Context &ctx) {
     VerpCheck r;
-    const std::string &t = ctx.verp_template;
-    std::size_t rp = t.find("{recipient}");
-    if (rp == std::string::npos) return r;
+    VerpShape s;
+    if (ctx.verp_template.empty() || !verp_shape(ctx.verp_template, s)) return r;
     std::string a = lower(find_address(address));
-    std::string prefix = lower(t.substr(0, rp));
-    std::string rest = lower(t.substr(rp + 11));
-    std::string sig_sep;
-    bool has_sig = false;
-    std::size_t sp = rest.find("{sig}");
-    if (sp != std::string::npos) {
-        has_sig = true;
-        sig_sep = rest.substr(0, sp);
-        rest = rest.substr(sp + 5);
-    }
-    if (a.size() < prefix.size() + rest.size() || a.compare(0, prefix.size(), prefix) != 0 ||
-        a.compare(a.size() - rest.size(), rest.size(), rest) != 0)
+    if (a.size() < s.prefix.size() + s.suffix.size() || a.compare(0, s.prefix.size(), s.prefix) != 0 ||
+        a.compare(a.size() - s.suffix.size(), s.suffix.size(), s.suffix) != 0)
         return r;
-    std::string middle = a.substr(prefix.size(), a.size() - prefix.size() - rest.size());
-    std::string sig;
-    if (has_sig) {
-        std::size_t cut = sig_sep.empty() ? std::string::npos : middle.rfind(sig_sep);
-        if (cut == std::string::npos) {
-            r.matched = true;
-            r.state = VerpCheck::bad_signature;
-            r.evidence = a + " has no VERP signature";
-            return r;
-        }
-        sig = middle.substr(cut + sig_sep.size());
-        middle = middle.substr(0, cut);
-    }
-    // user=domain encodes user@domain (the last '=' is the '@').
-    std::size_t eq = middle.rfind('=');
-    if (eq == std::string::npos) return r;
-    r.matched = true;
-    r.recipient = middle.substr(0, eq) + "@" + middle.substr(eq + 1);
-    if (has_sig && !ctx.verp_hmac_key.empty()) {
-        std::string mac;
-        if (!hmac_sha1_hex(ctx.verp_hmac_key, r.recipient, mac)) {
-            r.state = VerpCheck::unavailable;
-            r.evidence = "built without libcrypto: VERP signature cannot be checked";
-        } else if (sig == mac.substr(0, 8)) {
-            r.state = VerpCheck::pass;
-            r.evidence = "VERP address " + a + " carries a valid signature for " + r.recipient;
-        } else {
-            r.state = VerpCheck::bad_signature;
-            r.evidence = "VERP signature of " + a + " does not verify";
-        }
+    std::string inner = a.substr(s.prefix.size(), a.size() - s.prefix.size() - s.suffix.size());
+    std::string token, sig;
+    bool split = true;
+    if (!s.sig) {
+        token = inner;
+    } else if (s.sig_first) {
+        std::size_t cut = inner.find(s.middle);
+        if (cut == std::string::npos) split = false;
+        else sig = inner.substr(0, cut), token = inner.substr(cut + s.middle.size());
     } else {
+        std::size_t cut = inner.rfind(s.middle);
+        if (cut == std::string::npos) split = false;
+        else token = inner.substr(0, cut), sig = inner.substr(cut + s.middle.size());
+    }
+    if (!split) token = inner;
+    r.recipient = verp_decode_token(token);
+    if (r.recipient.empty()) {
+        // Not user=domain. Without a signature it is not a VERP address of ours at all; with
+        // one, the whole token is what was signed (an opaque id).
+        if (!s.sig) return r;
+        r.recipient = token;
+    }
+    r.matched = true;
+    if (!s.sig) {
         r.state = VerpCheck::unsigned_match;
         r.evidence = "VERP address " + a + " names " + r.recipient + " (unsigned: forgeable)";
+        return r;
+    }
+    if (!split || sig.empty()) {
+        r.state = VerpCheck::bad_signature;
+        r.evidence = "VERP address " + a + " carries no signature";
+        return r;
+    }
+    std::string mac;
+    if (!hmac_sha1_hex(ctx.verp_hmac_key, r.recipient, mac)) {
+        r.state = VerpCheck::unavailable;
+        r.evidence = "built without libcrypto: the VERP signature of " + a + " cannot be checked";
+    } else if (sig == mac.substr(0, 8)) {
+        r.state = VerpCheck::pass;
+        r.evidence = "VERP address " + a + " carries a valid signature for " + r.recipient;
+    } else {
+        r.state = VerpCheck::bad_signature;
+        r.evidence = "VERP signature of " + a + " does not verify";
     }
     return r;
 }
 
 std::string verp_encode(std::string_view recipient, const Context &ctx) {
-    std::string addr(recipient);
+    VerpShape s;
+    if (ctx.verp_template.empty() || !verp_shape(ctx.verp_template, s)) return "";
+    std::string addr = lower(recipient);
     std::size_t at = addr.rfind('@');
-    if (at == std::string::npos) return "";
-    std::string enc = addr.substr(0, at) + "=" + addr.substr(at + 1);
-    std::string t = ctx.verp_template;
-    std::size_t rp = t.find("{recipient}");
-    if (rp == std::string::npos) return "";
-    t.replace(rp, 11, enc);
-    std::size_t sp = t.find("{sig}");
-    if (sp != std::string::npos) {
-        std::string mac;
-        if (!hmac_sha1_hex(ctx.verp_hmac_key, lower(addr), mac)) return "";
-        t.replace(sp, 5, mac.substr(0, 8));
-    }
-    return t;
+    if (at == std::string::npos || at == 0 || at + 1 == addr.size()) return "";
+    std::string token = addr.substr(0, at) + "=" + addr.substr(at + 1);
+    if (!s.sig) return s.prefix + token + s.suffix;
+    std::string mac;
+    if (!hmac_sha1_hex(ctx.verp_hmac_key, addr, mac)) return "";
+    std::string sig = mac.substr(0, 8);
+    return s.prefix + (s.sig_first ? sig + s.middle + token : token + s.middle + sig) + s.suffix;
 }
+
+// ---- Received hops -------------------------------------------------------------------------
+
+namespace {
+
+bool host_char(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == ':' || c == '_';
+}
+
+// "[192.0.2.1]" / "[IPv6:2001:db8::1]" → the address; "" when not bracketed.
+std::string bracketed_ip(std::string_view tok) {
+    if (tok.size() < 3 || tok.front() != '[') return "";
+    std::size_t close = tok.find(']');
+    if (close == std::string_view::npos) return "";
+    std::string ip = lower(tok.substr(1, close - 1));
+    if (istarts_with(ip, "ipv6:")) ip.erase(0, 5);
+    return ip;
+}
+
+std::string clean_host(std::string_view tok) {
+    std::string h = lower(tok);
+    while (!h.empty() && !host_char(h.back()) && h.back() != ']') h.pop_back();
+    while (h.size() > 1 && h.back() == '.') h.pop_back();
+    return h;
+}
+
+bool plausible_host(const std::string &h) {
+    if (h.empty() || h == "unknown" || h == "may" || h == "be" || h == "forged" || h == "helo" || h == "ehlo")
+        return false;
+    for (char c : h)
+        if (!host_char(c)) return false;
+    return true;
+}
+
+// Splits on white space, keeping "[...]" tokens whole.
+std::vector<std::string_view> words(std::string_view s) {
+    std::vector<std::string_view> out;
+    std::size_t i = 0;
+    while (i < s.size()) {
+        while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+        std::size_t b = i;
+        while (i < s.size() && !std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+        if (i > b) out.push_back(s.substr(b, i - b));
+    }
+    return out;
+}
+
+}  // namespace
+
+ReceivedHop parse_received(std::string_view header) {
+    ReceivedHop hop;
+    enum { none, from, by, other } clause = none;
+    bool want_host = false;
+    std::vector<std::string> from_comments;
+    std::size_t i = 0, n = header.size();
+    while (i < n) {
+        char c = header[i];
+        if (std::isspace(static_cast<unsigned char>(c))) {
+            ++i;
+            continue;
+        }
+        if (c == ';') break;  // the date follows
+        if (c == '(') {
+            int depth = 0;
+            std::size_t b = i;
+            for (; i < n; ++i) {
+                if (header[i] == '(') ++depth;
+                else if (header[i] == ')' && --depth == 0) break;
+            }
+            std::string_view comment = header.substr(b + 1, (i < n ? i : n) - b - 1);
+            if (i < n) ++i;
+            if (clause == from) from_comments.emplace_back(comment);
+            continue;
+        }
+        std::size_t b = i;
+        while (i < n && !std::isspace(static_cast<unsigned char>(header[i])) && header[i] != '(' && header[i] != ';') ++i;
+        std::string w = lower(header.substr(b, i - b));
+        if (w == "from") {
+            clause = from;
+            want_host = true;
+        } else if (w == "by") {
+            clause = by;
+            want_host = true;
+        } else if (w == "with" || w == "id" || w == "for" || w == "via") {
+            clause = other;
+            want_host = false;
+        } else if (want_host) {
+            if (clause == from) hop.helo = clean_host(w);
+            else if (clause == by) hop.by = clean_host(w);
+            want_host = false;
+        }
+    }
+    // The client as the receiving host verified it, in the forms MTAs write:
+    //   Postfix / Sendmail  from HELO (rdns [ip])
+    //   Exim                from rdns ([ip] helo=HELO)   or   from rdns ([ip])  (HELO = rdns)
+    //   qmail               from rdns (HELO helo) (ip)
+    //   Exchange            from HELO (ip)
+    bool exim_form = false;
+    for (const std::string &cm : from_comments) {
+        std::vector<std::string_view> ws = words(cm);
+        bool only_ip = ws.size() == 1 && !bracketed_ip(ws[0]).empty();
+        for (std::size_t k = 0; k < ws.size(); ++k) {
+            std::string_view w = ws[k];
+            std::string lw = lower(w);
+            if (lw == "helo" || lw == "ehlo") {
+                ++k;  // qmail/sendmail: the next word is the client's claim
+                continue;
+            }
+            if (istarts_with(lw, "helo=") || istarts_with(lw, "ehlo=")) {
+                exim_form = true;
+                continue;
+            }
+            std::string ip = bracketed_ip(w);
+            if (!ip.empty()) {
+                hop.verified.push_back(ip);
+                continue;
+            }
+            std::string h = clean_host(w);
+            if (plausible_host(h)) hop.verified.push_back(h);
+        }
+        exim_form = exim_form || only_ip;
+    }
+    if (!hop.helo.empty()) {
+        std::string ip = bracketed_ip(hop.helo);
+        if (!ip.empty()) {
+            hop.verified.push_back(ip);  // Exim: "from [ip]" when there is no rDNS name
+            hop.helo.clear();
+        } else if (exim_form) {
+            hop.verified.push_back(hop.helo);
+        }
+    }
+    if (!hop.by.empty()) {
+        std::string ip = bracketed_ip(hop.by);
+        if (!ip.empty()) hop.by = ip;
+    }
+    return hop;
+}
+
+bool hop_has_relay(const ReceivedHop &hop, std::string_view relay) {
+    auto same = [&](const std::string &host) {
+        if (host.empty() || relay.empty()) return false;
+        if (relay.front() == '.')  // ".example.com": any host below example.com
+            return host.size() > relay.size() && host.compare(host.size() - relay.size(), relay.size(), relay) == 0;
+        return host == relay;
+    };
+    if (same(hop.by)) return true;
+    for (const std::string &v : hop.verified)
+        if (same(v)) return true;
+    return false;
+}
+
+// ---- content-only notices ------------------------------------------------------------------
 
 namespace {
 
@@ -265,30 +509,67 @@ bool is_challenge(const mime::Message &msg) {
     for (const char *name : marker_headers)
         if (h.has(name)) return true;
     std::string subject = h.decoded("Subject");
+    // Phrases of challenges only: a double opt-in ("please confirm your email address") is not a
+    // challenge and must not match.
     static const char *const subjects[] = {
-        "please confirm your message", "please confirm your e-mail", "please confirm your email",
-        "confirm that you are human",  "verify that you are human",  "please verify your email",
-        "unverified email to",         "awaiting your confirmation", "awaiting verification",
-        "confirmation required for your message", "sender verification required",
+        "please confirm your message",   "confirm that you are human", "verify that you are human",
+        "prove that you are human",      "unverified email to",        "confirmation required for your message",
+        "sender verification required",  "verify your message to",     "your message is awaiting confirmation",
     };
     for (const char *s : subjects)
         if (icontains(subject, s)) return true;
+    // TMDA puts "-confirm-" into the local part of its challenges' Message-ID and reply address.
     const std::string *mid = h.get("Message-ID");
-    return mid && icontains(*mid, "-confirm-") && icontains(*mid, "tmda");
+    return mid && icontains(*mid, "tmda") && icontains(*mid, "-confirm");
+}
+
+// Written by a machine rather than a person: null envelope sender, an Auto-Submitted marker, or
+// a daemon's sender address. A newsletter about viruses is none of these.
+bool machine_generated(const mime::Headers &h) {
+    if (const std::string *rp = h.get("Return-Path"); rp && formats::trim(*rp) == "<>") return true;
+    if (const std::string *as = h.get("Auto-Submitted"); as && !icontains(*as, "no")) return true;
+    std::string from = lower(find_address(h.decoded("From")));
+    std::string local = from.substr(0, from.find('@'));
+    static const char *const daemons[] = {"mailer-daemon", "postmaster", "antivirus", "virus", "scanner",
+                                          "amavis", "content-filter", "contentfilter", "quarantine",
+                                          "mailscanner", "mailmarshal", "security", "filter", "root"};
+    for (const char *d : daemons)
+        if (local == d) return true;
+    return false;
 }
 
 // Antivirus and content-filter notices sent back to the (claimed) sender.
 bool is_virus_notice(const mime::Message &msg) {
+    if (!machine_generated(msg.root.headers)) return false;
     std::string subject = msg.root.headers.decoded("Subject");
     static const char *const subjects[] = {
         "virus found",          "virus detected",        "virus alert",        "infected attachment",
         "infected message",     "norton antivirus",      "antigen found",      "interscan",
         "content violation",    "banned or potentially offensive material", "virus in your mail",
         "malware detected",     "a virus was found",     "message contained a virus",
+        "in mail from you",     "mailmarshal",
     };
     for (const char *s : subjects)
         if (icontains(subject, s)) return true;
     return false;
+}
+
+// An approximation of the organisational domain without the public suffix list: the last two
+// labels, or three under a two-letter country code whose second level is short ("co.uk",
+// "ed.jp", "com.au"). Good enough to tell "mail.example.com" and "bounces.example.com" apart
+// from "example.net"; it only feeds a hint and the auto-reply score.
+std::string org_domain(const std::string &d) {
+    std::size_t last = d.rfind('.');
+    if (last == std::string::npos || last == 0) return d;
+    std::size_t second = d.rfind('.', last - 1);
+    if (second == std::string::npos) return d;
+    bool cc = d.size() - last - 1 == 2;
+    bool short_sld = last - second - 1 <= 3;
+    if (cc && short_sld) {
+        std::size_t third = second == 0 ? std::string::npos : d.rfind('.', second - 1);
+        return third == std::string::npos ? d : d.substr(third + 1);
+    }
+    return d.substr(second + 1);
 }
 
 // The returned original looks forged: its envelope sender, header sender and Message-ID point at
@@ -297,13 +578,10 @@ int forgery_score(const Original &o, std::string &evidence) {
     int score = 0;
     std::string from = domain_of(o.from), rp = domain_of(o.return_path);
     std::string mid;
-    if (std::size_t at = o.message_id.rfind('@'); at != std::string::npos) {
-        mid = lower(o.message_id.substr(at + 1));
-        while (!mid.empty() && (mid.back() == '>' || std::isspace(static_cast<unsigned char>(mid.back()))))
-            mid.pop_back();
-    }
+    std::string id = bare_message_id(o.message_id);
+    if (std::size_t at = id.rfind('@'); at != std::string::npos) mid = lower(id.substr(at + 1));
     auto related = [](const std::string &a, const std::string &b) {
-        return domain_within(a, b) || domain_within(b, a);
+        return domain_within(a, b) || domain_within(b, a) || org_domain(a) == org_domain(b);
     };
     if (!from.empty() && !rp.empty() && !related(from, rp)) {
         ++score;
@@ -313,17 +591,21 @@ int forgery_score(const Original &o, std::string &evidence) {
         ++score;
         evidence += "Message-ID domain " + mid + " is unrelated to the sender; ";
     }
+    if (evidence.size() >= 2) evidence.resize(evidence.size() - 2);
     return score;
 }
 
-// Where the bounce was delivered: its envelope recipient, as local delivery recorded it.
+// Where the bounce was delivered: its envelope recipient, as local delivery recorded it, then the
+// To header (a bounce is addressed to the original's envelope sender).
 std::vector<std::string> envelope_recipients(const mime::Message &msg) {
     std::vector<std::string> out;
     for (const char *name : {"Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-To", "To"}) {
         for (const auto &f : msg.root.headers.fields) {
-            if (!formats::istarts_with(f.name, name) || f.name.size() != std::strlen(name)) continue;
+            if (f.name.size() != std::strlen(name) || !istarts_with(f.name, name)) continue;
             std::string a = find_address(f.value);
-            if (!a.empty()) out.push_back(a);
+            bool seen = false;
+            for (const auto &x : out) seen = seen || lower(x) == lower(a);
+            if (!a.empty() && !seen) out.push_back(a);
         }
     }
     return out;
@@ -347,6 +629,8 @@ bool read_notice(const mime::Message &msg, Extraction &ex) {
     return true;
 }
 
+// ---- the verdict ---------------------------------------------------------------------------
+
 void judge_backscatter(const Context &ctx, const mime::Message &msg, const Extraction &ex, Result &out) {
     Backscatter &b = out.backscatter;
     b.verdict = CAROM_VERDICT_UNKNOWN;
@@ -357,75 +641,100 @@ void judge_backscatter(const Context &ctx, const mime::Message &msg, const Extra
         tiers.push_back(Tiered{tier, o});
     };
     const Original &og = ex.original;
-    std::string mid = og.message_id;
-    if (!mid.empty() && mid.front() == '<') mid.erase(0, 1);
-    if (!mid.empty() && mid.back() == '>') mid.pop_back();
+    const std::string mid = bare_message_id(og.message_id);
 
-    // 1. decisive
-    if (ctx.sent_callback && !mid.empty()) {
-        carom_sent_t answer = CAROM_SENT_UNKNOWN;
-        for (const Record &r : out.records) {
-            answer = ctx.sent_callback(ctx.sent_user_data, mid.data(), mid.size(), r.recipient.data(),
-                                       r.recipient.size());
-            if (answer != CAROM_SENT_UNKNOWN) break;
+    // 1. decisive ----------------------------------------------------------------------------
+    if (ctx.sent_callback) {
+        if (mid.empty()) {
+            add("send_log", 1, Outcome::unknown, "the bounce returns no Message-ID to look up");
+        } else {
+            carom_sent_t answer = CAROM_SENT_UNKNOWN;
+            std::string asked;
+            for (const Record &r : out.records) {
+                answer = ctx.sent_callback(ctx.sent_user_data, mid.data(), mid.size(), r.recipient.data(),
+                                           r.recipient.size());
+                asked = r.recipient;
+                if (answer != CAROM_SENT_UNKNOWN) break;
+            }
+            Outcome o = answer == CAROM_SENT_YES  ? Outcome::genuine
+                        : answer == CAROM_SENT_NO ? Outcome::backscatter
+                                                  : Outcome::unknown;
+            const char *word = answer == CAROM_SENT_YES ? "yes" : answer == CAROM_SENT_NO ? "no" : "unknown";
+            add("send_log", 1, o,
+                "send log answered " + std::string(word) + " for <" + mid + ">" + (asked.empty() ? "" : " to " + asked));
         }
-        Outcome o = answer == CAROM_SENT_YES  ? Outcome::genuine
-                    : answer == CAROM_SENT_NO ? Outcome::backscatter
-                                              : Outcome::unknown;
-        add("send_log", 1, o, "send log answered " + std::string(answer == CAROM_SENT_YES ? "yes" : answer == CAROM_SENT_NO ? "no" : "unknown") + " for <" + mid + ">");
     }
     if (!ctx.batv_keys.empty()) {
-        long long today = report::parse_date_epoch(msg.root.headers.decoded("Date"));
-        if (today < 0) today = static_cast<long long>(std::time(nullptr));
-        today /= 86400;
+        // "Today" is the bounce's own date, so that an archive classifies the same way later;
+        // the clock only when the bounce has no readable Date.
+        long long today = message_day(msg.root.headers);
+        if (today < 0) today = static_cast<long long>(std::time(nullptr)) / 86400;
         std::vector<std::string> addrs = envelope_recipients(msg);
-        if (!og.return_path.empty()) addrs.push_back(find_address(og.return_path));
-        bool any = false;
+        if (!og.return_path.empty()) {
+            std::string rp = find_address(og.return_path);
+            if (!rp.empty()) addrs.push_back(rp);
+        }
+        // A tag anywhere decides (a delivery agent may strip it from Delivered-To while To keeps
+        // it); a missing tag counts only when no address carries one and one is in our domains.
+        bool tagged = false;
+        std::string untagged_ours;
         for (const std::string &a : addrs) {
             BatvCheck c = check_batv(a, ctx, today);
-            if (c.state == BatvCheck::missing) {
-                // Only an address in our own domains was certainly signed by us.
-                if (ctx.domains.empty() || !in_domains(domain_of(a), ctx.domains)) continue;
-                add("batv", 1, Outcome::backscatter, c.evidence + " (our outbound mail is signed)");
-            } else if (c.state == BatvCheck::pass) {
-                add("batv", 1, Outcome::genuine, c.evidence);
-            } else if (c.state == BatvCheck::bad_signature || c.state == BatvCheck::expired ||
-                       c.state == BatvCheck::malformed) {
-                add("batv", 1, Outcome::backscatter, c.evidence);
-            } else {
-                add("batv", 1, Outcome::unknown, c.evidence);
+            switch (c.state) {
+                case BatvCheck::missing:
+                    if (untagged_ours.empty() && !ctx.domains.empty() && in_domains(domain_of(a), ctx.domains))
+                        untagged_ours = a;
+                    continue;
+                case BatvCheck::pass: add("batv", 1, Outcome::genuine, c.evidence); break;
+                case BatvCheck::bad_signature:
+                case BatvCheck::expired:
+                case BatvCheck::malformed: add("batv", 1, Outcome::backscatter, c.evidence); break;
+                case BatvCheck::unknown_key:
+                case BatvCheck::unavailable: add("batv", 1, Outcome::unknown, c.evidence); break;
             }
-            any = true;
+            tagged = true;
         }
-        if (!any) add("batv", 1, Outcome::unknown, "no envelope recipient to check");
+        if (!tagged) {
+            if (!untagged_ours.empty())
+                add("batv", 1, Outcome::backscatter,
+                    "no prvs= tag on " + untagged_ours + " although our outbound mail is signed");
+            else
+                add("batv", 1, Outcome::unknown, "no envelope recipient in our domains to check");
+        }
     }
 
-    // 2. strong
+    // 2. strong ------------------------------------------------------------------------------
     if (!ctx.relays.empty()) {
         if (og.received.empty()) {
             add("relays", 2, Outcome::unknown, "the bounce returns no Received chain");
         } else {
             std::string hit;
-            for (const std::string &rcv : og.received)
+            for (std::size_t i = 0; i < og.received.size() && hit.empty(); ++i) {
+                ReceivedHop hop = parse_received(og.received[i]);
                 for (const std::string &relay : ctx.relays)
-                    if (hit.empty() && contains_host(rcv, relay)) hit = relay;
+                    if (hit.empty() && hop_has_relay(hop, relay))
+                        hit = relay + " (hop " + std::to_string(i + 1) + " of " + std::to_string(og.received.size()) + ")";
+            }
             if (!hit.empty())
                 add("relays", 2, Outcome::genuine, "our relay " + hit + " is in the returned Received chain");
             else
                 add("relays", 2, Outcome::backscatter,
                     "none of our relays is in the returned Received chain (" + std::to_string(og.received.size()) +
-                        " hops)");
+                        (og.received.size() == 1 ? " hop)" : " hops)"));
         }
     }
-    if (!ctx.message_id_domains.empty()) {
+    if (!ctx.message_id_domains.empty() || !ctx.message_id_patterns.empty()) {
         std::string d;
         if (std::size_t at = mid.rfind('@'); at != std::string::npos) d = lower(mid.substr(at + 1));
-        if (d.empty())
+        bool ours = !d.empty() && in_domains(d, ctx.message_id_domains);
+        for (const auto &re : ctx.message_id_patterns)
+            ours = ours || (!mid.empty() && RE2::FullMatch(mid, *re));
+        if (mid.empty())
             add("message_id", 2, Outcome::unknown, "the bounce returns no Message-ID");
-        else if (in_domains(d, ctx.message_id_domains))
-            add("message_id", 2, Outcome::genuine, "Message-ID domain " + d + " is ours");
+        else if (ours)
+            add("message_id", 2, Outcome::genuine, "Message-ID <" + mid + "> is ours");
         else
-            add("message_id", 2, Outcome::backscatter, "Message-ID domain " + d + " is not ours");
+            add("message_id", 2, Outcome::backscatter, "Message-ID <" + mid + "> is not ours");
     }
     if (!ctx.verp_template.empty()) {
         for (const std::string &a : envelope_recipients(msg)) {
@@ -441,27 +750,32 @@ void judge_backscatter(const Context &ctx, const mime::Message &msg, const Extra
         }
     }
 
-    // 3. medium
+    // 3. medium ------------------------------------------------------------------------------
     if (!ctx.domains.empty()) {
-        std::string d = domain_of(og.return_path.empty() ? og.from : og.return_path);
-        if (d.empty()) d = domain_of(og.from);
-        if (d.empty())
+        std::string rp = domain_of(og.return_path), from = domain_of(og.from);
+        if (rp.empty() && from.empty())
             add("original_sender", 3, Outcome::unknown, "the returned original names no sender");
-        else if (in_domains(d, ctx.domains))
-            add("original_sender", 3, Outcome::unknown, "the original sender's domain " + d + " is ours");
+        else if (in_domains(rp, ctx.domains) || in_domains(from, ctx.domains))
+            add("original_sender", 3, Outcome::unknown,
+                "the original sender's domain " + (in_domains(rp, ctx.domains) ? rp : from) + " is ours");
         else
-            add("original_sender", 3, Outcome::backscatter, "the original sender's domain " + d + " is not ours");
+            add("original_sender", 3, Outcome::backscatter,
+                "the original sender's domain " + (rp.empty() ? from : rp) + " is not ours");
     }
 
-    // 4. content, without context
+    // 4. content, without context ------------------------------------------------------------
     if (ex.notice == "challenge")
-        add("challenge_response", 4, Outcome::backscatter, "challenge-response message");
+        add("challenge_response", 4, Outcome::backscatter, "challenge-response message: " + out.records.front().diagnostic);
     else if (ex.notice == "virusnotice")
-        add("virus_notice", 4, Outcome::backscatter, "antivirus or content-filter notice");
-    if (ex.auto_reply && og.present) {
+        add("virus_notice", 4, Outcome::backscatter, "antivirus or content-filter notice: " + out.records.front().diagnostic);
+    if (og.present) {
         std::string evidence;
         int score = forgery_score(og, evidence);
-        if (score >= 2) add("forged_original", 4, Outcome::backscatter, "auto-reply to a forged-looking message: " + evidence);
+        if (score >= 2 && ex.auto_reply)
+            add("forged_original", 4, Outcome::backscatter, "auto-reply to a forged-looking message: " + evidence);
+        else if (score >= 2)
+            // A hint only on a bounce: ESPs and mailing lists send with unrelated domains too.
+            add("forged_original", 4, Outcome::unknown, "the returned original looks forged: " + evidence);
     }
 
     for (int tier = 1; tier <= 4; ++tier) {
@@ -480,8 +794,13 @@ void judge_backscatter(const Context &ctx, const mime::Message &msg, const Extra
             break;
         }
     }
-    if (b.verdict == CAROM_VERDICT_BACKSCATTER)
+    if (b.verdict == CAROM_VERDICT_BACKSCATTER) {
         for (Record &r : out.records) r.cls = CAROM_CLASS_BACKSCATTER;
+    } else if (b.verdict == CAROM_VERDICT_GENUINE && !ex.notice.empty()) {
+        // A challenge or filter notice about mail we did send is not backscatter: a challenge
+        // waits for us like an auto-reply, a filter notice refused our content.
+        for (Record &r : out.records) r.cls = ex.notice == "challenge" ? CAROM_CLASS_AUTO_REPLY : CAROM_CLASS_BLOCK;
+    }
 }
 
 }  // namespace carom

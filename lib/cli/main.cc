@@ -43,6 +43,7 @@ const char kMainHelp[] =
     "  explain PATH...       classify with every matching rule shown, indented for reading\n"
     "  rules list            print the rule set as JSON Lines\n"
     "  rules check FILE...   check rule files; errors as FILE:LINE:COLUMN: message\n"
+    "  verdict [FILE]        one message's backscatter verdict as one word (see carom verdict --help)\n"
     "  limits                print the limits (name, min, max, default) as JSON Lines\n"
     "  help                  this text\n"
     "\n"
@@ -65,7 +66,8 @@ const char kClassifyHelp[] =
     "options:\n"
     "  --format FORMAT       jsonl (default: one object per line), summary (counts per class,\n"
     "                        reason, format and error, and the throughput) or pretty (indented)\n"
-    "  --context FILE        backscatter context, JSON (docs/schema.md, DESIGN.md)\n"
+    "  --context FILE        backscatter context, JSON (docs/backscatter.md)\n"
+    "  --no-backscatter      do not judge backscatter (records keep their bounce class)\n"
     "  --rules FILE          add a rule file (repeatable; later files take precedence)\n"
     "  --no-builtin-rules    use only the rules given with --rules\n"
     "  --header NAME         report this header of the returned original (repeatable)\n"
@@ -97,6 +99,7 @@ struct Config {
     std::vector<std::string> headers;
     std::vector<std::pair<carom_limit_t, std::uint64_t>> limits;
     bool builtin_rules = true;
+    bool backscatter = true;
     bool explain = false;
     bool progress = true;
     std::vector<std::string> paths;
@@ -238,6 +241,8 @@ int parse_options(int argc, char **argv, int first, const char *command, bool ta
         } else if (name == "--rules") {
             if (!need_value()) return usage_error("--rules needs a FILE", hint.c_str());
             cfg.rule_files.push_back(value);
+        } else if (name == "--no-backscatter" && takes_paths && flag_only()) {
+            cfg.backscatter = false;
         } else if (name == "--no-builtin-rules" && flag_only()) {
             cfg.builtin_rules = false;
         } else if (name == "--header" && takes_paths) {
@@ -297,6 +302,7 @@ int build_engine(const Config &cfg, carom_engine_t **engine) {
         }
     }
     carom_options_use_builtin_rules(opts, cfg.builtin_rules ? 1 : 0);
+    carom_options_use_backscatter(opts, cfg.backscatter ? 1 : 0);
     for (const std::string &file : cfg.rule_files) {
         std::string text, why;
         if (!read_small_file(file, text, why)) {
@@ -521,6 +527,112 @@ int run_limits(int argc, char **argv, int first) {
     return std::fflush(stdout) == 0 ? kExitOk : kExitUsage;
 }
 
+const char kVerdictHelp[] =
+    "usage: carom verdict [--context FILE] [--no-backscatter] [--json] [--exit-on VERDICT=CODE]... [FILE | -]\n"
+    "\n"
+    "Reads one message (FILE, or standard input when FILE is - or absent) and prints its\n"
+    "backscatter verdict as one word: backscatter, genuine, unknown (bounce-like, no decisive\n"
+    "evidence) or none (not bounce-like); with --json the whole JSON object instead.\n"
+    "For MTAs and Sieve scripts (docs/backscatter.md).\n"
+    "\n"
+    "exit status (sysexits.h): 0 classified (or CODE of a matching --exit-on VERDICT=CODE),\n"
+    "64 bad options, 65 the message cannot be read, 66 FILE cannot be opened,\n"
+    "75 the context cannot be read or is invalid, or an internal error (the MTA retries later)\n";
+
+// carom verdict: exit statuses follow sysexits.h so that an MTA's pipe transport can act on them.
+int run_verdict(int argc, char **argv, int first) {
+    constexpr int kExUsage = 64, kExDataErr = 65, kExNoInput = 66, kExTempFail = 75;
+    Config cfg;
+    bool json = false;
+    std::vector<std::pair<std::string, int>> exit_on;
+    std::string path;
+    for (int i = first; i < argc; ++i) {
+        std::string a = argv[i];
+        auto value = [&](std::string &v) -> bool {
+            std::size_t eq = a.find('=');
+            if (a.rfind("--", 0) == 0 && eq != std::string::npos) {
+                v = a.substr(eq + 1);
+                a = a.substr(0, eq);
+                return true;
+            }
+            if (i + 1 >= argc) return false;
+            v = argv[++i];
+            return true;
+        };
+        std::string v;
+        if (a == "-h" || a == "--help") {
+            std::fputs(kVerdictHelp, stdout);
+            return kExitOk;
+        } else if (a == "--json") {
+            json = true;
+        } else if (a == "--no-backscatter") {
+            cfg.backscatter = false;
+        } else if (a.rfind("--context", 0) == 0 && (a.size() == 9 || a[9] == '=')) {
+            if (!value(v)) return usage_error("--context needs a FILE", "carom verdict"), kExUsage;
+            cfg.context_file = v;
+        } else if (a.rfind("--exit-on", 0) == 0 && (a.size() == 9 || a[9] == '=')) {
+            if (!value(v)) return usage_error("--exit-on needs VERDICT=CODE", "carom verdict"), kExUsage;
+            std::size_t e = v.find('=');
+            std::string word = e == std::string::npos ? "" : v.substr(0, e);
+            std::uint64_t code = 256;
+            if ((word != "backscatter" && word != "genuine" && word != "unknown" && word != "none") ||
+                !parse_size(v.substr(e + 1), code) || code > 255)
+                return usage_error("--exit-on takes VERDICT=CODE with VERDICT backscatter, genuine, unknown or none "
+                                   "and CODE 0-255, not '" + v + "'",
+                                   "carom verdict"),
+                       kExUsage;
+            exit_on.emplace_back(word, static_cast<int>(code));
+        } else if (a != "-" && !a.empty() && a[0] == '-') {
+            return usage_error("unknown option '" + a + "' for verdict", "carom verdict"), kExUsage;
+        } else if (!path.empty()) {
+            return usage_error("verdict reads one message: unexpected '" + a + "'", "carom verdict"), kExUsage;
+        } else {
+            path = a;
+        }
+    }
+    if (path.empty()) path = "-";
+    std::string bytes, why;
+    if (!read_small_file(path, bytes, why)) {
+        std::fprintf(stderr, "carom: cannot read %s: %s\n", path.c_str(), why.c_str());
+        return kExNoInput;
+    }
+    carom_engine_t *engine = nullptr;
+    if (build_engine(cfg, &engine) >= 0) return kExTempFail;
+    carom_result_t *r = nullptr;
+    carom_status_t st = carom_classify(engine, bytes.data(), bytes.size(), &r);
+    carom_engine_free(engine);
+    if (st != CAROM_OK) {
+        std::fprintf(stderr, "carom: %s\n", carom_status_string(st));
+        return kExTempFail;
+    }
+    struct Free {
+        carom_result_t *r;
+        ~Free() { carom_result_free(r); }
+    } free_result{r};
+    if (carom_result_status(r) != CAROM_OK) {
+        std::fprintf(stderr, "carom: %s: %s\n", path.c_str(), carom_result_message(r));
+        return kExDataErr;
+    }
+    const char *word = carom_result_record_count(r) == 0                            ? "none"
+                       : carom_result_verdict(r) == CAROM_VERDICT_BACKSCATTER ? "backscatter"
+                       : carom_result_verdict(r) == CAROM_VERDICT_GENUINE     ? "genuine"
+                                                                              : "unknown";
+    if (json) {
+        char *out = nullptr;
+        size_t len = 0;
+        if (carom_result_to_json(r, path.data(), path.size(), &out, &len) != CAROM_OK) return kExTempFail;
+        std::fwrite(out, 1, len, stdout);
+        std::fputc('\n', stdout);
+        carom_string_free(out);
+    } else {
+        std::printf("%s\n", word);
+    }
+    if (std::fflush(stdout) != 0) return kExTempFail;
+    for (const auto &eo : exit_on)
+        if (eo.first == word) return eo.second;
+    return kExitOk;
+}
+
 int print_version() {
     std::printf("carom %s\n", CAROM_VERSION_STRING);
     std::printf("library %s\n", carom_version_string());
@@ -580,6 +692,7 @@ int main(int argc, char **argv) {
                            "carom rules");
     }
     if (cmd == "limits") return run_limits(argc, argv, 2);
+    if (cmd == "verdict") return run_verdict(argc, argv, 2);
     if (!cmd.empty() && cmd[0] == '-') return usage_error("unknown option '" + cmd + "'", "carom");
-    return usage_error("unknown command '" + cmd + "' (classify, explain, rules, limits)", "carom");
+    return usage_error("unknown command '" + cmd + "' (classify, explain, verdict, rules, limits)", "carom");
 }

@@ -54,7 +54,7 @@ std::unique_ptr<Result> Engine::classify(std::string_view bytes, bool explain) c
         ex.format = "mdn";
     } else if (!report::read_arf(msg, ex)) {
         formats::Input in{msg, body, limits};
-        if (!formats::read(in, ex)) read_notice(msg, ex);
+        if (!formats::read(in, ex) && options_.backscatter) read_notice(msg, ex);
     }
 
     if (ex.records.size() > limits.recipients()) {
@@ -68,7 +68,7 @@ std::unique_ptr<Result> Engine::classify(std::string_view bytes, bool explain) c
     result->format = ex.format;
     result->original = ex.original;
     decide(*rules_, explain, ex, *result);
-    judge_backscatter(options_.context, msg, ex, *result);
+    if (options_.backscatter) judge_backscatter(options_.context, msg, ex, *result);
     return result;
 }
 

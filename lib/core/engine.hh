@@ -21,6 +21,7 @@ struct Options {
     std::vector<rules::Source> rule_sources;
     std::vector<std::string> original_headers;  // lower case
     Context context;
+    bool backscatter = true;  // carom_options_use_backscatter: notices and the backscatter verdict
 };
 
 class Engine {

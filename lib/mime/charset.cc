@@ -2,6 +2,7 @@
 #include <unicode/ucnv.h>
 #include <unicode/ustring.h>
 
+#include <algorithm>
 #include <climits>
 #include <cstdint>
 #include <cstring>
@@ -202,10 +203,12 @@ struct Word {
 
 // Parses "=?charset?X?text?=" at position i. Tolerated: lower-case encodings, a language suffix,
 // white space inside Q text (some mailers fold inside a word), missing padding in B text.
-bool parse_word(std::string_view s, std::size_t i, Word &w) {
+// `end_memo` caches the position of the next "?=" so that a header full of "=?" openers without
+// closers is scanned once, not once per opener (which would be quadratic).
+bool parse_word(std::string_view s, std::size_t i, Word &w, std::size_t &end_memo) {
     if (s.compare(i, 2, "=?") != 0) return false;
     std::size_t cs = i + 2;
-    std::size_t q1 = s.find('?', cs);
+    std::size_t q1 = s.substr(0, std::min(s.size(), cs + 65)).find('?', cs);
     if (q1 == std::string_view::npos || q1 == cs || q1 - cs > 64) return false;
     for (std::size_t k = cs; k < q1; ++k)
         if (s[k] == ' ' || s[k] == '\t' || s[k] == '\n' || s[k] == '=') return false;
@@ -213,10 +216,13 @@ bool parse_word(std::string_view s, std::size_t i, Word &w) {
     char enc = s[q1 + 1];
     if (enc != 'B' && enc != 'b' && enc != 'Q' && enc != 'q') return false;
     std::size_t ts = q1 + 3;
-    std::size_t te = s.find("?=", ts);
+    if (end_memo != std::string_view::npos && end_memo < ts) end_memo = s.find("?=", ts);
+    std::size_t te = end_memo;
     if (te == std::string_view::npos) return false;
+    // A word opened inside the text means this one is broken; the next opener is found by the
+    // caller anyway, so this search stops at most where the caller's next search would.
+    if (s.substr(0, te).find("=?", ts) != std::string_view::npos) return false;
     std::string_view text = s.substr(ts, te - ts);
-    if (text.find("=?") != std::string_view::npos) return false;  // a word opened inside: broken
     w.begin = i;
     w.end = te + 2;
     w.charset = std::string(s.substr(cs, q1 - cs));
@@ -248,11 +254,13 @@ std::string decode_words(std::string_view raw) {
         flush_run();
         out += valid_utf8(t) ? std::string(t) : to_utf8(t, "");
     };
+    std::size_t end_memo = 0;
     while (i < raw.size()) {
         std::size_t p = raw.find("=?", i);
         if (p == std::string_view::npos) break;
         Word w;
-        if (!parse_word(raw, p, w)) {
+        if (!parse_word(raw, p, w, end_memo)) {
+            if (end_memo == std::string_view::npos) break;  // no closer anywhere after: done
             i = p + 2;
             continue;
         }

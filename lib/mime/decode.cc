@@ -234,7 +234,8 @@ std::vector<RawParam> split_params(std::string_view s) {
             std::size_t c = value.find(" (");
             if (c != std::string::npos) value = std::string(trim(std::string_view(value).substr(0, c)));
         }
-        if (!name.empty()) out.push_back({std::move(name), std::move(value)});
+        // Real headers carry a handful of parameters; a cap keeps hostile lists linear.
+        if (!name.empty() && out.size() < 256) out.push_back({std::move(name), std::move(value)});
     }
     return out;
 }
@@ -440,7 +441,7 @@ std::string html_to_text(std::string_view h) {
             continue;
         }
         if (c == '&') {
-            std::size_t e = h.find(';', i + 1);
+            std::size_t e = h.substr(0, std::min(h.size(), i + 12)).find(';', i + 1);
             if (e != std::string_view::npos && e - i <= 10) {
                 std::string_view ent = h.substr(i + 1, e - i - 1);
                 std::uint32_t cp = 0;

@@ -80,8 +80,41 @@ carom_status_t read_headers(std::string_view text, const HeaderLimits *lim, bool
         }
         std::size_t colon = 0;
         if (!field_name(line, colon)) {
-            rest = i;
-            return CAROM_OK;
+            // Folding without the leading white space (some gateways and redacted archives strip
+            // it): a short run of non-field lines that is followed by another field, before any
+            // blank line, continues the field above; so does a line after a field whose value is
+            // still empty. Otherwise the body starts here.
+            std::size_t j = i, run = 0, c2 = 0;
+            bool continues = false;
+            while (!h.fields.empty() && j < text.size() && run < 8) {
+                std::size_t je = text.find('\n', j);
+                if (je == std::string_view::npos) je = text.size();
+                std::string_view l2 = text.substr(j, je - j);
+                if (ws_only(l2)) break;
+                if (!is_wsp(l2[0]) && field_name(l2, c2)) {
+                    continues = run > 0;
+                    break;
+                }
+                ++run;
+                j = je + 1;
+            }
+            // A field written with an empty value and its value on the next line is the same
+            // stripped folding.
+            if (!h.fields.empty() && h.fields.back().value.empty()) continues = true;
+            if (!continues) {
+                rest = i;
+                return CAROM_OK;
+            }
+            std::string &v = h.fields.back().value;
+            std::string_view t = trim(line);
+            if (!v.empty()) v.push_back(' ');
+            v.append(t.data(), t.size());
+            if (lim && v.size() > lim->line) {
+                error = "a header field is longer than the header_line_bytes limit (" + std::to_string(lim->line) + ")";
+                return CAROM_E_HEADER_TOO_LONG;
+            }
+            i = e + 1;
+            continue;
         }
         std::size_t ne = colon;
         while (ne > 0 && is_wsp(line[ne - 1])) --ne;
@@ -257,9 +290,11 @@ carom_status_t parse_entity(std::string_view text, std::size_t depth, bool top, 
         }
         return CAROM_OK;
     }
-    // Other leaves (images, application/*, audio, video): transfer-decoded only when small, never
-    // converted to text. A 15 MB attachment is skipped at memchr speed.
-    if (!attached && body.size() <= ctx.lim.text_bytes()) out.body = transfer_decode(body, out.headers);
+    // Other leaves: application/* (a report or original sometimes travels as octet-stream) is
+    // transfer-decoded when small; images, audio and video never are. None is converted to text,
+    // so a 15 MB attachment costs only the boundary scan.
+    if (!attached && out.type == "application" && body.size() <= ctx.lim.text_bytes())
+        out.body = transfer_decode(body, out.headers);
     return CAROM_OK;
 }
 

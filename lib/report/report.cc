@@ -143,13 +143,23 @@ void apply_recipient_field(Pending &p, std::string_view name, std::string_view v
     }
 }
 
-// Status from the diagnostic when the Status field is missing or generic: a Status of "c.0.0"
-// (or none) gives way to the first specific code of the same class found in the diagnostic
-// text ("Status: 5.0.0" with "550 5.1.1 user unknown" → 5.1.1). A specific Status is never
-// overridden.
+// Status refinement (docs/mime.md): a reply code followed by an enhanced code of the same class at
+// the start of the diagnostic wins; else a missing Status, or a generic "c.0.0" one, takes the
+// first code of the same class found in the diagnostic text. Nothing else overrides Status.
 void refine_status(Record &r) {
     std::string d = find_status(r.diagnostic);
     if (d.empty()) return;
+    // The remote server's own words: "550 5.7.1 ..." (reply code, then the enhanced code) is what
+    // the receiving side said; it wins over the Status the reporting MTA wrote.
+    if (!r.reply_code.empty()) {
+        std::string_view t = trim(r.diagnostic);
+        std::string_view after = t.substr(3);
+        while (!after.empty() && (after[0] == ' ' || after[0] == '-')) after.remove_prefix(1);
+        if (after.compare(0, d.size(), d) == 0 && d[0] == r.reply_code[0]) {
+            r.status = d;
+            return;
+        }
+    }
     if (r.status.empty()) {
         r.status = d;
         return;
@@ -294,8 +304,9 @@ bool read_dsn(const mime::Message &msg, Extraction &ex) {
             std::size_t pos = 0;
             bool found = false;
             while ((pos = find_bytes(t, "ecipient:", pos)) != std::string::npos) {
-                std::size_t ls = pos == 0 ? std::string::npos : t.rfind('\n', pos);
-                ls = ls == std::string::npos ? 0 : ls + 1;
+                // the field name must start the line: look back at most 24 bytes
+                std::size_t ls = pos;
+                while (ls > 0 && pos - ls < 24 && t[ls - 1] != '\n') --ls;
                 std::string_view name = std::string_view(t).substr(ls, pos + 8 - ls);
                 if (iequals(name, "final-recipient") || iequals(name, "original-recipient")) {
                     found = true;
@@ -334,45 +345,80 @@ bool original_header_name(std::string_view n) {
 }
 
 // Looks for a header block quoted in a text body: a run of lines that starts at a paragraph or
-// after a non-field line, parses as at least three fields of an original message (From, To,
-// Subject, Message-ID, Received, ...) including From, Message-ID, Subject or Received, and holds
-// no delivery-status field.
+// after a non-field line (such as "----- Original message -----"), holds no delivery-status
+// field, and either (flush left) parses as at least three fields of an original message (From,
+// To, Subject, Message-ID, Received, ...) including From, Message-ID, Subject or Received, or
+// (indented, as in "Your message\n  To: ...\n  Subject: ...") as at least two including From,
+// Message-ID or Subject.
 bool quoted_headers(std::string_view text, mime::Headers &out) {
+    auto indent_of = [](std::string_view l) {
+        std::size_t k = 0;
+        while (k < l.size() && k < 16 && (l[k] == ' ' || l[k] == '\t')) ++k;
+        return k;
+    };
     std::size_t pos = 0;
     int tries = 0;
     bool prev_field = false;
+    std::size_t prev_indent = 0;
     while (pos < text.size() && tries < 200) {
         std::size_t e = text.find('\n', pos);
         if (e == std::string_view::npos) e = text.size();
         std::string_view line = text.substr(pos, e - pos);
+        const std::size_t ind = indent_of(line);
         std::string_view name, value;
-        bool field = !line.empty() && line[0] != ' ' && line[0] != '\t' && split_field(line, name, value);
-        if (field && !prev_field && original_header_name(name)) {
+        const bool field = ind < line.size() && ind < 16 && split_field(line.substr(ind), name, value);
+        if (field && !(prev_field && prev_indent == ind)) {
             ++tries;
             // Count without allocating; parse only a block that qualifies.
             int known = 0;
             bool key = false, dsn = false;
-            std::size_t q = pos;
+            std::size_t q = pos, end = pos;
             while (q < text.size()) {
                 std::size_t qe = text.find('\n', q);
                 if (qe == std::string_view::npos) qe = text.size();
                 std::string_view l = text.substr(q, qe - q);
-                q = qe + 1;
                 if (trim(l).empty()) break;
-                if (l[0] == ' ' || l[0] == '\t') continue;
+                std::size_t li = indent_of(l);
+                if (li > ind) {  // continuation
+                    q = end = qe + 1;
+                    continue;
+                }
                 std::string_view n, v;
-                if (!split_field(l, n, v)) break;
+                if (li != ind || !split_field(l.substr(li), n, v)) break;
                 if (original_header_name(n)) ++known;
-                if (iequals(n, "from") || iequals(n, "message-id") || iequals(n, "subject") || iequals(n, "received"))
+                if (iequals(n, "from") || iequals(n, "message-id") || iequals(n, "subject") ||
+                    (ind == 0 && iequals(n, "received")))
                     key = true;
                 if (kind_of(n) != FieldKind::Other) dsn = true;
+                q = end = qe + 1;
             }
-            if (known >= 3 && key && !dsn) {
-                out = mime::parse_headers(text.substr(pos));
+            if (key && !dsn && known >= (ind == 0 ? 3 : 2)) {
+                if (ind == 0) {
+                    out = mime::parse_headers(text.substr(pos));
+                } else {
+                    std::string flat;  // the block without its indentation
+                    std::size_t k = pos;
+                    while (k < end && k < text.size()) {
+                        std::size_t ke = text.find('\n', k);
+                        if (ke == std::string_view::npos) ke = text.size();
+                        std::string_view l = text.substr(k, ke - k);
+                        std::size_t li = indent_of(l);
+                        if (li > ind) flat += ' ';
+                        flat.append(l.substr(std::min(li, ind)));
+                        flat += '\n';
+                        k = ke + 1;
+                    }
+                    out = mime::parse_headers(flat);
+                }
                 return true;
             }
         }
-        prev_field = field || (!line.empty() && (line[0] == ' ' || line[0] == '\t') && prev_field);
+        if (field) {
+            prev_field = true;
+            prev_indent = ind;
+        } else if (!(prev_field && ind > prev_indent)) {
+            prev_field = false;
+        }
         pos = e + 1;
     }
     return false;
@@ -580,16 +626,21 @@ bool from_daemon(const mime::Headers &h) {
            local == "mail-daemon" || local == "mdaemon" || local == "double-bounce";
 }
 
-// Subject prefixes and words of auto-replies, by language. Lower-case UTF-8.
-constexpr std::string_view kAutoSubjects[] = {
-    "auto:", "auto reply", "auto-reply", "autoreply", "auto response", "auto-response", "autoresponse",
-    "automatic reply", "automatic response", "autosvar", "out of office", "out of the office", "ooo:",
-    "away from", "on vacation", "vacation reply", "réponse automatique", "reponse automatique",
-    "absence", "abwesenheit", "automatische antwort", "automatisch antwoord", "afwezig",
-    "risposta automatica", "fuori sede", "respuesta automática", "respuesta automatica",
-    "fuera de la oficina", "resposta automática", "resposta automatica", "ausente", "automatyczna odpowiedź",
-    "автоматический ответ", "自動返信", "自动回复", "自動回覆", "不在", "자동 응답", "automatisk svar",
-    "poza biurem", "frånvaro", "poissa", "automaattinen vastaus",
+// Subject phrases of auto-replies, lower-case UTF-8. The first list must start the subject (after
+// "Re:"/"AW:"-like prefixes are not stripped: auto-replies put their marker first); the second is
+// specific enough to be matched anywhere in the subject.
+constexpr std::string_view kAutoSubjectPrefixes[] = {
+    "auto:", "ooo:", "away:", "absence:", "abwesend:", "afwezig:", "ausente:", "assente:", "absent:",
+    "on vacation", "away from", "vacation reply", "不在", "부재",
+};
+constexpr std::string_view kAutoSubjectPhrases[] = {
+    "auto reply", "auto-reply", "autoreply", "auto response", "auto-response", "autoresponse",
+    "automatic reply", "automatic response", "autosvar", "out of office", "out of the office",
+    "réponse automatique", "reponse automatique", "automatische antwort", "automatisch antwoord",
+    "abwesenheitsnotiz", "risposta automatica", "respuesta automática", "respuesta automatica",
+    "fuera de la oficina", "resposta automática", "resposta automatica", "automatyczna odpowiedź",
+    "автоматический ответ", "自動返信", "自动回复", "自動回覆", "자동 응답", "automatisk svar",
+    "automaattinen vastaus",
 };
 
 }  // namespace
@@ -619,12 +670,10 @@ bool read_auto_reply(const mime::Message &msg, Extraction &ex) {
     if (!marked) {
         std::string s = lower(h.decoded("Subject"));
         std::string_view st = trim(s);
-        for (auto p : kAutoSubjects) {
-            if (istarts_with(st, p) || (p.size() > 6 && st.find(p) != std::string_view::npos)) {
-                marked = true;
-                break;
-            }
-        }
+        for (auto p : kAutoSubjectPrefixes)
+            if (istarts_with(st, p)) marked = true;
+        for (auto p : kAutoSubjectPhrases)
+            if (st.find(p) != std::string_view::npos) marked = true;
     }
     if (!marked) return false;
     Record rec;

@@ -525,6 +525,48 @@ class OtherCommands(Base):
             self.assertIn("hits", rec)
 
 
+class Verdict(Base):
+    """carom verdict: one word, sysexits exit statuses (docs/backscatter.md)."""
+
+    def test_words_and_exit_statuses(self):
+        dsn = self.write("dsn.eml", DSN)
+        plain = self.write("plain.eml", msg("hello"))
+        rc, _, err, out = run(["verdict", dsn], check_json=False)
+        self.assertEqual((rc, out), (0, "unknown\n"), err)
+        rc, _, err, out = run(["verdict", plain], check_json=False)
+        self.assertEqual((rc, out), (0, "none\n"), err)
+        # standard input, and --exit-on mapping a verdict to a status
+        rc, _, err, out = run(["verdict", "--exit-on", "unknown=99"], stdin=DSN.encode(), check_json=False)
+        self.assertEqual((rc, out), (99, "unknown\n"), err)
+        # --json prints the classify object
+        rc, _, err, out = run(["verdict", "--json", dsn], check_json=False)
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(json.loads(out)["backscatter"]["verdict"], "unknown")
+
+    def test_context_decides(self):
+        dsn = self.write("dsn.eml", DSN)
+        ctx = self.write("ctx.json", '{"domains": ["example.com"]}')
+        rc, _, err, out = run(["verdict", "--context", ctx, dsn], check_json=False)
+        self.assertEqual(rc, 0, err)
+        self.assertIn(out.strip(), ("backscatter", "genuine", "unknown"))
+
+    def test_errors_follow_sysexits(self):
+        self.assertEqual(run(["verdict", "--bogus"], check_json=False)[0], 64)
+        self.assertEqual(run(["verdict", "--exit-on", "maybe=3"], check_json=False)[0], 64)
+        self.assertEqual(run(["verdict", os.path.join(self.dir, "missing.eml")], check_json=False)[0], 66)
+        empty = self.write("empty.eml", "")
+        self.assertEqual(run(["verdict", empty], check_json=False)[0], 65)
+        bad = self.write("bad.json", "{not json")
+        dsn = self.write("dsn.eml", DSN)
+        self.assertEqual(run(["verdict", "--context", bad, dsn], check_json=False)[0], 75)
+
+    def test_no_backscatter_option(self):
+        dsn = self.write("dsn.eml", DSN)
+        rc, objs, err, _ = run(["classify", "--no-backscatter", dsn])
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(len(objs), 1)
+
+
 class CountingResult(unittest.TextTestResult):
     pass
 

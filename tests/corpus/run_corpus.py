@@ -7,6 +7,9 @@ compared the same way, recursively); keys it lacks are not checked. "records" mu
 the output's number of records, compared in order, each record again a subset. Every mismatch is
 reported; the run fails on any mismatch and on any .eml without an expectation (or the reverse).
 
+A sample's backscatter context is <case>.context.json beside it, else context.json in its folder
+(passed as --context).
+
 Usage: run_corpus.py path/to/carom path/to/corpus
 """
 import json
@@ -55,9 +58,17 @@ def main(carom, corpus):
     for p in sorted(expectations - {e[:-4] + ".expected.json" for e in emls}):
         problems.append(f"{p}: an expectation without its .eml")
     outputs = {}
-    for i in range(0, len(emls), 200):
-        batch = emls[i:i + 200]
-        proc = subprocess.run([carom, "classify", "--format", "jsonl", "--"] + batch, capture_output=True,
+    # Backscatter context (docs/backscatter.md): <case>.context.json beside a sample, else
+    # context.json in its folder, else none; samples sharing a context run in one batch.
+    groups = {}
+    for eml in emls:
+        own, shared = eml[:-4] + ".context.json", os.path.join(os.path.dirname(eml), "context.json")
+        ctx = own if os.path.exists(own) else shared if os.path.exists(shared) else None
+        groups.setdefault(ctx, []).append(eml)
+    runs = [(ctx, group[i:i + 200]) for ctx, group in groups.items() for i in range(0, len(group), 200)]
+    for ctx, batch in runs:
+        opts = ["--context", ctx] if ctx else []
+        proc = subprocess.run([carom, "classify", "--format", "jsonl"] + opts + ["--"] + batch, capture_output=True,
                               timeout=600)
         if proc.returncode not in (0, 1):
             problems.append(f"carom exited {proc.returncode} on a batch starting at {batch[0]}: "

@@ -15,6 +15,16 @@ def example():
     return re.search(r"```python\n(.*?)```", section, re.S).group(1)
 
 
+def readme_example():
+    text = (SOURCE_ROOT / "README.md").read_text()
+    section = text.split("## Python", 1)[1]
+    return re.search(r"```python\n(.*?)```", section, re.S).group(1)
+
+
+def test_the_readme_shows_the_same_example():
+    assert readme_example() == example()
+
+
 def test_the_example_runs_as_written():
     code = example()
     assert "import carom" in code

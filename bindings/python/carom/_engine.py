@@ -159,7 +159,8 @@ class Engine:
     of a JSON file. ``limits``: ``{"message_bytes": 10_000_000, ...}`` (names or Limit members);
     values outside a limit's bounds raise LimitError. ``headers``: names of extra headers of the
     returned original to report in ``Result.original.headers``. ``builtin_rules=False`` leaves
-    only your rules. ``sent``: a send-log callback ``sent(message_id, recipient) -> True | False |
+    only your rules. ``backscatter=False`` switches the backscatter judgement off (records keep
+    their bounce class). ``sent``: a send-log callback ``sent(message_id, recipient) -> True | False |
     None`` ("did we send this?"), called from the classifying thread; it must be thread-safe.
 
     Raises InvalidRulesError (with file, line and column), ContextError, LimitError, TypeError.
@@ -174,6 +175,7 @@ class Engine:
         headers: Optional[Iterable[str]] = None,
         *,
         builtin_rules: bool = True,
+        backscatter: bool = True,
         sent: Optional[Callable[[str, Optional[str]], Any]] = None,
     ) -> None:
         self._handle: Any = None  # set first: __del__ runs even when __init__ raises
@@ -189,6 +191,7 @@ class Engine:
         lib.carom_options_new(options)
         try:
             lib.carom_options_use_builtin_rules(options, 1 if builtin_rules else 0)
+            lib.carom_options_use_backscatter(options, 1 if backscatter else 0)
             for number, value in limit_values.items():
                 self._set_limit(options, number, value)
             for name, text in rule_sources:
@@ -220,6 +223,7 @@ class Engine:
             "limits": {lib.carom_limit_name(n).decode(): v for n, v in limit_values.items()},
             "headers": header_names,
             "builtin_rules": bool(builtin_rules),
+            "backscatter": bool(backscatter),
             "sent": sent,
         }
 
@@ -433,5 +437,6 @@ def _rebuild(config: Dict[str, Any]) -> Engine:
         limits=config["limits"],
         headers=config["headers"],
         builtin_rules=config["builtin_rules"],
+        backscatter=config.get("backscatter", True),
         sent=config["sent"],
     )

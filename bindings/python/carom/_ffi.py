@@ -159,6 +159,7 @@ _DECLARATIONS: Sequence[Tuple[str, Any, List[Any], Any]] = [
         _check_status_with_error(3),
     ),
     ("carom_options_set_sent_callback", c_enum, [OptionsPtr, SentCallback, c_void_p], _STATUS),
+    ("carom_options_use_backscatter", c_enum, [OptionsPtr, c_int], _STATUS),
     # engine
     ("carom_engine_new", c_enum, [OptionsPtr, POINTER(EnginePtr), POINTER(c_void_p)], _check_status_with_error(2)),
     ("carom_engine_free", None, [EnginePtr], None),

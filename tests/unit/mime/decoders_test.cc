@@ -199,10 +199,17 @@ TEST(Headers, BlankLineEndsTheBlock) {
 
 TEST(Headers, NonFieldLineStartsTheBody) {
     std::size_t rest = 0;
-    std::string t = "A: 1\nthis is text\nB: 2\n";
+    std::string t = "A: 1\nthis is text\nmore text\n\nB: 2\n";
     Headers h = parse_headers(t, &rest);
     EXPECT_EQ(h.fields.size(), 1u);
-    EXPECT_EQ(t.substr(rest), "this is text\nB: 2\n");
+    EXPECT_EQ(t.substr(rest), "this is text\nmore text\n\nB: 2\n");
+    // unindented folding (white space stripped in transit): continues the field when another
+    // field follows before a blank line
+    h = parse_headers("Received: from a.example.org\n(192.0.2.1) by b.example.org\nSubject: s\n\nbody", &rest);
+    ASSERT_EQ(h.fields.size(), 2u);
+    EXPECT_EQ(*h.get("received"), "from a.example.org (192.0.2.1) by b.example.org");
+    h = parse_headers("X-Empty:\nvalue on its own line\n\nbody", &rest);
+    EXPECT_EQ(*h.get("x-empty"), "value on its own line");
     h = parse_headers(" indented first line\nA: 1\n", &rest);
     EXPECT_TRUE(h.fields.empty());
     EXPECT_EQ(rest, 0u);
@@ -248,4 +255,18 @@ TEST(Html, StripsTagsScriptsAndEntities) {
 TEST(Newlines, Normalised) {
     EXPECT_EQ(normalize_newlines("a\r\nb\rc\nd\r"), "a\nb\nc\nd\n");
     EXPECT_EQ(normalize_newlines("\r\r\n"), "\n\n");
+}
+
+// ---- hostile inputs stay linear -----------------------------------------------------------
+
+TEST(Hostile, ManyOpenersWithoutClosers) {
+    std::string h;
+    for (int i = 0; i < 200000; ++i) h += "=?a?B?";
+    std::string out = decode_words(h);  // quadratic code would take minutes here
+    EXPECT_EQ(out.size(), h.size());
+    std::string amp(500000, '&');
+    EXPECT_EQ(html_to_text(amp).size(), amp.size());
+    std::string params;
+    for (int i = 0; i < 50000; ++i) params += "; p" + std::to_string(i) + "*0=x";
+    EXPECT_EQ(parse_params(params).size(), 256u);
 }

@@ -86,18 +86,28 @@ TEST(DeliveryStatus, StatusRules) {
     report::parse_delivery_status("Final-Recipient: rfc822; a@example.org\nAction: failed\n"
                                   "Diagnostic-Code: smtp; 552 5.2.2 mailbox full\n",
                                   r);
-    // specific Status is never overridden
-    report::parse_delivery_status("Final-Recipient: rfc822; b@example.org\nStatus: 5.7.1\n"
-                                  "Diagnostic-Code: smtp; 550 5.1.1 unknown\n",
+    // the remote server's "reply code + enhanced code" wins over a specific Status
+    report::parse_delivery_status("Final-Recipient: rfc822; b@example.org\nStatus: 5.1.1\n"
+                                  "Diagnostic-Code: smtp; 550-5.7.1 blocked\n",
                                   r);
     // a code of another class does not refine
     report::parse_delivery_status("Final-Recipient: rfc822; c@example.org\nStatus: 5.0.0\n"
                                   "Diagnostic-Code: smtp; 550 4.2.2 odd\n",
                                   r);
-    ASSERT_EQ(r.size(), 3u);
+    // a specific Status stays when the diagnostic only mentions a code later in its text
+    report::parse_delivery_status("Final-Recipient: rfc822; d@example.org\nStatus: 5.7.1\n"
+                                  "Diagnostic-Code: smtp; 550 rejected, see 5.1.1 in the FAQ\n",
+                                  r);
+    // a 4xx Status with a 5xx reply: the reply's own code wins
+    report::parse_delivery_status("Final-Recipient: rfc822; e@example.org\nStatus: 4.5.0\n"
+                                  "Diagnostic-Code: smtp; 550 5.5.0 service refused\n",
+                                  r);
+    ASSERT_EQ(r.size(), 5u);
     EXPECT_EQ(r[0].status, "5.2.2");
     EXPECT_EQ(r[1].status, "5.7.1");
     EXPECT_EQ(r[2].status, "5.0.0");
+    EXPECT_EQ(r[3].status, "5.7.1");
+    EXPECT_EQ(r[4].status, "5.5.0");
 }
 
 TEST(DeliveryStatus, RecipientFallbacksAndOrder) {
@@ -227,6 +237,22 @@ TEST(Original, FromHeadersBlockAndQuotedText) {
     EXPECT_EQ(q.subject, "quoted one");
     EXPECT_EQ(q.message_id, "q@example.com");
 
+    Original ind;  // indented summary of the original, and a block starting with an unlisted field
+    report::read_original(parse("From: postmaster@example.com\nSubject: Undeliverable\n\nYour message\n"
+                                "  To:      rcpt@example.net\n  Subject: Quarterly\n    figures\n"
+                                "  Sent:    Tue, 2 Mar 2021 10:00:00 +0000\n\ndid not reach the recipient.\n"),
+                          {}, ind);
+    EXPECT_TRUE(ind.present);
+    EXPECT_EQ(ind.subject, "Quarterly figures");
+    ASSERT_EQ(ind.to.size(), 1u);
+    EXPECT_EQ(ind.to[0], "rcpt@example.net");
+    Original x;
+    report::read_original(parse("From: m@example.com\nSubject: failed\n\n--- Original message follows.\n"
+                                "X-Originating-IP: [192.0.2.5]\nReturn-Path: <s@example.com>\nTo: r@example.net\n"
+                                "Message-ID: <x1@example.com>\nSubject: hi\n\nbody\n"),
+                          {}, x);
+    EXPECT_EQ(x.message_id, "x1@example.com");
+
     Original none;
     report::read_original(parse("From: m@example.com\nSubject: x\n\nFrom: only one field mentioned\n"), {}, none);
     EXPECT_FALSE(none.present);
@@ -336,4 +362,13 @@ TEST(Mdn, ReadReceipts) {
     EXPECT_FALSE(report::is_mdn(parse("From: b@example.org\nContent-Type: multipart/report; "
                                       "report-type=delivery-status; boundary=m\n\n--m\n"
                                       "Content-Type: message/delivery-status\n\nFinal-Recipient: rfc822; a@example.org\n--m--\n")));
+}
+
+TEST(AutoReply, OrdinarySubjectsWithCommonWordsAreNot) {
+    for (const char *mail : {"From: b@example.org\nSubject: Re: absence of the invoice\n\nx\n",
+                             "From: b@example.org\nSubject: Plans while I am away from the desk\n\nx\n",
+                             "From: b@example.org\nSubject: Automation of reports\n\nx\n"}) {
+        Extraction e;
+        EXPECT_FALSE(report::read_auto_reply(parse(mail), e)) << mail;
+    }
 }

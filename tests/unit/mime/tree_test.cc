@@ -187,12 +187,14 @@ TEST(Tree, Base64TextAndBinaryParts) {
     Message m;
     ASSERT_EQ(parse_str("From: a@example.org\nContent-Type: multipart/mixed; boundary=b\n\n--b\n"
                         "Content-Type: text/plain; charset=iso-8859-1\nContent-Transfer-Encoding: base64\n\nY2Fm6Q==\n"
+                        "--b\nContent-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n\niVBORw0KGgo=\n"
                         "--b\nContent-Type: image/png\nContent-Transfer-Encoding: base64\n\niVBORw0KGgo=\n--b--\n",
                         m),
               CAROM_OK);
     EXPECT_EQ(m.root.children[0].text, "caf\xc3\xa9");
     EXPECT_EQ(m.root.children[1].text, "");  // binaries are never converted to text
     EXPECT_EQ(m.root.children[1].body, "\x89PNG\r\n\x1a\n");
+    EXPECT_EQ(m.root.children[2].body, "");  // images are not even transfer-decoded
 }
 
 TEST(Tree, DigestDefaultsToMessages) {
