@@ -31,7 +31,8 @@ constexpr std::string_view kPhrases[] = {
     "unbekannt", "unzustellbar", "nicht zugestellt", "existiert nicht", "postfach voll", "inconnu", "non remis",
     "n'a pas pu être", "n'existe pas", "boîte pleine", "desconocido", "no existe", "no se pudo entregar",
     "no entregado", "desconhecido", "não existe", "não foi entregue", "não entregue", "sconosciuto", "inesistente",
-    "non recapitat", "onbekend", "bestaat niet", "niet bezorgd", "niet afgeleverd",
+    "non recapitat", "onbekend", "bestaat niet", "niet bezorgd", "niet afgeleverd", "não foi possível entregar",
+    "caixa postal cheia", "está cheia", "no se ha podido entregar", "está lleno", "è piena", "is vol",
     // ru, zh, ko, ja
     "не доставлено", "не может быть доставлено", "не найден", "не существует", "переполнен", "不存在", "未送达",
     "无法投递", "无法送达", "已满", "존재하지 않", "배달되지", "배달할 수 없", "存在しません", "配信できません",
