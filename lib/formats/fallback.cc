@@ -48,6 +48,18 @@ constexpr std::string_view kIntros[] = {
     "kon niet worden bezorgd", "volgende ontvangers", "не может быть доставлено", "следующим получателям",
     "следующих получателей", "无法送达", "以下收件人", "无法投递", "다음 수신자", "배달할 수 없습니다",
     "宛先", "配信できませんでした", "送信できませんでした",
+    "não foi possível entregar", "nao foi possivel entregar", "ao seguinte destinatário", "aos seguintes destinatários",
+    "no se ha podido entregar", "al siguiente destinatario", "impossible de remettre", "au destinataire suivant",
+    "konnte nicht zugestellt werden an", "an den folgenden empfänger", "al seguente destinatario",
+    "aan de volgende ontvanger", "不能投递到", "無法投遞", "下列收件人", "以下の宛先",
+};
+
+// Labels that introduce the reason on a line of its own, in localised notices that list the
+// address in one paragraph and say why in the next ("Reason: ...", "Причина: ...", "原因：...").
+constexpr std::string_view kReasonLabels[] = {
+    "Reason:", "Grund:", "Ursache:", "Fehler:", "Raison :", "Raison:", "Motif :", "Motif:", "Erreur :", "Motivo:",
+    "Causa:", "Erro:", "Errore:", "Reden:", "Oorzaak:", "Fout:", "Причина:", "Ошибка:", "原因：", "原因:", "理由:",
+    "理由：", "사유:", "이유:", "오류:",
 };
 
 // Lines where the notice ends and the returned message begins.
@@ -114,6 +126,23 @@ std::string diagnostic_for(std::string_view text, std::string_view addr) {
             para += std::string(s);
         }
         return para;
+    }
+    return "";
+}
+
+// The first line that starts with a reason label and the lines of its paragraph (at most 3); "".
+std::string labelled_reason(std::string_view text) {
+    auto ls = lines(text);
+    for (std::size_t i = 0; i < ls.size(); ++i) {
+        std::string_view s = trim(ls[i]);
+        bool labelled = false;
+        for (std::string_view l : kReasonLabels)
+            if (istarts_with(s, l)) labelled = true;
+        if (!labelled) continue;
+        std::string out(s);
+        for (std::size_t k = i + 1; k < ls.size() && k < i + 3 && !trim(ls[k]).empty(); ++k)
+            out += ' ' + std::string(trim(ls[k]));
+        return out;
     }
     return "";
 }
@@ -196,6 +225,11 @@ bool read_fallback(const Input &in, Extraction &ex) {
                          icontains(text, "is delayed") || icontains(text, "not yet been delivered");
     for (Record &r : out) {
         r.diagnostic = diagnostic_for(text, r.recipient);
+        // Only the address (and a label): the reason stands in a paragraph of its own.
+        if (squeeze(r.diagnostic).size() <= r.recipient.size() + 24) {
+            const std::string why = labelled_reason(text);
+            if (!why.empty() && r.diagnostic.find(why) == std::string::npos) r.diagnostic += ' ' + why;
+        }
         if (find_reply_code(r.diagnostic).empty() && find_status(r.diagnostic).empty() && !fallback_diag.empty()) {
             if (!r.diagnostic.empty()) r.diagnostic += ' ';
             r.diagnostic += fallback_diag;

@@ -30,6 +30,14 @@ constexpr std::string_view kGreetings[] = {
     "Your mail message to the following address(es) could not be delivered",
     "I wasn't able to deliver your message to the following addresses",
     "This is the qmail-",
+    // Forks and translations (the "<address>:" paragraphs stay the same): qmail-send's own name,
+    // netqmail/qmail-ldap/vpopmail wordings, the Spanish translation.
+    "qmail-send",
+    "This is the mail delivery agent at",
+    "Unfortunately, your mail was not delivered to the following address",
+    "Sorry, we were unable to deliver your message to the following address",
+    "Your message to the following addresses",
+    "Su mensaje no pudo ser entregado",
 };
 
 constexpr std::string_view kCopy[] = {

@@ -42,6 +42,23 @@ bool apachejames_detect(const Input &in);
 bool apachejames_read(const Input &in, Extraction &ex);
 bool fml_detect(const Input &in);
 bool fml_read(const Input &in, Extraction &ex);
+// --- readers added for families beyond the shared corpus (mta_*.cc, lda_*.cc) ---
+bool courier_detect(const Input &in);
+bool courier_read(const Input &in, Extraction &ex);
+bool netscape_detect(const Input &in);
+bool netscape_read(const Input &in, Extraction &ex);
+bool hmailserver_detect(const Input &in);
+bool hmailserver_read(const Input &in, Extraction &ex);
+bool exchange2000_detect(const Input &in);
+bool exchange2000_read(const Input &in, Extraction &ex);
+bool groupwise_detect(const Input &in);
+bool groupwise_read(const Input &in, Extraction &ex);
+bool dovecot_detect(const Input &in);
+bool dovecot_read(const Input &in, Extraction &ex);
+bool cyrus_detect(const Input &in);
+bool cyrus_read(const Input &in, Extraction &ex);
+bool phrase_detect(const Input &in);
+bool phrase_read(const Input &in, Extraction &ex);
 // --- provider and appliance readers (lib/formats/provider_*.cc) ---
 bool detect_amazonses_json(const Input &in);
 bool read_amazonses_json(const Input &in, Extraction &ex);

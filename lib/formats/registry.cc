@@ -24,6 +24,9 @@ const std::vector<Reader> &registry() {
         {"gmx", detect_gmx, read_gmx},
         {"einsundeins", detect_einsundeins, read_gmx},
         {"mxlogic", detect_mxlogic, read_mxlogic},
+        // Netscape Messaging Server's layout, which EZweb inherited: the Netscape reader steps
+        // aside for EZweb's own notices (mta_netscape.cc).
+        {"netscape", netscape_detect, netscape_read},
         {"ezweb", detect_ezweb, read_ezweb},
         {"kddi", detect_kddi, read_kddi},
         {"biglobe", detect_biglobe, read_biglobe},
@@ -43,8 +46,11 @@ const std::vector<Reader> &registry() {
         {"qmail", qmail_detect, qmail_read},
         {"dragonfly", dragonfly_detect, dragonfly_read},
         {"opensmtpd", opensmtpd_detect, opensmtpd_read},
+        {"courier", courier_detect, courier_read},
         {"messagingserver", messagingserver_detect, messagingserver_read},
         {"exchange2003", exchange2003_detect, exchange2003_read},
+        {"hmailserver", hmailserver_detect, hmailserver_read},
+        {"exchange2000", exchange2000_detect, exchange2000_read},
         {"exchange2007", exchange2007_detect, exchange2007_read},
         {"domino", domino_detect, domino_read},
         {"notes", notes_detect, notes_read},
@@ -54,6 +60,11 @@ const std::vector<Reader> &registry() {
         {"imailserver", imailserver_detect, imailserver_read},
         {"apachejames", apachejames_detect, apachejames_read},
         {"fml", fml_detect, fml_read},
+        {"groupwise", groupwise_detect, groupwise_read},
+        // --- delivery agents that answer with their own notice (lib/formats/lda_*.cc): late,
+        // their messages are disposition notifications no MTA reader knows ---
+        {"dovecot", dovecot_detect, dovecot_read},
+        {"cyrus", cyrus_detect, cyrus_read},
     };
     return table;
 }
@@ -74,6 +85,17 @@ bool read_known(const Input &in, Extraction &ex) {
     return report::read_auto_reply(in.msg, ex);
 }
 
-bool read(const Input &in, Extraction &ex) { return read_known(in, ex) || read_fallback(in, ex); }
+bool read_late(const Input &in, Extraction &ex) {
+    if (read_fallback(in, ex)) return true;
+    // Last: one-sentence notices whose recipient only the returned message names (mta_phrase.cc).
+    if (!phrase_detect(in)) return false;
+    Extraction tmp;
+    tmp.original = ex.original;
+    if (!phrase_read(in, tmp)) return false;
+    ex = std::move(tmp);
+    return true;
+}
+
+bool read(const Input &in, Extraction &ex) { return read_known(in, ex) || read_late(in, ex); }
 
 }  // namespace carom::formats

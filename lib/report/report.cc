@@ -691,7 +691,7 @@ bool read_auto_reply(const mime::Message &msg, Extraction &ex) {
 // ---- MDN ----------------------------------------------------------------------------------
 
 bool is_mdn(const mime::Message &msg) {
-    bool mdn = false, dsn = false;
+    bool mdn = false, dsn = false, rejected = false;
     walk(msg.root, false, [&](const Part &p, bool inside) {
         if (inside) return;
         if (p.report_type == "disposition-notification" ||
@@ -699,8 +699,17 @@ bool is_mdn(const mime::Message &msg) {
              (p.subtype == "disposition-notification" || p.subtype == "global-disposition-notification")))
             mdn = true;
         if (is_delivery_status(p)) dsn = true;
+        // "Disposition: automatic-action/MDN-sent-automatically; deleted" is how Sieve's reject
+        // (RFC 5429 2.1) and delivery agents (Dovecot, Cyrus) refuse a message they accepted: a
+        // bounce, read by lib/formats/lda_*.cc, not a receipt.
+        if (p.type == "message" && p.subtype == "disposition-notification") {
+            const mime::Headers h = mime::parse_headers(p.text.empty() ? p.body : p.text);
+            const std::string d = lower(h.decoded("Disposition"));
+            if (d.find("automatic-action") != std::string::npos && d.find("deleted") != std::string::npos)
+                rejected = true;
+        }
     });
-    return mdn && !dsn;
+    return mdn && !dsn && !rejected;
 }
 
 long long parse_date_epoch(std::string_view) { return -1; }

@@ -1,0 +1,47 @@
+// Cyrus IMAP's Sieve "reject" action (lmtpd). Like Dovecot's, the refusal is a disposition
+// notification with a fixed text:
+//
+//   Subject: Automatically rejected mail
+//   Auto-Submitted: auto-replied (rejected)
+//
+//   Your message was automatically rejected by Sieve, a mail
+//   filtering language.
+//
+//   The following reason was given:
+//   <the script's reason>
+//
+//   [message/disposition-notification]
+//   Reporting-UA: imap.example.org; Cyrus sieve 2.4.17
+//   Final-Recipient: rfc822; user@example.org
+//   Disposition: automatic-action/MDN-sent-automatically; deleted
+//
+// Cyrus's other refusals (unknown mailbox, over quota) happen during LMTP and reach the sender
+// inside the MTA's own bounce, where the MTA reader and the rules read them.
+#include "formats/lda_common.hh"
+#include "formats/readers.hh"
+
+namespace carom::formats {
+
+bool cyrus_detect(const Input &in) {
+    if (icontains(mdn_field(in, "Reporting-UA"), "Cyrus")) return true;
+    return icontains(in.body, "automatically rejected by Sieve");
+}
+
+bool cyrus_read(const Input &in, Extraction &ex) {
+    Record r;
+    r.recipient = find_address(mdn_field(in, "Final-Recipient"));
+    if (r.recipient.empty()) r.recipient = find_address(mdn_field(in, "Original-Recipient"));
+    if (r.recipient.empty()) return false;
+    r.diagnostic = paragraph_after(in.body, "The following reason was given:");
+    if (r.diagnostic.empty()) r.diagnostic = paragraph_after(in.body, "rejected by Sieve");
+    const std::string ua = mdn_field(in, "Reporting-UA");
+    r.reporting_mta = std::string(trim(std::string_view(ua).substr(0, ua.find(';'))));
+    r.action = "failed";
+    finish(r);
+    r.command.clear();  // no SMTP dialogue: "mail from" in a reason is prose
+    ex.records.push_back(std::move(r));
+    ex.format = "cyrus";
+    return true;
+}
+
+}  // namespace carom::formats

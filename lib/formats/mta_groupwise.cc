@@ -1,0 +1,81 @@
+// Novell GroupWise (the GroupWise Internet Agent, GWIA). Its notices are plain text, the
+// subject "Message status - undeliverable", and list each failed address with the reason in
+// parentheses on one indented line:
+//
+//   The message that you sent was undeliverable to the following:
+//   	user@example.org (user not found)
+//   	other@example.net (host not found)
+//
+//   Possibly truncated original message follows:
+//
+// Some versions say "could not be delivered to the following" instead; GWIA sets an X-Mailer of
+// "Novell GroupWise Internet Agent x.y". When the message also carries an RFC 3464 part (GWIA 7
+// and later may add one) the DSN decides the recipients and the line fills the diagnostic.
+#include "formats/mta_common.hh"
+#include "formats/readers.hh"
+#include "formats/text.hh"
+
+namespace carom::formats {
+namespace {
+
+constexpr std::string_view kIntros[] = {
+    "was undeliverable to the following:",
+    "could not be delivered to the following:",
+    "was not delivered to the following:",
+};
+
+const std::vector<std::string_view> kEnds = {
+    "Possibly truncated original message follows", "Original message follows", "--",
+    "Content-Type:",
+};
+
+}  // namespace
+
+bool groupwise_detect(const Input &in) {
+    if (header_has(in, "X-Mailer", "GroupWise")) return true;
+    if (!icontains(header(in, "Subject"), "Message status - undeliverable")) return false;
+    for (std::string_view i : kIntros)
+        if (icontains(in.body, i)) return true;
+    return false;
+}
+
+bool groupwise_read(const Input &in, Extraction &ex) {
+    std::size_t start = std::string_view::npos;
+    std::string_view intro;
+    for (std::string_view i : kIntros) {
+        std::size_t p = ifind(in.body, i);
+        if (p != std::string_view::npos && p < start) start = p, intro = i;
+    }
+    if (start == std::string_view::npos) return false;
+    std::string_view text = block_after(std::string_view(in.body).substr(start), intro, kEnds);
+    std::vector<Record> out;
+    int blanks = 0;
+    for (std::string_view raw : lines(text)) {
+        std::string_view s = trim(raw);
+        if (s.empty()) {
+            if (!out.empty() && ++blanks > 1) break;
+            continue;
+        }
+        std::size_t open = s.find('(');
+        std::string_view head = open == std::string_view::npos ? s : trim(s.substr(0, open));
+        std::string addr = head.find(' ') == std::string_view::npos ? find_address(head) : std::string();
+        if (addr.empty()) {
+            // A reason that wrapped onto the next line.
+            if (!out.empty() && !out.back().diagnostic.empty()) out.back().diagnostic += " " + std::string(s);
+            continue;
+        }
+        Record r;
+        r.recipient = addr;
+        if (open != std::string_view::npos) {
+            std::string_view why = s.substr(open + 1);
+            std::size_t close = why.rfind(')');
+            r.diagnostic = std::string(trim(close == std::string_view::npos ? why : why.substr(0, close)));
+        }
+        out.push_back(std::move(r));
+    }
+    merge(in, ex, std::move(out));
+    ex.format = "groupwise";
+    return !ex.records.empty();
+}
+
+}  // namespace carom::formats
