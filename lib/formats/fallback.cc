@@ -35,7 +35,8 @@ constexpr std::string_view kSubjects[] = {
 // Sentences after which bounces list the failed addresses.
 constexpr std::string_view kIntros[] = {
     "could not be delivered to", "following address(es) failed", "following addresses failed",
-    "following recipient(s)", "following recipients", "following addresses", "following address",
+    "following recipient(s)", "following recipients", "following recipient:", "following addresses",
+    "following address", "Failed addresses follow:",
     "was not delivered to", "could not deliver to", "could not deliver the message to",
     "failed to deliver to", "delivery to the following", "undeliverable to", "unable to deliver to",
     "not be delivered to", "permanent fatal errors", "delivery has failed to", "message to the following",
@@ -55,6 +56,7 @@ const std::vector<std::string_view> kEnds = {
     "Original message follows", "--- Original message", "----- Original message", "-----Original Message",
     "Original message headers", "Below is a copy of", "----- Unsent message follows",
     "----- Transcript of session follows", "Content-Type: message/rfc822",
+    "|------------------------- Message text follows",
 };
 
 bool bounce_like(const Input &in) {

@@ -58,7 +58,7 @@ const std::vector<Reader> &registry() {
     return table;
 }
 
-bool read(const Input &in, Extraction &ex) {
+bool read_known(const Input &in, Extraction &ex) {
     for (const Reader &r : registry()) {
         if (!r.detect(in)) continue;
         Extraction tmp;
@@ -71,8 +71,9 @@ bool read(const Input &in, Extraction &ex) {
         }
     }
     if (report::read_dsn(in.msg, ex)) return true;
-    if (report::read_auto_reply(in.msg, ex)) return true;
-    return read_fallback(in, ex);
+    return report::read_auto_reply(in.msg, ex);
 }
+
+bool read(const Input &in, Extraction &ex) { return read_known(in, ex) || read_fallback(in, ex); }
 
 }  // namespace carom::formats
