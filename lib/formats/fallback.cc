@@ -51,6 +51,7 @@ constexpr std::string_view kIntros[] = {
     "no se ha podido entregar", "al siguiente destinatario", "impossible de remettre", "au destinataire suivant",
     "konnte nicht zugestellt werden an", "an den folgenden empfänger", "al seguente destinatario",
     "aan de volgende ontvanger", "不能投递到", "無法投遞", "下列收件人", "以下の宛先",
+    "下列收件者", "無法傳送", "無法送達", "次のアドレス",
 };
 
 // Labels that introduce the reason on a line of its own, in localised notices that list the
