@@ -1,6 +1,7 @@
 #include "classify/classifier.hh"
 
 #include "base/taxonomy.hh"
+#include "formats/text.hh"
 
 namespace carom {
 namespace {
@@ -16,6 +17,46 @@ std::string derived_status(const Record &r) {
     if (r.action == "delivered" || r.action == "relayed" || r.action == "expanded") return "2.0.0";
     // A bounce that says nothing more is a permanent failure: the message came back.
     return "5.0.0";
+}
+
+// A status the MTA writes for itself rather than for the remote server's answer: X.4.7 ("I gave
+// up retrying") or a code without detail (X.Y.0, X.0.0).
+bool own_status(const std::string &s) {
+    if (s.size() < 5) return false;
+    if (s.compare(1, 4, ".4.7") == 0 && s.size() == 5) return true;
+    return s.size() >= 5 && s.compare(s.size() - 2, 2, ".0") == 0;
+}
+
+// The record's status is what the remote server said about this recipient, when the diagnostic
+// quotes the remote's reply:
+// 1. The reply's own enhanced code (the first code of the diagnostic) wins over a different
+//    status when the reply code agrees with its class ("Status: 5.1.1" beside "Diagnostic-Code:
+//    smtp; 550 5.7.1 IP address blacklisted" is 5.7.1), unless it is only a class-level code
+//    of the same class as the status.
+// 2. A status the MTA wrote for itself (X.4.7 "I gave up", or X.Y.0 without detail) yields to the
+//    first precise code of the same class the diagnostic quotes ("554 4.4.7 Message expired ...
+//    <421 4.4.2 Connection timed out>", "5.1.0 - Unknown address error '5.7.1 ... Access
+//    denied'").
+void prefer_quoted_status(Record &r) {
+    if (r.status.empty() || r.diagnostic.empty()) return;
+    const std::string first = formats::find_status(r.diagnostic);
+    if (first.empty()) return;
+    if (first != r.status && !r.reply_code.empty() && r.reply_code[0] == first[0] &&
+        (first[0] != r.status[0] || !own_status(first))) {
+        r.status = first;
+        return;
+    }
+    if (!own_status(r.status)) return;
+    std::string_view rest = r.diagnostic;
+    for (int guard = 0; guard < 16 && !rest.empty(); ++guard) {
+        std::string code = formats::find_status(rest);
+        if (code.empty()) return;
+        std::size_t at = rest.find(code);
+        rest.remove_prefix(at == std::string_view::npos ? rest.size() : at + code.size());
+        if (code[0] != r.status[0] || code == r.status || own_status(code)) continue;
+        r.status = code;
+        return;
+    }
 }
 
 }  // namespace
@@ -47,6 +88,7 @@ void decide(const rules::Compiled &rules, bool explain, Extraction &ex, Result &
             if (r.status.empty()) r.status = "2.0.0";
             continue;
         }
+        prefer_quoted_status(r);
         rules::Input in{r.status, r.reply_code, r.diagnostic, r.command, r.remote_mta, ex.format, r.action};
         rules::Decision d = rules.decide(in, explain);
         r.reason = d.decided ? d.reason : CAROM_REASON_UNDEFINED;

@@ -16,6 +16,7 @@
 
 #include "formats/mta_common.hh"
 #include "formats/reader.hh"
+#include "formats/readers.hh"
 #include "formats/text.hh"
 
 namespace carom::formats {
@@ -35,7 +36,8 @@ constexpr std::string_view kSubjects[] = {
 // Sentences after which bounces list the failed addresses.
 constexpr std::string_view kIntros[] = {
     "could not be delivered to", "following address(es) failed", "following addresses failed",
-    "following recipient(s)", "following recipients", "following addresses", "following address",
+    "following recipient(s)", "following recipients", "following recipient:", "following addresses",
+    "following address", "Failed addresses follow:",
     "was not delivered to", "could not deliver to", "could not deliver the message to",
     "failed to deliver to", "delivery to the following", "undeliverable to", "unable to deliver to",
     "not be delivered to", "permanent fatal errors", "delivery has failed to", "message to the following",
@@ -68,6 +70,7 @@ const std::vector<std::string_view> kEnds = {
     "Original message follows", "--- Original message", "----- Original message", "-----Original Message",
     "Original message headers", "Below is a copy of", "----- Unsent message follows",
     "----- Transcript of session follows", "Content-Type: message/rfc822",
+    "|------------------------- Message text follows",
 };
 
 bool bounce_like(const Input &in) {
@@ -172,7 +175,9 @@ void add(std::vector<Record> &out, const Excluded &ex, const std::string &a) {
 
 }  // namespace
 
-bool read_fallback(const Input &in, Extraction &ex) {
+namespace {
+
+bool read_generic(const Input &in, Extraction &ex) {
     if (!bounce_like(in)) return false;
     const Excluded excluded = exclusions(in, ex);
     const std::string_view text = notice(in.body);
@@ -240,6 +245,19 @@ bool read_fallback(const Input &in, Extraction &ex) {
     if (ex.records.empty()) return false;
     ex.format = "fallback";
     ex.bounce = true;
+    return true;
+}
+
+}  // namespace
+
+bool read_fallback(const Input &in, Extraction &ex) {
+    if (read_generic(in, ex)) return true;
+    // Last: one-sentence notices whose recipient only the returned message names (mta_phrase.cc).
+    if (!phrase_detect(in)) return false;
+    Extraction tmp;
+    tmp.original = ex.original;
+    if (!phrase_read(in, tmp)) return false;
+    ex = std::move(tmp);
     return true;
 }
 

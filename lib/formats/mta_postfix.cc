@@ -47,7 +47,9 @@ std::vector<Record> paragraphs(std::string_view body) {
                 }
             }
         }
-        if (in_para && !line.empty() && (line[0] == ' ' || line[0] == '\t')) {
+        // Postfix indents the continuation lines of a paragraph; some relays strip the indent.
+        // Paragraphs end at a blank line either way.
+        if (in_para && !trim(line).empty()) {
             out.back().diagnostic += ' ';
             out.back().diagnostic += std::string(trim(line));
             continue;

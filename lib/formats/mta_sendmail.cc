@@ -64,29 +64,72 @@ std::string smtp_verb(std::string_view cmd) {
 }
 
 // Fills command / remote host / reply for a recipient from the conversation that mentions it
-// (or the only conversation there is).
-void enrich(Record &r, const std::vector<Talk> &talks) {
+// (or the only conversation there is; or the last one, when the bounce is about one recipient
+// only and Sendmail tried several hosts for it).
+void enrich(Record &r, const std::vector<Talk> &talks, bool single) {
     const Talk *hit = nullptr;
     for (const Talk &k : talks) {
         for (std::string_view l : k.lines)
             if (icontains(l, r.recipient)) hit = &k;
         if (hit) break;
     }
-    if (!hit && talks.size() == 1) hit = &talks[0];
+    if (!hit && (talks.size() == 1 || (single && !talks.empty()))) hit = &talks.back();
     if (!hit) return;
-    std::string last_cmd, reply;
+    std::string last_cmd, reply, own, verdict;
+    bool sent = false;       // a command was sent: a reply before any is the greeting
+    bool continued = false;  // the reply so far ends with a "NNN-" line
     for (std::string_view l : hit->lines) {
         if (istarts_with(l, ">>>")) {
             std::string v = smtp_verb(l.substr(3));
             if (!v.empty()) last_cmd = v;
-        } else if (istarts_with(l, "<<<") && reply.empty()) {
+            sent = true;
+        } else if (istarts_with(l, "<<<")) {
             std::string_view rr = trim(l.substr(3));
-            if (istarts_with(rr, "4") || istarts_with(rr, "5")) reply = std::string(rr);
+            // A multi-line reply ("550-5.7.1 first part" / "550 5.7.1 rest"): the text of the
+            // following lines continues the first one.
+            if (continued && !reply.empty()) {
+                std::string_view more = rr;
+                const std::string code = find_reply_code(more);
+                if (!code.empty() && istarts_with(more, code)) more.remove_prefix(code.size() + (more.size() > 3 ? 1 : 0));
+                const std::string es = find_status(more);
+                if (!es.empty() && istarts_with(more, es)) more.remove_prefix(es.size());
+                reply += ' ';
+                reply += std::string(trim(more));
+                continued = rr.size() > 3 && rr[3] == '-';
+                continue;
+            }
+            if (reply.empty() && rr.size() > 3 && rr[3] == '-' && (istarts_with(rr, "4") || istarts_with(rr, "5")))
+                continued = true;
+            if (!sent && last_cmd.empty() && (istarts_with(rr, "4") || istarts_with(rr, "5"))) last_cmd = "CONN";
+            if (reply.empty() && (istarts_with(rr, "4") || istarts_with(rr, "5"))) reply = std::string(rr);
+        } else {
+            // Sendmail's own lines: "<user@example.org>... Deferred: Connection refused by
+            // mx.example.org.", "554 5.3.0 unknown mailer error 255", "Message could not be
+            // delivered for 5 days".
+            // A line that starts with a reply code is Sendmail's verdict; the last one wins over
+            // the rest.
+            if (!find_reply_code(l).empty() && (istarts_with(l, "4") || istarts_with(l, "5"))) {
+                verdict = std::string(l);
+            } else {
+                if (!own.empty()) own += ' ';
+                own += std::string(l);
+            }
         }
     }
+    if (!verdict.empty()) own = verdict;
     if (r.command.empty() && last_cmd != "QUIT" && last_cmd != "RSET") r.command = last_cmd;
     if (r.remote_mta.empty()) r.remote_mta = hit->host;
-    if (r.diagnostic.empty()) r.diagnostic = reply;
+    // A bare number is a local mailer's exit status ("(reason: 255)", "X-Unix; 71"): the
+    // transcript explains it.
+    const bool bare = !r.diagnostic.empty() && r.diagnostic.find_first_not_of("0123456789") == std::string::npos;
+    // The "(reason: ...)" line holds only the first line of a multi-line reply.
+    if (!reply.empty() && !r.diagnostic.empty() && reply.size() > r.diagnostic.size() &&
+        squeeze(reply).rfind(squeeze(r.diagnostic), 0) == 0)
+        r.diagnostic = reply;
+    if (r.diagnostic.empty() || bare) {
+        if (!reply.empty()) r.diagnostic = reply;
+        else if (!own.empty()) r.diagnostic = own;
+    }
 }
 
 // The recipients under "----- The following addresses had ... errors -----" banners.
@@ -147,7 +190,7 @@ bool sendmail_read(const Input &in, Extraction &ex) {
     const bool warning = icontains(body, "THIS IS A WARNING MESSAGE ONLY");
     for (Record &r : text) {
         if (warning) r.action = "delayed";
-        enrich(r, talks);
+        enrich(r, talks, text.size() == 1);
     }
     merge(in, ex, std::move(text));
     // The DSN may name recipients the banner list did not (or there was no list): the transcript
@@ -155,9 +198,14 @@ bool sendmail_read(const Input &in, Extraction &ex) {
     for (Record &r : ex.records) {
         Record t;
         t.recipient = r.recipient;
-        enrich(t, talks);
+        enrich(t, talks, ex.records.size() == 1);
         if (!t.command.empty()) r.command = t.command;
         if (r.remote_mta.empty()) r.remote_mta = t.remote_mta;
+        const bool bare = r.diagnostic.find_first_not_of("0123456789") == std::string::npos;
+        if (bare && !t.diagnostic.empty()) {
+            r.diagnostic = t.diagnostic;
+            finish(r);
+        }
     }
     ex.format = "sendmail";
     return !ex.records.empty();

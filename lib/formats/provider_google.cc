@@ -18,9 +18,23 @@
 //
 // "(state N)" is the step of Gmail's SMTP client at which the remote server answered.
 //
+// Gmail and Google Workspace today send a multipart/report whose text part opens with a heading
+// and one sentence about the recipient, then quotes the remote server:
+//
+//   ** Address not found **                  (or "** Message not delivered **",
+//                                              "** Delivery incomplete **")
+//   Your message wasn't delivered to user@example.org because the address couldn't be found.
+//   ...
+//   The response was:  /  The response from the remote server was:
+//   550 5.1.1 <user@example.org>: User unknown
+//
+// The delivery-status part gives Status and Diagnostic-Code; the sentence is the diagnostic when
+// the part gives none, and replaces it when it quotes it (merge()).
+//
 // Google Groups: the recipient is the group address in X-Failed-Recipients; the body is a
 // localised letter ("Hello x, We're writing to let you know that the group you tried to contact
 // (name) may not exist ...") followed by "----- Original message -----".
+#include "formats/mta_common.hh"
 #include "formats/readers.hh"
 #include "formats/text.hh"
 
@@ -56,9 +70,48 @@ std::string split_address_list(const std::string &value, std::vector<std::string
     return out.empty() ? std::string() : out.front();
 }
 
+constexpr std::string_view kHeadings[] = {"** Address not found **", "** Message not delivered **",
+                                           "** Delivery incomplete **", "** Message blocked **"};
+
+std::size_t heading_at(std::string_view body) {
+    for (std::string_view h : kHeadings) {
+        std::size_t p = ifind(body, h);
+        if (p != std::string_view::npos) return p;
+    }
+    return std::string_view::npos;
+}
+
+// Google's multipart/report: the heading paragraph (up to the original message) for every
+// recipient it names, merged with the delivery-status part.
+bool read_google_dsn(const Input &in, Extraction &ex) {
+    std::string_view text = before_original(in.body);
+    std::size_t h = heading_at(text);
+    if (h == std::string_view::npos) return false;
+    text.remove_prefix(h);
+    const std::string diag = squeeze(text);
+    std::vector<Record> found;
+    for (std::string_view lead : {"delivered to ", "delivering your message to "}) {
+        std::size_t p = ifind(diag, lead);
+        if (p == std::string_view::npos) continue;
+        std::string_view rest = std::string_view(diag).substr(p + lead.size());
+        std::string a = find_address(rest.substr(0, rest.find(' ')));
+        if (a.empty()) continue;
+        Record r;
+        r.recipient = a;
+        r.diagnostic = diag;
+        found.push_back(std::move(r));
+        break;
+    }
+    merge(in, ex, std::move(found));
+    return !ex.records.empty();
+}
+
 }  // namespace
 
 bool detect_gmail(const Input &in) {
+    if (from_google(in) && heading_at(in.body) != std::string_view::npos &&
+        in.msg.root.headers.get("Content-Type") && icontains(*in.msg.root.headers.get("Content-Type"), "report"))
+        return true;
     if (!from_google(in) && !icontains(in.body, "Technical details of ")) return false;
     return icontains(in.body, "Delivery to the following recipient") ||
            icontains(in.body, "Technical details of permanent failure") ||
@@ -66,6 +119,8 @@ bool detect_gmail(const Input &in) {
 }
 
 bool read_gmail(const Input &in, Extraction &ex) {
+    if (heading_at(in.body) != std::string_view::npos && !icontains(in.body, "Technical details of "))
+        return read_google_dsn(in, ex);
     const std::string_view text = before_original(in.body);
     const auto ls = lines(text);
     std::vector<std::string> rcpts;

@@ -34,6 +34,11 @@ const std::vector<Reader> &registry();
 // Runs the registry: fills ex (format, records) from the first reader that yields records.
 bool read(const Input &in, Extraction &ex);
 
+// The same without the generic fallback: the readers, then RFC 3464, then RFC 3834. The engine
+// uses it to look for challenge and antivirus notices before the fallback would take them for
+// bounces.
+bool read_known(const Input &in, Extraction &ex);
+
 // A generic fallback for bounces no reader claims (X-Failed-Recipients, "could not be delivered
 // to", "Original message follows", ...).
 bool read_fallback(const Input &in, Extraction &ex);

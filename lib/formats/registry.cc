@@ -69,7 +69,7 @@ const std::vector<Reader> &registry() {
     return table;
 }
 
-bool read(const Input &in, Extraction &ex) {
+bool read_known(const Input &in, Extraction &ex) {
     for (const Reader &r : registry()) {
         if (!r.detect(in)) continue;
         Extraction tmp;
@@ -82,15 +82,9 @@ bool read(const Input &in, Extraction &ex) {
         }
     }
     if (report::read_dsn(in.msg, ex)) return true;
-    if (report::read_auto_reply(in.msg, ex)) return true;
-    if (read_fallback(in, ex)) return true;
-    // Last: one-sentence notices whose recipient only the returned message names (mta_phrase.cc).
-    if (!phrase_detect(in)) return false;
-    Extraction tmp;
-    tmp.original = ex.original;
-    if (!phrase_read(in, tmp)) return false;
-    ex = std::move(tmp);
-    return true;
+    return report::read_auto_reply(in.msg, ex);
 }
+
+bool read(const Input &in, Extraction &ex) { return read_known(in, ex) || read_fallback(in, ex); }
 
 }  // namespace carom::formats

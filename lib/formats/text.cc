@@ -1,6 +1,7 @@
 #include "formats/text.hh"
 
 #include <cctype>
+#include <cstring>
 
 namespace carom::formats {
 namespace {
@@ -16,17 +17,60 @@ inline bool addr_char(char c) {
            c == '?' || c == '^' || c == '`' || c == '{' || c == '|' || c == '}' || c == '~';
 }
 
+// How common a byte is in bounce text (higher = more common), folded to lower case. ifind anchors
+// its search on the needle's least common byte and finds candidates with memchr (vectorised in
+// libc), so that scanning a body for a marker costs about one memchr pass instead of a per-byte
+// loop: the readers' detect steps call ifind dozens of times per message (docs/performance.md).
+struct ByteRanks {
+    unsigned char r[256];
+    constexpr ByteRanks() : r() {
+        const char *const tiers[] = {" ", "e", "taoinsr", "hldcum", "\n.pfgwyb", "0125-:,=", "vk@<>/34", "6789()\"_"};
+        const unsigned char rank[] = {30, 26, 24, 20, 16, 14, 10, 8};
+        for (int i = 0; i < 256; ++i) r[i] = 4;
+        for (int t = 0; t < 8; ++t)
+            for (const char *c = tiers[t]; *c; ++c) {
+                r[static_cast<unsigned char>(*c)] = rank[t];
+                if (*c >= 'a' && *c <= 'z') r[static_cast<unsigned char>(*c - 'a' + 'A')] = rank[t];
+            }
+    }
+};
+constexpr ByteRanks kByteRanks;
+inline unsigned byte_rank(char c) { return kByteRanks.r[static_cast<unsigned char>(c)]; }
+
+inline bool iequal_at(const char *h, std::string_view needle) {
+    for (std::size_t k = 0; k < needle.size(); ++k)
+        if (lc(h[k]) != lc(needle[k])) return false;
+    return true;
+}
+
 }  // namespace
 
 std::size_t ifind(std::string_view hay, std::string_view needle, std::size_t from) {
-    if (needle.empty()) return from <= hay.size() ? from : std::string_view::npos;
-    if (hay.size() < needle.size()) return std::string_view::npos;
-    const char first = lc(needle[0]);
-    for (std::size_t i = from; i + needle.size() <= hay.size(); ++i) {
-        if (lc(hay[i]) != first) continue;
-        std::size_t k = 1;
-        while (k < needle.size() && lc(hay[i + k]) == lc(needle[k])) ++k;
-        if (k == needle.size()) return i;
+    const std::size_t n = needle.size();
+    if (n == 0) return from <= hay.size() ? from : std::string_view::npos;
+    if (from > hay.size() || hay.size() - from < n) return std::string_view::npos;
+    std::size_t k = 0;  // anchor: the needle's least common byte
+    for (std::size_t i = 1, best = byte_rank(needle[0]); i < n; ++i)
+        if (byte_rank(needle[i]) < best) best = byte_rank(needle[i]), k = i;
+    const char lo = lc(needle[k]);
+    const char up = (lo >= 'a' && lo <= 'z') ? static_cast<char>(lo - 'a' + 'A') : lo;
+    // Anchor positions run from from + k to hay.size() - n + k inclusive.
+    const char *base = hay.data();
+    const char *first = base + from + k, *end = base + (hay.size() - n + k) + 1;
+    auto next = [end](const char *p, char c) -> const char * {
+        return p < end ? static_cast<const char *>(std::memchr(p, c, static_cast<std::size_t>(end - p))) : nullptr;
+    };
+    const char *pl = next(first, lo), *pu = up != lo ? next(first, up) : nullptr;
+    while (pl || pu) {
+        const char *p;
+        if (pl && (!pu || pl < pu)) {
+            p = pl;
+            pl = next(pl + 1, lo);
+        } else {
+            p = pu;
+            pu = next(pu + 1, up);
+        }
+        if (iequal_at(p - k, needle)) return static_cast<std::size_t>(p - k - base);
     }
     return std::string_view::npos;
 }

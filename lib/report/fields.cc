@@ -494,10 +494,23 @@ std::string iso_date(std::string_view value) {
     long long y;
     unsigned m, d;
     civil_from_days(days, y, m, d);
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02dZ", y, m, d, static_cast<int>(rem / 3600),
-                  static_cast<int>((rem % 3600) / 60), static_cast<int>(rem % 60));
-    return buf;
+    // "%04lld-%02u-%02uT%02d:%02d:%02dZ" written by hand: snprintf cost more than the whole parse
+    // (docs/performance.md). Every field here is non-negative.
+    std::string out;
+    out.reserve(20);
+    auto put = [&out](long long n, int width) {
+        char digits[24];
+        int k = 0;
+        do {
+            digits[k++] = static_cast<char>('0' + n % 10);
+            n /= 10;
+        } while (n > 0);
+        for (int pad = width - k; pad > 0; --pad) out += '0';
+        while (k > 0) out += digits[--k];
+    };
+    put(y, 4), out += '-', put(m, 2), out += '-', put(d, 2), out += 'T';
+    put(rem / 3600, 2), out += ':', put((rem % 3600) / 60, 2), out += ':', put(rem % 60, 2), out += 'Z';
+    return out;
 }
 
 }  // namespace carom::report

@@ -44,7 +44,7 @@ std::string trim(std::string_view s) {
 struct FieldSet {
     std::unique_ptr<RE2::Set> set;
     std::vector<std::uint32_t> rule_of;            // set index → rule index
-    std::vector<std::unique_ptr<RE2>> fallback;    // same patterns, one by one (DFA out of memory)
+    std::vector<std::string> patterns;             // same patterns, for the one-by-one fallback
 };
 
 class Matcher final : public Compiled {
@@ -52,6 +52,7 @@ public:
     std::vector<Rule> rules;        // in priority order (index = rank)
     std::vector<std::uint8_t> need; // conditions per rule
     FieldSet fields[kFieldCount];
+    RE2::Options options;           // the options every pattern was compiled with
 
     Decision decide(const Input &input, bool explain) const override;
     std::size_t size() const override { return rules.size(); }
@@ -70,9 +71,13 @@ void Matcher::match_field(Field f, std::string_view text, std::vector<std::uint8
     if (!ok && info.kind != RE2::Set::kNoError) {
         // The set's DFA ran out of memory (or the set is inconsistent): never read that as "no
         // match". Fall back to matching each pattern of this field on its own (slow, correct).
+        // The patterns are compiled here, not at engine build: one RE2 per pattern cost a third
+        // of the build time for a path that the default rule_memory never takes
+        // (docs/performance.md). Every pattern compiled when the engine was built.
         hits.clear();
-        for (std::size_t i = 0; i < fs.fallback.size(); ++i) {
-            const RE2 &re = *fs.fallback[i];
+        for (std::size_t i = 0; i < fs.patterns.size(); ++i) {
+            const RE2 re(re2::StringPiece(fs.patterns[i]), options);
+            if (!re.ok()) continue;
             bool m = anchored(f) ? RE2::FullMatch(re2::StringPiece(text.data(), text.size()), re)
                                  : RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), re);
             if (m) hits.push_back(static_cast<int>(i));
@@ -220,22 +225,26 @@ std::unique_ptr<Compiled> compile(const std::vector<Source> &user, bool builtin,
                 return nullptr;
             }
             fs.rule_of.push_back(static_cast<std::uint32_t>(i));
-            auto re = std::make_unique<RE2>(re2::StringPiece(pattern), opt);
-            if (!re->ok()) {
-                status = re->error_code() == RE2::ErrorPatternTooLarge ? CAROM_E_REGEX_MEMORY : CAROM_E_RULES;
-                error = all[i].file + ":" + std::to_string(c.line) + ":" + std::to_string(c.column) + ": " +
-                        re->error();
-                return nullptr;
-            }
-            fs.fallback.push_back(std::move(re));
+            fs.patterns.push_back(std::move(pattern));
         }
         if (!fs.set->Compile()) {
+            // Name the pattern that does not compile on its own, when one does not.
+            for (std::size_t k = 0; k < fs.patterns.size(); ++k) {
+                const RE2 re(re2::StringPiece(fs.patterns[k]), opt);
+                if (re.ok()) continue;
+                const Rule &r = all[fs.rule_of[k]];
+                const Condition &c = r.cond[f];
+                status = re.error_code() == RE2::ErrorPatternTooLarge ? CAROM_E_REGEX_MEMORY : CAROM_E_RULES;
+                error = r.file + ":" + std::to_string(c.line) + ":" + std::to_string(c.column) + ": " + re.error();
+                return nullptr;
+            }
             status = CAROM_E_REGEX_MEMORY;
             error = std::string("the ") + field_name(fld) + " patterns need more memory than rule_memory (" +
                     std::to_string(max_mem) + " bytes)";
             return nullptr;
         }
     }
+    m->options = opt;
     for (const Rule &r : all) m->need.push_back(static_cast<std::uint8_t>(r.condition_count()));
     m->rules = std::move(all);
     return m;

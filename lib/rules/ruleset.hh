@@ -52,5 +52,8 @@ carom_status_t parse(const Source &source, std::vector<Rule> &out, std::string &
 // folding, every run of white space (and control characters) collapsed to one space, trimmed.
 // Invalid UTF-8 becomes U+FFFD.
 std::string normalise(std::string_view text);
+// The same through ICU for any input (normalise takes a shortcut for ASCII); exposed for the test
+// that compares the two paths.
+std::string normalise_unicode(std::string_view text);
 
 }  // namespace carom::rules

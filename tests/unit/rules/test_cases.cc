@@ -14,7 +14,7 @@ namespace {
 
 struct Case {
     int line;
-    std::string id, reason, status, reply, command, host, action, diagnostic;
+    std::string id, reason, status, reply, command, host, action, diagnostic, format;
 };
 
 std::string trim(const std::string &s) {
@@ -39,11 +39,18 @@ std::vector<Case> load() {
             parts.push_back(trim(line.substr(pos, bar - pos)));
             pos = bar + 1;
         }
-        parts.push_back(trim(line.substr(pos)));
+        std::string rest = line.substr(pos), format;
+        // An optional last column "| format=NAME" names the reader (for rules with a format condition).
+        std::size_t last = rest.rfind('|');
+        if (last != std::string::npos && trim(rest.substr(last + 1)).rfind("format=", 0) == 0) {
+            format = trim(rest.substr(last + 1)).substr(7);
+            rest = rest.substr(0, last);
+        }
+        parts.push_back(trim(rest));
         EXPECT_EQ(parts.size(), 8u) << "cases.txt:" << n;
         if (parts.size() != 8) continue;
         out.push_back(Case{n, parts[0], parts[1], parts[2], parts[3], parts[4], parts[5],
-                           parts[6].empty() ? "failed" : parts[6], parts[7]});
+                           parts[6].empty() ? "failed" : parts[6], parts[7], format});
     }
     return out;
 }
@@ -62,7 +69,7 @@ TEST(RulesCases, EachCaseDecidesItsRule) {
     auto cases = load();
     ASSERT_GT(cases.size(), 100u);
     for (const Case &k : cases) {
-        carom::rules::Input in{k.status, k.reply, k.diagnostic, k.command, k.host, "", k.action};
+        carom::rules::Input in{k.status, k.reply, k.diagnostic, k.command, k.host, k.format, k.action};
         carom::rules::Decision d = c->decide(in, true);
         std::string hits;
         for (const auto &h : d.hits) hits += h + " ";
@@ -77,7 +84,7 @@ TEST(RulesCases, EveryBuiltinRuleDecidesACase) {
     ASSERT_TRUE(c);
     std::set<std::string> decided;
     for (const Case &k : load()) {
-        carom::rules::Input in{k.status, k.reply, k.diagnostic, k.command, k.host, "", k.action};
+        carom::rules::Input in{k.status, k.reply, k.diagnostic, k.command, k.host, k.format, k.action};
         decided.insert(c->decide(in, false).rule);
     }
     std::istringstream list(c->list_jsonl());
