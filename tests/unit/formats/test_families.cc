@@ -125,7 +125,7 @@ TEST(Families, GroupwiseJoinsAWrappedReason) {
     EXPECT_EQ(r.ex.format, "groupwise");
     ASSERT_EQ(r.ex.records.size(), 2u);
     EXPECT_EQ(r.ex.records[0].recipient, "b@example.com");
-    EXPECT_EQ(r.ex.records[0].diagnostic, "mailbox full: quota exceeded)");
+    EXPECT_EQ(r.ex.records[0].diagnostic, "mailbox full: quota exceeded");
     EXPECT_EQ(r.ex.records[1].diagnostic, "user not found");
 }
 
