@@ -4,12 +4,13 @@
 // RATIOS of times, never on an absolute time, so that a slow or busy machine cannot fail it:
 // t(10x)/t(1x) < 30 and t(100x)/t(1x) < 300 (linear gives about 10 and 100, quadratic 100 and
 // 10,000). Each time is the median of several runs, and the 1x case is repeated enough to take
-// tens of milliseconds, so the ratio is not a ratio of timer noise. Limits are raised so that
+// tens of milliseconds, so the ratio is not a ratio of timer noise. Timed: classify + JSON. Limits are raised so that
 // every case is actually read (none stops at a limit).
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <functional>
 #include <string>
 #include <vector>
@@ -128,15 +129,21 @@ const std::vector<Case> &cases() {
     return c;
 }
 
+// One whole use: classify, render the JSON, free.
+void once(const carom_engine_t *e, const std::string &m) {
+    carom_result_t *r = nullptr;
+    if (carom_classify(e, m.data(), m.size(), &r) != CAROM_OK) std::abort();
+    char *json = nullptr;
+    if (carom_result_to_json(r, nullptr, 0, &json, nullptr) != CAROM_OK) std::abort();
+    carom_string_free(json);
+    carom_result_free(r);
+}
+
 double seconds_per_run(const carom_engine_t *e, const std::string &m, int reps) {
     std::vector<double> samples;
     for (int s = 0; s < 5; ++s) {
         auto t0 = std::chrono::steady_clock::now();
-        for (int i = 0; i < reps; ++i) {
-            carom_result_t *r = nullptr;
-            if (carom_classify(e, m.data(), m.size(), &r) != CAROM_OK) return -1;
-            carom_result_free(r);
-        }
+        for (int i = 0; i < reps; ++i) once(e, m);
         samples.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / reps);
     }
     std::sort(samples.begin(), samples.end());
@@ -148,9 +155,7 @@ int reps_for(const carom_engine_t *e, const std::string &m) {
     auto t0 = std::chrono::steady_clock::now();
     int n = 0;
     while (std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(20) && n < 100000) {
-        carom_result_t *r = nullptr;
-        carom_classify(e, m.data(), m.size(), &r);
-        carom_result_free(r);
+        once(e, m);
         ++n;
     }
     return std::max(n, 1);
