@@ -10,6 +10,8 @@
 #include <nlohmann/json.hpp>
 #include <re2/re2.h>
 
+#include "base/json_release.hh"
+
 namespace carom {
 namespace {
 
@@ -71,9 +73,21 @@ bool string_list(const json &j, const char *key, bool hosts, std::vector<std::st
 
 }  // namespace
 
+namespace {
+bool parse_context_tree(const json &j, Context &out, std::string &error);
+}  // namespace
+
 bool parse_context_json(const std::string &text, Context &out, std::string &error) {
     // The non-throwing parse: a syntax error gives a discarded value, never an exception.
     json j = json::parse(text, nullptr, false);
+    bool ok = parse_context_tree(j, out, error);
+    json_release(j);  // so that the destructor allocates nothing (base/json_release.hh)
+    return ok;
+}
+
+namespace {
+
+bool parse_context_tree(const json &j, Context &out, std::string &error) {
     if (j.is_discarded()) return fail(error, "not valid JSON");
     if (!j.is_object()) return fail(error, "the top level must be an object");
     if (!only_keys(j, {"domains", "relays", "message_id_domains", "message_id_patterns", "batv", "verp"}, "", error))
@@ -144,5 +158,7 @@ bool parse_context_json(const std::string &text, Context &out, std::string &erro
     out = std::move(c);
     return true;
 }
+
+}  // namespace
 
 }  // namespace carom

@@ -12,6 +12,8 @@
 // mail path ("\n " and, by Sendmail, "!\n "), which is undone before parsing.
 #include <nlohmann/json.hpp>
 
+#include "base/json_release.hh"
+
 #include "formats/readers.hh"
 #include "formats/text.hh"
 
@@ -90,6 +92,7 @@ bool parse_notification(const std::string &text, json &out) {
         if (inner.empty()) return false;
         std::string s2 = json_object(inner);
         if (s2.empty()) return false;
+        json_release(out);  // before the old tree is destroyed (base/json_release.hh)
         out = json::parse(s2, nullptr, false);
         if (out.is_discarded() || !out.is_object()) return false;
     }
@@ -108,9 +111,20 @@ bool detect_amazonses_json(const Input &in) {
            (icontains(in.body, "notificationType") || icontains(in.body, "eventType"));
 }
 
+namespace {
+bool read_notification(const json &n, const Input &in, Extraction &ex);
+}  // namespace
+
 bool read_amazonses_json(const Input &in, Extraction &ex) {
     json n;
-    if (!parse_notification(in.body, n)) return false;
+    bool ok = parse_notification(in.body, n) && read_notification(n, in, ex);
+    json_release(n);  // so that the destructor allocates nothing (base/json_release.hh)
+    return ok;
+}
+
+namespace {
+
+bool read_notification(const json &n, const Input &in, Extraction &ex) {
     std::string type = str(n, "notificationType");
     if (type.empty()) type = str(n, "eventType");
     const std::size_t max = static_cast<std::size_t>(in.limits.recipients());
@@ -189,5 +203,7 @@ bool read_amazonses_json(const Input &in, Extraction &ex) {
     if (!ex.records.empty()) ex.format = "amazonses";
     return !ex.records.empty();
 }
+
+}  // namespace
 
 }  // namespace carom::formats

@@ -1,83 +1,242 @@
 #include "output/json.hh"
 
-#include <nlohmann/json.hpp>
-
 #include "base/taxonomy.hh"
 
 namespace carom {
 namespace {
 
-using nlohmann::ordered_json;
+// A small writer instead of a JSON tree. Why: nlohmann/json 3.11 allocates while destroying a
+// non-empty array or object (its destructor flattens the tree onto a heap stack), and its
+// ordered_map copies and destroys values when it grows; under memory pressure a destructor then
+// throws std::bad_alloc and the process terminates. Rendering straight into one string has no
+// such hazard (tests/faults/test_failing_new.cc fails every allocation in turn), and is cheaper.
+// The bytes are those nlohmann's dump(-1, ' ', false, error_handler_t::replace) wrote: compact,
+// UTF-8 kept as is, control characters escaped (\b \f \n \r \t, else \u00xx), and each invalid
+// UTF-8 sequence (its longest valid prefix, at least one byte) replaced with U+FFFD.
+class Writer {
+public:
+    std::string out;
 
-// Empty strings are absent values: they render as null, never as "".
-ordered_json str(const std::string &s) { return s.empty() ? ordered_json(nullptr) : ordered_json(s); }
+    void raw(const char *s) { out += s; }
+    void key(const char *k) {
+        if (need_comma_) out += ',';
+        string(k);
+        out += ':';
+        need_comma_ = false;
+    }
+    void open(char c) {
+        if (need_comma_) out += ',';
+        out += c;
+        need_comma_ = false;
+    }
+    void close(char c) {
+        out += c;
+        need_comma_ = true;
+    }
+    void null() { value_raw("null"); }
+    void boolean(bool b) { value_raw(b ? "true" : "false"); }
+    void value(std::string_view s) {
+        if (need_comma_) out += ',';
+        string(s);
+        need_comma_ = true;
+    }
+    // Empty strings are absent values: they render as null, never as "".
+    void opt(std::string_view s) {
+        if (s.empty())
+            null();
+        else
+            value(s);
+    }
+    void value_or_null(const char *s) {
+        if (s)
+            value(s);
+        else
+            null();
+    }
+
+private:
+    bool need_comma_ = false;
+
+    void value_raw(const char *s) {
+        if (need_comma_) out += ',';
+        out += s;
+        need_comma_ = true;
+    }
+
+    // Length of the valid UTF-8 sequence at s[i], or 0 with *valid_prefix set when invalid.
+    static std::size_t utf8_sequence(std::string_view s, std::size_t i, std::size_t *valid_prefix) {
+        const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+        unsigned char c = b(i);
+        std::size_t n;
+        unsigned char lo = 0x80, hi = 0xBF;  // range of the second byte
+        if (c >= 0xC2 && c <= 0xDF) {
+            n = 2;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            n = 3;
+            if (c == 0xE0) lo = 0xA0;
+            if (c == 0xED) hi = 0x9F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            n = 4;
+            if (c == 0xF0) lo = 0x90;
+            if (c == 0xF4) hi = 0x8F;
+        } else {
+            *valid_prefix = 1;
+            return 0;
+        }
+        for (std::size_t k = 1; k < n; ++k) {
+            bool ok = i + k < s.size() && (k == 1 ? (b(i + k) >= lo && b(i + k) <= hi) : (b(i + k) & 0xC0) == 0x80);
+            if (!ok) {
+                *valid_prefix = k;
+                return 0;
+            }
+        }
+        return n;
+    }
+
+    void string(std::string_view s) {
+        static const char hex[] = "0123456789abcdef";
+        out += '"';
+        std::size_t i = 0;
+        while (i < s.size()) {
+            unsigned char c = static_cast<unsigned char>(s[i]);
+            if (c < 0x80) {
+                switch (c) {
+                    case '"': out += "\\\""; break;
+                    case '\\': out += "\\\\"; break;
+                    case '\b': out += "\\b"; break;
+                    case '\f': out += "\\f"; break;
+                    case '\n': out += "\\n"; break;
+                    case '\r': out += "\\r"; break;
+                    case '\t': out += "\\t"; break;
+                    default:
+                        if (c < 0x20) {
+                            out += "\\u00";
+                            out += hex[c >> 4];
+                            out += hex[c & 15];
+                        } else {
+                            out += static_cast<char>(c);
+                        }
+                }
+                ++i;
+                continue;
+            }
+            std::size_t prefix = 0;
+            std::size_t n = utf8_sequence(s, i, &prefix);
+            if (n) {
+                out.append(s.data() + i, n);
+                i += n;
+            } else {
+                out += "\xEF\xBF\xBD";  // U+FFFD
+                i += prefix;
+            }
+        }
+        out += '"';
+    }
+};
 
 }  // namespace
 
 std::string to_json(const Result &r, const std::string_view *source) {
-    ordered_json j;
-    j["source"] = source ? ordered_json(std::string(*source)) : ordered_json(nullptr);
-    j["format"] = str(r.format);
-    ordered_json records = ordered_json::array();
+    Writer w;
+    w.out.reserve(512 + r.records.size() * 512);
+    w.open('{');
+    w.key("source");
+    if (source)
+        w.value(*source);
+    else
+        w.null();
+    w.key("format");
+    w.opt(r.format);
+    w.key("records");
+    w.open('[');
     for (const Record &rec : r.records) {
-        ordered_json o;
-        o["recipient"] = str(rec.recipient);
-        o["original_recipient"] = str(rec.original_recipient);
-        o["action"] = str(rec.action);
-        o["status"] = str(rec.status);
-        o["status_derived"] = rec.status_derived;
-        o["reply_code"] = str(rec.reply_code);
-        o["class"] = class_name(rec.cls) ? ordered_json(class_name(rec.cls)) : ordered_json(nullptr);
-        o["reason"] = reason_name(rec.reason) ? ordered_json(reason_name(rec.reason)) : ordered_json(nullptr);
-        o["rule"] = str(rec.rule);
-        o["diagnostic_type"] = str(rec.diagnostic_type);
-        o["diagnostic"] = str(rec.diagnostic);
-        o["remote_mta"] = str(rec.remote_mta);
-        o["reporting_mta"] = str(rec.reporting_mta);
-        o["command"] = str(rec.command);
-        o["last_attempt"] = str(rec.last_attempt);
-        o["feedback_type"] = str(rec.feedback_type);
-        if (r.explain) o["hits"] = rec.hits;
-        records.push_back(std::move(o));
+        w.open('{');
+        w.key("recipient"), w.opt(rec.recipient);
+        w.key("original_recipient"), w.opt(rec.original_recipient);
+        w.key("action"), w.opt(rec.action);
+        w.key("status"), w.opt(rec.status);
+        w.key("status_derived"), w.boolean(rec.status_derived);
+        w.key("reply_code"), w.opt(rec.reply_code);
+        w.key("class"), w.value_or_null(class_name(rec.cls));
+        w.key("reason"), w.value_or_null(reason_name(rec.reason));
+        w.key("rule"), w.opt(rec.rule);
+        w.key("diagnostic_type"), w.opt(rec.diagnostic_type);
+        w.key("diagnostic"), w.opt(rec.diagnostic);
+        w.key("remote_mta"), w.opt(rec.remote_mta);
+        w.key("reporting_mta"), w.opt(rec.reporting_mta);
+        w.key("command"), w.opt(rec.command);
+        w.key("last_attempt"), w.opt(rec.last_attempt);
+        w.key("feedback_type"), w.opt(rec.feedback_type);
+        if (r.explain) {
+            w.key("hits");
+            w.open('[');
+            for (const std::string &h : rec.hits) w.value(h);
+            w.close(']');
+        }
+        w.close('}');
     }
-    j["records"] = std::move(records);
+    w.close(']');
+    w.key("original");
     if (r.original.present) {
         const Original &og = r.original;
-        ordered_json o;
-        o["message_id"] = str(og.message_id);
-        o["from"] = str(og.from);
-        o["to"] = og.to;
-        o["subject"] = str(og.subject);
-        o["date"] = str(og.date);
-        o["return_path"] = str(og.return_path);
-        o["list_id"] = str(og.list_id);
-        ordered_json h = ordered_json::object();
-        for (const auto &kv : og.headers) h[kv.first] = kv.second;
-        o["headers"] = std::move(h);
-        j["original"] = std::move(o);
+        w.open('{');
+        w.key("message_id"), w.opt(og.message_id);
+        w.key("from"), w.opt(og.from);
+        w.key("to");
+        w.open('[');
+        for (const std::string &t : og.to) w.value(t);
+        w.close(']');
+        w.key("subject"), w.opt(og.subject);
+        w.key("date"), w.opt(og.date);
+        w.key("return_path"), w.opt(og.return_path);
+        w.key("list_id"), w.opt(og.list_id);
+        w.key("headers");
+        w.open('{');
+        // A name given twice keeps its first place and its last value (as a JSON map would).
+        for (std::size_t i = 0; i < og.headers.size(); ++i) {
+            bool seen = false;
+            for (std::size_t k = 0; k < i && !seen; ++k) seen = og.headers[k].first == og.headers[i].first;
+            if (seen) continue;
+            const std::string *v = &og.headers[i].second;
+            for (std::size_t k = i + 1; k < og.headers.size(); ++k)
+                if (og.headers[k].first == og.headers[i].first) v = &og.headers[k].second;
+            w.key(og.headers[i].first.c_str());
+            w.value(*v);
+        }
+        w.close('}');
+        w.close('}');
     } else {
-        j["original"] = nullptr;
+        w.null();
     }
-    {
-        ordered_json b;
-        const char *v = r.backscatter.verdict == CAROM_VERDICT_BACKSCATTER ? "backscatter"
-                        : r.backscatter.verdict == CAROM_VERDICT_GENUINE   ? "genuine"
-                                                                           : "unknown";
-        b["verdict"] = v;
-        ordered_json sig = ordered_json::array();
-        for (const Signal &s : r.backscatter.signals)
-            sig.push_back(ordered_json{{"name", s.name}, {"outcome", s.outcome}, {"evidence", s.evidence}});
-        b["signals"] = std::move(sig);
-        j["backscatter"] = std::move(b);
+    w.key("backscatter");
+    w.open('{');
+    w.key("verdict");
+    w.value(r.backscatter.verdict == CAROM_VERDICT_BACKSCATTER ? "backscatter"
+            : r.backscatter.verdict == CAROM_VERDICT_GENUINE   ? "genuine"
+                                                               : "unknown");
+    w.key("signals");
+    w.open('[');
+    for (const Signal &s : r.backscatter.signals) {
+        w.open('{');
+        w.key("name"), w.value(s.name);
+        w.key("outcome"), w.value(s.outcome);
+        w.key("evidence"), w.value(s.evidence);
+        w.close('}');
     }
+    w.close(']');
+    w.close('}');
+    w.key("error");
     if (r.status != CAROM_OK) {
         const char *name = carom_status_name(r.status);
-        j["error"] = ordered_json{{"code", name ? name : "unknown"}, {"message", r.message}};
+        w.open('{');
+        w.key("code"), w.value(name ? name : "unknown");
+        w.key("message"), w.value(r.message);
+        w.close('}');
     } else {
-        j["error"] = nullptr;
+        w.null();
     }
-    // replace: invalid UTF-8 (which should not reach here) becomes U+FFFD instead of throwing.
-    return j.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
+    w.close('}');
+    return std::move(w.out);
 }
 
 }  // namespace carom

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <memory>
 #include <nlohmann/json.hpp>
+
+#include "base/json_release.hh"
 #include <unordered_map>
 
 #include "base/taxonomy.hh"
@@ -127,20 +129,24 @@ Decision Matcher::decide(const Input &in, bool explain) const {
 std::string Matcher::list_jsonl() const {
     std::string out;
     for (const Rule &r : rules) {
-        nlohmann::ordered_json j;
+        // object() up front and json_release at the end: see base/json_release.hh.
+        // Room for every key first: growing an ordered_map copies and destroys its values.
+        nlohmann::ordered_json j = nlohmann::ordered_json::object();
+        j.get_ref<nlohmann::ordered_json::object_t &>().reserve(8);
         j["id"] = r.id;
         j["file"] = r.file;
         j["line"] = r.line;
         nlohmann::ordered_json c = nlohmann::ordered_json::object();
         for (std::size_t f = 0; f < kFieldCount; ++f)
             if (r.cond[f].present) c[field_name(static_cast<Field>(f))] = r.cond[f].value;
-        j["conditions"] = c;
+        j["conditions"] = std::move(c);
         j["reason"] = reason_name(r.reason) ? reason_name(r.reason) : r.reason_name;
         j["class"] = class_name(reason_default_class(r.reason));
         j["priority"] = r.effective_priority();
         j["says"] = r.says;
         out += j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
         out += '\n';
+        json_release(j);
     }
     return out;
 }
