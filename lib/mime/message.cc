@@ -123,6 +123,7 @@ carom_status_t read_headers(std::string_view text, const HeaderLimits *lim, bool
             error = "a header field is longer than the header_line_bytes limit (" + std::to_string(lim->line) + ")";
             return CAROM_E_HEADER_TOO_LONG;
         }
+        if (h.fields.empty()) h.fields.reserve(16);  // most blocks: one allocation, no regrowth
         h.fields.push_back({std::string(line.substr(0, ne)), std::string(value)});
         i = e + 1;
     }
