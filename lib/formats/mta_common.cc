@@ -158,8 +158,9 @@ void fill(Record &r, const Record &t) {
 
 bool merge(const Input &in, Extraction &ex, std::vector<Record> text) {
     Extraction dsn;
-    dsn.original = ex.original;
+    dsn.original = std::move(ex.original);  // lent to the DSN pass, returned below
     bool have_dsn = report::read_dsn(in.msg, dsn);
+    ex.original = std::move(dsn.original);
     bool named = false;
     if (have_dsn)
         for (const Record &r : dsn.records) named = named || !r.recipient.empty();
