@@ -299,19 +299,19 @@ carom_status_t parse_entity(std::string_view text, std::size_t depth, bool top, 
     return CAROM_OK;
 }
 
-void collect_text(const Part &p, std::string &plain, std::string &html) {
+// Appends the text/plain leaves to `out` (html false), or the text/html leaves converted to text
+// (html true), each after a line break.
+void collect_text(const Part &p, bool html, std::string &out) {
     if (p.multipart()) {
-        for (const Part &c : p.children) collect_text(c, plain, html);
+        for (const Part &c : p.children) collect_text(c, html, out);
         return;
     }
-    if (p.type != "text") return;  // message/* (attached messages, reports) and binaries
-    if (p.subtype == "plain") {
-        if (!plain.empty() && plain.back() != '\n') plain.push_back('\n');
-        plain += p.text;
-    } else if (p.subtype == "html") {
-        if (!html.empty() && html.back() != '\n') html.push_back('\n');
-        html += html_to_text(p.text);
-    }
+    if (p.type != "text" || p.subtype != (html ? "html" : "plain")) return;  // message/*, binaries
+    if (!out.empty() && out.back() != '\n') out.push_back('\n');
+    if (html)
+        out += html_to_text(p.text);
+    else
+        out += p.text;
 }
 
 }  // namespace
@@ -404,9 +404,13 @@ const Part *find(const Part &root, std::string_view type, std::string_view subty
 }
 
 std::string body_text(const Message &msg) {
-    std::string plain, html;
-    collect_text(msg.root, plain, html);
-    return plain.empty() ? html : plain;
+    // The HTML leaves are converted only when the plain ones say nothing.
+    std::string plain;
+    collect_text(msg.root, false, plain);
+    if (!plain.empty()) return plain;
+    std::string html;
+    collect_text(msg.root, true, html);
+    return html;
 }
 
 }  // namespace carom::mime
