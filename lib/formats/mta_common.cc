@@ -8,7 +8,10 @@
 namespace carom::formats {
 
 std::string header(const Input &in, std::string_view name) {
-    return std::string(trim(in.msg.root.headers.decoded(name)));
+    std::string v = in.msg.root.headers.decoded(name);
+    const std::string_view t = trim(v);
+    if (t.size() != v.size()) return std::string(t);  // a copy only when there is white space to trim
+    return v;
 }
 
 bool header_has(const Input &in, std::string_view name, std::string_view needle) {

@@ -9,6 +9,8 @@
 
 namespace carom::mime {
 
+using namespace std::string_view_literals;
+
 namespace {
 
 inline bool is_wsp(char c) { return c == ' ' || c == '\t'; }
@@ -147,8 +149,8 @@ std::string transfer_decode(std::string_view body, const Headers &h) {
 }
 
 bool is_text_like(const Part &p) {
-    if (p.type == "text") return true;
-    if (p.type != "message") return false;
+    if (p.type == "text"sv) return true;
+    if (p.type != "message"sv) return false;
     // Every message/* leaf carries text fields: delivery-status, global-delivery-status,
     // feedback-report, disposition-notification, ...
     return true;
@@ -249,14 +251,14 @@ carom_status_t parse_entity(std::string_view text, std::size_t depth, bool top, 
         if (const std::string *v = ct.param("report-type")) out.report_type = lower(trim(*v));
     }
 
-    if (out.type == "multipart") {
+    if (out.type == "multipart"sv) {
         std::vector<std::string_view> pieces;
         if (!out.boundary.empty()) pieces = split_multipart(body, out.boundary);
         if (!pieces.empty()) {
             out.children.reserve(pieces.size());
             for (std::string_view piece : pieces) {
                 out.children.emplace_back();
-                st = parse_entity(piece, depth + 1, false, out.subtype == "digest", attached, ctx, out.children.back());
+                st = parse_entity(piece, depth + 1, false, out.subtype == "digest"sv, attached, ctx, out.children.back());
                 if (st != CAROM_OK) return st;
             }
             return CAROM_OK;
@@ -266,17 +268,17 @@ carom_status_t parse_entity(std::string_view text, std::size_t depth, bool top, 
         out.subtype = "plain";
     }
 
-    if (out.type == "message" && (out.subtype == "rfc822" || out.subtype == "global" || out.subtype == "news")) {
+    if (out.type == "message"sv && (out.subtype == "rfc822"sv || out.subtype == "global"sv || out.subtype == "news"sv)) {
         std::string decoded = transfer_decode(body, out.headers);
         out.children.emplace_back();
         return parse_entity(decoded, depth + 1, false, false, true, ctx, out.children.back());
     }
 
-    const bool headers_block = (out.type == "text" && (out.subtype == "rfc822-headers" || out.subtype == "rfc822-header")) ||
-                               (out.type == "message" && (out.subtype == "global-headers" || out.subtype == "rfc822-headers"));
+    const bool headers_block = (out.type == "text"sv && (out.subtype == "rfc822-headers"sv || out.subtype == "rfc822-header"sv)) ||
+                               (out.type == "message"sv && (out.subtype == "global-headers"sv || out.subtype == "rfc822-headers"sv));
     // Inside an attached message only text/plain and report leaves are decoded: the returned
     // original's HTML and attachments are never read, and skipping them keeps big bounces fast.
-    const bool wanted = !attached || out.type == "message" || (out.type == "text" && out.subtype == "plain");
+    const bool wanted = !attached || out.type == "message"sv || (out.type == "text"sv && out.subtype == "plain"sv);
     if (headers_block || (is_text_like(out) && wanted)) {
         std::string_view capped = body.size() > ctx.lim.text_bytes() ? body.substr(0, ctx.lim.text_bytes()) : body;
         out.body = transfer_decode(capped, out.headers);
@@ -294,7 +296,7 @@ carom_status_t parse_entity(std::string_view text, std::size_t depth, bool top, 
     // Other leaves: application/* (a report or original sometimes travels as octet-stream) is
     // transfer-decoded when small; images, audio and video never are. None is converted to text,
     // so a 15 MB attachment costs only the boundary scan.
-    if (!attached && out.type == "application" && body.size() <= ctx.lim.text_bytes())
+    if (!attached && out.type == "application"sv && body.size() <= ctx.lim.text_bytes())
         out.body = transfer_decode(body, out.headers);
     return CAROM_OK;
 }
@@ -306,7 +308,7 @@ void collect_text(const Part &p, bool html, std::string &out) {
         for (const Part &c : p.children) collect_text(c, html, out);
         return;
     }
-    if (p.type != "text" || p.subtype != (html ? "html" : "plain")) return;  // message/*, binaries
+    if (p.type != "text"sv || p.subtype != (html ? "html" : "plain")) return;  // message/*, binaries
     if (!out.empty() && out.back() != '\n') out.push_back('\n');
     if (html)
         out += html_to_text(p.text);

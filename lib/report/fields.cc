@@ -44,6 +44,7 @@ void append_utf8(std::string &out, std::uint32_t cp) {
 
 // Removes comments outside quoted strings.
 std::string strip_comments(std::string_view s) {
+    if (s.find('(') == std::string_view::npos) return std::string(s);  // no comment: the loop copies s
     std::string r;
     r.reserve(s.size());
     bool quoted = false;
