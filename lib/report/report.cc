@@ -217,6 +217,7 @@ DeliveryStatus parse_delivery_status_fields(std::string_view text) {
         std::string_view name, value;
         bool indented = line[0] == ' ' || line[0] == '\t';
         if (!indented && split_field(line, name, value)) {
+            if (blocks.back().empty()) blocks.back().reserve(8);  // one allocation for most blocks
             blocks.back().push_back({std::string(name), std::string(value)});
             last_is_diag = iequals(name, "diagnostic-code");
         } else if ((indented || last_is_diag) && !blocks.back().empty()) {
@@ -249,6 +250,7 @@ DeliveryStatus parse_delivery_status_fields(std::string_view text) {
         // the next recipient when blocks are not separated by blank lines. Either order of the
         // two fields is accepted.
         mime::Headers cur;
+        cur.fields.reserve(b.size());
         bool has_final = false, has_orig = false;
         for (auto &f : b) {
             bool fin = iequals(f.name, "final-recipient"), orig = iequals(f.name, "original-recipient");
