@@ -39,7 +39,7 @@ inline unsigned byte_rank(char c) { return kByteRanks.r[static_cast<unsigned cha
 
 inline bool iequal_at(const char *h, std::string_view needle) {
     for (std::size_t k = 0; k < needle.size(); ++k)
-        if (lc(h[k]) != lc(needle[k])) return false;
+        if (h[k] != needle[k] && lc(h[k]) != lc(needle[k])) return false;
     return true;
 }
 
@@ -83,7 +83,7 @@ bool icontains(std::string_view hay, std::string_view needle) { return ifind(hay
 bool istarts_with(std::string_view s, std::string_view p) {
     if (s.size() < p.size()) return false;
     for (std::size_t i = 0; i < p.size(); ++i)
-        if (lc(s[i]) != lc(p[i])) return false;
+        if (s[i] != p[i] && lc(s[i]) != lc(p[i])) return false;
     return true;
 }
 
