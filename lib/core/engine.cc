@@ -67,9 +67,9 @@ std::unique_ptr<Result> Engine::classify(std::string_view bytes, bool explain) c
     for (Record &r : ex.records) cut_utf8(r.diagnostic, limits.diagnostic_bytes());
 
     result->format = ex.format;
-    result->original = ex.original;
     decide(*rules_, explain, ex, *result);
     if (options_.backscatter) judge_backscatter(options_.context, msg, ex, *result);
+    result->original = std::move(ex.original);  // last reader of ex.original is judge_backscatter
     return result;
 }
 

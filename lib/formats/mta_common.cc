@@ -8,7 +8,10 @@
 namespace carom::formats {
 
 std::string header(const Input &in, std::string_view name) {
-    return std::string(trim(in.msg.root.headers.decoded(name)));
+    std::string v = in.msg.root.headers.decoded(name);
+    const std::string_view t = trim(v);
+    if (t.size() != v.size()) return std::string(t);  // a copy only when there is white space to trim
+    return v;
 }
 
 bool header_has(const Input &in, std::string_view name, std::string_view needle) {
@@ -158,8 +161,9 @@ void fill(Record &r, const Record &t) {
 
 bool merge(const Input &in, Extraction &ex, std::vector<Record> text) {
     Extraction dsn;
-    dsn.original = ex.original;
+    dsn.original = std::move(ex.original);  // lent to the DSN pass, returned below
     bool have_dsn = report::read_dsn(in.msg, dsn);
+    ex.original = std::move(dsn.original);
     bool named = false;
     if (have_dsn)
         for (const Record &r : dsn.records) named = named || !r.recipient.empty();

@@ -204,7 +204,7 @@ bool detect_mxlogic(const Input &in) {
     if (!h) {
         // The bounce's own Received: "by mxlNN.example.net (mxl_mta-6.5.0-5)".
         for (const auto &f : in.msg.root.headers.fields)
-            if (lower(f.name) == "received" && icontains(f.value, "mxl_mta")) h = true;
+            if (f.name.size() == 8 && istarts_with(f.name, "received") && icontains(f.value, "mxl_mta")) h = true;
     }
     return h && icontains(in.body, "could not be delivered");
 }

@@ -72,14 +72,18 @@ const std::vector<Reader> &registry() {
 bool read_known(const Input &in, Extraction &ex) {
     for (const Reader &r : registry()) {
         if (!r.detect(in)) continue;
+        // The reader works on a fresh Extraction that borrows ex.original (moved, not copied, and
+        // moved back when the reader yields nothing).
         Extraction tmp;
-        tmp.original = ex.original;
-        if (r.read(in, tmp) && !tmp.records.empty()) {
+        tmp.original = std::move(ex.original);
+        const bool ok = r.read(in, tmp) && !tmp.records.empty();
+        if (ok) {
             if (tmp.format.empty()) tmp.format = r.name;
             tmp.bounce = true;
             ex = std::move(tmp);
             return true;
         }
+        ex.original = std::move(tmp.original);
     }
     if (report::read_dsn(in.msg, ex)) return true;
     return report::read_auto_reply(in.msg, ex);

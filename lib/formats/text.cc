@@ -39,7 +39,7 @@ inline unsigned byte_rank(char c) { return kByteRanks.r[static_cast<unsigned cha
 
 inline bool iequal_at(const char *h, std::string_view needle) {
     for (std::size_t k = 0; k < needle.size(); ++k)
-        if (lc(h[k]) != lc(needle[k])) return false;
+        if (h[k] != needle[k] && lc(h[k]) != lc(needle[k])) return false;
     return true;
 }
 
@@ -83,7 +83,7 @@ bool icontains(std::string_view hay, std::string_view needle) { return ifind(hay
 bool istarts_with(std::string_view s, std::string_view p) {
     if (s.size() < p.size()) return false;
     for (std::size_t i = 0; i < p.size(); ++i)
-        if (lc(s[i]) != lc(p[i])) return false;
+        if (s[i] != p[i] && lc(s[i]) != lc(p[i])) return false;
     return true;
 }
 
@@ -169,7 +169,11 @@ std::string find_address(std::string_view t) {
 }
 
 std::string find_status(std::string_view t) {
-    for (std::size_t i = 0; i + 5 <= t.size(); ++i) {
+    // A code has a '.' right after its class digit: visit only the bytes before a '.', in order
+    // (memchr), which finds the same first code as testing every byte.
+    for (std::size_t d = t.find('.', 1); d != std::string_view::npos; d = t.find('.', d + 1)) {
+        const std::size_t i = d - 1;
+        if (i + 5 > t.size()) break;
         char c = t[i];
         if (c != '2' && c != '4' && c != '5') continue;
         if (i > 0 && (is_digit(t[i - 1]) || t[i - 1] == '.' || std::isalpha(static_cast<unsigned char>(t[i - 1]))))
@@ -218,14 +222,28 @@ std::string find_command(std::string_view t) {
         {"after pipelined data", "DATA"}, {"my name was rejected", "HELO"}, {"sender was rejected", "MAIL"},
         {"greeting failed", "CONN"},
     };
-    std::size_t best = std::string_view::npos;
+    // The command whose last occurrence starting a word ("email from" is not "mail from") comes
+    // last; at equal positions the first in the table. One pass over t: at each word start, the
+    // commands are tried in table order and a match replaces the answer (positions only grow, so
+    // the last word start where any command matches wins, and there the first in table order).
+    // The commands' first letters, lower case: a cheap test before trying them.
+    struct FirstBytes {
+        bool b[256];
+        constexpr FirstBytes() : b() {
+            for (const char *c = "rmedahsogRMEDAHSOG"; *c; ++c) b[static_cast<unsigned char>(*c)] = true;
+        }
+    };
+    static constexpr FirstBytes kFirst;
     const char *name = "";
-    for (const auto &c : kCmds) {
-        // The last occurrence that starts a word ("email from" is not "mail from").
-        std::size_t p = std::string_view::npos;
-        for (std::size_t q = ifind(t, c.text); q != std::string_view::npos; q = ifind(t, c.text, q + 1))
-            if (q == 0 || !std::isalnum(static_cast<unsigned char>(t[q - 1]))) p = q;
-        if (p != std::string_view::npos && (best == std::string_view::npos || p > best)) best = p, name = c.name;
+    for (std::size_t q = 0; q < t.size(); ++q) {
+        if (!kFirst.b[static_cast<unsigned char>(t[q])]) continue;
+        if (q > 0 && std::isalnum(static_cast<unsigned char>(t[q - 1]))) continue;
+        const std::string_view rest = t.substr(q);
+        for (const auto &c : kCmds)
+            if (lc(t[q]) == c.text[0] && istarts_with(rest, c.text)) {
+                name = c.name;
+                break;
+            }
     }
     return name;
 }
@@ -236,18 +254,20 @@ std::string find_command(std::string_view t) {
 namespace carom::formats {
 
 std::string squeeze(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
+    std::string out(s.size(), '\0');  // the result is never longer; written through a pointer
+    char *const begin = &out[0];
+    char *w = begin;
     bool space = false;
     for (char c : s) {
         if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            space = !out.empty();
+            space = w != begin;
             continue;
         }
-        if (space) out += ' ';
+        if (space) *w++ = ' ';
         space = false;
-        out += c;
+        *w++ = c;
     }
+    out.resize(static_cast<std::size_t>(w - begin));
     return out;
 }
 

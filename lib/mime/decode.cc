@@ -48,12 +48,6 @@ bool istarts_with(std::string_view s, std::string_view p) {
     return s.size() >= p.size() && iequals(s.substr(0, p.size()), p);
 }
 
-std::string_view trim(std::string_view s) {
-    std::size_t b = 0, e = s.size();
-    while (b < e && is_ws(s[b])) ++b;
-    while (e > b && is_ws(s[e - 1])) --e;
-    return s.substr(b, e - b);
-}
 
 std::string decode_base64(std::string_view in) {
     std::string out;
@@ -125,6 +119,14 @@ bool valid_utf8(std::string_view s) {
     const auto *p = reinterpret_cast<const unsigned char *>(s.data());
     std::size_t n = s.size(), i = 0;
     while (i < n) {
+        // ASCII runs eight bytes at a time (most text is ASCII).
+        while (i + 8 <= n) {
+            std::uint64_t w;
+            std::memcpy(&w, p + i, 8);
+            if (w & 0x8080808080808080ull) break;
+            i += 8;
+        }
+        if (i >= n) break;
         unsigned char c = p[i];
         if (c < 0x80) {
             ++i;

@@ -47,6 +47,7 @@ inline bool iequals(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
     for (std::size_t i = 0; i < a.size(); ++i) {
         char x = a[i], y = b[i];
+        if (x == y) continue;  // the usual case in a match: same case
         if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
         if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
         if (x != y) return false;
@@ -54,6 +55,13 @@ inline bool iequals(std::string_view a, std::string_view b) {
     return true;
 }
 bool istarts_with(std::string_view s, std::string_view prefix);
-std::string_view trim(std::string_view s);
+// Inline: called for every header field and DSN line.
+inline std::string_view trim(std::string_view s) {
+    std::size_t b = 0, e = s.size();
+    auto ws = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+    while (b < e && ws(s[b])) ++b;
+    while (e > b && ws(s[e - 1])) --e;
+    return s.substr(b, e - b);
+}
 
 }  // namespace carom::mime

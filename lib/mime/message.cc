@@ -9,6 +9,8 @@
 
 namespace carom::mime {
 
+using namespace std::string_view_literals;
+
 namespace {
 
 inline bool is_wsp(char c) { return c == ' ' || c == '\t'; }
@@ -123,6 +125,7 @@ carom_status_t read_headers(std::string_view text, const HeaderLimits *lim, bool
             error = "a header field is longer than the header_line_bytes limit (" + std::to_string(lim->line) + ")";
             return CAROM_E_HEADER_TOO_LONG;
         }
+        if (h.fields.empty()) h.fields.reserve(16);  // most blocks: one allocation, no regrowth
         h.fields.push_back({std::string(line.substr(0, ne)), std::string(value)});
         i = e + 1;
     }
@@ -146,8 +149,8 @@ std::string transfer_decode(std::string_view body, const Headers &h) {
 }
 
 bool is_text_like(const Part &p) {
-    if (p.type == "text") return true;
-    if (p.type != "message") return false;
+    if (p.type == "text"sv) return true;
+    if (p.type != "message"sv) return false;
     // Every message/* leaf carries text fields: delivery-status, global-delivery-status,
     // feedback-report, disposition-notification, ...
     return true;
@@ -248,14 +251,14 @@ carom_status_t parse_entity(std::string_view text, std::size_t depth, bool top, 
         if (const std::string *v = ct.param("report-type")) out.report_type = lower(trim(*v));
     }
 
-    if (out.type == "multipart") {
+    if (out.type == "multipart"sv) {
         std::vector<std::string_view> pieces;
         if (!out.boundary.empty()) pieces = split_multipart(body, out.boundary);
         if (!pieces.empty()) {
             out.children.reserve(pieces.size());
             for (std::string_view piece : pieces) {
                 out.children.emplace_back();
-                st = parse_entity(piece, depth + 1, false, out.subtype == "digest", attached, ctx, out.children.back());
+                st = parse_entity(piece, depth + 1, false, out.subtype == "digest"sv, attached, ctx, out.children.back());
                 if (st != CAROM_OK) return st;
             }
             return CAROM_OK;
@@ -265,17 +268,17 @@ carom_status_t parse_entity(std::string_view text, std::size_t depth, bool top, 
         out.subtype = "plain";
     }
 
-    if (out.type == "message" && (out.subtype == "rfc822" || out.subtype == "global" || out.subtype == "news")) {
+    if (out.type == "message"sv && (out.subtype == "rfc822"sv || out.subtype == "global"sv || out.subtype == "news"sv)) {
         std::string decoded = transfer_decode(body, out.headers);
         out.children.emplace_back();
         return parse_entity(decoded, depth + 1, false, false, true, ctx, out.children.back());
     }
 
-    const bool headers_block = (out.type == "text" && (out.subtype == "rfc822-headers" || out.subtype == "rfc822-header")) ||
-                               (out.type == "message" && (out.subtype == "global-headers" || out.subtype == "rfc822-headers"));
+    const bool headers_block = (out.type == "text"sv && (out.subtype == "rfc822-headers"sv || out.subtype == "rfc822-header"sv)) ||
+                               (out.type == "message"sv && (out.subtype == "global-headers"sv || out.subtype == "rfc822-headers"sv));
     // Inside an attached message only text/plain and report leaves are decoded: the returned
     // original's HTML and attachments are never read, and skipping them keeps big bounces fast.
-    const bool wanted = !attached || out.type == "message" || (out.type == "text" && out.subtype == "plain");
+    const bool wanted = !attached || out.type == "message"sv || (out.type == "text"sv && out.subtype == "plain"sv);
     if (headers_block || (is_text_like(out) && wanted)) {
         std::string_view capped = body.size() > ctx.lim.text_bytes() ? body.substr(0, ctx.lim.text_bytes()) : body;
         out.body = transfer_decode(capped, out.headers);
@@ -293,24 +296,24 @@ carom_status_t parse_entity(std::string_view text, std::size_t depth, bool top, 
     // Other leaves: application/* (a report or original sometimes travels as octet-stream) is
     // transfer-decoded when small; images, audio and video never are. None is converted to text,
     // so a 15 MB attachment costs only the boundary scan.
-    if (!attached && out.type == "application" && body.size() <= ctx.lim.text_bytes())
+    if (!attached && out.type == "application"sv && body.size() <= ctx.lim.text_bytes())
         out.body = transfer_decode(body, out.headers);
     return CAROM_OK;
 }
 
-void collect_text(const Part &p, std::string &plain, std::string &html) {
+// Appends the text/plain leaves to `out` (html false), or the text/html leaves converted to text
+// (html true), each after a line break.
+void collect_text(const Part &p, bool html, std::string &out) {
     if (p.multipart()) {
-        for (const Part &c : p.children) collect_text(c, plain, html);
+        for (const Part &c : p.children) collect_text(c, html, out);
         return;
     }
-    if (p.type != "text") return;  // message/* (attached messages, reports) and binaries
-    if (p.subtype == "plain") {
-        if (!plain.empty() && plain.back() != '\n') plain.push_back('\n');
-        plain += p.text;
-    } else if (p.subtype == "html") {
-        if (!html.empty() && html.back() != '\n') html.push_back('\n');
-        html += html_to_text(p.text);
-    }
+    if (p.type != "text"sv || p.subtype != (html ? "html" : "plain")) return;  // message/*, binaries
+    if (!out.empty() && out.back() != '\n') out.push_back('\n');
+    if (html)
+        out += html_to_text(p.text);
+    else
+        out += p.text;
 }
 
 }  // namespace
@@ -403,9 +406,13 @@ const Part *find(const Part &root, std::string_view type, std::string_view subty
 }
 
 std::string body_text(const Message &msg) {
-    std::string plain, html;
-    collect_text(msg.root, plain, html);
-    return plain.empty() ? html : plain;
+    // The HTML leaves are converted only when the plain ones say nothing.
+    std::string plain;
+    collect_text(msg.root, false, plain);
+    if (!plain.empty()) return plain;
+    std::string html;
+    collect_text(msg.root, true, html);
+    return html;
 }
 
 }  // namespace carom::mime

@@ -44,6 +44,7 @@ void append_utf8(std::string &out, std::uint32_t cp) {
 
 // Removes comments outside quoted strings.
 std::string strip_comments(std::string_view s) {
+    if (s.find('(') == std::string_view::npos) return std::string(s);  // no comment: the loop copies s
     std::string r;
     r.reserve(s.size());
     bool quoted = false;
@@ -316,7 +317,9 @@ bool parse_time(std::string_view t, int &h, int &mi, int &s) {
         std::size_t b = i;
         while (i < t.size() && is_digit(t[i]) && i - b < 2) ++i;
         if (i == b) return false;
-        v[n++] = std::stoi(std::string(t.substr(b, i - b)));
+        int x = 0;  // one or two digits
+        for (std::size_t k = b; k < i; ++k) x = x * 10 + (t[k] - '0');
+        v[n++] = x;
         if (i < t.size() && t[i] == ':') {
             ++i;
             continue;
@@ -359,7 +362,8 @@ std::string iso_date(std::string_view value) {
     long long year = -1;
     int month = 0, day = 0, h = -1, mi = 0, s = 0, zone = 0;
     bool have_zone = false;
-    std::vector<int> nums;  // bare numbers, in order (day / year candidates)
+    int nums[16];  // bare numbers, in order (day / year candidates); at most one per token
+    std::size_t nnums = 0;
     for (std::size_t ti = 0; ti < ntok; ++ti) {
         std::string_view t = tok[ti];
         // ISO 8601: 2017-04-29T23:34:45Z / +09:00
@@ -450,7 +454,7 @@ std::string iso_date(std::string_view value) {
             if (!all || t.size() > 4) continue;  // "29th" and the like: ignored
             int val = 0;
             for (char c : t) val = val * 10 + (c - '0');
-            nums.push_back(val + (t.size() == 4 ? 100000 : 0));  // mark 4-digit years
+            nums[nnums++] = val + (t.size() == 4 ? 100000 : 0);  // mark 4-digit years
             continue;
         }
         if (is_alpha(t[0])) {
@@ -476,7 +480,8 @@ std::string iso_date(std::string_view value) {
     }
     // Day and year from the bare numbers: a 4-digit number is the year; otherwise the first
     // number is the day and the second the (2- or 3-digit) year.
-    for (int n : nums) {
+    for (std::size_t ni = 0; ni < nnums; ++ni) {
+        const int n = nums[ni];
         if (n >= 100000) {
             if (year < 0) year = n - 100000;
         } else if (day == 0 && n >= 1 && n <= 31) {

@@ -10,6 +10,8 @@
 
 namespace carom::report {
 
+using namespace std::string_view_literals;
+
 using mime::iequals;
 using mime::istarts_with;
 using mime::lower;
@@ -32,13 +34,13 @@ std::size_t find_bytes(std::string_view hay, std::string_view needle, std::size_
 template <class F>
 void walk(const Part &p, bool inside, F &&f) {
     f(p, inside);
-    const bool attached = p.type == "message" && !p.children.empty();
+    const bool attached = p.type == "message"sv && !p.children.empty();
     for (const Part &c : p.children) walk(c, inside || attached, f);
 }
 
 bool is_delivery_status(const Part &p) {
-    return p.subtype == "delivery-status" || p.subtype == "global-delivery-status" ||
-           p.subtype == "x-delivery-status";
+    return p.subtype == "delivery-status"sv || p.subtype == "global-delivery-status"sv ||
+           p.subtype == "x-delivery-status"sv;
 }
 
 // ---- delivery-status blocks -----------------------------------------------------------------
@@ -215,6 +217,7 @@ DeliveryStatus parse_delivery_status_fields(std::string_view text) {
         std::string_view name, value;
         bool indented = line[0] == ' ' || line[0] == '\t';
         if (!indented && split_field(line, name, value)) {
+            if (blocks.back().empty()) blocks.back().reserve(8);  // one allocation for most blocks
             blocks.back().push_back({std::string(name), std::string(value)});
             last_is_diag = iequals(name, "diagnostic-code");
         } else if ((indented || last_is_diag) && !blocks.back().empty()) {
@@ -247,6 +250,7 @@ DeliveryStatus parse_delivery_status_fields(std::string_view text) {
         // the next recipient when blocks are not separated by blank lines. Either order of the
         // two fields is accepted.
         mime::Headers cur;
+        cur.fields.reserve(b.size());
         bool has_final = false, has_orig = false;
         for (auto &f : b) {
             bool fin = iequals(f.name, "final-recipient"), orig = iequals(f.name, "original-recipient");
@@ -297,8 +301,8 @@ bool read_dsn(const mime::Message &msg, Extraction &ex) {
     });
     if (recs.empty()) {
         walk(msg.root, false, [&](const Part &p, bool inside) {
-            if (!recs.empty() || inside || p.type != "text" || !p.children.empty()) return;
-            if (p.subtype != "plain" && p.subtype != "delivery-status") return;
+            if (!recs.empty() || inside || p.type != "text"sv || !p.children.empty()) return;
+            if (p.subtype != "plain"sv && p.subtype != "delivery-status"sv) return;
             // Only when a recipient field starts a line.
             const std::string &t = p.text;
             std::size_t pos = 0;
@@ -428,9 +432,9 @@ const mime::Headers *attached_headers(const mime::Message &msg) {
     const mime::Headers *found = nullptr;
     walk(msg.root, false, [&](const Part &p, bool inside) {
         if (found || inside || &p == &msg.root) return;
-        bool message = p.type == "message" && (p.subtype == "rfc822" || p.subtype == "global" || p.subtype == "news" ||
-                                               p.subtype == "global-headers" || p.subtype == "rfc822-headers");
-        bool headers = p.type == "text" && (p.subtype == "rfc822-headers" || p.subtype == "rfc822-header");
+        bool message = p.type == "message"sv && (p.subtype == "rfc822"sv || p.subtype == "global"sv || p.subtype == "news"sv ||
+                                               p.subtype == "global-headers"sv || p.subtype == "rfc822-headers"sv);
+        bool headers = p.type == "text"sv && (p.subtype == "rfc822-headers"sv || p.subtype == "rfc822-header"sv);
         if ((message || headers) && !p.children.empty() && !p.children[0].headers.fields.empty())
             found = &p.children[0].headers;
     });
@@ -472,8 +476,8 @@ void read_original(const mime::Message &msg, const std::vector<std::string> &ext
     mime::Headers quoted;
     bool found = false;
     walk(msg.root, false, [&](const Part &p, bool inside) {
-        if (found || inside || p.type != "text" || !p.children.empty()) return;
-        if (p.subtype != "plain" && p.subtype != "delivery-status") return;
+        if (found || inside || p.type != "text"sv || !p.children.empty()) return;
+        if (p.subtype != "plain"sv && p.subtype != "delivery-status"sv) return;
         found = quoted_headers(p.text, quoted);
     });
     if (found) fill_original(quoted, extra, out);
@@ -559,7 +563,7 @@ bool read_arf(const mime::Message &msg, Extraction &ex) {
     // 1. RFC 5965: a message/feedback-report part.
     const Part *fbp = nullptr;
     walk(msg.root, false, [&](const Part &p, bool inside) {
-        if (!fbp && !inside && p.type == "message" && p.subtype == "feedback-report") fbp = &p;
+        if (!fbp && !inside && p.type == "message"sv && p.subtype == "feedback-report"sv) fbp = &p;
     });
     if (fbp) {
         mime::Headers fb = feedback_fields(fbp->text);
@@ -574,8 +578,8 @@ bool read_arf(const mime::Message &msg, Extraction &ex) {
     bool arf_report = false;
     walk(msg.root, false, [&](const Part &p, bool inside) {
         if (inside) return;
-        if (p.report_type == "feedback-report") arf_report = true;
-        if (!txt && p.type == "text" && p.children.empty()) {
+        if (p.report_type == "feedback-report"sv) arf_report = true;
+        if (!txt && p.type == "text"sv && p.children.empty()) {
             std::size_t pos = 0;
             while ((pos = find_bytes(p.text, "eedback-Type:", pos)) != std::string::npos) {
                 if (pos >= 1 && (p.text[pos - 1] == 'F' || p.text[pos - 1] == 'f') && (pos == 1 || p.text[pos - 2] == '\n')) {
@@ -651,7 +655,7 @@ bool read_auto_reply(const mime::Message &msg, Extraction &ex) {
     // A delivery report is never an auto-reply.
     bool report = false;
     walk(msg.root, false, [&](const Part &p, bool) {
-        if (is_delivery_status(p) || p.report_type == "delivery-status") report = true;
+        if (is_delivery_status(p) || p.report_type == "delivery-status"sv) report = true;
     });
     if (report) return false;
 
@@ -694,15 +698,15 @@ bool is_mdn(const mime::Message &msg) {
     bool mdn = false, dsn = false, rejected = false;
     walk(msg.root, false, [&](const Part &p, bool inside) {
         if (inside) return;
-        if (p.report_type == "disposition-notification" ||
-            (p.type == "message" &&
-             (p.subtype == "disposition-notification" || p.subtype == "global-disposition-notification")))
+        if (p.report_type == "disposition-notification"sv ||
+            (p.type == "message"sv &&
+             (p.subtype == "disposition-notification"sv || p.subtype == "global-disposition-notification"sv)))
             mdn = true;
         if (is_delivery_status(p)) dsn = true;
         // "Disposition: automatic-action/MDN-sent-automatically; deleted" is how Sieve's reject
         // (RFC 5429 2.1) and delivery agents (Dovecot, Cyrus) refuse a message they accepted: a
         // bounce, read by lib/formats/lda_*.cc, not a receipt.
-        if (p.type == "message" && p.subtype == "disposition-notification") {
+        if (p.type == "message"sv && p.subtype == "disposition-notification"sv) {
             const mime::Headers h = mime::parse_headers(p.text.empty() ? p.body : p.text);
             const std::string d = lower(h.decoded("Disposition"));
             if (d.find("automatic-action") != std::string::npos && d.find("deleted") != std::string::npos)

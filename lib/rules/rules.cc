@@ -47,6 +47,10 @@ struct FieldSet {
     std::unique_ptr<RE2::Set> set;
     std::vector<std::uint32_t> rule_of;            // set index → rule index
     std::vector<std::string> patterns;             // same patterns, for the one-by-one fallback
+    // Set indexes that match, for the values a field takes most often (status codes x.y.z with
+    // small y and z, reply codes 200-599, SMTP command names, DSN actions): matched once when the
+    // engine is built, then looked up instead of running the set per record. Immutable after build.
+    std::unordered_map<std::string, std::vector<int>> memo;
 };
 
 class Matcher final : public Compiled {
@@ -67,6 +71,16 @@ private:
 void Matcher::match_field(Field f, std::string_view text, std::vector<std::uint8_t> &count) const {
     const FieldSet &fs = fields[f];
     if (!fs.set) return;
+    if (!fs.memo.empty()) {
+        auto it = fs.memo.find(std::string(text));
+        if (it != fs.memo.end()) {
+            for (int h : it->second) {
+                std::uint8_t &c = count[fs.rule_of[static_cast<std::size_t>(h)]];
+                if (c < 255) ++c;
+            }
+            return;
+        }
+    }
     std::vector<int> hits;
     RE2::Set::ErrorInfo info{RE2::Set::kNoError};
     bool ok = fs.set->Match(re2::StringPiece(text.data(), text.size()), &hits, &info);
@@ -251,6 +265,28 @@ std::unique_ptr<Compiled> compile(const std::vector<Source> &user, bool builtin,
         }
     }
     m->options = opt;
+    // The memo of frequent values (FieldSet::memo): the same Set::Match the per-record path runs,
+    // so the answers are identical; a value whose match fails (DFA out of memory) is left out
+    // and takes the per-record path with its fallback.
+    auto remember = [&m](Field f, const std::string &value) {
+        FieldSet &fs = m->fields[f];
+        if (!fs.set) return;
+        std::vector<int> hits;
+        RE2::Set::ErrorInfo info{RE2::Set::kNoError};
+        bool ok = fs.set->Match(re2::StringPiece(value), &hits, &info);
+        if (!ok && info.kind != RE2::Set::kNoError) return;
+        for (int h : hits)
+            if (h < 0 || static_cast<std::size_t>(h) >= fs.rule_of.size()) return;
+        fs.memo.emplace(value, std::move(hits));
+    };
+    for (char c : {'2', '4', '5'})
+        for (int sub = 0; sub <= 7; ++sub)
+            for (int det = 0; det <= 29; ++det)
+                remember(kStatus, std::string(1, c) + "." + std::to_string(sub) + "." + std::to_string(det));
+    for (int code = 200; code <= 599; ++code) remember(kReply, std::to_string(code));
+    for (const char *cmd : {"", "RCPT", "MAIL", "DATA", "EHLO", "HELO", "STARTTLS", "AUTH", "CONN", "QUIT", "RSET", "BDAT"})
+        remember(kCommand, cmd);
+    for (const char *act : {"failed", "delayed", "delivered", "relayed", "expanded"}) remember(kAction, act);
     for (const Rule &r : all) m->need.push_back(static_cast<std::uint8_t>(r.condition_count()));
     m->rules = std::move(all);
     return m;

@@ -455,18 +455,20 @@ std::string normalise(std::string_view text) {
             break;
         }
     if (ascii) {
-        std::string out;
-        out.reserve(text.size());
+        std::string out(text.size(), '\0');  // never longer than the text: written through a pointer
+        char *const begin = &out[0];
+        char *w = begin;
         bool pending = false;
         for (char c : text) {
             if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7F) {
-                pending = !out.empty();
+                pending = w != begin;
                 continue;
             }
-            if (pending) out += ' ';
+            if (pending) *w++ = ' ';
             pending = false;
-            out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+            *w++ = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
         }
+        out.resize(static_cast<std::size_t>(w - begin));
         return out;
     }
     return normalise_unicode(text);
