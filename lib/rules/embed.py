@@ -14,7 +14,7 @@ import re
 import sys
 
 FORMAT_VERSION = 1
-FIELDS = ("status", "reply", "text", "command", "host", "format", "action")
+FIELDS = ("status", "reply", "text", "command", "host", "format", "action", "reporter", "category")
 KEYS = set(FIELDS) | {"says", "reason", "priority"}
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 STATUS_RE = re.compile(r"^([245*])\.([0-9]{1,3}|\*)\.([0-9]{1,3}|\*)$")
@@ -159,7 +159,7 @@ def check_file(path, name, reasons, ids):
             for w in value.split():
                 if w.lower() not in ACTIONS:
                     fail(n, vcol, f"unknown action \"{w}\"")
-        elif key in ("text", "host"):
+        elif key in ("text", "host", "reporter"):
             bad = upper_outside_escapes(value)
             if bad >= 0:
                 fail(n, vcol + bad, "pattern has a letter that case folding changes: write it in lower case")
