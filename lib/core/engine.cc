@@ -55,7 +55,7 @@ std::unique_ptr<Result> Engine::classify(std::string_view bytes, bool explain) c
     } else if (!report::read_arf(msg, ex)) {
         formats::Input in{msg, body, limits};
         if (!formats::read_known(in, ex) && !(options_.backscatter && read_notice(msg, ex)))
-            formats::read_late(in, ex);
+            formats::read_fallback(in, ex);
     }
 
     if (ex.records.size() > limits.recipients()) {

@@ -16,6 +16,7 @@
 
 #include "formats/mta_common.hh"
 #include "formats/reader.hh"
+#include "formats/readers.hh"
 #include "formats/text.hh"
 
 namespace carom::formats {
@@ -52,6 +53,7 @@ constexpr std::string_view kIntros[] = {
     "no se ha podido entregar", "al siguiente destinatario", "impossible de remettre", "au destinataire suivant",
     "konnte nicht zugestellt werden an", "an den folgenden empfänger", "al seguente destinatario",
     "aan de volgende ontvanger", "不能投递到", "無法投遞", "下列收件人", "以下の宛先",
+    "下列收件者", "無法傳送", "無法送達", "次のアドレス",
 };
 
 // Labels that introduce the reason on a line of its own, in localised notices that list the
@@ -173,7 +175,9 @@ void add(std::vector<Record> &out, const Excluded &ex, const std::string &a) {
 
 }  // namespace
 
-bool read_fallback(const Input &in, Extraction &ex) {
+namespace {
+
+bool read_generic(const Input &in, Extraction &ex) {
     if (!bounce_like(in)) return false;
     const Excluded excluded = exclusions(in, ex);
     const std::string_view text = notice(in.body);
@@ -241,6 +245,19 @@ bool read_fallback(const Input &in, Extraction &ex) {
     if (ex.records.empty()) return false;
     ex.format = "fallback";
     ex.bounce = true;
+    return true;
+}
+
+}  // namespace
+
+bool read_fallback(const Input &in, Extraction &ex) {
+    if (read_generic(in, ex)) return true;
+    // Last: one-sentence notices whose recipient only the returned message names (mta_phrase.cc).
+    if (!phrase_detect(in)) return false;
+    Extraction tmp;
+    tmp.original = ex.original;
+    if (!phrase_read(in, tmp)) return false;
+    ex = std::move(tmp);
     return true;
 }
 

@@ -107,6 +107,22 @@ std::string quoted_name(std::string_view s) {
     return "";
 }
 
+// The address written after display name `name` in the returned message's To or Cc ("Vega, Jo
+// Ann" <jo@example.org>: names may hold commas, so the field is searched, not split); "".
+std::string address_of_name(const Input &in, std::string_view name) {
+    const mime::Part *p = mime::find(in.msg.root, "message", "rfc822");
+    if (p == nullptr || p->children.empty()) p = mime::find(in.msg.root, "text", "rfc822-headers");
+    if (p == nullptr || p->children.empty()) return "";
+    for (std::string_view field : {"To", "Cc"}) {
+        const std::string v = p->children[0].headers.decoded(field);
+        std::size_t at = ifind(v, name);
+        if (at == std::string::npos) continue;
+        std::string a = find_address(std::string_view(v).substr(at + name.size()));
+        if (!a.empty()) return a;
+    }
+    return "";
+}
+
 }  // namespace
 
 bool exchange2000_detect(const Input &in) {
@@ -166,8 +182,7 @@ bool exchange2000_read(const Input &in, Extraction &ex) {
         // Display name only: the address in the remote reply, else the original's To entry that
         // carries the name, else the only address of the original's To.
         if (!reply.empty()) r.recipient = find_address(reply);
-        for (std::size_t k = 0; r.recipient.empty() && k < ex.original.to.size(); ++k)
-            if (!names[i].empty() && icontains(ex.original.to[k], names[i])) r.recipient = find_address(ex.original.to[k]);
+        if (r.recipient.empty() && !names[i].empty()) r.recipient = address_of_name(in, names[i]);
         if (r.recipient.empty() && out.size() == 1 && ex.original.to.size() == 1)
             r.recipient = find_address(ex.original.to[0]);
     }

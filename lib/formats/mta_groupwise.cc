@@ -61,7 +61,11 @@ bool groupwise_read(const Input &in, Extraction &ex) {
         std::string addr = head.find(' ') == std::string_view::npos ? find_address(head) : std::string();
         if (addr.empty()) {
             // A reason that wrapped onto the next line.
-            if (!out.empty() && !out.back().diagnostic.empty()) out.back().diagnostic += " " + std::string(s);
+            if (!out.empty() && !out.back().diagnostic.empty()) {
+                std::string_view more = s;
+                if (!more.empty() && more.back() == ')') more.remove_suffix(1);
+                out.back().diagnostic += " " + std::string(trim(more));
+            }
             continue;
         }
         Record r;

@@ -5,7 +5,7 @@
 // stands on the sentence's line or the next ones.
 //
 // This reader runs only after every other reader, the RFC 3464 / auto-reply readers and the
-// generic fallback found nothing (registry.cc), on messages sent by a mail system or with a
+// generic fallback found nothing (its last step, fallback.cc), on messages sent by a mail system or with a
 // failure subject. The diagnostic is the paragraph holding the first failure sentence; the
 // recipients are the addresses of that paragraph, else the returned message's To (a mail system
 // that says "User unknown" about a message with one recipient speaks of that one).

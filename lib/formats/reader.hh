@@ -38,8 +38,6 @@ bool read(const Input &in, Extraction &ex);
 // uses it to look for challenge and antivirus notices before the fallback would take them for
 // bounces.
 bool read_known(const Input &in, Extraction &ex);
-// What read() tries after read_known(): the generic fallback, then one-sentence phrase notices.
-bool read_late(const Input &in, Extraction &ex);
 
 // A generic fallback for bounces no reader claims (X-Failed-Recipients, "could not be delivered
 // to", "Original message follows", ...).

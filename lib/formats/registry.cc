@@ -85,17 +85,6 @@ bool read_known(const Input &in, Extraction &ex) {
     return report::read_auto_reply(in.msg, ex);
 }
 
-bool read_late(const Input &in, Extraction &ex) {
-    if (read_fallback(in, ex)) return true;
-    // Last: one-sentence notices whose recipient only the returned message names (mta_phrase.cc).
-    if (!phrase_detect(in)) return false;
-    Extraction tmp;
-    tmp.original = ex.original;
-    if (!phrase_read(in, tmp)) return false;
-    ex = std::move(tmp);
-    return true;
-}
-
-bool read(const Input &in, Extraction &ex) { return read_known(in, ex) || read_late(in, ex); }
+bool read(const Input &in, Extraction &ex) { return read_known(in, ex) || read_fallback(in, ex); }
 
 }  // namespace carom::formats

@@ -1,0 +1,230 @@
+// Unit tests of the readers added for families beyond the shared corpus (GroupWise, Netscape,
+// Exchange 5.5-2003 for Outlook, hMailServer, Courier, Dovecot/Cyrus rejections, phrase bounces)
+// and of the localised fallback: the extraction cases that are easy to get wrong.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "base/limits.hh"
+#include "formats/reader.hh"
+#include "mime/message.hh"
+#include "report/report.hh"
+
+namespace carom::formats {
+namespace {
+
+struct Read {
+    Extraction ex;
+    bool ok = false;
+};
+
+// As the engine does: the returned original first, then the readers.
+Read run(const std::string &raw) {
+    Read out;
+    Limits limits;
+    mime::Message msg;
+    std::string err;
+    if (mime::parse(raw, limits, msg, err) != CAROM_OK) return out;
+    report::read_original(msg, {}, out.ex.original);
+    const std::string body = mime::body_text(msg);
+    Input in{msg, body, limits};
+    out.ok = read(in, out.ex);
+    return out;
+}
+
+TEST(Families, Exchange2000DisplayNameFoundInOriginalTo) {
+    Read r = run(
+        "From: System Administrator <postmaster@corp.example.com>\nTo: a@corp.example.com\n"
+        "Subject: Undeliverable: x\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n--b\n"
+        "Content-Type: text/plain\n\n"
+        "Your message did not reach some or all of the intended recipients.\n\n"
+        "The following recipient(s) could not be reached:\n\n"
+        "      'Jo Ann Vega' on 1/2/2005 10:00 AM\n"
+        "            The e-mail system was unable to deliver the message.\n"
+        "            <mx1.corp.example.com #5.4.0>\n\n"
+        "--b\nContent-Type: message/rfc822\n\nFrom: a@corp.example.com\n"
+        "To: \"Jo Ann Vega\" <joann@example.org>, other@example.org\nSubject: x\n\nhi\n--b--\n");
+    ASSERT_TRUE(r.ok);
+    EXPECT_EQ(r.ex.format, "exchange2000");
+    ASSERT_EQ(r.ex.records.size(), 1u);
+    EXPECT_EQ(r.ex.records[0].recipient, "joann@example.org");
+    EXPECT_EQ(r.ex.records[0].status, "5.4.0");
+    EXPECT_EQ(r.ex.records[0].reporting_mta, "mx1.corp.example.com");
+    EXPECT_EQ(r.ex.records[0].reply_code, "");
+}
+
+TEST(Families, Exchange2000ReadsLocalisedLayoutByIndentation) {
+    Read r = run(
+        "From: Systemadministrator <postmaster@example.de>\nTo: a@example.de\nSubject: Unzustellbar: x\n"
+        "Content-Type: text/plain; charset=utf-8\n\n"
+        "Ihre Nachricht hat einige oder alle Empfänger nicht erreicht.\n\n"
+        "Folgende(r) Empfänger konnte(n) nicht erreicht werden:\n\n"
+        "\tkarl@example.org am 03.04.2006 09:12\n"
+        "\t\tDie E-Mail-Adresse konnte nicht gefunden werden.\n"
+        "\t\t<srv.example.de #5.1.1 smtp;550 5.1.1 unknown user>\n"
+        "\tlisa@example.org am 03.04.2006 09:12\n"
+        "\t\t<srv.example.de #5.2.2 smtp;552 5.2.2 mailbox full>\n");
+    ASSERT_TRUE(r.ok);
+    EXPECT_EQ(r.ex.format, "exchange2000");
+    ASSERT_EQ(r.ex.records.size(), 2u);
+    EXPECT_EQ(r.ex.records[0].recipient, "karl@example.org");
+    EXPECT_EQ(r.ex.records[0].status, "5.1.1");
+    EXPECT_EQ(r.ex.records[0].reply_code, "550");
+    EXPECT_EQ(r.ex.records[1].recipient, "lisa@example.org");
+    EXPECT_EQ(r.ex.records[1].status, "5.2.2");
+    EXPECT_EQ(r.ex.records[1].reply_code, "552");
+}
+
+TEST(Families, HmailserverIsNotTakenForExchange) {
+    Read r = run(
+        "From: mailer-daemon@mail.example.com\nTo: a@example.net\nSubject: Message undeliverable: x\n\n"
+        "Your message did not reach some or all of the intended recipients.\n\n"
+        "The following recipient(s) could not be reached:\n\n"
+        "b@example.org\n   Error Type: SMTP\n   Remote server (192.0.2.9) issued an error.\n"
+        "   hMailServer sent: MAIL FROM:<a@example.net>\n   Remote server replied: 550 5.7.1 sender rejected\n\n"
+        "hMailServer\n");
+    ASSERT_TRUE(r.ok);
+    EXPECT_EQ(r.ex.format, "hmailserver");
+    ASSERT_EQ(r.ex.records.size(), 1u);
+    EXPECT_EQ(r.ex.records[0].recipient, "b@example.org");
+    EXPECT_EQ(r.ex.records[0].command, "MAIL");
+    EXPECT_EQ(r.ex.records[0].remote_mta, "192.0.2.9");
+    EXPECT_EQ(r.ex.records[0].diagnostic, "550 5.7.1 sender rejected");
+}
+
+TEST(Families, NetscapeOwnReasonBeatsTheSharedExplanation) {
+    Read r = run(
+        "From: Mail Administrator <Postmaster@ms.example.com>\nTo: a@example.net\n"
+        "Subject: Mail System Error - Returned Mail\n\n"
+        "This Message was undeliverable due to the following reason:\n\n"
+        "Each of the following recipients was rejected by a remote mail server.\n\n"
+        "    Recipient: <b@example.org>\n    Reason:    550 5.1.1 <b@example.org>... User unknown\n\n"
+        "Please reply to Postmaster@ms.example.com\nif you feel this message to be in error.\n");
+    ASSERT_TRUE(r.ok);
+    EXPECT_EQ(r.ex.format, "netscape");
+    ASSERT_EQ(r.ex.records.size(), 1u);
+    EXPECT_EQ(r.ex.records[0].diagnostic, "550 5.1.1 <b@example.org>... User unknown");
+    EXPECT_EQ(r.ex.records[0].status, "5.1.1");
+}
+
+TEST(Families, NetscapeStepsAsideForEzweb) {
+    Read r = run(
+        "From: Postmaster@ezweb.ne.jp\nTo: a@example.net\nSubject: Mail System Error - Returned Mail\n\n"
+        "This Message was undeliverable due to the following reason:\n\n<b@ezweb.ne.jp>\n");
+    EXPECT_NE(r.ex.format, "netscape");
+}
+
+TEST(Families, GroupwiseJoinsAWrappedReason) {
+    Read r = run(
+        "From: postmaster@gw.example.com\nTo: a@example.net\nSubject: Message status - undeliverable\n"
+        "X-Mailer: Novell GroupWise Internet Agent 7.0.3\n\n"
+        "The message that you sent was undeliverable to the following:\n"
+        "\tb@example.com (mailbox full:\n\t  quota exceeded)\n\tc@example.com (user not found)\n\n"
+        "Possibly truncated original message follows:\n\nTo: d@example.com\n");
+    ASSERT_TRUE(r.ok);
+    EXPECT_EQ(r.ex.format, "groupwise");
+    ASSERT_EQ(r.ex.records.size(), 2u);
+    EXPECT_EQ(r.ex.records[0].recipient, "b@example.com");
+    EXPECT_EQ(r.ex.records[0].diagnostic, "mailbox full: quota exceeded");
+    EXPECT_EQ(r.ex.records[1].diagnostic, "user not found");
+}
+
+TEST(Families, CourierJoinsMultiLineRepliesAndKeepsTheCommand) {
+    Read r = run(
+        "From: Courier mail server at mx.example.com <@>\nTo: a@example.net\nSubject: DELIVERY FAILURE\n\n"
+        "This is a delivery status notification from mx.example.com,\n"
+        "running the Courier mail server, version 0.73.1.\n\n"
+        "                        UNDELIVERABLE MAIL\n\n"
+        "Your message to the following recipients cannot be delivered:\n\n"
+        "<b@example.org>:\n    in.example.org [192.0.2.3]:\n>>> RCPT TO:<b@example.org>\n"
+        "<<< 550-5.1.1 The email account that you tried to reach\n<<< 550 5.1.1 does not exist.\n\n"
+        "---------------------------------------------------------------------------\n");
+    ASSERT_TRUE(r.ok);
+    EXPECT_EQ(r.ex.format, "courier");
+    ASSERT_EQ(r.ex.records.size(), 1u);
+    const Record &x = r.ex.records[0];
+    EXPECT_EQ(x.command, "RCPT");
+    EXPECT_EQ(x.remote_mta, "in.example.org");
+    EXPECT_EQ(x.reporting_mta, "mx.example.com");
+    EXPECT_EQ(x.diagnostic, "550-5.1.1 The email account that you tried to reach 550 5.1.1 does not exist.");
+    EXPECT_EQ(x.status, "5.1.1");
+}
+
+TEST(Families, DovecotCustomSentenceFallsBackToFinalRecipient) {
+    Read r = run(
+        "From: MAILER-DAEMON@example.org\nTo: a@example.net\nSubject: Rejected: x\n"
+        "MIME-Version: 1.0\nContent-Type: multipart/report; report-type=disposition-notification; boundary=z\n\n"
+        "--z\nContent-Type: text/plain\n\nYour mail was refused by the recipient's filter.\n\n"
+        "--z\nContent-Type: message/disposition-notification\n\n"
+        "Reporting-UA: imap.example.org; Dovecot Mail Delivery Agent\nFinal-Recipient: rfc822; b@example.org\n"
+        "Disposition: automatic-action/MDN-sent-automatically; deleted\n\n--z--\n");
+    ASSERT_TRUE(r.ok);
+    EXPECT_EQ(r.ex.format, "dovecot");
+    ASSERT_EQ(r.ex.records.size(), 1u);
+    EXPECT_EQ(r.ex.records[0].recipient, "b@example.org");
+    EXPECT_EQ(r.ex.records[0].reporting_mta, "imap.example.org");
+    EXPECT_EQ(r.ex.records[0].command, "");
+}
+
+TEST(Families, ReadReceiptIsStillNotABounce) {
+    const std::string raw =
+        "From: b@example.org\nTo: a@example.net\nSubject: Read: x\n"
+        "MIME-Version: 1.0\nContent-Type: multipart/report; report-type=disposition-notification; boundary=z\n\n"
+        "--z\nContent-Type: text/plain\n\nYour message was displayed.\n\n"
+        "--z\nContent-Type: message/disposition-notification\n\n"
+        "Final-Recipient: rfc822; b@example.org\n"
+        "Disposition: manual-action/MDN-sent-manually; displayed\n\n--z--\n";
+    Limits limits;
+    mime::Message msg;
+    std::string err;
+    ASSERT_EQ(mime::parse(raw, limits, msg, err), CAROM_OK);
+    EXPECT_TRUE(report::is_mdn(msg));
+}
+
+TEST(Families, PhraseTakesTheReturnedRecipientButNotTheSender) {
+    Read r = run(
+        "From: MAILER-DAEMON@gw.example.org\nTo: a@example.net\nSubject: Returned mail\n\n"
+        "Mailbox full\n\n----- Original message -----\n"
+        "From: a@example.net\nTo: b@example.org\nSubject: hi\n\nhello\n");
+    ASSERT_TRUE(r.ok);
+    EXPECT_EQ(r.ex.format, "phrase");
+    ASSERT_EQ(r.ex.records.size(), 1u);
+    EXPECT_EQ(r.ex.records[0].recipient, "b@example.org");
+    EXPECT_EQ(r.ex.records[0].diagnostic, "Mailbox full");
+}
+
+TEST(Families, PhraseNeedsAFailureSentence) {
+    Read r = run(
+        "From: MAILER-DAEMON@gw.example.org\nTo: a@example.net\nSubject: Returned mail\n\n"
+        "Here is your message back.\n\n----- Original message -----\n"
+        "From: a@example.net\nTo: b@example.org\nSubject: hi\n\nhello\n");
+    EXPECT_FALSE(r.ok);
+}
+
+TEST(Families, FallbackAddsTheLabelledReasonParagraph) {
+    Read r = run(
+        "From: mailer-daemon@mail.example.ru\nTo: a@example.net\nSubject: undelivered\n"
+        "Content-Type: text/plain; charset=utf-8\n\n"
+        "Ваше сообщение не может быть доставлено следующим получателям:\n\n    b@example.ru\n\n"
+        "Причина: почтовый ящик переполнен\n");
+    ASSERT_TRUE(r.ok);
+    EXPECT_EQ(r.ex.format, "fallback");
+    ASSERT_EQ(r.ex.records.size(), 1u);
+    EXPECT_EQ(r.ex.records[0].diagnostic, "b@example.ru Причина: почтовый ящик переполнен");
+}
+
+TEST(Families, QmailTranslatedGreeting) {
+    Read r = run(
+        "From: MAILER-DAEMON@mx.example.de\nTo: a@example.net\nSubject: failure notice\n\n"
+        "Hallo. Hier ist das qmail-send Programm auf mx.example.de.\n"
+        "Ihre Nachricht konnte nicht an folgende Adressen zugestellt werden.\n\n"
+        "<b@example.de>:\nSorry, no mailbox here by that name. (#5.1.1)\n\n"
+        "--- Nachfolgend eine Kopie der Nachricht.\n");
+    ASSERT_TRUE(r.ok);
+    EXPECT_EQ(r.ex.format, "qmail");
+    ASSERT_EQ(r.ex.records.size(), 1u);
+    EXPECT_EQ(r.ex.records[0].status, "5.1.1");
+}
+
+}  // namespace
+}  // namespace carom::formats
