@@ -95,6 +95,11 @@ def check_file(path, name, reasons, ids):
 
     for n, raw in enumerate(lines[1:], start=2):
         line = raw.rstrip("\r")
+        ctrl = re.search(r"[\x00-\x08\x0b-\x1f\x7f]", line)
+        if ctrl:
+            # A built-in file is plain text: a control byte is an editing accident (e.g. "\b" written
+            # as a backspace), never a pattern.
+            fail(n, ctrl.start() + 1, f"control character 0x{ord(ctrl.group()):02x} in a rule file")
         stripped = line.strip(" \t")
         if not stripped or stripped.startswith("#"):
             continue
