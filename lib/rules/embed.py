@@ -168,6 +168,11 @@ def check_file(path, name, reasons, ids):
             bad = upper_outside_escapes(value)
             if bad >= 0:
                 fail(n, vcol + bad, "pattern has a letter that case folding changes: write it in lower case")
+            # "\b" before a literal non-word character only matches after a letter or digit
+            # ("\b\[tss" never matches " [tss"): almost always a mistake.
+            nb = re.search(r"\\b(\\[\[(.\-]|[<>#/\-:;,'\" \[])", value)
+            if nb:
+                fail(n, vcol + nb.start(), "\\b before a non-word character: it can only match after a letter or digit")
     if cur:
         finish(cur)
     return count
