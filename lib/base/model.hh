@@ -26,6 +26,9 @@ struct Record {
     std::string command;             // last SMTP command: CONN EHLO HELO MAIL RCPT DATA
     std::string last_attempt;        // ISO 8601 UTC when parseable
     std::string feedback_type;       // ARF only
+    // The reporting MTA's own classification of the failure, lower case, when it writes one in
+    // the DSN (PowerMTA's X-PowerMTA-BounceCategory: "bad-mailbox", "quota-issues", ...).
+    std::string category;
     // verdict
     carom_class_t cls = CAROM_CLASS_NONE;
     carom_reason_t reason = CAROM_REASON_UNDEFINED;

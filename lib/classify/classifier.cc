@@ -89,7 +89,7 @@ void decide(const rules::Compiled &rules, bool explain, Extraction &ex, Result &
             continue;
         }
         prefer_quoted_status(r);
-        rules::Input in{r.status, r.reply_code, r.diagnostic, r.command, r.remote_mta, ex.format, r.action};
+        rules::Input in{r.status, r.reply_code, r.diagnostic, r.command, r.remote_mta, ex.format, r.action, r.reporting_mta, r.category};
         rules::Decision d = rules.decide(in, explain);
         r.reason = d.decided ? d.reason : CAROM_REASON_UNDEFINED;
         r.rule = d.decided ? d.rule : "none";

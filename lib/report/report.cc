@@ -142,6 +142,9 @@ void apply_recipient_field(Pending &p, std::string_view name, std::string_view v
         if (r.diagnostic.empty()) set_diagnostic(r, value);
     } else if (iequals(name, "last-attempt-date")) {
         if (r.last_attempt.empty()) r.last_attempt = iso_date(value);
+    } else if (iequals(name, "x-powermta-bouncecategory")) {
+        // PowerMTA's bounce category (its own classification of the reply), per recipient.
+        if (r.category.empty()) r.category = lower(trim(value));
     }
 }
 

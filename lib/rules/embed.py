@@ -14,7 +14,7 @@ import re
 import sys
 
 FORMAT_VERSION = 1
-FIELDS = ("status", "reply", "text", "command", "host", "format", "action")
+FIELDS = ("status", "reply", "text", "command", "host", "format", "action", "reporter", "category")
 KEYS = set(FIELDS) | {"says", "reason", "priority"}
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 STATUS_RE = re.compile(r"^([245*])\.([0-9]{1,3}|\*)\.([0-9]{1,3}|\*)$")
@@ -95,6 +95,11 @@ def check_file(path, name, reasons, ids):
 
     for n, raw in enumerate(lines[1:], start=2):
         line = raw.rstrip("\r")
+        ctrl = re.search(r"[\x00-\x08\x0b-\x1f\x7f]", line)
+        if ctrl:
+            # A built-in file is plain text: a control byte is an editing accident (e.g. "\b" written
+            # as a backspace), never a pattern.
+            fail(n, ctrl.start() + 1, f"control character 0x{ord(ctrl.group()):02x} in a rule file")
         stripped = line.strip(" \t")
         if not stripped or stripped.startswith("#"):
             continue
@@ -159,10 +164,15 @@ def check_file(path, name, reasons, ids):
             for w in value.split():
                 if w.lower() not in ACTIONS:
                     fail(n, vcol, f"unknown action \"{w}\"")
-        elif key in ("text", "host"):
+        elif key in ("text", "host", "reporter"):
             bad = upper_outside_escapes(value)
             if bad >= 0:
                 fail(n, vcol + bad, "pattern has a letter that case folding changes: write it in lower case")
+            # "\b" before a literal non-word character only matches after a letter or digit
+            # ("\b\[tss" never matches " [tss"): almost always a mistake.
+            nb = re.search(r"\\b(\\[\[(.\-]|[<>#/\-:;,'\" \[])", value)
+            if nb:
+                fail(n, vcol + nb.start(), "\\b before a non-word character: it can only match after a letter or digit")
     if cur:
         finish(cur)
     return count

@@ -20,7 +20,7 @@ namespace carom::rules {
 
 namespace {
 
-bool anchored(Field f) { return !(f == kText || f == kHost); }
+bool anchored(Field f) { return !(f == kText || f == kHost || f == kReporter); }
 
 std::string lower_ascii(std::string_view s) {
     std::string o(s);
@@ -116,12 +116,16 @@ Decision Matcher::decide(const Input &in, bool explain) const {
     std::string host = lower_ascii(trim(in.remote_mta));
     std::string format = lower_ascii(trim(in.format));
     std::string action = lower_ascii(trim(in.action));
+    std::string reporter = lower_ascii(trim(in.reporting_mta));
+    std::string category = lower_ascii(trim(in.category));
     if (!status.empty()) match_field(kStatus, status, count);
     if (!reply.empty()) match_field(kReply, reply, count);
     match_field(kCommand, command, count);  // "NONE" matches the empty command
     if (!host.empty()) match_field(kHost, host, count);
     if (!format.empty()) match_field(kFormat, format, count);
     if (!action.empty()) match_field(kAction, action, count);
+    if (!reporter.empty()) match_field(kReporter, reporter, count);
+    if (!category.empty()) match_field(kCategory, category, count);
     if (!in.diagnostic.empty() && fields[kText].set) {
         std::string text = normalise(in.diagnostic);
         if (!text.empty()) match_field(kText, text, count);

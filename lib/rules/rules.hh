@@ -26,6 +26,8 @@ struct Input {
     std::string_view remote_mta;  // host name or ""
     std::string_view format;      // reader name ("postfix", "rfc3464", ...)
     std::string_view action;      // "failed", "delayed", ...
+    std::string_view reporting_mta;  // the MTA that wrote the bounce (Reporting-MTA) or ""
+    std::string_view category;    // the reporting MTA's own classification ("bad-mailbox") or ""
 };
 
 struct Decision {

@@ -14,7 +14,7 @@ namespace carom::rules {
 
 namespace {
 
-constexpr const char *kFieldNames[kFieldCount] = {"status", "reply", "text", "command", "host", "format", "action"};
+constexpr const char *kFieldNames[kFieldCount] = {"status", "reply", "text", "command", "host", "format", "action", "reporter", "category"};
 
 bool is_space(char c) { return c == ' ' || c == '\t'; }
 
@@ -237,6 +237,7 @@ carom_status_t Parser::set_condition(Rule &r, Field f, std::string_view value, u
         break;
     case kFormat:
     case kAction:
+    case kCategory:
         for (std::string_view w : ws) {
             std::string l = lower_ascii(w);
             if (l.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_.") != std::string::npos)
@@ -250,7 +251,8 @@ carom_status_t Parser::set_condition(Rule &r, Field f, std::string_view value, u
         }
         break;
     case kText:
-    case kHost: {
+    case kHost:
+    case kReporter: {
         std::size_t bad = unfolded_letter(value);
         if (bad != std::string_view::npos)
             return fail(line, static_cast<unsigned>(column + bad),
@@ -392,7 +394,7 @@ carom_status_t Parser::run() {
             if (!known)
                 return fail(lineno, col,
                             "unknown key \"" + std::string(key) +
-                                "\" (says status reply text command host format action reason priority)");
+                                "\" (says status reply text command host format action reporter category reason priority)");
         }
         if (pos > t.size()) break;
     }
@@ -412,7 +414,7 @@ unsigned Rule::condition_count() const {
 
 int Rule::effective_priority() const {
     if (priority >= 0) return priority;
-    if (cond[kHost].present || cond[kFormat].present) return 100;
+    if (cond[kHost].present || cond[kFormat].present || cond[kReporter].present || cond[kCategory].present) return 100;
     if (cond[kText].present) return 300;
     if (cond[kStatus].present) {
         // Generic codes (detail 0, or any wildcard) are weak; specific ones are strong.

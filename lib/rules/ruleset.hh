@@ -16,7 +16,7 @@ namespace carom::rules {
 inline constexpr int kFormatVersion = 1;
 
 // The fields a rule can condition on. Each field is compiled into one RE2::Set.
-enum Field : std::size_t { kStatus = 0, kReply, kText, kCommand, kHost, kFormat, kAction, kFieldCount };
+enum Field : std::size_t { kStatus = 0, kReply, kText, kCommand, kHost, kFormat, kAction, kReporter, kCategory, kFieldCount };
 
 // Name of a field as written in a rule file ("status", "reply", "text", ...).
 const char *field_name(Field f);

@@ -14,7 +14,7 @@ namespace {
 
 struct Case {
     int line;
-    std::string id, reason, status, reply, command, host, action, diagnostic, format;
+    std::string id, reason, status, reply, command, host, action, diagnostic, format, reporter, category;
 };
 
 std::string trim(const std::string &s) {
@@ -39,18 +39,29 @@ std::vector<Case> load() {
             parts.push_back(trim(line.substr(pos, bar - pos)));
             pos = bar + 1;
         }
-        std::string rest = line.substr(pos), format;
-        // An optional last column "| format=NAME" names the reader (for rules with a format condition).
+        std::string rest = line.substr(pos), format, reporter, category;
+        // An optional last column of "key=value" words: "| format=NAME" names the reader,
+        // "reporter=HOST" the Reporting-MTA, "category=NAME" the reporting MTA's own category.
         std::size_t last = rest.rfind('|');
-        if (last != std::string::npos && trim(rest.substr(last + 1)).rfind("format=", 0) == 0) {
-            format = trim(rest.substr(last + 1)).substr(7);
+        std::string tail = last == std::string::npos ? "" : trim(rest.substr(last + 1));
+        if (tail.rfind("format=", 0) == 0 || tail.rfind("reporter=", 0) == 0 || tail.rfind("category=", 0) == 0) {
+            std::istringstream words(tail);
+            std::string w;
+            while (words >> w) {
+                std::size_t eq = w.find('=');
+                std::string key = w.substr(0, eq), value = eq == std::string::npos ? "" : w.substr(eq + 1);
+                if (key == "format") format = value;
+                else if (key == "reporter") reporter = value;
+                else if (key == "category") category = value;
+                else ADD_FAILURE() << "cases.txt:" << n << ": unknown key " << key;
+            }
             rest = rest.substr(0, last);
         }
         parts.push_back(trim(rest));
         EXPECT_EQ(parts.size(), 8u) << "cases.txt:" << n;
         if (parts.size() != 8) continue;
         out.push_back(Case{n, parts[0], parts[1], parts[2], parts[3], parts[4], parts[5],
-                           parts[6].empty() ? "failed" : parts[6], parts[7], format});
+                           parts[6].empty() ? "failed" : parts[6], parts[7], format, reporter, category});
     }
     return out;
 }
@@ -69,7 +80,7 @@ TEST(RulesCases, EachCaseDecidesItsRule) {
     auto cases = load();
     ASSERT_GT(cases.size(), 100u);
     for (const Case &k : cases) {
-        carom::rules::Input in{k.status, k.reply, k.diagnostic, k.command, k.host, k.format, k.action};
+        carom::rules::Input in{k.status, k.reply, k.diagnostic, k.command, k.host, k.format, k.action, k.reporter, k.category};
         carom::rules::Decision d = c->decide(in, true);
         std::string hits;
         for (const auto &h : d.hits) hits += h + " ";
@@ -84,7 +95,7 @@ TEST(RulesCases, EveryBuiltinRuleDecidesACase) {
     ASSERT_TRUE(c);
     std::set<std::string> decided;
     for (const Case &k : load()) {
-        carom::rules::Input in{k.status, k.reply, k.diagnostic, k.command, k.host, k.format, k.action};
+        carom::rules::Input in{k.status, k.reply, k.diagnostic, k.command, k.host, k.format, k.action, k.reporter, k.category};
         decided.insert(c->decide(in, false).rule);
     }
     std::istringstream list(c->list_jsonl());

@@ -224,3 +224,46 @@ TEST(RulesMatcher, ConstDecideIsThreadSafe) {
 }
 
 }  // namespace
+
+namespace {
+
+// The reporter (Reporting-MTA, searched) and category (the reporting MTA's own class, whole
+// names) conditions; both default to priority 100, ahead of text rules.
+TEST(RulesMatcher, ReporterAndCategoryConditions) {
+    const char *rules =
+        "carom-rules 1\n"
+        "rule t.unknown\n  says user unknown\n  text user unknown\n  reason userunknown\n"
+        "rule t.unknown-none\n  says relayed user unknown\n  text user unknown\n  command NONE\n  reason filtered\n"
+        "  priority 280\n"
+        "rule r.relay\n  says relay service\n  reporter (^|\\.)relay\\.example\\.net$\n  text user unknown\n"
+        "  reason userunknown\n"
+        "rule c.quota\n  says X-Vendor-Category: quota-issues\n  category quota-issues over-quota\n  reason mailboxfull\n";
+    auto c = build({{"rc", rules}});
+    ASSERT_TRUE(c);
+    auto with = [](std::string_view reporter, std::string_view category) {
+        return Input{"5.0.0", "550", "550 User unknown", "", "mx.example.org", "rfc3464", "failed", reporter, category};
+    };
+    EXPECT_EQ(c->decide(with("", ""), false).rule, "t.unknown-none");
+    EXPECT_EQ(c->decide(with("SERVER-1.Relay.Example.NET", ""), false).rule, "r.relay");
+    EXPECT_EQ(c->decide(with("relay.example.net.evil.org", ""), false).rule, "t.unknown-none");
+    EXPECT_EQ(c->decide(with("", "quota-issues"), false).rule, "c.quota");
+    EXPECT_EQ(c->decide(with("", "Over-Quota"), false).rule, "c.quota");
+    // Whole names only: a longer or shorter category does not match.
+    EXPECT_EQ(c->decide(with("", "quota-issues-x"), false).rule, "t.unknown-none");
+    EXPECT_EQ(c->decide(with("", "quota"), false).rule, "t.unknown-none");
+    // The remote host is not the reporter.
+    Input remote{"5.0.0", "550", "550 User unknown", "", "relay.example.net", "rfc3464", "failed", "", ""};
+    EXPECT_EQ(c->decide(remote, false).rule, "t.unknown-none");
+}
+
+TEST(RulesMatcher, CategoryNameIsChecked) {
+    carom_status_t st;
+    std::string err;
+    auto c = compile({{"bad", "carom-rules 1\nrule c.x\n  says x\n  category bad/name\n  reason mailboxfull\n"}}, false,
+                     64 << 20, st, err);
+    EXPECT_FALSE(c);
+    EXPECT_EQ(st, CAROM_E_RULES);
+    EXPECT_NE(err.find("bad:4:"), std::string::npos) << err;
+}
+
+}  // namespace
