@@ -203,7 +203,8 @@ TEST(Limits, OutOfRangeEverywhere) {
         ASSERT_EQ(carom_options_get_limit(o, l, &v), CAROM_OK);
         EXPECT_EQ(v, lo > 0 ? def : 0) << carom_limit_name(l);
     }
-    EXPECT_EQ(carom_options_set_limit(o, static_cast<carom_limit_t>(-1), 1), CAROM_E_INVALID);
+    // The largest value the enum can hold (a C caller may pass any of them).
+    EXPECT_EQ(carom_options_set_limit(o, static_cast<carom_limit_t>(0x7fffffff), 1), CAROM_E_INVALID);
     carom_options_free(o);
 }
 
