@@ -3,6 +3,8 @@
 #include <array>
 #include <cstddef>
 
+#include "base/strings.hh"
+
 namespace carom {
 namespace {
 
@@ -61,17 +63,6 @@ const ReasonSpec *find(carom_reason_t r) {
     return nullptr;
 }
 
-bool iequal(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char x = a[i], y = b[i];
-        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-        if (x != y) return false;
-    }
-    return true;
-}
-
 // Names other systems (and older Sisimai releases) use for the same reasons.
 struct Alias {
     const char *name;
@@ -99,9 +90,9 @@ const char *reason_name(carom_reason_t reason) {
 
 bool reason_from_name(std::string_view name, carom_reason_t *out) {
     for (const auto &s : kReasons)
-        if (iequal(name, s.name)) return *out = s.id, true;
+        if (iequals(name, s.name)) return *out = s.id, true;
     for (const auto &a : kAliases)
-        if (iequal(name, a.name)) return *out = a.id, true;
+        if (iequals(name, a.name)) return *out = a.id, true;
     *out = CAROM_REASON_UNDEFINED;
     return false;
 }

@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "base/strings.hh"
+
 namespace carom::mime {
 
 // Base64 (RFC 2045 6.8). Characters outside the alphabet (white space, junk) are skipped; '='
@@ -41,19 +43,8 @@ std::string html_to_text(std::string_view html);
 
 // Lower-cases ASCII letters.
 std::string lower(std::string_view s);
-// ASCII case-insensitive equality. Inline because header lookups call it hundreds of times per
-// message, most often with a name of another length (docs/performance.md).
-inline bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char x = a[i], y = b[i];
-        if (x == y) continue;  // the usual case in a match: same case
-        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-        if (x != y) return false;
-    }
-    return true;
-}
+// ASCII case-insensitive equality (base/strings.hh).
+using carom::iequals;
 bool istarts_with(std::string_view s, std::string_view prefix);
 // Inline: called for every header field and DSN line.
 inline std::string_view trim(std::string_view s) {
