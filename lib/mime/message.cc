@@ -40,6 +40,18 @@ struct HeaderLimits {
     std::uint64_t line, block;
 };
 
+// Appends a continuation line (trimmed, after one space) to the value of the field above.
+carom_status_t fold_into(std::string &v, std::string_view line, const HeaderLimits *lim, std::string &error) {
+    std::string_view t = trim(line);
+    if (!v.empty()) v.push_back(' ');
+    v.append(t.data(), t.size());
+    if (lim && v.size() > lim->line) {
+        error = "a header field is longer than the header_line_bytes limit (" + std::to_string(lim->line) + ")";
+        return CAROM_E_HEADER_TOO_LONG;
+    }
+    return CAROM_OK;
+}
+
 // Reads one header block. Stops at the first blank (or white-space-only) line, or at the first
 // line that is neither a field nor a continuation (the body starts there), or at the end of the
 // text: the last field is kept in every case. The first line of a top-level message may be an
@@ -69,14 +81,7 @@ carom_status_t read_headers(std::string_view text, const HeaderLimits *lim, bool
                 rest = i;
                 return CAROM_OK;
             }
-            std::string &v = h.fields.back().value;
-            std::string_view t = trim(line);
-            if (!v.empty()) v.push_back(' ');
-            v.append(t.data(), t.size());
-            if (lim && v.size() > lim->line) {
-                error = "a header field is longer than the header_line_bytes limit (" + std::to_string(lim->line) + ")";
-                return CAROM_E_HEADER_TOO_LONG;
-            }
+            if (carom_status_t st = fold_into(h.fields.back().value, line, lim, error); st != CAROM_OK) return st;
             i = e + 1;
             continue;
         }
@@ -107,14 +112,7 @@ carom_status_t read_headers(std::string_view text, const HeaderLimits *lim, bool
                 rest = i;
                 return CAROM_OK;
             }
-            std::string &v = h.fields.back().value;
-            std::string_view t = trim(line);
-            if (!v.empty()) v.push_back(' ');
-            v.append(t.data(), t.size());
-            if (lim && v.size() > lim->line) {
-                error = "a header field is longer than the header_line_bytes limit (" + std::to_string(lim->line) + ")";
-                return CAROM_E_HEADER_TOO_LONG;
-            }
+            if (carom_status_t st = fold_into(h.fields.back().value, line, lim, error); st != CAROM_OK) return st;
             i = e + 1;
             continue;
         }
