@@ -22,6 +22,21 @@ inline bool iequals(std::string_view a, std::string_view b) {
     return true;
 }
 
+// Copies of `s` with the ASCII letters lower-cased / upper-cased; other bytes are kept.
+inline std::string lower_ascii(std::string_view s) {
+    std::string o(s);
+    for (char &c : o)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return o;
+}
+
+inline std::string upper_ascii(std::string_view s) {
+    std::string o(s);
+    for (char &c : o)
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    return o;
+}
+
 // Appends the UTF-8 encoding of code point `cp`; NUL, surrogates and values above U+10FFFF
 // become U+FFFD.
 inline void append_utf8(std::string &out, std::uint32_t cp) {

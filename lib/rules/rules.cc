@@ -12,6 +12,7 @@
 #include "base/json_release.hh"
 #include <unordered_map>
 
+#include "base/strings.hh"
 #include "base/taxonomy.hh"
 #include "rules/builtin.hh"
 #include "rules/ruleset.hh"
@@ -21,20 +22,6 @@ namespace carom::rules {
 namespace {
 
 bool anchored(Field f) { return !(f == kText || f == kHost || f == kReporter); }
-
-std::string lower_ascii(std::string_view s) {
-    std::string o(s);
-    for (char &c : o)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return o;
-}
-
-std::string upper_ascii(std::string_view s) {
-    std::string o(s);
-    for (char &c : o)
-        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    return o;
-}
 
 std::string trim(std::string_view s) {
     std::size_t a = 0, b = s.size();

@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 
+#include "base/strings.hh"
 #include "base/taxonomy.hh"
 
 namespace carom::rules {
@@ -20,20 +21,6 @@ bool is_space(char c) { return c == ' ' || c == '\t'; }
 
 bool id_char(char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
-}
-
-std::string lower_ascii(std::string_view s) {
-    std::string o(s);
-    for (char &c : o)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return o;
-}
-
-std::string upper_ascii(std::string_view s) {
-    std::string o(s);
-    for (char &c : o)
-        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    return o;
 }
 
 std::vector<std::string_view> words(std::string_view v) {
