@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "formats/mta_common.hh"
 #include "mime/message.hh"
@@ -43,6 +44,19 @@ inline std::string paragraph_after(std::string_view text, std::string_view intro
         out += std::string(trim(l));
     }
     return squeeze(out);
+}
+
+// Completes the record of a refusal and adds it to `ex` under `format`: the reporting MTA is the
+// host in front of Reporting-UA's ';', the action "failed", and no SMTP command (there was no
+// SMTP dialogue: "mail from" in a reason is prose).
+inline void add_refusal(const Input &in, Record &&r, Extraction &ex, std::string_view format) {
+    const std::string ua = mdn_field(in, "Reporting-UA");
+    r.reporting_mta = std::string(trim(std::string_view(ua).substr(0, ua.find(';'))));
+    r.action = "failed";
+    finish(r);
+    r.command.clear();
+    ex.records.push_back(std::move(r));
+    ex.format = std::string(format);
 }
 
 }  // namespace carom::formats

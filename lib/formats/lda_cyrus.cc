@@ -34,13 +34,7 @@ bool cyrus_read(const Input &in, Extraction &ex) {
     if (r.recipient.empty()) return false;
     r.diagnostic = paragraph_after(in.body, "The following reason was given:");
     if (r.diagnostic.empty()) r.diagnostic = paragraph_after(in.body, "rejected by Sieve");
-    const std::string ua = mdn_field(in, "Reporting-UA");
-    r.reporting_mta = std::string(trim(std::string_view(ua).substr(0, ua.find(';'))));
-    r.action = "failed";
-    finish(r);
-    r.command.clear();  // no SMTP dialogue: "mail from" in a reason is prose
-    ex.records.push_back(std::move(r));
-    ex.format = "cyrus";
+    add_refusal(in, std::move(r), ex, "cyrus");
     return true;
 }
 
