@@ -45,14 +45,6 @@ bool hdr_has(const Input &in, std::string_view name, std::string_view what) {
     return v && icontains(*v, what);
 }
 
-std::string lone_address(std::string_view t) {
-    t = trim(t);
-    if (t.empty() || t.find(' ') != std::string_view::npos || t.find('\t') != std::string_view::npos) return "";
-    if (t.front() == '<' && t.back() == '>') t = t.substr(1, t.size() - 2);
-    if (t.find('@') == std::string_view::npos || t.find('<') != std::string_view::npos) return "";
-    return find_address(t);
-}
-
 bool scaffolding(std::string_view t) {
     return istarts_with(t, "--") || istarts_with(t, "Content-") || istarts_with(t, "This is a MIME") ||
            istarts_with(t, "This is a multi-part");

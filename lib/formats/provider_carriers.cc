@@ -47,15 +47,6 @@ bool is_ascii(std::string_view s) {
     return true;
 }
 
-// A line that is only an address, optionally in angle brackets.
-std::string lone_address(std::string_view t) {
-    t = trim(t);
-    if (t.empty() || t.find(' ') != std::string_view::npos || t.find('\t') != std::string_view::npos) return "";
-    if (t.front() == '<' && t.back() == '>') t = t.substr(1, t.size() - 2);
-    if (t.find('@') == std::string_view::npos || t.find('<') != std::string_view::npos) return "";
-    return find_address(t);
-}
-
 // MIME scaffolding that a body may still carry (boundaries, part headers).
 bool scaffolding(std::string_view t) {
     return istarts_with(t, "--") || istarts_with(t, "Content-") || istarts_with(t, "This message is in MIME format") ||

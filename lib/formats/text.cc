@@ -168,6 +168,14 @@ std::string find_address(std::string_view t) {
     return all.empty() ? std::string() : all.front();
 }
 
+std::string lone_address(std::string_view t) {
+    t = trim(t);
+    if (t.empty() || t.find(' ') != std::string_view::npos || t.find('\t') != std::string_view::npos) return "";
+    if (t.front() == '<' && t.back() == '>') t = t.substr(1, t.size() - 2);
+    if (t.find('@') == std::string_view::npos || t.find('<') != std::string_view::npos) return "";
+    return find_address(t);
+}
+
 std::string find_status(std::string_view t) {
     // A code has a '.' right after its class digit: visit only the bytes before a '.', in order
     // (memchr), which finds the same first code as testing every byte.

@@ -23,6 +23,9 @@ std::vector<std::string_view> lines(std::string_view text);
 std::string find_address(std::string_view text);
 // Every distinct address, in order of appearance.
 std::vector<std::string> find_addresses(std::string_view text);
+// The address when the (trimmed) text is nothing but one address, optionally in angle brackets;
+// "" otherwise.
+std::string lone_address(std::string_view text);
 
 // The first RFC 3463 enhanced status code ("5.1.1", "4.7.650") in text, "" when none. Only codes
 // whose class is 2, 4 or 5 and that stand as a separate token count.
