@@ -21,6 +21,7 @@
 
 #include <re2/re2.h>
 
+#include "base/calendar.hh"
 #include "classify/backscatter.hh"
 #include "classify/classifier.hh"
 #include "formats/text.hh"
@@ -104,16 +105,6 @@ std::string bare_message_id(std::string_view raw) {
         if (gt != std::string_view::npos) return std::string(formats::trim(raw.substr(lt + 1, gt - lt - 1)));
     }
     return std::string(formats::trim(raw));
-}
-
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
-long long days_from_civil(long long y, unsigned m, unsigned d) {
-    y -= m <= 2;
-    const long long era = (y >= 0 ? y : y - 399) / 400;
-    const unsigned yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + static_cast<long long>(doe) - 719468;
 }
 
 // The day (since 1970, UTC) a message was written, from its Date header; -1 when unreadable.
