@@ -111,8 +111,6 @@ std::string bare_message_id(std::string_view raw) {
 long long message_day(const mime::Headers &h) {
     const std::string *date = h.get("Date");
     if (!date) return -1;
-    long long epoch = report::parse_date_epoch(*date);
-    if (epoch >= 0) return epoch / 86400;
     std::string iso = report::iso_date(*date);  // "YYYY-MM-DDTHH:MM:SSZ"
     if (iso.size() < 10 || iso[4] != '-' || iso[7] != '-') return -1;
     for (int i : {0, 1, 2, 3, 5, 6, 8, 9})

@@ -719,6 +719,5 @@ bool is_mdn(const mime::Message &msg) {
     return mdn && !dsn && !rejected;
 }
 
-long long parse_date_epoch(std::string_view) { return -1; }
 
 }  // namespace carom::report

@@ -48,8 +48,4 @@ bool is_mdn(const mime::Message &msg);
 // quoted in the body. `extra` names additional headers to keep (lower case).
 void read_original(const mime::Message &msg, const std::vector<std::string> &extra, Original &out);
 
-// Parses an RFC 5322 date (and the obsolete and broken forms MTAs write) to seconds since 1970
-// UTC; -1 when unparseable.
-long long parse_date_epoch(std::string_view date);
-
 }  // namespace carom::report
