@@ -6,28 +6,15 @@
 
 #include "base/limits.hh"
 #include "formats/reader.hh"
+#include "read_message.hh"
 #include "formats/text.hh"
 #include "mime/message.hh"
 
 namespace carom::formats {
 namespace {
 
-struct Read {
-    Extraction ex;
-    bool ok = false;
-};
-
-Read run(const std::string &raw) {
-    Read out;
-    Limits limits;
-    mime::Message msg;
-    std::string err;
-    if (mime::parse(raw, limits, msg, err) != CAROM_OK) return out;
-    const std::string body = mime::body_text(msg);
-    Input in{msg, body, limits};
-    out.ok = read(in, out.ex);
-    return out;
-}
+using testing::Read;
+using testing::run;
 
 const char *kSesHead =
     "From: AWS Notifications <no-reply@sns.amazonaws.com>\n"
