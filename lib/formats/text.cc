@@ -93,12 +93,6 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char &c : out) c = lc(c);
-    return out;
-}
-
 std::vector<std::string_view> lines(std::string_view text) {
     std::vector<std::string_view> out;
     std::size_t i = 0;

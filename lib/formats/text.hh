@@ -3,6 +3,8 @@
 #pragma once
 
 #include <string>
+
+#include "base/strings.hh"
 #include <string_view>
 #include <vector>
 
@@ -13,7 +15,7 @@ std::size_t ifind(std::string_view hay, std::string_view needle, std::size_t fro
 bool icontains(std::string_view hay, std::string_view needle);
 bool istarts_with(std::string_view s, std::string_view prefix);
 std::string_view trim(std::string_view s);
-std::string lower(std::string_view s);
+inline std::string lower(std::string_view s) { return lower_ascii(s); }
 
 // Splits on '\n' (text is LF-normalised by the MIME layer).
 std::vector<std::string_view> lines(std::string_view text);

@@ -37,13 +37,6 @@ constexpr B64Table kB64{};
 
 }  // namespace
 
-std::string lower(std::string_view s) {
-    std::string r(s);
-    for (char &c : r)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return r;
-}
-
 bool istarts_with(std::string_view s, std::string_view p) {
     return s.size() >= p.size() && iequals(s.substr(0, p.size()), p);
 }

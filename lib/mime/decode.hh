@@ -42,7 +42,7 @@ bool valid_utf8(std::string_view s);
 std::string html_to_text(std::string_view html);
 
 // Lower-cases ASCII letters.
-std::string lower(std::string_view s);
+inline std::string lower(std::string_view s) { return lower_ascii(s); }
 // ASCII case-insensitive equality (base/strings.hh).
 using carom::iequals;
 bool istarts_with(std::string_view s, std::string_view prefix);
