@@ -17,6 +17,7 @@
 //
 // Cyrus's other refusals (unknown mailbox, over quota) happen during LMTP and reach the sender
 // inside the MTA's own bounce, where the MTA reader and the rules read them.
+#include "formats/markers.hh"
 #include "formats/lda_common.hh"
 #include "formats/readers.hh"
 
@@ -24,7 +25,7 @@ namespace carom::formats {
 
 bool cyrus_detect(const Input &in) {
     if (icontains(mdn_field(in, "Reporting-UA"), "Cyrus")) return true;
-    return icontains(in.body, "automatically rejected by Sieve");
+    return body_has(in, BODY_MARKER("automatically rejected by Sieve"));
 }
 
 bool cyrus_read(const Input &in, Extraction &ex) {

@@ -17,6 +17,7 @@
 // The sentence ("rejection_reason") and the subject ("rejection_subject") are configurable, the
 // Reporting-UA is not; the reason text is Dovecot's own ("Quota exceeded (mailbox for user is
 // full)", "Not enough disk space", "Mailbox doesn't exist: X") or the Sieve script's.
+#include "formats/markers.hh"
 #include "formats/lda_common.hh"
 #include "formats/readers.hh"
 
@@ -34,7 +35,7 @@ bool dovecot_ua(const Input &in) {
 
 bool dovecot_detect(const Input &in) {
     if (dovecot_ua(in)) return true;
-    return icontains(in.body, "Your message to <") && icontains(in.body, kSentence);
+    return body_has(in, BODY_MARKER("Your message to <")) && body_has(in, BODY_MARKER(kSentence));
 }
 
 bool dovecot_read(const Input &in, Extraction &ex) {

@@ -12,6 +12,7 @@
 //     From: sender@example.com
 //
 // Received headers of the bounce name "JAMES SMTP Server".
+#include "formats/markers.hh"
 #include "formats/mta_common.hh"
 #include "formats/readers.hh"
 #include "formats/text.hh"
@@ -20,9 +21,9 @@ namespace carom::formats {
 
 bool apachejames_detect(const Input &in) {
     if (header_has(in, "Received", "JAMES SMTP Server") || header_has(in, "Message-ID", ".JavaMail.")) {
-        if (icontains(in.body, "Message details:")) return true;
+        if (body_has(in, BODY_MARKER("Message details:"))) return true;
     }
-    return icontains(in.body, "Error message below:") && icontains(in.body, "Message details:");
+    return body_has(in, BODY_MARKER("Error message below:")) && body_has(in, BODY_MARKER("Message details:"));
 }
 
 bool apachejames_read(const Input &in, Extraction &ex) {

@@ -17,6 +17,7 @@
 // is multi-line). A local failure has no host/command lines, only the reason indented under the
 // address. The delay notice says "DELAYS IN DELIVERING YOUR MESSAGE" / "has not been delivered
 // yet". The RFC 3464 part gives only Status 5.0.0 and lacks the command, so the text fills it.
+#include "formats/markers.hh"
 #include "formats/mta_common.hh"
 #include "formats/readers.hh"
 #include "formats/text.hh"
@@ -29,8 +30,8 @@ constexpr std::string_view kSignature = "running the Courier mail server";
 }  // namespace
 
 bool courier_detect(const Input &in) {
-    return icontains(in.body, kSignature) ||
-           (header_has(in, "Message-ID", "courier") && icontains(in.body, "UNDELIVERABLE MAIL"));
+    return body_has(in, BODY_MARKER(kSignature)) ||
+           (header_has(in, "Message-ID", "courier") && body_has(in, BODY_MARKER("UNDELIVERABLE MAIL")));
 }
 
 bool courier_read(const Input &in, Extraction &ex) {

@@ -13,6 +13,7 @@
 //     User Some Name (user@example.org) not listed in Domino Directory
 //
 // Several addresses may be listed between "was not delivered to:" and "because:".
+#include "formats/markers.hh"
 #include "formats/mta_common.hh"
 #include "formats/readers.hh"
 #include "formats/text.hh"
@@ -24,7 +25,7 @@ bool domino_detect(const Input &in) {
     if (istarts_with(subject, "DELIVERY FAILURE:") || istarts_with(subject, "DELIVERY_FAILURE:") ||
         istarts_with(subject, "Delivery Failure Report"))
         return true;
-    return icontains(in.body, "was not delivered to:") && icontains(in.body, "because:");
+    return body_has(in, BODY_MARKER("was not delivered to:")) && body_has(in, BODY_MARKER("because:"));
 }
 
 bool domino_read(const Input &in, Extraction &ex) {

@@ -11,6 +11,7 @@
 //
 // "did not like our MAIL FROM / RCPT TO / final DATA" names the command; "Could not deliver for
 // the last N seconds. Giving up." is the queue timeout.
+#include "formats/markers.hh"
 #include "formats/mta_common.hh"
 #include "formats/readers.hh"
 #include "formats/text.hh"
@@ -18,8 +19,8 @@
 namespace carom::formats {
 
 bool dragonfly_detect(const Input &in) {
-    return icontains(in.body, "There was an error delivering your mail to") &&
-           (icontains(in.body, "DragonFly Mail Agent") || header_has(in, "Received", "DragonFly Mail Agent"));
+    return body_has(in, BODY_MARKER("There was an error delivering your mail to")) &&
+           (body_has(in, BODY_MARKER("DragonFly Mail Agent")) || header_has(in, "Received", "DragonFly Mail Agent"));
 }
 
 bool dragonfly_read(const Input &in, Extraction &ex) {

@@ -25,6 +25,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "formats/markers.hh"
 #include "formats/mta_common.hh"
 #include "formats/readers.hh"
 #include "formats/text.hh"
@@ -126,10 +127,9 @@ std::string address_of_name(const Input &in, std::string_view name) {
 }  // namespace
 
 bool exchange2000_detect(const Input &in) {
-    if (icontains(in.body, "hMailServer")) return false;  // mta_hmailserver.cc
-    for (std::string_view t : kTop)
-        if (icontains(in.body, t)) return true;
-    return false;
+    if (body_has(in, BODY_MARKER("hMailServer"))) return false;  // mta_hmailserver.cc
+    static constexpr MarkerSet kTopMarkers = body_markers(kTop);
+    return body_has_any(in, kTopMarkers);
 }
 
 bool exchange2000_read(const Input &in, Extraction &ex) {

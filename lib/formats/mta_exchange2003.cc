@@ -15,6 +15,7 @@
 //
 // Each recipient line is "ADDRESS on DATE"; the lines below it, up to the next recipient, explain
 // the failure (a sentence and an MSEXCH diagnostic with the hexadecimal error code).
+#include "formats/markers.hh"
 #include "formats/mta_common.hh"
 #include "formats/readers.hh"
 #include "formats/text.hh"
@@ -34,7 +35,7 @@ bool exchange2003_detect(const Input &in) {
         header_has(in, "X-Mailer", "Microsoft Exchange Server Internet Mail Connector") ||
         in.msg.root.headers.has("X-MS-Embedded-Report"))
         return true;
-    return icontains(in.body, "did not reach the following recipient(s)") && icontains(in.body, "MSEXCH:");
+    return body_has(in, BODY_MARKER("did not reach the following recipient(s)")) && body_has(in, BODY_MARKER("MSEXCH:"));
 }
 
 bool exchange2003_read(const Input &in, Extraction &ex) {

@@ -15,6 +15,7 @@
 //
 // The section titles are localised with the server's language; the lines inside are not.
 // An RFC 3464 part usually follows.
+#include "formats/markers.hh"
 #include "formats/mta_common.hh"
 #include "formats/readers.hh"
 #include "formats/text.hh"
@@ -78,16 +79,16 @@ bool exchange_online(const Input &in) {
     for (const auto &f : in.msg.root.headers.fields)
         if (istarts_with(f.name, "X-MS-Exchange-CrossTenant")) return true;
     const std::string id = header(in, "Message-ID");
-    return icontains(id, ".outlook.com") || icontains(in.body, ".prod.outlook.com");
+    return icontains(id, ".outlook.com") || body_has(in, BODY_MARKER(".prod.outlook.com"));
 }
 
 }  // namespace
 
 bool exchange2007_detect(const Input &in) {
     if (exchange_online(in)) return false;
-    for (std::string_view a : kAdmin)
-        if (icontains(in.body, a)) return true;
-    return in.msg.root.headers.has("X-MS-Exchange-Message-Is-Ndr") || icontains(in.body, "Sent by Microsoft Exchange Server");
+    static constexpr MarkerSet kAdminMarkers = body_markers(kAdmin);
+    if (body_has_any(in, kAdminMarkers)) return true;
+    return in.msg.root.headers.has("X-MS-Exchange-Message-Is-Ndr") || body_has(in, BODY_MARKER("Sent by Microsoft Exchange Server"));
 }
 
 bool exchange2007_read(const Input &in, Extraction &ex) {

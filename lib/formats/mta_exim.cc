@@ -16,6 +16,7 @@
 // header X-Failed-Recipients lists the failed addresses; newer versions add an RFC 3464 part.
 #include <cctype>
 
+#include "formats/markers.hh"
 #include "formats/mta_common.hh"
 #include "formats/readers.hh"
 #include "formats/text.hh"
@@ -167,10 +168,10 @@ std::vector<Record> complete(std::vector<Record> text, const std::vector<std::st
 }  // namespace
 
 bool exim_detect(const Input &in) {
-    if (icontains(in.body, "This message was created automatically by mail delivery software")) return true;
+    if (body_has(in, BODY_MARKER("This message was created automatically by mail delivery software"))) return true;
     const std::string subject = header(in, "Subject");
     if (in.msg.root.headers.has("X-Failed-Recipients") &&
-        (icontains(subject, "Mail delivery failed") || icontains(in.body, "address(es) failed")))
+        (icontains(subject, "Mail delivery failed") || body_has(in, BODY_MARKER("address(es) failed"))))
         return true;
     return istarts_with(subject, "Warning: message ") && icontains(subject, " delayed");
 }

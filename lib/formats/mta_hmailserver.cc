@@ -18,6 +18,7 @@
 //
 // The diagnostic is the remote reply when there is one (else the explaining lines); the command
 // is the one hMailServer sent; the remote host is named only by its address.
+#include "formats/markers.hh"
 #include "formats/mta_common.hh"
 #include "formats/readers.hh"
 #include "formats/text.hh"
@@ -34,8 +35,8 @@ std::string_view after_label(std::string_view s, std::string_view label) {
 }  // namespace
 
 bool hmailserver_detect(const Input &in) {
-    return icontains(in.body, "hMailServer") &&
-           (icontains(in.body, kList) || icontains(in.body, "did not reach some or all of the intended recipients"));
+    return body_has(in, BODY_MARKER("hMailServer")) &&
+           (body_has(in, BODY_MARKER(kList)) || body_has(in, BODY_MARKER("did not reach some or all of the intended recipients")));
 }
 
 bool hmailserver_read(const Input &in, Extraction &ex) {

@@ -6,6 +6,7 @@
 //   Delivery failed 20 attempts: user@example.org
 //
 // Remote failures add the SMTP reply on the following lines.
+#include "formats/markers.hh"
 #include "formats/mta_common.hh"
 #include "formats/readers.hh"
 #include "formats/text.hh"
@@ -14,7 +15,7 @@ namespace carom::formats {
 
 bool imailserver_detect(const Input &in) {
     return header_has(in, "X-Mailer", "<SMTP32 v") ||
-           (istarts_with(header(in, "Subject"), "Undeliverable Mail") && icontains(in.body, "Original message follows."));
+           (istarts_with(header(in, "Subject"), "Undeliverable Mail") && body_has(in, BODY_MARKER("Original message follows.")));
 }
 
 bool imailserver_read(const Input &in, Extraction &ex) {

@@ -12,6 +12,7 @@
 // The RFC 3464 part's Status often has only the class (5.0.0) and a comment; the diagnostic code
 // carries the detailed one. A "Recipient address" in source-route form (@relay:user@host) is an
 // internal channel address: the original address is the one the sender wrote.
+#include "formats/markers.hh"
 #include "formats/mta_common.hh"
 #include "formats/readers.hh"
 #include "formats/text.hh"
@@ -34,8 +35,8 @@ std::string after_type(std::string_view v) {
 }  // namespace
 
 bool messagingserver_detect(const Input &in) {
-    return icontains(in.body, "This report relates to a message you sent with the following header fields") ||
-           (icontains(in.body, "Recipient address:") && icontains(header(in, "Subject"), "Delivery Notification:"));
+    return body_has(in, BODY_MARKER("This report relates to a message you sent with the following header fields")) ||
+           (body_has(in, BODY_MARKER("Recipient address:")) && icontains(header(in, "Subject"), "Delivery Notification:"));
 }
 
 bool messagingserver_read(const Input &in, Extraction &ex) {

@@ -21,6 +21,7 @@
 // The diagnostic is the recipient's own "Reason:" when there is one, else the explanation
 // paragraph(s) (the server's fixed sentences, which name the failure: "unknown", "over quota",
 // "was not reachable within the allowed queue period", ...).
+#include "formats/markers.hh"
 #include "formats/mta_common.hh"
 #include "formats/readers.hh"
 #include "formats/text.hh"
@@ -47,7 +48,7 @@ std::string address_line(std::string_view s, bool &labelled) {
 
 // The au/EZweb carrier (provider_carriers.cc) writes the same notice with its own reasons.
 bool netscape_detect(const Input &in) {
-    if (!icontains(in.body, kIntro)) return false;
+    if (!body_has(in, BODY_MARKER(kIntro))) return false;
     if (header_has(in, "From", "ezweb.ne.jp") || header_has(in, "From", "au.com")) return false;
     for (const std::string *r : in.msg.root.headers.all("Received"))
         if (icontains(*r, "ezweb.ne.jp") || icontains(*r, ".au.com")) return false;

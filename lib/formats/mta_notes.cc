@@ -7,13 +7,14 @@
 //   user@example.org
 //
 //   ------- Returned Message --------
+#include "formats/markers.hh"
 #include "formats/mta_common.hh"
 #include "formats/readers.hh"
 #include "formats/text.hh"
 
 namespace carom::formats {
 
-bool notes_detect(const Input &in) { return icontains(in.body, "------- Failure Reasons"); }
+bool notes_detect(const Input &in) { return body_has(in, BODY_MARKER("------- Failure Reasons")); }
 
 bool notes_read(const Input &in, Extraction &ex) {
     std::string_view text = block_after(in.body, "------- Failure Reasons", {"------- Returned Message", "--"});

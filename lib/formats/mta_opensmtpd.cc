@@ -13,6 +13,7 @@
 //
 // The subject says "Delivery status notification: error" (or failed / delayed / warning); new
 // versions add an RFC 3464 part whose Status is only 5.0.0, so the text's code is kept.
+#include "formats/markers.hh"
 #include "formats/mta_common.hh"
 #include "formats/readers.hh"
 #include "formats/text.hh"
@@ -20,9 +21,9 @@
 namespace carom::formats {
 
 bool opensmtpd_detect(const Input &in) {
-    if (icontains(in.body, "This is the MAILER-DAEMON, please DO NOT REPLY to this")) return true;
+    if (body_has(in, BODY_MARKER("This is the MAILER-DAEMON, please DO NOT REPLY to this"))) return true;
     return istarts_with(header(in, "Subject"), "Delivery status notification:") &&
-           icontains(in.body, "list of recipients:");
+           body_has(in, BODY_MARKER("list of recipients:"));
 }
 
 bool opensmtpd_read(const Input &in, Extraction &ex) {

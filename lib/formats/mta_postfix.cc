@@ -9,6 +9,7 @@
 // remote host and the complete reply. Old Postfix versions (and some relays) send the text alone.
 // A second notice, "Postfix SMTP server: errors from HOST", is a postmaster copy of an SMTP
 // session transcript ("In:" / "Out:" lines); its recipient is the last "RCPT TO" sent.
+#include "formats/markers.hh"
 #include "formats/mta_common.hh"
 #include "formats/readers.hh"
 #include "formats/text.hh"
@@ -18,7 +19,7 @@ namespace {
 
 bool is_transcript(const Input &in) {
     return istarts_with(header(in, "Subject"), "Postfix SMTP server: errors from") &&
-           icontains(in.body, "Transcript of session follows");
+           body_has(in, BODY_MARKER("Transcript of session follows"));
 }
 
 // One paragraph per recipient: a line starting "<addr>" followed by ":" (possibly after an
@@ -111,7 +112,7 @@ std::vector<Record> transcript(std::string_view body) {
 }  // namespace
 
 bool postfix_detect(const Input &in) {
-    if (icontains(in.body, "This is the mail system at host") || icontains(in.body, "This is the Postfix program at host"))
+    if (body_has(in, BODY_MARKER("This is the mail system at host")) || body_has(in, BODY_MARKER("This is the Postfix program at host")))
         return true;
     const std::string subject = header(in, "Subject");
     if (istarts_with(subject, "Undelivered Mail Returned to Sender") || istarts_with(subject, "Delayed Mail (still being retried)"))

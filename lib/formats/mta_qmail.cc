@@ -16,6 +16,7 @@
 // "Your mail message to the following address(es) could not be delivered.") and the closing
 // line ("--- Original message follows.", "--- Enclosed is a copy of the message."), never the
 // "<address>:" paragraphs. qmail's own status codes appear as "(#5.1.1)".
+#include "formats/markers.hh"
 #include "formats/mta_common.hh"
 #include "formats/readers.hh"
 #include "formats/text.hh"
@@ -87,9 +88,8 @@ std::string qmail_host(std::string_view d) {
 }  // namespace
 
 bool qmail_detect(const Input &in) {
-    for (std::string_view g : kGreetings)
-        if (icontains(in.body, g)) return true;
-    return false;
+    static constexpr MarkerSet kGreetingMarkers = body_markers(kGreetings);
+    return body_has_any(in, kGreetingMarkers);
 }
 
 bool qmail_read(const Input &in, Extraction &ex) {

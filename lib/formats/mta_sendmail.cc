@@ -16,6 +16,7 @@
 // command (the last ">>>" line of the conversation about that recipient) and the remote host.
 #include <cctype>
 
+#include "formats/markers.hh"
 #include "formats/mta_common.hh"
 #include "formats/readers.hh"
 #include "formats/text.hh"
@@ -175,7 +176,7 @@ std::vector<Record> listed(std::string_view body) {
 }  // namespace
 
 bool sendmail_detect(const Input &in) {
-    if (icontains(in.body, "----- The following addresses had")) return true;
+    if (body_has(in, BODY_MARKER("----- The following addresses had"))) return true;
     const std::string from = header(in, "From");
     const std::string subject = header(in, "Subject");
     return icontains(from, "Mail Delivery Subsystem") &&

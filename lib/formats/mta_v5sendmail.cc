@@ -13,6 +13,7 @@
 // then the To of the unsent message.
 #include <cctype>
 
+#include "formats/markers.hh"
 #include "formats/mta_common.hh"
 #include "formats/readers.hh"
 #include "formats/text.hh"
@@ -20,8 +21,9 @@
 namespace carom::formats {
 namespace {
 
-const std::vector<std::string_view> kEnds = {"----- Unsent message follows", "----- Original message follows",
-                                             "----- Message header follows", "----- Returned message follows"};
+constexpr std::string_view kEndList[] = {"----- Unsent message follows", "----- Original message follows",
+                                         "----- Message header follows", "----- Returned message follows"};
+const std::vector<std::string_view> kEnds(std::begin(kEndList), std::end(kEndList));
 
 bool three_digits(std::string_view s) {
     return s.size() > 4 && std::isdigit(static_cast<unsigned char>(s[0])) &&
@@ -41,11 +43,10 @@ std::string verb(std::string_view cmd) {
 }  // namespace
 
 bool v5sendmail_detect(const Input &in) {
-    if (icontains(in.body, "----- The following addresses had")) return false;
-    if (!icontains(in.body, "----- Transcript of session follows -----")) return false;
-    for (std::string_view e : kEnds)
-        if (icontains(in.body, e)) return true;
-    return false;
+    if (body_has(in, BODY_MARKER("----- The following addresses had"))) return false;
+    if (!body_has(in, BODY_MARKER("----- Transcript of session follows -----"))) return false;
+    static constexpr MarkerSet kEndMarkers = body_markers(kEndList);
+    return body_has_any(in, kEndMarkers);
 }
 
 bool v5sendmail_read(const Input &in, Extraction &ex) {

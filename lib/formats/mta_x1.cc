@@ -8,13 +8,14 @@
 //   user@example.org [User unknown]
 //
 // one "ADDRESS [reason]" line per recipient.
+#include "formats/markers.hh"
 #include "formats/mta_common.hh"
 #include "formats/readers.hh"
 #include "formats/text.hh"
 
 namespace carom::formats {
 
-bool x1_detect(const Input &in) { return icontains(in.body, "---The following addresses had delivery errors---"); }
+bool x1_detect(const Input &in) { return body_has(in, BODY_MARKER("---The following addresses had delivery errors---")); }
 
 bool x1_read(const Input &in, Extraction &ex) {
     std::string_view text = block_after(in.body, "---The following addresses had delivery errors---", {"--", "Content-"});

@@ -14,6 +14,7 @@
 //
 // ("Delevery" in some versions; "was aborted after N second(s)" for local aborts). The
 // technical details name the SMTP command and the remote host. An RFC 3464 part may follow.
+#include "formats/markers.hh"
 #include "formats/mta_common.hh"
 #include "formats/readers.hh"
 #include "formats/text.hh"
@@ -21,8 +22,8 @@
 namespace carom::formats {
 
 bool x3_detect(const Input &in) {
-    return icontains(in.body, "This is an automatically generated Delivery Status Notification") &&
-           icontains(in.body, "to the following recipients");
+    return body_has(in, BODY_MARKER("This is an automatically generated Delivery Status Notification")) &&
+           body_has(in, BODY_MARKER("to the following recipients"));
 }
 
 bool x3_read(const Input &in, Extraction &ex) {

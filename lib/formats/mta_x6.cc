@@ -10,6 +10,7 @@
 //   The following recipients returned permanent errors: user@example.org. Reason: SMTP Server
 //   <192.0.2.1> refused to accept your message (DATA), with the following error message:
 //   [554 5.4.6 Hop count exceeded - possible mail loop]
+#include "formats/markers.hh"
 #include "formats/mta_common.hh"
 #include "formats/readers.hh"
 #include "formats/text.hh"
@@ -17,8 +18,8 @@
 namespace carom::formats {
 
 bool x6_detect(const Input &in) {
-    return icontains(in.body, "We had trouble delivering your message") &&
-           icontains(in.body, "The following recipients returned");
+    return body_has(in, BODY_MARKER("We had trouble delivering your message")) &&
+           body_has(in, BODY_MARKER("The following recipients returned"));
 }
 
 bool x6_read(const Input &in, Extraction &ex) {

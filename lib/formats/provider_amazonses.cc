@@ -14,6 +14,7 @@
 
 #include "base/json_release.hh"
 
+#include "formats/markers.hh"
 #include "formats/readers.hh"
 #include "formats/text.hh"
 
@@ -106,9 +107,9 @@ bool detect_amazonses_json(const Input &in) {
     const std::string *from = h.get("From");
     bool hdr = h.has("x-amz-sns-message-id") || (from && (icontains(*from, "@sns.amazonaws.com") ||
                                                           icontains(*from, "amazonses.com")));
-    if (!hdr && !icontains(in.body, "\"notificationType\"")) return false;
+    if (!hdr && !body_has(in, BODY_MARKER("\"notificationType\""))) return false;
     return in.body.find('{') != std::string::npos &&
-           (icontains(in.body, "notificationType") || icontains(in.body, "eventType"));
+           (body_has(in, BODY_MARKER("notificationType")) || body_has(in, BODY_MARKER("eventType")));
 }
 
 namespace {

@@ -9,6 +9,7 @@
 //   Final-Recipient: rfc822; user@example.org
 //   Diagnostic-Code: smtp; 550 5.1.1 <user@example.org>... User Unknown
 //   Status: 5.1.1
+#include "formats/markers.hh"
 #include "formats/readers.hh"
 #include "formats/text.hh"
 #include "report/report.hh"
@@ -20,7 +21,7 @@ bool detect_amazonworkmail(const Input &in) {
     const std::string *xm = h.get("X-Mailer");
     const std::string *from = h.get("From");
     bool hdr = (xm && icontains(*xm, "Amazon WorkMail")) || (from && icontains(*from, "amazonses.com"));
-    return hdr && icontains(in.body, "Technical report:");
+    return hdr && body_has(in, BODY_MARKER("Technical report:"));
 }
 
 bool read_amazonworkmail(const Input &in, Extraction &ex) {

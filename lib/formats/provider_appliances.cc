@@ -32,6 +32,7 @@
 // Zoho Mail (X-ZohoMail): after Exim's sentences, one line per recipient,
 //   "user@example.org Invalid Address, ERROR_CODE :550, ERROR_CODE :Requested action ..." or
 //   "[Status: Error, Address: <user@example.org>, ResponseCode 421, , Host not reachable.]"
+#include "formats/markers.hh"
 #include "formats/readers.hh"
 #include "formats/text.hh"
 
@@ -73,7 +74,7 @@ std::size_t max_records(const Input &in) { return static_cast<std::size_t>(in.li
 // ---------------------------------------------------------------- m-FILTER
 
 bool detect_mfilter(const Input &in) {
-    return hdr_has(in, "X-Mailer", "m-FILTER") && icontains(in.body, "-------server message");
+    return hdr_has(in, "X-Mailer", "m-FILTER") && body_has(in, BODY_MARKER("-------server message"));
 }
 
 bool read_mfilter(const Input &in, Extraction &ex) {
@@ -118,7 +119,7 @@ bool read_mfilter(const Input &in, Extraction &ex) {
 
 bool detect_mcafee(const Input &in) {
     return (H(in).has("X-NAI-Header") || hdr_has(in, "Subject", "Delivery Status")) &&
-           icontains(in.body, "--- The following addresses had delivery problems ---");
+           body_has(in, BODY_MARKER("--- The following addresses had delivery problems ---"));
 }
 
 bool read_mcafee(const Input &in, Extraction &ex) {
@@ -171,8 +172,8 @@ bool read_mcafee(const Input &in, Extraction &ex) {
 // ---------------------------------------------------------------- Trend Micro InterScan
 
 bool detect_trendmicro(const Input &in) {
-    bool h = hdr_has(in, "From", "InterScan") || icontains(in.body, "InterScan");
-    return h && (icontains(in.body, "Sent <<<") || icontains(in.body, "Unable to deliver message to"));
+    bool h = hdr_has(in, "From", "InterScan") || body_has(in, BODY_MARKER("InterScan"));
+    return h && (body_has(in, BODY_MARKER("Sent <<<")) || body_has(in, BODY_MARKER("Unable to deliver message to")));
 }
 
 bool read_trendmicro(const Input &in, Extraction &ex) {
@@ -205,7 +206,7 @@ bool read_trendmicro(const Input &in, Extraction &ex) {
 // ---------------------------------------------------------------- MailFoundry
 
 bool detect_mailfoundry(const Input &in) {
-    return icontains(in.body, "Unable to deliver message to:") && icontains(in.body, "Delivery failed for the following reason:");
+    return body_has(in, BODY_MARKER("Unable to deliver message to:")) && body_has(in, BODY_MARKER("Delivery failed for the following reason:"));
 }
 
 bool read_mailfoundry(const Input &in, Extraction &ex) {
@@ -236,8 +237,8 @@ bool read_mailfoundry(const Input &in, Extraction &ex) {
 // ---------------------------------------------------------------- MailMarshal
 
 bool detect_mailmarshal(const Input &in) {
-    return icontains(in.body, "The following recipients were affected") &&
-           (hdr_has(in, "Subject", "Undeliverable Mail") || icontains(in.body, "Could not be delivered because of"));
+    return body_has(in, BODY_MARKER("The following recipients were affected")) &&
+           (hdr_has(in, "Subject", "Undeliverable Mail") || body_has(in, BODY_MARKER("Could not be delivered because of")));
 }
 
 bool read_mailmarshal(const Input &in, Extraction &ex) {
@@ -270,7 +271,7 @@ bool read_mailmarshal(const Input &in, Extraction &ex) {
 
 bool detect_zoho(const Input &in) {
     bool h = H(in).has("X-ZohoMail") || hdr_has(in, "X-Mailer", "Zoho Mail") || hdr_has(in, "From", "zoho.com");
-    return h && (icontains(in.body, "ERROR_CODE") || icontains(in.body, "[Status: "));
+    return h && (body_has(in, BODY_MARKER("ERROR_CODE")) || body_has(in, BODY_MARKER("[Status: ")));
 }
 
 bool read_zoho(const Input &in, Extraction &ex) {
@@ -318,8 +319,8 @@ bool read_zoho(const Input &in, Extraction &ex) {
 namespace carom::formats {
 
 bool detect_activehunter(const Input &in) {
-    bool h = H(in).has("X-AHMAILID") || icontains(in.body, "Active!Hunter");
-    return h && icontains(in.body, "----- The following addresses had permanent fatal errors -----");
+    bool h = H(in).has("X-AHMAILID") || body_has(in, BODY_MARKER("Active!Hunter"));
+    return h && body_has(in, BODY_MARKER("----- The following addresses had permanent fatal errors -----"));
 }
 
 bool read_activehunter(const Input &in, Extraction &ex) {

@@ -30,6 +30,7 @@
 //   Error: No valid recipients for this MM
 //   Original Message:
 //   To: 5555550100@vzwpix.com
+#include "formats/markers.hh"
 #include "formats/readers.hh"
 #include "formats/text.hh"
 
@@ -83,8 +84,8 @@ std::size_t max_records(const Input &in) { return static_cast<std::size_t>(in.li
 bool detect_ezweb(const Input &in) {
     const std::string *subj = in.msg.root.headers.get("Subject");
     bool h = from_has(in, "ezweb.ne.jp") || (subj && icontains(*subj, "Mail System Error - Returned Mail"));
-    return h && (icontains(in.body, "following recipients") || icontains(in.body, "Recipient:") ||
-                 icontains(in.body, "account is disabled") || icontains(in.body, "not delivered within"));
+    return h && (body_has(in, BODY_MARKER("following recipients")) || body_has(in, BODY_MARKER("Recipient:")) ||
+                 body_has(in, BODY_MARKER("account is disabled")) || body_has(in, BODY_MARKER("not delivered within")));
 }
 
 bool read_ezweb(const Input &in, Extraction &ex) {
@@ -150,7 +151,7 @@ bool read_ezweb(const Input &in, Extraction &ex) {
 bool detect_kddi(const Input &in) {
     bool h = from_has(in, "dion.ne.jp") || from_has(in, "auone-net.jp") || from_has(in, "@au.com") ||
              from_has(in, "kddi");
-    return h && icontains(in.body, "Could not be delivered to:");
+    return h && body_has(in, BODY_MARKER("Could not be delivered to:"));
 }
 
 bool read_kddi(const Input &in, Extraction &ex) {
@@ -175,7 +176,7 @@ bool read_kddi(const Input &in, Extraction &ex) {
 // ---------------------------------------------------------------- BIGLOBE
 
 bool detect_biglobe(const Input &in) {
-    return from_has(in, "biglobe.ne.jp") && icontains(in.body, "----- The following addresses had delivery problems");
+    return from_has(in, "biglobe.ne.jp") && body_has(in, BODY_MARKER("----- The following addresses had delivery problems"));
 }
 
 bool read_biglobe(const Input &in, Extraction &ex) {
@@ -209,7 +210,7 @@ bool read_biglobe(const Input &in, Extraction &ex) {
 
 bool detect_verizon(const Input &in) {
     bool h = from_has(in, "vzwpix.com") || from_has(in, "vtext.com") || from_has(in, "verizon");
-    return h && (icontains(in.body, "could not be delivered") || icontains(in.body, "Error:"));
+    return h && (body_has(in, BODY_MARKER("could not be delivered")) || body_has(in, BODY_MARKER("Error:")));
 }
 
 bool read_verizon(const Input &in, Extraction &ex) {

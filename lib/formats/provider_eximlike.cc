@@ -12,6 +12,7 @@
 //   following. ---".
 // - MXLogic (McAfee SaaS): "<user@example.org>: 550 ..." on one line, then "Included is a copy
 //   of the message header:".
+#include "formats/markers.hh"
 #include "formats/readers.hh"
 #include "formats/text.hh"
 
@@ -173,7 +174,7 @@ bool permanent(const Input &in, Extraction &ex, bool ok) {
 bool detect_mailru(const Input &in) {
     bool h = from_has(in, "mail.ru") || in.msg.root.headers.has("X-Mailru-Intl-Transport") ||
              in.msg.root.headers.has("X-Mras");
-    return h && (icontains(in.body, "could not be delivered") || icontains(in.body, "не может быть доставлено"));
+    return h && (body_has(in, BODY_MARKER("could not be delivered")) || body_has(in, BODY_MARKER("не может быть доставлено")));
 }
 
 bool read_mailru(const Input &in, Extraction &ex) {
@@ -183,15 +184,15 @@ bool read_mailru(const Input &in, Extraction &ex) {
 bool detect_gmx(const Input &in) {
     bool h = from_has(in, "gmx.") || in.msg.root.headers.has("X-GMX-Antispam") ||
              in.msg.root.headers.has("X-GMX-Antivirus");
-    return h && icontains(in.body, "could not be delivered");
+    return h && body_has(in, BODY_MARKER("could not be delivered"));
 }
 
 bool detect_einsundeins(const Input &in) {
     bool h = from_has(in, "kundenserver") || from_has(in, "1and1") || from_has(in, "1und1") ||
              from_has(in, "ionos") || in.msg.root.headers.has("X-UI-Out-Filterresults");
-    return h && icontains(in.body, "could not be delivered") &&
-           (icontains(in.body, "--- The header of the original message is following") ||
-            icontains(in.body, "For the following reason"));
+    return h && body_has(in, BODY_MARKER("could not be delivered")) &&
+           (body_has(in, BODY_MARKER("--- The header of the original message is following")) ||
+            body_has(in, BODY_MARKER("For the following reason")));
 }
 
 bool read_gmx(const Input &in, Extraction &ex) {
@@ -206,7 +207,7 @@ bool detect_mxlogic(const Input &in) {
         for (const auto &f : in.msg.root.headers.fields)
             if (f.name.size() == 8 && istarts_with(f.name, "received") && icontains(f.value, "mxl_mta")) h = true;
     }
-    return h && icontains(in.body, "could not be delivered");
+    return h && body_has(in, BODY_MARKER("could not be delivered"));
 }
 
 bool read_mxlogic(const Input &in, Extraction &ex) {

@@ -34,6 +34,7 @@
 // Google Groups: the recipient is the group address in X-Failed-Recipients; the body is a
 // localised letter ("Hello x, We're writing to let you know that the group you tried to contact
 // (name) may not exist ...") followed by "----- Original message -----".
+#include "formats/markers.hh"
 #include "formats/mta_common.hh"
 #include "formats/readers.hh"
 #include "formats/text.hh"
@@ -73,6 +74,8 @@ std::string split_address_list(const std::string &value, std::vector<std::string
 constexpr std::string_view kHeadings[] = {"** Address not found **", "** Message not delivered **",
                                            "** Delivery incomplete **", "** Message blocked **"};
 
+constexpr MarkerSet kHeadingMarkers = body_markers(kHeadings);
+
 std::size_t heading_at(std::string_view body) {
     for (std::string_view h : kHeadings) {
         std::size_t p = ifind(body, h);
@@ -109,17 +112,17 @@ bool read_google_dsn(const Input &in, Extraction &ex) {
 }  // namespace
 
 bool detect_gmail(const Input &in) {
-    if (from_google(in) && heading_at(in.body) != std::string_view::npos &&
+    if (from_google(in) && body_has_any(in, kHeadingMarkers) &&
         in.msg.root.headers.get("Content-Type") && icontains(*in.msg.root.headers.get("Content-Type"), "report"))
         return true;
-    if (!from_google(in) && !icontains(in.body, "Technical details of ")) return false;
-    return icontains(in.body, "Delivery to the following recipient") ||
-           icontains(in.body, "Technical details of permanent failure") ||
-           icontains(in.body, "Technical details of temporary failure");
+    if (!from_google(in) && !body_has(in, BODY_MARKER("Technical details of "))) return false;
+    return body_has(in, BODY_MARKER("Delivery to the following recipient")) ||
+           body_has(in, BODY_MARKER("Technical details of permanent failure")) ||
+           body_has(in, BODY_MARKER("Technical details of temporary failure"));
 }
 
 bool read_gmail(const Input &in, Extraction &ex) {
-    if (heading_at(in.body) != std::string_view::npos && !icontains(in.body, "Technical details of "))
+    if (body_has_any(in, kHeadingMarkers) && !body_has(in, BODY_MARKER("Technical details of ")))
         return read_google_dsn(in, ex);
     const std::string_view text = before_original(in.body);
     const auto ls = lines(text);

@@ -9,6 +9,7 @@
 //   user@example.org
 //   Remote Server returned '550 5.1.1 RESOLVER.ADR.RecipNotFound; not found'
 //   Original message headers:
+#include "formats/markers.hh"
 #include "formats/readers.hh"
 #include "formats/text.hh"
 
@@ -41,7 +42,7 @@ bool detect_office365(const Input &in) {
     if (!microsoft_headers(in)) return false;
     if (mime::find(in.msg.root, "message", "delivery-status") || mime::find(in.msg.root, "message", "global-delivery-status"))
         return false;
-    return icontains(in.body, "Diagnostic information for administrators");
+    return body_has(in, BODY_MARKER("Diagnostic information for administrators"));
 }
 
 bool read_office365(const Input &in, Extraction &ex) {

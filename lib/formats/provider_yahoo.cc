@@ -10,6 +10,7 @@
 // Newer ones write the reply code first ("550: 5.2.2 <user@...>... Mailbox Full") or the local
 // reason only ("No mx record found for domain=example.org"). The bracketed tag names the SMTP
 // command that was answered: [RCPT_TO], [MAIL_FROM], [DATA], [BODY].
+#include "formats/markers.hh"
 #include "formats/readers.hh"
 #include "formats/text.hh"
 
@@ -42,7 +43,7 @@ bool detect_yahoo(const Input &in) {
     const std::string *subj = in.msg.root.headers.get("Subject");
     bool hdr = (from && (icontains(*from, "yahoo") || istarts_with(trim(*from), "MAILER-DAEMON"))) ||
                (subj && icontains(*subj, "Failure Notice")) || in.msg.root.headers.has("X-YMailISG");
-    return hdr && icontains(in.body, kStart);
+    return hdr && body_has(in, BODY_MARKER(kStart));
 }
 
 bool read_yahoo(const Input &in, Extraction &ex) {

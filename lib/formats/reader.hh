@@ -16,10 +16,15 @@
 
 namespace carom::formats {
 
+struct MarkerSet;  // formats/markers.hh
+
 struct Input {
     const mime::Message &msg;
     const std::string &body;  // mime::body_text(msg), computed once
     const Limits &limits;
+    // The detect steps' body phrases found in body, set by read_known (one scan for all
+    // readers); null elsewhere, where body_has() searches instead (formats/markers.hh).
+    const MarkerSet *markers = nullptr;
 };
 
 struct Reader {

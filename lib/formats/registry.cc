@@ -5,6 +5,7 @@
 // providers often run underneath (a mail.ru bounce is an Exim bounce, a Zoho one a Postfix one).
 // A reader that knows an MTA's own text better than its RFC 3464 part comes before the generic
 // DSN reader; the generic fallback comes last.
+#include "formats/markers.hh"
 #include "formats/reader.hh"
 #include "formats/readers.hh"
 #include "report/report.hh"
@@ -69,7 +70,10 @@ const std::vector<Reader> &registry() {
     return table;
 }
 
-bool read_known(const Input &in, Extraction &ex) {
+bool read_known(const Input &in_, Extraction &ex) {
+    // One scan of the body for every detect step's phrases (formats/markers.hh).
+    const MarkerSet markers = scan_body_markers(in_.body);
+    const Input in{in_.msg, in_.body, in_.limits, &markers};
     for (const Reader &r : registry()) {
         if (!r.detect(in)) continue;
         // The reader works on a fresh Extraction that borrows ex.original (moved, not copied, and

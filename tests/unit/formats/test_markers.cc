@@ -1,0 +1,96 @@
+// The body-marker scanner (lib/formats/markers.cc): one Aho-Corasick pass must report exactly the
+// phrases icontains finds, for every phrase of kBodyMarkers, on random texts made of phrase
+// pieces (overlapping, case-flipped, cut short, UTF-8 phrases cut inside a character) and noise.
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+
+#include "base/limits.hh"
+#include "formats/markers.hh"
+#include "formats/text.hh"
+#include "mime/message.hh"
+
+namespace {
+
+using carom::formats::body_has;
+using carom::formats::body_has_any;
+using carom::formats::icontains;
+using carom::formats::kBodyMarkerCount;
+using carom::formats::kBodyMarkers;
+using carom::formats::MarkerSet;
+using carom::formats::scan_body_markers;
+
+void expect_same_as_icontains(const std::string &text) {
+    const MarkerSet found = scan_body_markers(text);
+    for (std::size_t i = 0; i < kBodyMarkerCount; ++i)
+        ASSERT_EQ(found.has(i), icontains(text, kBodyMarkers[i])) << "phrase \"" << kBodyMarkers[i] << "\" in \"" << text << "\"";
+}
+
+TEST(BodyMarkers, EachPhraseAloneAndEmbedded) {
+    expect_same_as_icontains("");
+    for (std::string_view p : kBodyMarkers) {
+        std::string s(p);
+        expect_same_as_icontains(s);
+        expect_same_as_icontains("xx " + s + " yy");
+        for (char &c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        expect_same_as_icontains(s);
+        expect_same_as_icontains(s.substr(0, s.size() - 1));  // one byte short: not found
+    }
+}
+
+TEST(BodyMarkers, Known) {
+    const MarkerSet m = scan_body_markers("Hi.\nTHIS IS THE QMAIL-SEND PROGRAM AT mx.example.org.\n");
+    EXPECT_TRUE(m.has(BODY_MARKER("This is the qmail-send program at")));
+    EXPECT_TRUE(m.has(BODY_MARKER("This is the qmail-")));  // ends inside the longer phrase
+    EXPECT_TRUE(m.has(BODY_MARKER("qmail-send")));
+    EXPECT_FALSE(m.has(BODY_MARKER("This is the mail system at host")));
+    EXPECT_EQ(kBodyMarkers[BODY_MARKER("InterScan")], "InterScan");
+}
+
+TEST(BodyMarkers, RandomTextsOfPhrasePieces) {
+    std::mt19937 rng(8);
+    const std::string noise = "aZ \n:-.<>@*()[]'\xc3\xa9\xe7\xae\xa1";
+    for (int round = 0; round < 3000; ++round) {
+        std::string text;
+        const int pieces = static_cast<int>(rng() % 8);
+        for (int k = 0; k < pieces; ++k) {
+            std::string_view p = kBodyMarkers[rng() % kBodyMarkerCount];
+            // a whole phrase, a prefix or a suffix of one (joined pieces make near-misses)
+            std::size_t b = 0, e = p.size();
+            switch (rng() % 3) {
+                case 1: e = rng() % (p.size() + 1); break;
+                case 2: b = rng() % (p.size() + 1); break;
+                default: break;
+            }
+            std::string piece(p.substr(b, e - b));
+            for (char &c : piece)
+                if (rng() % 3 == 0) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+            text += piece;
+            const int n = static_cast<int>(rng() % 4);
+            for (int j = 0; j < n; ++j) text += noise[rng() % noise.size()];
+        }
+        expect_same_as_icontains(text);
+    }
+}
+
+TEST(BodyMarkers, InputWithAndWithoutScan) {
+    carom::mime::Message msg;
+    carom::Limits limits;
+    const std::string body = "Sorry, we were unable to deliver your message to the following address.\n";
+    const carom::formats::Input plain{msg, body, limits};
+    const MarkerSet m = scan_body_markers(body);
+    const carom::formats::Input scanned{msg, body, limits, &m};
+    for (std::size_t i = 0; i < kBodyMarkerCount; ++i) EXPECT_EQ(body_has(plain, i), body_has(scanned, i));
+    static constexpr std::string_view kSome[] = {"InterScan", "Technical report:",
+                                                 "Sorry, we were unable to deliver your message to the following address"};
+    static constexpr MarkerSet kSet = carom::formats::body_markers(kSome);
+    EXPECT_TRUE(body_has_any(plain, kSet));
+    EXPECT_TRUE(body_has_any(scanned, kSet));
+    static constexpr std::string_view kNone[] = {"InterScan", "Technical report:"};
+    static constexpr MarkerSet kSet2 = carom::formats::body_markers(kNone);
+    EXPECT_FALSE(body_has_any(plain, kSet2));
+    EXPECT_FALSE(body_has_any(scanned, kSet2));
+}
+
+}  // namespace
