@@ -103,13 +103,14 @@ bool parse_notification(const std::string &text, json &out) {
 }  // namespace
 
 bool detect_amazonses_json(const Input &in) {
+    // The body's phrases (bit tests) first, the headers (searches) last.
+    if (!(body_has(in, BODY_MARKER("notificationType")) || body_has(in, BODY_MARKER("eventType")))) return false;
+    if (in.body.find('{') == std::string::npos) return false;
+    if (body_has(in, BODY_MARKER("\"notificationType\""))) return true;
     const auto &h = in.msg.root.headers;
     const std::string *from = h.get("From");
-    bool hdr = h.has("x-amz-sns-message-id") || (from && (icontains(*from, "@sns.amazonaws.com") ||
-                                                          icontains(*from, "amazonses.com")));
-    if (!hdr && !body_has(in, BODY_MARKER("\"notificationType\""))) return false;
-    return in.body.find('{') != std::string::npos &&
-           (body_has(in, BODY_MARKER("notificationType")) || body_has(in, BODY_MARKER("eventType")));
+    return h.has("x-amz-sns-message-id") || (from && (icontains(*from, "@sns.amazonaws.com") ||
+                                                      icontains(*from, "amazonses.com")));
 }
 
 namespace {

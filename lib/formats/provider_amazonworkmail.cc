@@ -17,6 +17,7 @@
 namespace carom::formats {
 
 bool detect_amazonworkmail(const Input &in) {
+    if (!body_has(in, BODY_MARKER("Technical report:"))) return false;  // cheap test first
     const auto &h = in.msg.root.headers;
     const std::string *xm = h.get("X-Mailer");
     const std::string *from = h.get("From");

@@ -74,7 +74,7 @@ std::size_t max_records(const Input &in) { return static_cast<std::size_t>(in.li
 // ---------------------------------------------------------------- m-FILTER
 
 bool detect_mfilter(const Input &in) {
-    return hdr_has(in, "X-Mailer", "m-FILTER") && body_has(in, BODY_MARKER("-------server message"));
+    return body_has(in, BODY_MARKER("-------server message")) && hdr_has(in, "X-Mailer", "m-FILTER");
 }
 
 bool read_mfilter(const Input &in, Extraction &ex) {
@@ -118,8 +118,8 @@ bool read_mfilter(const Input &in, Extraction &ex) {
 // ---------------------------------------------------------------- McAfee
 
 bool detect_mcafee(const Input &in) {
-    return (H(in).has("X-NAI-Header") || hdr_has(in, "Subject", "Delivery Status")) &&
-           body_has(in, BODY_MARKER("--- The following addresses had delivery problems ---"));
+    return body_has(in, BODY_MARKER("--- The following addresses had delivery problems ---")) &&
+           (H(in).has("X-NAI-Header") || hdr_has(in, "Subject", "Delivery Status"));
 }
 
 bool read_mcafee(const Input &in, Extraction &ex) {
@@ -172,8 +172,8 @@ bool read_mcafee(const Input &in, Extraction &ex) {
 // ---------------------------------------------------------------- Trend Micro InterScan
 
 bool detect_trendmicro(const Input &in) {
-    bool h = hdr_has(in, "From", "InterScan") || body_has(in, BODY_MARKER("InterScan"));
-    return h && (body_has(in, BODY_MARKER("Sent <<<")) || body_has(in, BODY_MARKER("Unable to deliver message to")));
+    if (!(body_has(in, BODY_MARKER("Sent <<<")) || body_has(in, BODY_MARKER("Unable to deliver message to")))) return false;
+    return body_has(in, BODY_MARKER("InterScan")) || hdr_has(in, "From", "InterScan");
 }
 
 bool read_trendmicro(const Input &in, Extraction &ex) {
@@ -270,8 +270,8 @@ bool read_mailmarshal(const Input &in, Extraction &ex) {
 // ---------------------------------------------------------------- Zoho Mail
 
 bool detect_zoho(const Input &in) {
-    bool h = H(in).has("X-ZohoMail") || hdr_has(in, "X-Mailer", "Zoho Mail") || hdr_has(in, "From", "zoho.com");
-    return h && (body_has(in, BODY_MARKER("ERROR_CODE")) || body_has(in, BODY_MARKER("[Status: ")));
+    if (!(body_has(in, BODY_MARKER("ERROR_CODE")) || body_has(in, BODY_MARKER("[Status: ")))) return false;
+    return H(in).has("X-ZohoMail") || hdr_has(in, "X-Mailer", "Zoho Mail") || hdr_has(in, "From", "zoho.com");
 }
 
 bool read_zoho(const Input &in, Extraction &ex) {
@@ -319,8 +319,8 @@ bool read_zoho(const Input &in, Extraction &ex) {
 namespace carom::formats {
 
 bool detect_activehunter(const Input &in) {
-    bool h = H(in).has("X-AHMAILID") || body_has(in, BODY_MARKER("Active!Hunter"));
-    return h && body_has(in, BODY_MARKER("----- The following addresses had permanent fatal errors -----"));
+    if (!body_has(in, BODY_MARKER("----- The following addresses had permanent fatal errors -----"))) return false;
+    return body_has(in, BODY_MARKER("Active!Hunter")) || H(in).has("X-AHMAILID");
 }
 
 bool read_activehunter(const Input &in, Extraction &ex) {

@@ -172,9 +172,11 @@ bool permanent(const Input &in, Extraction &ex, bool ok) {
 }  // namespace
 
 bool detect_mailru(const Input &in) {
-    bool h = from_has(in, "mail.ru") || in.msg.root.headers.has("X-Mailru-Intl-Transport") ||
-             in.msg.root.headers.has("X-Mras");
-    return h && (body_has(in, BODY_MARKER("could not be delivered")) || body_has(in, BODY_MARKER("не может быть доставлено")));
+    // The body's phrases first (bit tests), the headers (searches) only when they are there.
+    if (!(body_has(in, BODY_MARKER("could not be delivered")) || body_has(in, BODY_MARKER("не может быть доставлено"))))
+        return false;
+    return from_has(in, "mail.ru") || in.msg.root.headers.has("X-Mailru-Intl-Transport") ||
+           in.msg.root.headers.has("X-Mras");
 }
 
 bool read_mailru(const Input &in, Extraction &ex) {
@@ -182,17 +184,18 @@ bool read_mailru(const Input &in, Extraction &ex) {
 }
 
 bool detect_gmx(const Input &in) {
-    bool h = from_has(in, "gmx.") || in.msg.root.headers.has("X-GMX-Antispam") ||
-             in.msg.root.headers.has("X-GMX-Antivirus");
-    return h && body_has(in, BODY_MARKER("could not be delivered"));
+    if (!body_has(in, BODY_MARKER("could not be delivered"))) return false;
+    return from_has(in, "gmx.") || in.msg.root.headers.has("X-GMX-Antispam") ||
+           in.msg.root.headers.has("X-GMX-Antivirus");
 }
 
 bool detect_einsundeins(const Input &in) {
-    bool h = from_has(in, "kundenserver") || from_has(in, "1and1") || from_has(in, "1und1") ||
-             from_has(in, "ionos") || in.msg.root.headers.has("X-UI-Out-Filterresults");
-    return h && body_has(in, BODY_MARKER("could not be delivered")) &&
-           (body_has(in, BODY_MARKER("--- The header of the original message is following")) ||
-            body_has(in, BODY_MARKER("For the following reason")));
+    if (!(body_has(in, BODY_MARKER("could not be delivered")) &&
+          (body_has(in, BODY_MARKER("--- The header of the original message is following")) ||
+           body_has(in, BODY_MARKER("For the following reason")))))
+        return false;
+    return from_has(in, "kundenserver") || from_has(in, "1and1") || from_has(in, "1und1") ||
+           from_has(in, "ionos") || in.msg.root.headers.has("X-UI-Out-Filterresults");
 }
 
 bool read_gmx(const Input &in, Extraction &ex) {
@@ -200,6 +203,7 @@ bool read_gmx(const Input &in, Extraction &ex) {
 }
 
 bool detect_mxlogic(const Input &in) {
+    if (!body_has(in, BODY_MARKER("could not be delivered"))) return false;  // a bit test before the headers
     bool h = from_has(in, "mxlogic") || in.msg.root.headers.has("X-MX-Bounce") ||
              in.msg.root.headers.has("X-MXL-NoteHash") || in.msg.root.headers.has("X-MXL-Hash");
     if (!h) {
@@ -207,7 +211,7 @@ bool detect_mxlogic(const Input &in) {
         for (const auto &f : in.msg.root.headers.fields)
             if (f.name.size() == 8 && istarts_with(f.name, "received") && icontains(f.value, "mxl_mta")) h = true;
     }
-    return h && body_has(in, BODY_MARKER("could not be delivered"));
+    return h;
 }
 
 bool read_mxlogic(const Input &in, Extraction &ex) {

@@ -112,13 +112,18 @@ bool read_google_dsn(const Input &in, Extraction &ex) {
 }  // namespace
 
 bool detect_gmail(const Input &in) {
-    if (from_google(in) && body_has_any(in, kHeadingMarkers) &&
-        in.msg.root.headers.get("Content-Type") && icontains(*in.msg.root.headers.get("Content-Type"), "report"))
+    // The body's phrases are bit tests: decide from them whether the From search is needed.
+    const bool headings = body_has_any(in, kHeadingMarkers);
+    const bool details = body_has(in, BODY_MARKER("Delivery to the following recipient")) ||
+                         body_has(in, BODY_MARKER("Technical details of permanent failure")) ||
+                         body_has(in, BODY_MARKER("Technical details of temporary failure"));
+    if (!headings && !details) return false;
+    const bool google = from_google(in);
+    if (google && headings && in.msg.root.headers.get("Content-Type") &&
+        icontains(*in.msg.root.headers.get("Content-Type"), "report"))
         return true;
-    if (!from_google(in) && !body_has(in, BODY_MARKER("Technical details of "))) return false;
-    return body_has(in, BODY_MARKER("Delivery to the following recipient")) ||
-           body_has(in, BODY_MARKER("Technical details of permanent failure")) ||
-           body_has(in, BODY_MARKER("Technical details of temporary failure"));
+    if (!google && !body_has(in, BODY_MARKER("Technical details of "))) return false;
+    return details;
 }
 
 bool read_gmail(const Input &in, Extraction &ex) {
@@ -196,9 +201,8 @@ bool read_gmail(const Input &in, Extraction &ex) {
 }
 
 bool detect_googlegroups(const Input &in) {
-    if (!from_google(in)) return false;
     const std::string *xf = in.msg.root.headers.get("X-Failed-Recipients");
-    return xf && icontains(*xf, "@googlegroups.com");
+    return xf && icontains(*xf, "@googlegroups.com") && from_google(in);
 }
 
 bool read_googlegroups(const Input &in, Extraction &ex) {

@@ -39,10 +39,11 @@ std::string listed_address(std::string_view t) {
 }  // namespace
 
 bool detect_office365(const Input &in) {
+    if (!body_has(in, BODY_MARKER("Diagnostic information for administrators"))) return false;  // a bit test first
     if (!microsoft_headers(in)) return false;
     if (mime::find(in.msg.root, "message", "delivery-status") || mime::find(in.msg.root, "message", "global-delivery-status"))
         return false;
-    return body_has(in, BODY_MARKER("Diagnostic information for administrators"));
+    return true;
 }
 
 bool read_office365(const Input &in, Extraction &ex) {

@@ -39,11 +39,12 @@ std::string leading_code(std::string_view diag) {
 }  // namespace
 
 bool detect_yahoo(const Input &in) {
+    if (!body_has(in, BODY_MARKER(kStart))) return false;  // a bit test before the header searches
     const std::string *from = in.msg.root.headers.get("From");
     const std::string *subj = in.msg.root.headers.get("Subject");
     bool hdr = (from && (icontains(*from, "yahoo") || istarts_with(trim(*from), "MAILER-DAEMON"))) ||
                (subj && icontains(*subj, "Failure Notice")) || in.msg.root.headers.has("X-YMailISG");
-    return hdr && body_has(in, BODY_MARKER(kStart));
+    return hdr;
 }
 
 bool read_yahoo(const Input &in, Extraction &ex) {
