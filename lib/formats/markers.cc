@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "formats/mta_common.hh"
 #include "formats/text.hh"
 
 namespace carom::formats {
@@ -144,13 +145,20 @@ const Automaton &automaton() {
 
 MarkerSet scan_body_markers(std::string_view body) { return automaton().scan(body); }
 
+Scan scan(const Input &in) {
+    Scan s;
+    s.body = scan_body_markers(in.body);
+    s.subject = header(in, "Subject");
+    return s;
+}
+
 bool body_has(const Input &in, std::size_t marker) {
-    if (in.markers) return in.markers->has(marker);
+    if (in.scan) return in.scan->body.has(marker);
     return icontains(in.body, kBodyMarkers[marker]);
 }
 
 bool body_has_any(const Input &in, const MarkerSet &set) {
-    if (in.markers) return in.markers->any_of(set);
+    if (in.scan) return in.scan->body.any_of(set);
     for (std::size_t i = 0; i < kBodyMarkerCount; ++i)
         if (set.has(i) && icontains(in.body, kBodyMarkers[i])) return true;
     return false;

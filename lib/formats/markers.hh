@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
+#include <string>
 #include <string_view>
 #include <type_traits>
 
@@ -202,6 +203,13 @@ constexpr MarkerSet body_markers(const std::string_view (&phrases)[N]) {
 
 // Every marker found in body (one pass; ASCII case-insensitive like icontains).
 MarkerSet scan_body_markers(std::string_view body);
+
+// What read_known works out once per message for every reader (Input::scan).
+struct Scan {
+    MarkerSet body;       // scan_body_markers(in.body)
+    std::string subject;  // header(in, "Subject"): decoded once, not once per detect step
+};
+Scan scan(const Input &in);
 
 // icontains(in.body, kBodyMarkers[i]): the scan's answer when read_known made one.
 bool body_has(const Input &in, std::size_t marker);

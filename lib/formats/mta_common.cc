@@ -2,12 +2,14 @@
 
 #include <cctype>
 
+#include "formats/markers.hh"
 #include "formats/text.hh"
 #include "report/report.hh"
 
 namespace carom::formats {
 
 std::string header(const Input &in, std::string_view name) {
+    if (in.scan && name == "Subject") return in.scan->subject;  // decoded once by read_known (formats/markers.hh)
     std::string v = in.msg.root.headers.decoded(name);
     const std::string_view t = trim(v);
     if (t.size() != v.size()) return std::string(t);  // a copy only when there is white space to trim

@@ -177,10 +177,10 @@ std::vector<Record> listed(std::string_view body) {
 
 bool sendmail_detect(const Input &in) {
     if (body_has(in, BODY_MARKER("----- The following addresses had"))) return true;
-    const std::string from = header(in, "From");
+    // The Subject first: read_known decoded it once for every reader, the From is decoded here.
     const std::string subject = header(in, "Subject");
-    return icontains(from, "Mail Delivery Subsystem") &&
-           (icontains(subject, "see transcript for details") || istarts_with(subject, "Warning: could not send message"));
+    return (icontains(subject, "see transcript for details") || istarts_with(subject, "Warning: could not send message")) &&
+           icontains(header(in, "From"), "Mail Delivery Subsystem");
 }
 
 bool sendmail_read(const Input &in, Extraction &ex) {

@@ -16,15 +16,16 @@
 
 namespace carom::formats {
 
-struct MarkerSet;  // formats/markers.hh
+struct Scan;  // formats/markers.hh
 
 struct Input {
     const mime::Message &msg;
     const std::string &body;  // mime::body_text(msg), computed once
     const Limits &limits;
-    // The detect steps' body phrases found in body, set by read_known (one scan for all
-    // readers); null elsewhere, where body_has() searches instead (formats/markers.hh).
-    const MarkerSet *markers = nullptr;
+    // What read_known works out once for all readers (the detect steps' body phrases found in
+    // body, the decoded Subject); null elsewhere, where body_has() searches and
+    // header() decodes instead (formats/markers.hh).
+    const Scan *scan = nullptr;
 };
 
 struct Reader {

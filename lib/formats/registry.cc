@@ -71,9 +71,10 @@ const std::vector<Reader> &registry() {
 }
 
 bool read_known(const Input &in_, Extraction &ex) {
-    // One scan of the body for every detect step's phrases (formats/markers.hh).
-    const MarkerSet markers = scan_body_markers(in_.body);
-    const Input in{in_.msg, in_.body, in_.limits, &markers};
+    // One scan of the body for every detect step's phrases, the Subject and From decoded once
+    // (formats/markers.hh).
+    const Scan once = scan(in_);
+    const Input in{in_.msg, in_.body, in_.limits, &once};
     for (const Reader &r : registry()) {
         if (!r.detect(in)) continue;
         // The reader works on a fresh Extraction that borrows ex.original (moved, not copied, and

@@ -8,6 +8,7 @@
 
 #include "base/limits.hh"
 #include "formats/markers.hh"
+#include "formats/mta_common.hh"
 #include "formats/text.hh"
 #include "mime/message.hh"
 
@@ -79,9 +80,10 @@ TEST(BodyMarkers, InputWithAndWithoutScan) {
     carom::Limits limits;
     const std::string body = "Sorry, we were unable to deliver your message to the following address.\n";
     const carom::formats::Input plain{msg, body, limits};
-    const MarkerSet m = scan_body_markers(body);
-    const carom::formats::Input scanned{msg, body, limits, &m};
+    const carom::formats::Scan once = carom::formats::scan(plain);
+    const carom::formats::Input scanned{msg, body, limits, &once};
     for (std::size_t i = 0; i < kBodyMarkerCount; ++i) EXPECT_EQ(body_has(plain, i), body_has(scanned, i));
+    EXPECT_TRUE(body_has(scanned, BODY_MARKER("Sorry, we were unable to deliver your message to the following address")));
     static constexpr std::string_view kSome[] = {"InterScan", "Technical report:",
                                                  "Sorry, we were unable to deliver your message to the following address"};
     static constexpr MarkerSet kSet = carom::formats::body_markers(kSome);
@@ -91,6 +93,27 @@ TEST(BodyMarkers, InputWithAndWithoutScan) {
     static constexpr MarkerSet kSet2 = carom::formats::body_markers(kNone);
     EXPECT_FALSE(body_has_any(plain, kSet2));
     EXPECT_FALSE(body_has_any(scanned, kSet2));
+}
+
+}  // namespace
+
+namespace {
+
+TEST(BodyMarkers, ScanDecodesSubjectOnce) {
+    carom::mime::Message msg;
+    std::string err;
+    carom::Limits limits;
+    const std::string raw =
+        "From: =?UTF-8?Q?Mail_Delivery_System?= <mailer-daemon@example.org>\n"
+        "Subject:  =?UTF-8?B?VW5kZWxpdmVyZWQgTWFpbA==?= Returned \n\nbody\n";
+    ASSERT_EQ(carom::mime::parse(raw, limits, msg, err), CAROM_OK);
+    const std::string body = "body\n";
+    const carom::formats::Input plain{msg, body, limits};
+    const carom::formats::Scan once = carom::formats::scan(plain);
+    const carom::formats::Input scanned{msg, body, limits, &once};
+    EXPECT_EQ(once.subject, carom::formats::header(plain, "Subject"));
+    EXPECT_EQ(carom::formats::header(scanned, "Subject"), "Undelivered Mail Returned");
+    EXPECT_EQ(carom::formats::header(scanned, "From"), "Mail Delivery System <mailer-daemon@example.org>");  // decoded there
 }
 
 }  // namespace
