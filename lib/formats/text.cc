@@ -226,24 +226,38 @@ std::string find_command(std::string_view t) {
     };
     // The command whose last occurrence starting a word ("email from" is not "mail from") comes
     // last; at equal positions the first in the table. One pass over t: at each word start, the
-    // commands are tried in table order and a match replaces the answer (positions only grow, so
-    // the last word start where any command matches wins, and there the first in table order).
-    // The commands' first letters, lower case: a cheap test before trying them.
-    struct FirstBytes {
-        bool b[256];
-        constexpr FirstBytes() : b() {
-            for (const char *c = "rmedahsogRMEDAHSOG"; *c; ++c) b[static_cast<unsigned char>(*c)] = true;
+    // commands beginning with that letter are tried in table order and a match replaces the
+    // answer (positions only grow, so the last word start where any command matches wins, and
+    // there the first in table order). Word starts are found with a byte table, not isalnum().
+    struct Index {
+        bool alnum[256];
+        // Per lower-case first letter, the commands starting with it in table order (-1 ends).
+        signed char first[26][8];
+        constexpr Index() : alnum(), first() {
+            for (int c = 0; c < 256; ++c)
+                alnum[c] = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+            int n[26] = {};
+            for (auto &row : first)
+                for (auto &x : row) x = -1;
+            for (int i = 0; i < static_cast<int>(sizeof kCmds / sizeof kCmds[0]); ++i) {
+                const int l = kCmds[i].text[0] - 'a';
+                first[l][n[l]++] = static_cast<signed char>(i);
+            }
         }
     };
-    static constexpr FirstBytes kFirst;
+    static constexpr Index kIndex;
     const char *name = "";
+    bool after_alnum = false;
     for (std::size_t q = 0; q < t.size(); ++q) {
-        if (!kFirst.b[static_cast<unsigned char>(t[q])]) continue;
-        if (q > 0 && std::isalnum(static_cast<unsigned char>(t[q - 1]))) continue;
-        const std::string_view rest = t.substr(q);
-        for (const auto &c : kCmds)
-            if (lc(t[q]) == c.text[0] && istarts_with(rest, c.text)) {
-                name = c.name;
+        const unsigned char c = static_cast<unsigned char>(t[q]);
+        const bool word_start = !after_alnum;
+        after_alnum = kIndex.alnum[c];
+        if (!word_start || !after_alnum) continue;
+        const unsigned char l = static_cast<unsigned char>(lc(static_cast<char>(c)) - 'a');
+        if (l >= 26) continue;
+        for (const signed char *k = kIndex.first[l]; *k >= 0; ++k)
+            if (istarts_with(t.substr(q), kCmds[*k].text)) {
+                name = kCmds[*k].name;
                 break;
             }
     }

@@ -53,3 +53,63 @@ TEST(TextIfind, MatchesNaiveScan) {
 }
 
 }  // namespace
+
+// find_command walks the text once with a byte table and a per-letter command index; this is the
+// plain definition it must agree with: the last word start (not after a letter or digit) where
+// any command phrase begins, ASCII case-insensitive, and there the first phrase in table order.
+namespace {
+
+std::string naive_find_command(std::string_view t) {
+    static const std::pair<const char *, const char *> kCmds[] = {
+        {"rcpt to", "RCPT"}, {"mail from", "MAIL"}, {"end of data", "DATA"}, {"data command", "DATA"},
+        {"after data", "DATA"}, {"ehlo", "EHLO"}, {"helo", "HELO"}, {"starttls", "STARTTLS"},
+        {"auth ", "AUTH"}, {"refused to talk to me", "CONN"}, {"after initial connection", "CONN"},
+        {"during greeting", "CONN"}, {"our final data", "DATA"}, {"after sending data", "DATA"},
+        {"after i sent the message", "DATA"}, {"does not like recipient", "RCPT"}, {"does not like sender", "MAIL"},
+        {"after pipelined data", "DATA"}, {"my name was rejected", "HELO"}, {"sender was rejected", "MAIL"},
+        {"greeting failed", "CONN"},
+    };
+    auto alnum = [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+    std::string name;
+    for (std::size_t q = 0; q < t.size(); ++q) {
+        if (q > 0 && alnum(t[q - 1])) continue;
+        for (const auto &c : kCmds)
+            if (naive_ifind(t.substr(q), c.first, 0) == 0) {
+                name = c.second;
+                break;
+            }
+    }
+    return name;
+}
+
+TEST(TextFindCommand, Basics) {
+    using carom::formats::find_command;
+    EXPECT_EQ(find_command("550 5.1.1 unknown user (in reply to RCPT TO command)"), "RCPT");
+    EXPECT_EQ(find_command("in reply to MAIL FROM, then rcpt to"), "RCPT");
+    EXPECT_EQ(find_command("email from the server"), "");
+    EXPECT_EQ(find_command("after data"), "DATA");
+    EXPECT_EQ(find_command("x\xc3\xa9helo"), "HELO");  // a non-ASCII byte is not a letter
+    EXPECT_EQ(find_command(""), "");
+}
+
+TEST(TextFindCommand, SameAsPlainDefinitionOnRandomText) {
+    std::mt19937 rng(21);
+    const char *const pieces[] = {"rcpt to", "RCPT TO", "mail from", "Mail From", "end of data", "data command",
+                                  "after data", "EHLO", "helo", "starttls", "auth ", "AUTH", "refused to talk to me",
+                                  "after initial connection", "during greeting", "our final data", "after sending data",
+                                  "after i sent the message", "does not like recipient", "does not like sender",
+                                  "after pipelined data", "my name was rejected", "sender was rejected",
+                                  "greeting failed", "e", "x", "1", " ", "-", "<", "\xc3\xa9", "re", "ma", "af"};
+    for (int round = 0; round < 20000; ++round) {
+        std::string t;
+        const int n = static_cast<int>(rng() % 7);
+        for (int k = 0; k < n; ++k) {
+            std::string p = pieces[rng() % (sizeof pieces / sizeof pieces[0])];
+            if (rng() % 4 == 0) p = p.substr(0, rng() % (p.size() + 1));
+            t += p;
+        }
+        ASSERT_EQ(carom::formats::find_command(t), naive_find_command(t)) << t;
+    }
+}
+
+}  // namespace
