@@ -143,7 +143,7 @@ namespace {
 bool says_more(const std::string &text, const std::string &dsn) {
     if (text.empty()) return false;
     if (dsn.empty()) return true;
-    std::string t = lower(squeeze(text)), d = lower(squeeze(dsn));
+    std::string t = squeeze_lower(text), d = squeeze_lower(dsn);
     std::size_t semi = d.find(';');
     if (semi != std::string::npos && semi < 12) d = std::string(trim(std::string_view(d).substr(semi + 1)));
     return t.size() > d.size() && t.find(d) != std::string::npos;

@@ -269,23 +269,38 @@ std::string find_command(std::string_view t) {
 // --- helpers added with the provider readers (additive) ---
 namespace carom::formats {
 
-std::string squeeze(std::string_view s) {
+namespace {
+
+// squeeze, optionally folding A-Z to a-z in the same pass (squeeze_lower).
+template <bool kLower>
+std::string squeeze_impl(std::string_view s) {
+    struct Spaces {
+        bool b[256];
+        constexpr Spaces() : b() { b[' '] = b['\t'] = b['\n'] = b['\r'] = true; }
+    };
+    static constexpr Spaces kSpace;
     std::string out(s.size(), '\0');  // the result is never longer; written through a pointer
     char *const begin = &out[0];
     char *w = begin;
     bool space = false;
     for (char c : s) {
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+        if (kSpace.b[static_cast<unsigned char>(c)]) {
             space = w != begin;
             continue;
         }
         if (space) *w++ = ' ';
         space = false;
-        *w++ = c;
+        *w++ = kLower ? lc(c) : c;
     }
     out.resize(static_cast<std::size_t>(w - begin));
     return out;
 }
+
+}  // namespace
+
+std::string squeeze(std::string_view s) { return squeeze_impl<false>(s); }
+
+std::string squeeze_lower(std::string_view s) { return squeeze_impl<true>(s); }
 
 std::string_view before_original(std::string_view text) {
     static constexpr const char *kMarkers[] = {

@@ -46,6 +46,8 @@ namespace carom::formats {
 
 // Collapses every run of white space (spaces, tabs, newlines) to one space and trims the ends.
 std::string squeeze(std::string_view s);
+// lower(squeeze(s)) in one pass.
+std::string squeeze_lower(std::string_view s);
 
 // The part of a bounce text before the returned original message: cut at the first line that
 // announces it ("----- Original message -----", "--- Below this line is a copy of the message.",

@@ -113,3 +113,21 @@ TEST(TextFindCommand, SameAsPlainDefinitionOnRandomText) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(TextSqueeze, LowerInOnePass) {
+    using carom::formats::squeeze;
+    using carom::formats::squeeze_lower;
+    EXPECT_EQ(squeeze("  a\t\tB \r\n c  "), "a B c");
+    EXPECT_EQ(squeeze_lower("  Host\tMX.Example.ORG\n said:\xc3\x89 "), "host mx.example.org said:\xc3\x89");
+    std::mt19937 rng(3);
+    const std::string alphabet = "aZ \t\r\n.\xc3\x89";
+    for (int round = 0; round < 2000; ++round) {
+        std::string s;
+        for (int k = static_cast<int>(rng() % 20); k > 0; --k) s += alphabet[rng() % alphabet.size()];
+        EXPECT_EQ(squeeze_lower(s), carom::formats::lower(squeeze(s))) << s;
+    }
+}
+
+}  // namespace
