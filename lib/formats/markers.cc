@@ -102,27 +102,32 @@ public:
         }
     }
 
-    MarkerSet scan(std::string_view body) const {
-        MarkerSet found;
+    void scan(std::string_view body, MarkerSet &found, std::size_t *first) const {
         const std::uint32_t *d = delta_.data();
         const std::uint8_t *cls = cls_;
         const std::uint32_t first_out = first_out_, outs = static_cast<std::uint32_t>(classes_);
-        auto hit = [&](std::uint32_t s) {
-            for (const std::uint16_t *o = &out_ids_[d[s + outs]]; *o != kEnd; ++o) found.add(*o);
+        const auto *begin = reinterpret_cast<const unsigned char *>(body.data());
+        // A phrase ends at byte `last`: note it, and where it starts when it is its first time
+        // (matches come in order of their end, so the first end is the first start).
+        auto hit = [&](std::uint32_t s, const unsigned char *last) {
+            for (const std::uint16_t *o = &out_ids_[d[s + outs]]; *o != kEnd; ++o)
+                if (!found.has(*o)) {
+                    found.add(*o);
+                    first[*o] = static_cast<std::size_t>(last - begin) + 1 - kBodyMarkers[*o].size();
+                }
         };
-        const auto *p = reinterpret_cast<const unsigned char *>(body.data());
+        const auto *p = begin;
         const auto *e = p + body.size();
         std::uint32_t s = 0;
         // Four bytes per iteration: the loop test is paid once for four table steps.
         for (; e - p >= 4; p += 4) {
-            if ((s = d[s + cls[p[0]]]) >= first_out) hit(s);
-            if ((s = d[s + cls[p[1]]]) >= first_out) hit(s);
-            if ((s = d[s + cls[p[2]]]) >= first_out) hit(s);
-            if ((s = d[s + cls[p[3]]]) >= first_out) hit(s);
+            if ((s = d[s + cls[p[0]]]) >= first_out) hit(s, p);
+            if ((s = d[s + cls[p[1]]]) >= first_out) hit(s, p + 1);
+            if ((s = d[s + cls[p[2]]]) >= first_out) hit(s, p + 2);
+            if ((s = d[s + cls[p[3]]]) >= first_out) hit(s, p + 3);
         }
         for (; p < e; ++p)
-            if ((s = d[s + cls[*p]]) >= first_out) hit(s);
-        return found;
+            if ((s = d[s + cls[*p]]) >= first_out) hit(s, p);
     }
 
 private:
@@ -143,11 +148,20 @@ const Automaton &automaton() {
 
 }  // namespace
 
-MarkerSet scan_body_markers(std::string_view body) { return automaton().scan(body); }
+void scan_body_markers(std::string_view body, MarkerSet &found, std::size_t first[kBodyMarkerCount]) {
+    automaton().scan(body, found, first);
+}
+
+MarkerSet scan_body_markers(std::string_view body) {
+    MarkerSet found;
+    std::size_t first[kBodyMarkerCount];
+    automaton().scan(body, found, first);
+    return found;
+}
 
 Scan scan(const Input &in) {
     Scan s;
-    s.body = scan_body_markers(in.body);
+    automaton().scan(in.body, s.body, s.first);
     s.subject = header(in, "Subject");
     return s;
 }
@@ -155,6 +169,30 @@ Scan scan(const Input &in) {
 bool body_has(const Input &in, std::size_t marker) {
     if (in.scan) return in.scan->body.has(marker);
     return icontains(in.body, kBodyMarkers[marker]);
+}
+
+std::size_t body_find(const Input &in, std::size_t marker) {
+    if (in.scan) return in.scan->body.has(marker) ? in.scan->first[marker] : std::string_view::npos;
+    return ifind(in.body, kBodyMarkers[marker]);
+}
+
+std::size_t body_find_first(const Input &in, const MarkerSet &set) {
+    std::size_t best = std::string_view::npos;
+    for (std::size_t i = 0; i < kBodyMarkerCount; ++i)
+        if (set.has(i)) best = std::min(best, body_find(in, i));
+    return best;
+}
+
+std::string_view before_original(const Input &in) {
+    // The same phrases as text.cc's before_original, which keeps the earliest.
+    static constexpr std::string_view kCuts[] = {
+        "----- original message -----",  "--- below this line is a copy of the message",
+        "------ this is a copy of the message", "----- message header follows -----",
+        "\ncontent-type: message/rfc822", "\ncontent-type: text/rfc822-headers",
+    };
+    static constexpr MarkerSet kCutMarkers = body_markers(kCuts);
+    const std::size_t p = body_find_first(in, kCutMarkers);
+    return std::string_view(in.body).substr(0, p == std::string_view::npos ? in.body.size() : p);
 }
 
 bool body_has_any(const Input &in, const MarkerSet &set) {

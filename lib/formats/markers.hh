@@ -166,6 +166,13 @@ inline constexpr std::string_view kBodyMarkers[] = {
     "Technical details of permanent failure",
     "Technical details of temporary failure",
     // provider_yahoo.cc: its kStart is qmail's "Sorry, we were unable to deliver your message ..."
+    // text.cc: before_original's markers (also searched by position: body_find)
+    "----- original message -----",
+    "--- below this line is a copy of the message",
+    "------ this is a copy of the message",
+    "----- message header follows -----",
+    "\ncontent-type: message/rfc822",
+    "\ncontent-type: text/rfc822-headers",
 };
 
 inline constexpr std::size_t kBodyMarkerCount = std::size(kBodyMarkers);
@@ -201,13 +208,16 @@ constexpr MarkerSet body_markers(const std::string_view (&phrases)[N]) {
     return s;
 }
 
-// Every marker found in body (one pass; ASCII case-insensitive like icontains).
+// Every marker found in body (one pass; ASCII case-insensitive like icontains), and where each
+// found one first starts (ifind(body, phrase); entries of phrases not found are left as they are).
+void scan_body_markers(std::string_view body, MarkerSet &found, std::size_t first[kBodyMarkerCount]);
 MarkerSet scan_body_markers(std::string_view body);
 
 // What read_known works out once per message for every reader (Input::scan).
 struct Scan {
-    MarkerSet body;       // scan_body_markers(in.body)
-    std::string subject;  // header(in, "Subject"): decoded once, not once per detect step
+    MarkerSet body;                        // the phrases found in in.body ...
+    std::size_t first[kBodyMarkerCount];   // ... and where each starts (valid where body has it)
+    std::string subject;                   // header(in, "Subject"): decoded once, not once per detect step
 };
 Scan scan(const Input &in);
 
@@ -215,6 +225,13 @@ Scan scan(const Input &in);
 bool body_has(const Input &in, std::size_t marker);
 // Any of the set's phrases in in.body.
 bool body_has_any(const Input &in, const MarkerSet &set);
+// ifind(in.body, kBodyMarkers[i]): where the phrase first starts in the body, npos when absent.
+std::size_t body_find(const Input &in, std::size_t marker);
+// The earliest start of any of the set's phrases in in.body, npos when none is there.
+std::size_t body_find_first(const Input &in, const MarkerSet &set);
+
+// before_original(in.body) (text.hh), its markers' positions taken from the scan.
+std::string_view before_original(const Input &in);
 
 }  // namespace carom::formats
 

@@ -43,6 +43,7 @@ constexpr std::string_view kAdmin[] = {
     "Diagnostiske oplysninger til administratorer",
     "Informacje diagnostyczne dla administratorów",
 };
+constexpr MarkerSet kAdminMarkers = body_markers(kAdmin);
 
 // "Delivery has failed to these recipients or groups:" and its delay counterpart.
 constexpr std::string_view kUser[] = {
@@ -86,7 +87,6 @@ bool exchange_online(const Input &in) {
 
 bool exchange2007_detect(const Input &in) {
     if (exchange_online(in)) return false;
-    static constexpr MarkerSet kAdminMarkers = body_markers(kAdmin);
     if (body_has_any(in, kAdminMarkers)) return true;
     return in.msg.root.headers.has("X-MS-Exchange-Message-Is-Ndr") || body_has(in, BODY_MARKER("Sent by Microsoft Exchange Server"));
 }
@@ -94,11 +94,7 @@ bool exchange2007_detect(const Input &in) {
 bool exchange2007_read(const Input &in, Extraction &ex) {
     std::vector<Record> out;
     std::string generating, receiving;
-    std::size_t at = std::string_view::npos;
-    for (std::string_view a : kAdmin) {
-        std::size_t p = ifind(in.body, a);
-        if (p != std::string_view::npos && p < at) at = p;
-    }
+    const std::size_t at = body_find_first(in, kAdminMarkers);  // the earliest heading
     bool delayed = icontains(in.body, "Delivery is delayed to these recipients");
     if (at != std::string_view::npos) {
         std::string_view body = std::string_view(in.body).substr(at);

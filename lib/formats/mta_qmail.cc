@@ -41,6 +41,8 @@ constexpr std::string_view kGreetings[] = {
     "Su mensaje no pudo ser entregado",
 };
 
+constexpr MarkerSet kGreetingMarkers = body_markers(kGreetings);
+
 constexpr std::string_view kCopy[] = {
     "--- Below this line is a copy of the message",
     "--- Enclosed is a copy of the message",
@@ -88,16 +90,11 @@ std::string qmail_host(std::string_view d) {
 }  // namespace
 
 bool qmail_detect(const Input &in) {
-    static constexpr MarkerSet kGreetingMarkers = body_markers(kGreetings);
     return body_has_any(in, kGreetingMarkers);
 }
 
 bool qmail_read(const Input &in, Extraction &ex) {
-    std::size_t start = std::string_view::npos;
-    for (std::string_view g : kGreetings) {
-        std::size_t p = ifind(in.body, g);
-        if (p != std::string_view::npos && p < start) start = p;
-    }
+    const std::size_t start = body_find_first(in, kGreetingMarkers);  // the earliest greeting
     if (start == std::string_view::npos) return false;
     std::string_view body = std::string_view(in.body).substr(start);
     std::vector<std::string_view> ends(std::begin(kCopy), std::end(kCopy));

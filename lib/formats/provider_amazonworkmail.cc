@@ -26,7 +26,7 @@ bool detect_amazonworkmail(const Input &in) {
 }
 
 bool read_amazonworkmail(const Input &in, Extraction &ex) {
-    std::string_view text = before_original(in.body);
+    std::string_view text = before_original(in);
     std::size_t tr = ifind(text, "Technical report:");
     if (tr == std::string_view::npos) return false;
     std::string_view report_text = text.substr(tr + 17);

@@ -123,7 +123,7 @@ bool detect_mcafee(const Input &in) {
 }
 
 bool read_mcafee(const Input &in, Extraction &ex) {
-    std::string_view text = before_original(in.body);
+    std::string_view text = before_original(in);
     std::size_t p = ifind(text, "--- The following addresses had delivery problems ---");
     if (p == std::string_view::npos) return false;
     for (std::string_view raw : lines(text.substr(p))) {
@@ -177,7 +177,7 @@ bool detect_trendmicro(const Input &in) {
 }
 
 bool read_trendmicro(const Input &in, Extraction &ex) {
-    const std::string_view text = before_original(in.body);
+    const std::string_view text = before_original(in);
     const auto ls = lines(text);
     for (std::size_t i = 0; i < ls.size(); ++i) {
         std::string_view t = trim(ls[i]);
@@ -210,7 +210,7 @@ bool detect_mailfoundry(const Input &in) {
 }
 
 bool read_mailfoundry(const Input &in, Extraction &ex) {
-    const std::string_view text = before_original(in.body);
+    const std::string_view text = before_original(in);
     const auto ls = lines(text);
     for (std::size_t i = 0; i < ls.size(); ++i) {
         std::string_view t = trim(ls[i]);
@@ -242,7 +242,7 @@ bool detect_mailmarshal(const Input &in) {
 }
 
 bool read_mailmarshal(const Input &in, Extraction &ex) {
-    std::string_view text = before_original(in.body);
+    std::string_view text = before_original(in);
     std::size_t ai = ifind(text, "Additional Information");
     std::string_view extra = ai == std::string_view::npos ? std::string_view() : text.substr(ai);
     if (ai != std::string_view::npos) text = text.substr(0, ai);
@@ -275,7 +275,7 @@ bool detect_zoho(const Input &in) {
 }
 
 bool read_zoho(const Input &in, Extraction &ex) {
-    const std::string_view text = before_original(in.body);
+    const std::string_view text = before_original(in);
     const bool delayed = icontains(text, "THIS IS A WARNING MESSAGE ONLY");
     for (std::string_view raw : lines(text)) {
         std::string_view t = trim(raw);
@@ -324,7 +324,7 @@ bool detect_activehunter(const Input &in) {
 }
 
 bool read_activehunter(const Input &in, Extraction &ex) {
-    const std::string_view text = before_original(in.body);
+    const std::string_view text = before_original(in);
     std::size_t p = ifind(text, "----- The following addresses had permanent fatal errors -----");
     if (p == std::string_view::npos) return false;
     std::size_t tr = ifind(text, "----- Transcript of session follows -----", p);

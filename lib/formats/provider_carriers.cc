@@ -91,7 +91,7 @@ bool detect_ezweb(const Input &in) {
 }
 
 bool read_ezweb(const Input &in, Extraction &ex) {
-    std::string_view text = before_original(in.body);
+    std::string_view text = before_original(in);
     // The copy of the original message starts after a line of dashes.
     std::size_t dash = text.find("\n----------------------------------------");
     if (dash != std::string_view::npos) text = text.substr(0, dash);
@@ -156,7 +156,7 @@ bool detect_kddi(const Input &in) {
 }
 
 bool read_kddi(const Input &in, Extraction &ex) {
-    const std::string_view text = before_original(in.body);
+    const std::string_view text = before_original(in);
     const auto ls = lines(text);
     for (std::size_t i = 0; i < ls.size(); ++i) {
         std::size_t p = ifind(ls[i], "Could not be delivered to:");
@@ -181,7 +181,7 @@ bool detect_biglobe(const Input &in) {
 }
 
 bool read_biglobe(const Input &in, Extraction &ex) {
-    const std::string_view text = before_original(in.body);
+    const std::string_view text = before_original(in);
     std::size_t p = ifind(text, "----- The following addresses had delivery problems");
     if (p == std::string_view::npos) return false;
     std::vector<std::string> addrs;

@@ -87,7 +87,7 @@ std::size_t heading_at(std::string_view body) {
 // Google's multipart/report: the heading paragraph (up to the original message) for every
 // recipient it names, merged with the delivery-status part.
 bool read_google_dsn(const Input &in, Extraction &ex) {
-    std::string_view text = before_original(in.body);
+    std::string_view text = before_original(in);
     std::size_t h = heading_at(text);
     if (h == std::string_view::npos) return false;
     text.remove_prefix(h);
@@ -129,7 +129,7 @@ bool detect_gmail(const Input &in) {
 bool read_gmail(const Input &in, Extraction &ex) {
     if (body_has_any(in, kHeadingMarkers) && !body_has(in, BODY_MARKER("Technical details of ")))
         return read_google_dsn(in, ex);
-    const std::string_view text = before_original(in.body);
+    const std::string_view text = before_original(in);
     const auto ls = lines(text);
     std::vector<std::string> rcpts;
     std::string action = "failed";
@@ -209,7 +209,7 @@ bool read_googlegroups(const Input &in, Extraction &ex) {
     std::vector<std::string> rcpts;
     if (const std::string *xf = in.msg.root.headers.get("X-Failed-Recipients")) split_address_list(*xf, rcpts);
     if (rcpts.empty()) return false;
-    const std::string diag = squeeze(before_original(in.body));
+    const std::string diag = squeeze(before_original(in));
     for (const auto &a : rcpts) {
         Record r;
         r.recipient = a;

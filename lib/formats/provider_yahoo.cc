@@ -48,7 +48,7 @@ bool detect_yahoo(const Input &in) {
 }
 
 bool read_yahoo(const Input &in, Extraction &ex) {
-    const std::string_view text = before_original(in.body);
+    const std::string_view text = before_original(in);
     std::size_t start = ifind(text, kStart);
     if (start == std::string_view::npos) return false;
     const auto ls = lines(text.substr(start));

@@ -24,8 +24,14 @@ using carom::formats::scan_body_markers;
 
 void expect_same_as_icontains(const std::string &text) {
     const MarkerSet found = scan_body_markers(text);
-    for (std::size_t i = 0; i < kBodyMarkerCount; ++i)
+    MarkerSet found2;
+    std::size_t first[kBodyMarkerCount];
+    scan_body_markers(text, found2, first);
+    for (std::size_t i = 0; i < kBodyMarkerCount; ++i) {
         ASSERT_EQ(found.has(i), icontains(text, kBodyMarkers[i])) << "phrase \"" << kBodyMarkers[i] << "\" in \"" << text << "\"";
+        ASSERT_EQ(found2.has(i), found.has(i));
+        if (found.has(i)) ASSERT_EQ(first[i], carom::formats::ifind(text, kBodyMarkers[i])) << kBodyMarkers[i] << " in " << text;
+    }
 }
 
 TEST(BodyMarkers, EachPhraseAloneAndEmbedded) {
@@ -82,7 +88,17 @@ TEST(BodyMarkers, InputWithAndWithoutScan) {
     const carom::formats::Input plain{msg, body, limits};
     const carom::formats::Scan once = carom::formats::scan(plain);
     const carom::formats::Input scanned{msg, body, limits, &once};
-    for (std::size_t i = 0; i < kBodyMarkerCount; ++i) EXPECT_EQ(body_has(plain, i), body_has(scanned, i));
+    for (std::size_t i = 0; i < kBodyMarkerCount; ++i) {
+        EXPECT_EQ(body_has(plain, i), body_has(scanned, i));
+        EXPECT_EQ(carom::formats::body_find(plain, i), carom::formats::body_find(scanned, i));
+    }
+    EXPECT_EQ(carom::formats::before_original(scanned), carom::formats::before_original(std::string_view(body)));
+    const std::string body2 = "Sorry.\n----- Original message -----\nContent-Type: message/rfc822\n";
+    const carom::formats::Input plain2{msg, body2, limits};
+    const carom::formats::Scan once2 = carom::formats::scan(plain2);
+    const carom::formats::Input scanned2{msg, body2, limits, &once2};
+    EXPECT_EQ(carom::formats::before_original(scanned2), "Sorry.\n");
+    EXPECT_EQ(carom::formats::before_original(plain2), "Sorry.\n");
     EXPECT_TRUE(body_has(scanned, BODY_MARKER("Sorry, we were unable to deliver your message to the following address")));
     static constexpr std::string_view kSome[] = {"InterScan", "Technical report:",
                                                  "Sorry, we were unable to deliver your message to the following address"};
