@@ -20,6 +20,7 @@
 #include <string_view>
 #include <type_traits>
 
+#include "formats/markers.hh"
 #include "formats/reader.hh"
 
 namespace carom::formats {
@@ -173,6 +174,16 @@ inline constexpr std::string_view kBodyMarkers[] = {
     "----- message header follows -----",
     "\ncontent-type: message/rfc822",
     "\ncontent-type: text/rfc822-headers",
+    // read steps: mta_exchange2007.cc, mta_exim.cc, mta_messagingserver.cc, mta_opensmtpd.cc,
+    // mta_postfix.cc, mta_x3.cc, provider_eximlike.cc
+    "Delivery is delayed to these recipients",
+    "has not yet been delivered",
+    "The following text was generated during the delivery attempt",
+    "has been delayed",
+    "A message is delayed",
+    "THIS IS A WARNING ONLY",
+    "to the following recipients has been delayed",
+    "This is a permanent error",
 };
 
 inline constexpr std::size_t kBodyMarkerCount = std::size(kBodyMarkers);

@@ -95,7 +95,7 @@ bool exchange2007_read(const Input &in, Extraction &ex) {
     std::vector<Record> out;
     std::string generating, receiving;
     const std::size_t at = body_find_first(in, kAdminMarkers);  // the earliest heading
-    bool delayed = icontains(in.body, "Delivery is delayed to these recipients");
+    bool delayed = body_has(in, BODY_MARKER("Delivery is delayed to these recipients"));
     if (at != std::string_view::npos) {
         std::string_view body = std::string_view(in.body).substr(at);
         std::size_t nl = body.find('\n');

@@ -43,7 +43,7 @@ bool messagingserver_read(const Input &in, Extraction &ex) {
     std::vector<Record> out;
     std::vector<std::string> originals;
     const std::string subject = header(in, "Subject");
-    const bool delayed = icontains(subject, "delayed") || icontains(in.body, "has been delayed");
+    const bool delayed = icontains(subject, "delayed") || body_has(in, BODY_MARKER("has been delayed"));
     std::string_view body = in.body;
     std::size_t top = ifind(body, "This report relates to a message");
     if (top != std::string_view::npos) body.remove_prefix(top);

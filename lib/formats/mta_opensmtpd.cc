@@ -31,7 +31,7 @@ bool opensmtpd_read(const Input &in, Extraction &ex) {
                                         {"Below is a copy of", "--", "Content-Type:"});
     const std::string subject = header(in, "Subject");
     const bool delayed = icontains(subject, "delay") || icontains(subject, "warning") ||
-                         icontains(in.body, "has been delayed") || icontains(in.body, "A message is delayed");
+                         body_has(in, BODY_MARKER("has been delayed")) || body_has(in, BODY_MARKER("A message is delayed"));
     std::vector<Record> out;
     for (std::string_view raw : lines(list)) {
         if (raw.empty() || raw[0] == ' ' || raw[0] == '\t') {

@@ -122,7 +122,7 @@ bool postfix_detect(const Input &in) {
 
 bool postfix_read(const Input &in, Extraction &ex) {
     std::vector<Record> text = is_transcript(in) ? transcript(in.body) : paragraphs(in.body);
-    const bool warning = icontains(in.body, "THIS IS A WARNING ONLY") ||
+    const bool warning = body_has(in, BODY_MARKER("THIS IS A WARNING ONLY")) ||
                          istarts_with(header(in, "Subject"), "Delayed Mail");
     for (Record &r : text)
         if (warning) r.action = "delayed";

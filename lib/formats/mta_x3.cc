@@ -30,7 +30,7 @@ bool x3_read(const Input &in, Extraction &ex) {
     std::string_view list = block_after(in.body, "to the following recipients", {"=====", "Technical details", "--"});
     std::string_view tech = block_after(in.body, "Technical details:", {"=====", "--"});
     std::string diag = squeeze(tech);
-    const bool delayed = icontains(in.body, "to the following recipients has been delayed");
+    const bool delayed = body_has(in, BODY_MARKER("to the following recipients has been delayed"));
     std::vector<Record> out;
     for (std::string_view l : lines(list)) {
         std::string_view s = trim(l);

@@ -163,7 +163,7 @@ std::size_t max_records(const Input &in) { return static_cast<std::size_t>(in.li
 
 // Exim says "This is a permanent error" for the whole letter: class 5 when nothing more precise.
 bool permanent(const Input &in, Extraction &ex, bool ok) {
-    if (!ok || !icontains(in.body, "This is a permanent error")) return ok;
+    if (!ok || !body_has(in, BODY_MARKER("This is a permanent error"))) return ok;
     for (Record &r : ex.records)
         if (r.status.empty() && r.reply_code.empty()) r.status = "5.0.0";
     return ok;
