@@ -247,16 +247,18 @@ std::string find_command(std::string_view t) {
     };
     static constexpr Index kIndex;
     const char *name = "";
-    bool after_alnum = false;
-    for (std::size_t q = 0; q < t.size(); ++q) {
-        const unsigned char c = static_cast<unsigned char>(t[q]);
-        const bool word_start = !after_alnum;
-        after_alnum = kIndex.alnum[c];
-        if (!word_start || !after_alnum) continue;
-        const unsigned char l = static_cast<unsigned char>(lc(static_cast<char>(c)) - 'a');
-        if (l >= 26) continue;
+    const char *p = t.data(), *const e = p + t.size();
+    while (p < e) {
+        // Skip to the next word start, then past that word.
+        while (p < e && !kIndex.alnum[static_cast<unsigned char>(*p)]) ++p;
+        if (p == e) break;
+        const char *w = p;
+        while (p < e && kIndex.alnum[static_cast<unsigned char>(*p)]) ++p;
+        const unsigned char l = static_cast<unsigned char>(lc(*w) - 'a');
+        if (l >= 26 || w + 1 == e) continue;  // every command starts with a letter and has 4+ bytes
+        const char second = lc(w[1]);
         for (const signed char *k = kIndex.first[l]; *k >= 0; ++k)
-            if (istarts_with(t.substr(q), kCmds[*k].text)) {
+            if (kCmds[*k].text[1] == second && istarts_with(std::string_view(w, static_cast<std::size_t>(e - w)), kCmds[*k].text)) {
                 name = kCmds[*k].name;
                 break;
             }
