@@ -134,8 +134,8 @@ std::vector<std::string> find_addresses(std::string_view t) {
         if (address_at(t, pos, b, e)) {
             std::string a(t.substr(b, e - b));
             if (istarts_with(a, "rfc822;")) a.erase(0, 7);
-            bool seen = false;
-            for (const auto &x : out) seen = seen || lower(x) == lower(a);
+            bool seen = false;  // ASCII case-insensitive, as lower(x) == lower(a) without the copies
+            for (const auto &x : out) seen = seen || (x.size() == a.size() && istarts_with(x, a));
             if (!seen) out.push_back(std::move(a));
             pos = e;
         } else {
@@ -158,8 +158,18 @@ std::string find_address(std::string_view t) {
             return std::string(in);
         lt = gt;
     }
-    auto all = find_addresses(t);
-    return all.empty() ? std::string() : all.front();
+    // find_addresses(t).front(), without collecting the others.
+    std::size_t pos = 0;
+    while ((pos = t.find('@', pos)) != std::string_view::npos) {
+        std::size_t b, e;
+        if (address_at(t, pos, b, e)) {
+            std::string a(t.substr(b, e - b));
+            if (istarts_with(a, "rfc822;")) a.erase(0, 7);
+            return a;
+        }
+        ++pos;
+    }
+    return std::string();
 }
 
 std::string lone_address(std::string_view t) {

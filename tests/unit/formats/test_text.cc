@@ -131,3 +131,24 @@ TEST(TextSqueeze, LowerInOnePass) {
 }
 
 }  // namespace
+
+namespace {
+
+// find_address's fallback stops at the first address instead of collecting all of them: it must
+// still be find_addresses(t).front() whenever no <...> holds an address.
+TEST(TextFindAddress, FirstOfAllWithoutBrackets) {
+    using carom::formats::find_address;
+    using carom::formats::find_addresses;
+    EXPECT_EQ(find_address("rfc822;User@Example.ORG; x@y.example"), "User@Example.ORG");
+    EXPECT_EQ(find_addresses("a@example.org A@EXAMPLE.ORG b@example.org").size(), 2u);  // case-insensitive duplicates
+    std::mt19937 rng(5);
+    const char *const pieces[] = {"user", "@", "example.org", " ", ".", "-", "rfc822;", "'", "Mx", "\n", "x@", "@y", ";"};
+    for (int round = 0; round < 20000; ++round) {
+        std::string t;
+        for (int k = static_cast<int>(rng() % 9); k > 0; --k) t += pieces[rng() % (sizeof pieces / sizeof pieces[0])];
+        const auto all = find_addresses(t);
+        ASSERT_EQ(find_address(t), all.empty() ? std::string() : all.front()) << t;
+    }
+}
+
+}  // namespace
