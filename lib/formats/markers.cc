@@ -195,6 +195,16 @@ std::string_view before_original(const Input &in) {
     return std::string_view(in.body).substr(0, p == std::string_view::npos ? in.body.size() : p);
 }
 
+std::size_t body_find_latest(const Input &in, const MarkerSet &set) {
+    std::size_t latest = std::string_view::npos;
+    for (std::size_t i = 0; i < kBodyMarkerCount; ++i) {
+        if (!set.has(i)) continue;
+        const std::size_t p = body_find(in, i);
+        if (p != std::string_view::npos && (latest == std::string_view::npos || p > latest)) latest = p;
+    }
+    return latest;
+}
+
 bool body_has_any(const Input &in, const MarkerSet &set) {
     if (in.scan) return in.scan->body.any_of(set);
     for (std::size_t i = 0; i < kBodyMarkerCount; ++i)

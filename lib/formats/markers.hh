@@ -184,6 +184,17 @@ inline constexpr std::string_view kBodyMarkers[] = {
     "THIS IS A WARNING ONLY",
     "to the following recipients has been delayed",
     "This is a permanent error",
+    // mta_exim.cc (kIntro)
+    "The following address(es) failed:",
+    "following address(es) failed",
+    "The following addresses failed:",
+    "could not be delivered to one or more of its recipients",
+    "has not yet been delivered to one or more of its",
+    "message has not yet been delivered is:",
+    "message has not yet been delivered are:",
+    // provider_eximlike.cc (letter)
+    "Included is a copy of the message header",
+    "------ This is a copy of the message's headers",
 };
 
 inline constexpr std::size_t kBodyMarkerCount = std::size(kBodyMarkers);
@@ -240,6 +251,8 @@ bool body_has_any(const Input &in, const MarkerSet &set);
 std::size_t body_find(const Input &in, std::size_t marker);
 // The earliest start of any of the set's phrases in in.body, npos when none is there.
 std::size_t body_find_first(const Input &in, const MarkerSet &set);
+// The latest of the set's phrases' first starts, npos when none is there.
+std::size_t body_find_latest(const Input &in, const MarkerSet &set);
 
 // before_original(in.body) (text.hh), its markers' positions taken from the scan.
 std::string_view before_original(const Input &in);

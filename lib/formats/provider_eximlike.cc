@@ -27,16 +27,18 @@ bool from_has(const Input &in, std::string_view what) {
 }
 
 // Text of the letter: up to the copy of the original message or its headers.
-std::string_view letter(std::string_view body) {
-    body = before_original(body);
-    static constexpr const char *kEnds[] = {
-        "--- The header of the original message is following",
-        "Included is a copy of the message header",
-        "------ This is a copy of the message's headers",
+std::string_view letter(const Input &in) {
+    std::string_view body = before_original(in);
+    // Each end phrase in turn cuts the text where it first starts, when it lies within what is
+    // left (as searching the shortened text would find it); positions from the body scan.
+    static constexpr std::size_t kEnds[] = {
+        BODY_MARKER("--- The header of the original message is following"),
+        BODY_MARKER("Included is a copy of the message header"),
+        BODY_MARKER("------ This is a copy of the message's headers"),
     };
-    for (const char *m : kEnds) {
-        std::size_t p = ifind(body, m);
-        if (p != std::string_view::npos) body = body.substr(0, p);
+    for (std::size_t m : kEnds) {
+        const std::size_t p = body_find(in, m);
+        if (p != std::string_view::npos && p + kBodyMarkers[m].size() <= body.size()) body = body.substr(0, p);
     }
     return body;
 }
@@ -180,7 +182,7 @@ bool detect_mailru(const Input &in) {
 }
 
 bool read_mailru(const Input &in, Extraction &ex) {
-    return permanent(in, ex, read_blocks(letter(in.body), false, ex, max_records(in)));
+    return permanent(in, ex, read_blocks(letter(in), false, ex, max_records(in)));
 }
 
 bool detect_gmx(const Input &in) {
@@ -199,7 +201,7 @@ bool detect_einsundeins(const Input &in) {
 }
 
 bool read_gmx(const Input &in, Extraction &ex) {
-    return permanent(in, ex, read_blocks(english_part(letter(in.body)), true, ex, max_records(in)));
+    return permanent(in, ex, read_blocks(english_part(letter(in)), true, ex, max_records(in)));
 }
 
 bool detect_mxlogic(const Input &in) {
@@ -215,7 +217,7 @@ bool detect_mxlogic(const Input &in) {
 }
 
 bool read_mxlogic(const Input &in, Extraction &ex) {
-    return permanent(in, ex, read_blocks(english_part(letter(in.body)), false, ex, max_records(in)));
+    return permanent(in, ex, read_blocks(english_part(letter(in)), false, ex, max_records(in)));
 }
 
 }  // namespace carom::formats
