@@ -109,7 +109,7 @@ public:
         const auto *begin = reinterpret_cast<const unsigned char *>(body.data());
         // A phrase ends at byte `last`: note it, and where it starts when it is its first time
         // (matches come in order of their end, so the first end is the first start).
-        auto hit = [&](std::uint32_t s, const unsigned char *last) {
+        auto hit = [&](std::size_t s, const unsigned char *last) {
             for (const std::uint16_t *o = &out_ids_[d[s + outs]]; *o != kEnd; ++o)
                 if (!found.has(*o)) {
                     found.add(*o);
@@ -118,9 +118,10 @@ public:
         };
         const auto *p = begin;
         const auto *e = p + body.size();
-        std::uint32_t s = 0;
+        // The state is a row offset; kept 64 bits wide so that indexing needs no zero-extension.
+        std::size_t s = 0;
         // Four bytes per iteration: the loop test is paid once for four table steps.
-        for (; e - p >= 4; p += 4) {
+        for (const auto *e4 = body.size() >= 4 ? e - 3 : p; p < e4; p += 4) {
             if ((s = d[s + cls[p[0]]]) >= first_out) hit(s, p);
             if ((s = d[s + cls[p[1]]]) >= first_out) hit(s, p + 1);
             if ((s = d[s + cls[p[2]]]) >= first_out) hit(s, p + 2);
