@@ -167,10 +167,7 @@ Scan scan(const Input &in) {
     return s;
 }
 
-bool body_has(const Input &in, std::size_t marker) {
-    if (in.scan) return in.scan->body.has(marker);
-    return icontains(in.body, kBodyMarkers[marker]);
-}
+bool body_search(const Input &in, std::size_t marker) { return icontains(in.body, kBodyMarkers[marker]); }
 
 std::size_t body_find(const Input &in, std::size_t marker) {
     if (in.scan) return in.scan->body.has(marker) ? in.scan->first[marker] : std::string_view::npos;

@@ -243,8 +243,15 @@ struct Scan {
 };
 Scan scan(const Input &in);
 
+// The search body_has does without a scan.
+bool body_search(const Input &in, std::size_t marker);
+
+inline bool body_has(const Input &in, std::size_t marker) {
+    return in.scan ? in.scan->body.has(marker) : body_search(in, marker);
+}
+
 // icontains(in.body, kBodyMarkers[i]): the scan's answer when read_known made one.
-bool body_has(const Input &in, std::size_t marker);
+inline bool body_has(const Input &in, std::size_t marker);
 // Any of the set's phrases in in.body.
 bool body_has_any(const Input &in, const MarkerSet &set);
 // ifind(in.body, kBodyMarkers[i]): where the phrase first starts in the body, npos when absent.

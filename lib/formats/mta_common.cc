@@ -101,7 +101,7 @@ std::string remote_host_phrase(std::string_view t) {
 }
 
 void finish(Record &r) {
-    r.diagnostic = squeeze(r.diagnostic);
+    squeeze_in_place(r.diagnostic);
     if (r.action.empty()) r.action = "failed";
     const std::string ds = find_status(r.diagnostic);
     if (!ds.empty()) {

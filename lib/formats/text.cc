@@ -283,16 +283,15 @@ namespace carom::formats {
 
 namespace {
 
-// squeeze, optionally folding A-Z to a-z in the same pass (squeeze_lower).
+// Writes the squeezed s from begin (optionally folding A-Z to a-z); returns its end. The output
+// is never longer than s and never gets ahead of the byte being read, so begin may be s itself.
 template <bool kLower>
-std::string squeeze_impl(std::string_view s) {
+char *squeeze_to(std::string_view s, char *const begin) {
     struct Spaces {
         bool b[256];
         constexpr Spaces() : b() { b[' '] = b['\t'] = b['\n'] = b['\r'] = true; }
     };
     static constexpr Spaces kSpace;
-    std::string out(s.size(), '\0');  // the result is never longer; written through a pointer
-    char *const begin = &out[0];
     char *w = begin;
     bool space = false;
     for (char c : s) {
@@ -304,7 +303,13 @@ std::string squeeze_impl(std::string_view s) {
         space = false;
         *w++ = kLower ? lc(c) : c;
     }
-    out.resize(static_cast<std::size_t>(w - begin));
+    return w;
+}
+
+template <bool kLower>
+std::string squeeze_impl(std::string_view s) {
+    std::string out(s.size(), '\0');
+    out.resize(static_cast<std::size_t>(squeeze_to<kLower>(s, &out[0]) - &out[0]));
     return out;
 }
 
@@ -313,6 +318,11 @@ std::string squeeze_impl(std::string_view s) {
 std::string squeeze(std::string_view s) { return squeeze_impl<false>(s); }
 
 std::string squeeze_lower(std::string_view s) { return squeeze_impl<true>(s); }
+
+void squeeze_in_place(std::string &s) {
+    if (s.empty()) return;
+    s.resize(static_cast<std::size_t>(squeeze_to<false>(s, &s[0]) - &s[0]));
+}
 
 std::string_view before_original(std::string_view text) {
     static constexpr const char *kMarkers[] = {

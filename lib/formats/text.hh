@@ -48,6 +48,8 @@ namespace carom::formats {
 std::string squeeze(std::string_view s);
 // lower(squeeze(s)) in one pass.
 std::string squeeze_lower(std::string_view s);
+// s = squeeze(s) without a second buffer.
+void squeeze_in_place(std::string &s);
 
 // The part of a bounce text before the returned original message: cut at the first line that
 // announces it ("----- Original message -----", "--- Below this line is a copy of the message.",

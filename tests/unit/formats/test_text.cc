@@ -127,6 +127,9 @@ TEST(TextSqueeze, LowerInOnePass) {
         std::string s;
         for (int k = static_cast<int>(rng() % 20); k > 0; --k) s += alphabet[rng() % alphabet.size()];
         EXPECT_EQ(squeeze_lower(s), carom::formats::lower(squeeze(s))) << s;
+        std::string in_place = s;
+        carom::formats::squeeze_in_place(in_place);
+        EXPECT_EQ(in_place, squeeze(s)) << s;
     }
 }
 
