@@ -29,8 +29,8 @@ constexpr std::size_t kMaxDepth = 64;
 std::string json_object(std::string_view body) {
     std::size_t b = body.find('{');
     if (b == std::string_view::npos) return "";
-    std::string s;
-    s.reserve(body.size() - b);
+    std::string s(body.size() - b, '\0');  // never longer: written through a pointer
+    char *w = &s[0];
     for (std::size_t i = b; i < body.size(); ++i) {
         if (body[i] == '!' && i + 2 < body.size() && body[i + 1] == '\n' && body[i + 2] == ' ') {
             i += 2;
@@ -40,8 +40,9 @@ std::string json_object(std::string_view body) {
             ++i;
             continue;
         }
-        s += body[i];
+        *w++ = body[i];
     }
+    s.resize(static_cast<std::size_t>(w - &s[0]));
     std::size_t depth = 0;
     bool str = false, esc = false;
     for (std::size_t i = 0; i < s.size(); ++i) {
