@@ -150,7 +150,8 @@ bool says_more(const std::string &text, const std::string &dsn) {
 }
 
 void fill(Record &r, const Record &t) {
-    if (says_more(t.diagnostic, r.diagnostic)) r.diagnostic = t.diagnostic;
+    // Equal texts: nothing to replace (and no need to compare them squeezed).
+    if (t.diagnostic != r.diagnostic && says_more(t.diagnostic, r.diagnostic)) r.diagnostic = t.diagnostic;
     if (r.reply_code.empty()) r.reply_code = t.reply_code;
     if (r.command.empty()) r.command = t.command;
     if (r.remote_mta.empty()) r.remote_mta = t.remote_mta;
