@@ -95,6 +95,7 @@ std::string_view trim(std::string_view s) {
 
 std::vector<std::string_view> lines(std::string_view text) {
     std::vector<std::string_view> out;
+    out.reserve(text.size() / 32 + 4);  // most lines are longer than 32 bytes: one allocation
     std::size_t i = 0;
     while (i <= text.size()) {
         std::size_t e = text.find('\n', i);
