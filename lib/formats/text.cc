@@ -80,13 +80,6 @@ std::size_t ifind(std::string_view hay, std::string_view needle, std::size_t fro
 
 bool icontains(std::string_view hay, std::string_view needle) { return ifind(hay, needle) != std::string_view::npos; }
 
-bool istarts_with(std::string_view s, std::string_view p) {
-    if (s.size() < p.size()) return false;
-    for (std::size_t i = 0; i < p.size(); ++i)
-        if (s[i] != p[i] && lc(s[i]) != lc(p[i])) return false;
-    return true;
-}
-
 std::string_view trim(std::string_view s) {
     while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
     while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);

@@ -13,7 +13,16 @@ namespace carom::formats {
 // ASCII case-insensitive search; npos when absent.
 std::size_t ifind(std::string_view hay, std::string_view needle, std::size_t from = 0);
 bool icontains(std::string_view hay, std::string_view needle);
-bool istarts_with(std::string_view s, std::string_view prefix);
+// Inline: called per line by most readers, usually failing on the first byte.
+inline bool istarts_with(std::string_view s, std::string_view prefix) {
+    if (s.size() < prefix.size()) return false;
+    for (std::size_t i = 0; i < prefix.size(); ++i) {
+        const char a = s[i], b = prefix[i];
+        if (a != b && ((a >= 'A' && a <= 'Z') ? a - 'A' + 'a' : a) != ((b >= 'A' && b <= 'Z') ? b - 'A' + 'a' : b))
+            return false;
+    }
+    return true;
+}
 std::string_view trim(std::string_view s);
 inline std::string lower(std::string_view s) { return lower_ascii(s); }
 
