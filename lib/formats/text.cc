@@ -80,12 +80,6 @@ std::size_t ifind(std::string_view hay, std::string_view needle, std::size_t fro
 
 bool icontains(std::string_view hay, std::string_view needle) { return ifind(hay, needle) != std::string_view::npos; }
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-    return s;
-}
-
 std::vector<std::string_view> lines(std::string_view text) {
     std::vector<std::string_view> out;
     out.reserve(text.size() / 32 + 4);  // most lines are longer than 32 bytes: one allocation

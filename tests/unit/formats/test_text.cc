@@ -3,6 +3,7 @@
 // anchors in either case, overlapping candidates, a start offset and non-ASCII bytes.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <random>
 #include <string>
 
@@ -151,6 +152,20 @@ TEST(TextFindAddress, FirstOfAllWithoutBrackets) {
         for (int k = static_cast<int>(rng() % 9); k > 0; --k) t += pieces[rng() % (sizeof pieces / sizeof pieces[0])];
         const auto all = find_addresses(t);
         ASSERT_EQ(find_address(t), all.empty() ? std::string() : all.front()) << t;
+    }
+}
+
+}  // namespace
+
+namespace {
+
+// trim is inline with its own white-space test: the same bytes as isspace() in the "C" locale.
+TEST(TextTrim, SameSpacesAsCLocaleIsspace) {
+    for (int b = 0; b < 256; ++b) {
+        const char c = static_cast<char>(b);
+        EXPECT_EQ(carom::formats::is_space(c), std::isspace(b) != 0) << b;
+        const std::string s = std::string(1, c) + "x" + std::string(1, c);
+        EXPECT_EQ(carom::formats::trim(s), std::isspace(b) ? std::string_view("x") : std::string_view(s)) << b;
     }
 }
 
