@@ -74,7 +74,7 @@ std::string host_before_bracket(std::string_view t, std::size_t br) {
     std::size_t b = e;
     while (b > 0) {
         char c = t[b - 1];
-        if (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_') --b;
+        if (is_alnum(c) || c == '.' || c == '-' || c == '_') --b;
         else break;
     }
     std::string host(t.substr(b, e - b));

@@ -9,13 +9,18 @@ namespace {
 inline char lc(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-// Characters allowed in the local part / domain of the addresses bounces print.
-inline bool addr_char(char c) {
-    unsigned char u = static_cast<unsigned char>(c);
-    return std::isalnum(u) || u >= 0x80 || c == '.' || c == '-' || c == '_' || c == '+' || c == '=' ||
-           c == '%' || c == '!' || c == '#' || c == '$' || c == '&' || c == '\'' || c == '*' || c == '/' ||
-           c == '?' || c == '^' || c == '`' || c == '{' || c == '|' || c == '}' || c == '~';
-}
+// Characters allowed in the local part / domain of the addresses bounces print: letters, digits,
+// every byte >= 0x80 and the punctuation below (a table: address_at tests every byte it walks).
+struct AddrChars {
+    bool b[256];
+    constexpr AddrChars() : b() {
+        for (int u = 0; u < 256; ++u)
+            b[u] = (u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || u >= 0x80;
+        for (const char *p = ".-_+=%!#$&'*/?^`{|}~"; *p; ++p) b[static_cast<unsigned char>(*p)] = true;
+    }
+};
+constexpr AddrChars kAddrChars;
+inline bool addr_char(char c) { return kAddrChars.b[static_cast<unsigned char>(c)]; }
 
 // How common a byte is in bounce text (higher = more common), folded to lower case. ifind anchors
 // its search on the needle's least common byte and finds candidates with memchr (vectorised in
@@ -176,7 +181,7 @@ std::string find_status(std::string_view t) {
         if (i + 5 > t.size()) break;
         char c = t[i];
         if (c != '2' && c != '4' && c != '5') continue;
-        if (i > 0 && (is_digit(t[i - 1]) || t[i - 1] == '.' || std::isalpha(static_cast<unsigned char>(t[i - 1]))))
+        if (i > 0 && (is_digit(t[i - 1]) || t[i - 1] == '.' || is_alpha(t[i - 1])))
             continue;
         if (t[i + 1] != '.') continue;
         std::size_t j = i + 2, d1 = 0;
@@ -195,7 +200,7 @@ std::string find_reply_code(std::string_view t) {
     for (std::size_t i = 0; i + 3 <= t.size(); ++i) {
         char c = t[i];
         if (c != '2' && c != '4' && c != '5') continue;
-        if (i > 0 && (is_digit(t[i - 1]) || std::isalnum(static_cast<unsigned char>(t[i - 1])) || t[i - 1] == '.'))
+        if (i > 0 && (is_digit(t[i - 1]) || is_alnum(t[i - 1]) || t[i - 1] == '.'))
             continue;
         if (!is_digit(t[i + 1]) || !is_digit(t[i + 2])) continue;
         if (t[i + 1] > '5') continue;
@@ -339,7 +344,7 @@ std::string host_after(std::string_view text, std::string_view marker) {
     std::size_t e = p;
     while (e < text.size()) {
         unsigned char c = static_cast<unsigned char>(text[e]);
-        if (!(std::isalnum(c) || c == '.' || c == '-' || c == '_' || c == ':')) break;
+        if (!(is_alnum(static_cast<char>(c)) || c == '.' || c == '-' || c == '_' || c == ':')) break;
         ++e;
     }
     std::string h(text.substr(p, e - p));

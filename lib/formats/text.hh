@@ -26,6 +26,9 @@ inline bool istarts_with(std::string_view s, std::string_view prefix) {
 // White space as isspace() in the "C" locale: space, \t, \n, \v, \f, \r. Inline, without a
 // libc call per byte (the readers trim most lines they look at).
 inline bool is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+// isalpha() / isalnum() in the "C" locale (ASCII letters and digits), inline.
+inline bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+inline bool is_alnum(char c) { return is_alpha(c) || (c >= '0' && c <= '9'); }
 inline std::string_view trim(std::string_view s) {
     while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
     while (!s.empty() && is_space(s.back())) s.remove_suffix(1);

@@ -160,10 +160,12 @@ TEST(TextFindAddress, FirstOfAllWithoutBrackets) {
 namespace {
 
 // trim is inline with its own white-space test: the same bytes as isspace() in the "C" locale.
-TEST(TextTrim, SameSpacesAsCLocaleIsspace) {
+TEST(TextTrim, SameClassesAsCLocale) {
     for (int b = 0; b < 256; ++b) {
         const char c = static_cast<char>(b);
         EXPECT_EQ(carom::formats::is_space(c), std::isspace(b) != 0) << b;
+        EXPECT_EQ(carom::formats::is_alpha(c), std::isalpha(b) != 0) << b;
+        EXPECT_EQ(carom::formats::is_alnum(c), std::isalnum(b) != 0) << b;
         const std::string s = std::string(1, c) + "x" + std::string(1, c);
         EXPECT_EQ(carom::formats::trim(s), std::isspace(b) ? std::string_view("x") : std::string_view(s)) << b;
     }
