@@ -86,9 +86,11 @@ bool exchange_online(const Input &in) {
 }  // namespace
 
 bool exchange2007_detect(const Input &in) {
-    if (exchange_online(in)) return false;
-    if (body_has_any(in, kAdminMarkers)) return true;
-    return in.msg.root.headers.has("X-MS-Exchange-Message-Is-Ndr") || body_has(in, BODY_MARKER("Sent by Microsoft Exchange Server"));
+    // Exchange's own markers first (bit tests and one header lookup); the Exchange Online test
+    // (header searches) only when one is there.
+    const bool exchange = body_has_any(in, kAdminMarkers) || in.msg.root.headers.has("X-MS-Exchange-Message-Is-Ndr") ||
+                          body_has(in, BODY_MARKER("Sent by Microsoft Exchange Server"));
+    return exchange && !exchange_online(in);
 }
 
 bool exchange2007_read(const Input &in, Extraction &ex) {
