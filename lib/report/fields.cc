@@ -246,8 +246,21 @@ std::string command_from_text(std::string_view text) {
 
 namespace {
 
+// The date reader below allocates nothing but its result: it runs for every Date of a returned
+// original and every Last-Attempt-Date, and the copies, digit strings and token vectors it used
+// to build cost more than the parse itself.
+
+// Lower-case ASCII letters packed into one integer, for comparing short names in one step.
+// `c | 0x20` maps a byte onto a lower-case letter only when it is that letter in either case,
+// so a packed key equals a table key (letters only) exactly when iequals would say so.
+constexpr std::uint32_t pack3(char a, char b, char c) {
+    return static_cast<std::uint32_t>(static_cast<unsigned char>(a | 0x20)) << 16 |
+           static_cast<std::uint32_t>(static_cast<unsigned char>(b | 0x20)) << 8 |
+           static_cast<std::uint32_t>(static_cast<unsigned char>(c | 0x20));
+}
+
 struct Zone {
-    const char *name;
+    std::string_view name;
     int minutes;
 };
 constexpr Zone kZones[] = {
@@ -261,7 +274,10 @@ constexpr Zone kZones[] = {
     {"nst", -210},   {"brt", -180},   {"art", -180},
 };
 
-constexpr const char *kMonths[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
+constexpr std::uint32_t kMonths[] = {pack3('j', 'a', 'n'), pack3('f', 'e', 'b'), pack3('m', 'a', 'r'),
+                                     pack3('a', 'p', 'r'), pack3('m', 'a', 'y'), pack3('j', 'u', 'n'),
+                                     pack3('j', 'u', 'l'), pack3('a', 'u', 'g'), pack3('s', 'e', 'p'),
+                                     pack3('o', 'c', 't'), pack3('n', 'o', 'v'), pack3('d', 'e', 'c')};
 
 void civil_from_days(long long z, long long &y, unsigned &m, unsigned &d) {
     z += 719468;
@@ -307,29 +323,79 @@ bool parse_time(std::string_view t, int &h, int &mi, int &s) {
     return h <= 24 && mi <= 59 && s <= 60;
 }
 
+// 1-12 for a word starting with a month's three-letter name (any case), else 0.
 int month_of(std::string_view w) {
     if (w.size() < 3) return 0;
+    const std::uint32_t k = pack3(w[0], w[1], w[2]);
     for (int i = 0; i < 12; ++i)
-        if (iequals(w.substr(0, 3), kMonths[i])) return i + 1;
+        if (k == kMonths[i]) return i + 1;
     return 0;
 }
+
+// The offset of a named zone ("GMT", "jst"); false when the word names none.
+bool named_zone(std::string_view w, int &minutes) {
+    if (w.empty() || w.size() > 4) return false;
+    for (const Zone &z : kZones)
+        if (iequals(w, z.name)) {
+            minutes = z.minutes;
+            return true;
+        }
+    return false;
+}
+
+// A numeric zone from the digits of `z` ("0900", "09:00", "09"): the first four (or two)
+// digits as hours and minutes. `strict` rejects any byte other than digits and ':' and out-of-
+// range values; the ISO 8601 suffix reader is lenient about both.
+bool numeric_zone(std::string_view z, bool strict, int &hh, int &mm) {
+    int d[5];
+    std::size_t n = 0;
+    for (char c : z) {
+        if (is_digit(c)) {
+            if (n == 5) return false;  // more than 4 digits: neither form
+            d[n++] = c - '0';
+        } else if (strict && c != ':') {
+            return false;
+        }
+    }
+    if (n != 4 && n != 2) return false;
+    hh = d[0] * 10 + d[1];
+    mm = n == 4 ? d[2] * 10 + d[3] : 0;
+    return !strict || (hh <= 23 && mm <= 59);
+}
+
+// A run of 1-4 digits as a number; -1 when it holds anything else.
+int small_number(std::string_view x) {
+    int v = 0;
+    for (char c : x) {
+        if (!is_digit(c)) return -1;
+        v = v * 10 + (c - '0');
+    }
+    return v;
+}
+
+inline bool date_space(char c) { return c == ' ' || c == '\t' || c == ',' || c == '\n'; }
 
 }  // namespace
 
 std::string iso_date(std::string_view value) {
-    std::string v = value.find('(') == std::string_view::npos ? std::string(value) : strip_comments(value);
+    std::string stripped;  // only when there are comments to drop
+    std::string_view v = value;
+    if (value.find('(') != std::string_view::npos) {
+        stripped = strip_comments(value);
+        v = stripped;
+    }
     // Separate tokens on white space and commas; ISO "T" handled below.
     std::string_view tok[17];
     std::size_t ntok = 0;
     {
         std::size_t i = 0;
         while (i < v.size()) {
-            while (i < v.size() && (v[i] == ' ' || v[i] == '\t' || v[i] == ',' || v[i] == '\n')) ++i;
+            while (i < v.size() && date_space(v[i])) ++i;
             std::size_t b = i;
-            while (i < v.size() && !(v[i] == ' ' || v[i] == '\t' || v[i] == ',' || v[i] == '\n')) ++i;
+            while (i < v.size() && !date_space(v[i])) ++i;
             if (i == b) break;
             if (ntok == 16) return "";
-            tok[ntok++] = std::string_view(v).substr(b, i - b);
+            tok[ntok++] = v.substr(b, i - b);
         }
     }
     long long year = -1;
@@ -339,9 +405,9 @@ std::string iso_date(std::string_view value) {
     std::size_t nnums = 0;
     for (std::size_t ti = 0; ti < ntok; ++ti) {
         std::string_view t = tok[ti];
-        // ISO 8601: 2017-04-29T23:34:45Z / +09:00
-        std::size_t tpos = t.find('T');
-        if (tpos == 10 && t.size() > 11 && t[4] == '-' && t[7] == '-') {
+        // ISO 8601: 2017-04-29T23:34:45Z / +09:00 (the first 'T' of the token at offset 10)
+        if (t.size() > 11 && t[10] == 'T' && t[4] == '-' && t[7] == '-' &&
+            t.substr(0, 10).find('T') == std::string_view::npos) {
             std::string_view rest = t.substr(11);
             t = t.substr(0, 10);
             std::size_t zpos = rest.find_first_of("Zz+-");
@@ -349,104 +415,76 @@ std::string iso_date(std::string_view value) {
             if (!parse_time(tm, h, mi, s)) return "";
             if (zpos != std::string_view::npos) {
                 std::string_view z = rest.substr(zpos);
+                int hh, mm;
                 if (z == "Z" || z == "z") {
                     have_zone = true;
-                } else if (z.size() >= 3) {
-                    std::string digits;
-                    for (char c : z.substr(1))
-                        if (is_digit(c)) digits.push_back(c);
-                    if (digits.size() == 4 || digits.size() == 2) {
-                        int hh = std::stoi(digits.substr(0, 2)), mm = digits.size() == 4 ? std::stoi(digits.substr(2)) : 0;
-                        zone = (z[0] == '-' ? -1 : 1) * (hh * 60 + mm);
-                        have_zone = true;
-                    }
+                } else if (z.size() >= 3 && numeric_zone(z.substr(1), false, hh, mm)) {
+                    zone = (z[0] == '-' ? -1 : 1) * (hh * 60 + mm);
+                    have_zone = true;
                 }
             }
         }
         if (t.empty()) continue;
-        if (t.find(':') != std::string_view::npos && is_digit(t[0])) {
+        const char c0 = t[0];
+        if (is_digit(c0) && t.find(':') != std::string_view::npos) {
             if (h < 0 && !parse_time(t, h, mi, s)) return "";
             continue;
         }
-        if ((t[0] == '+' || t[0] == '-') && t.size() >= 3) {
-            std::string digits;
-            bool ok = true;
-            for (char c : t.substr(1)) {
-                if (is_digit(c)) digits.push_back(c);
-                else if (c != ':') ok = false;
+        if ((c0 == '+' || c0 == '-') && t.size() >= 3) {
+            int hh, mm;
+            if (numeric_zone(t.substr(1), true, hh, mm)) {
+                zone = (c0 == '-' ? -1 : 1) * (hh * 60 + mm);
+                have_zone = true;
             }
-            if (ok && (digits.size() == 4 || digits.size() == 2)) {
-                int hh = std::stoi(digits.substr(0, 2)), mm = digits.size() == 4 ? std::stoi(digits.substr(2)) : 0;
-                if (hh <= 23 && mm <= 59) {
-                    zone = (t[0] == '-' ? -1 : 1) * (hh * 60 + mm);
-                    have_zone = true;
+            continue;  // a signed token is nothing else either
+        }
+        if (is_digit(c0)) {
+            // numeric dates: YYYY-MM-DD, YYYY/MM/DD, DD-MM-YYYY, DD/MM/YYYY, DD-Mon-YYYY
+            std::string_view f[3];
+            std::size_t nf = 0, b = 0;
+            bool separated = false;
+            for (std::size_t k = 0; k <= t.size(); ++k) {
+                if (k < t.size() && t[k] != '-' && t[k] != '/' && t[k] != '.') continue;
+                if (k < t.size()) separated = true;
+                if (nf == 3) return "";  // more than three fields
+                f[nf++] = t.substr(b, k - b);
+                b = k + 1;
+            }
+            if (separated) {
+                if (nf != 3) return "";
+                for (std::size_t k = 0; k < 3; ++k)
+                    if (f[k].empty() || f[k].size() > 4) return "";
+                if (f[0].size() == 4) {  // Y-M-D
+                    year = small_number(f[0]);
+                    month = small_number(f[1]);
+                    day = small_number(f[2]);
+                } else {  // D-M-Y or D-Mon-Y
+                    day = small_number(f[0]);
+                    const int named = month_of(f[1]);
+                    month = named ? named : small_number(f[1]);
+                    int y = small_number(f[2]);
+                    year = y;
+                    if (f[2].size() <= 2 && y >= 0) year = y < 50 ? 2000 + y : 1900 + y;
                 }
+                if (year < 0 || month <= 0 || day <= 0) return "";
                 continue;
             }
-        }
-        // numeric dates: YYYY-MM-DD, YYYY/MM/DD, DD-MM-YYYY, DD/MM/YYYY, DD-Mon-YYYY
-        if (is_digit(t[0]) && (t.find('-') != std::string_view::npos || t.find('/') != std::string_view::npos ||
-                               t.find('.') != std::string_view::npos)) {
-            std::vector<std::string> f;
-            std::string cur;
-            for (char c : t) {
-                if (c == '-' || c == '/' || c == '.') {
-                    f.push_back(cur);
-                    cur.clear();
-                } else {
-                    cur.push_back(c);
-                }
-            }
-            f.push_back(cur);
-            if (f.size() != 3) return "";
-            for (std::size_t k = 0; k < 3; ++k)
-                if (f[k].empty() || f[k].size() > 4) return "";
-            auto num = [](const std::string &x) {
-                for (char c : x)
-                    if (!is_digit(c)) return -1;
-                return std::stoi(x);
-            };
-            if (f[0].size() == 4) {  // Y-M-D
-                year = num(f[0]);
-                month = num(f[1]);
-                day = num(f[2]);
-            } else {  // D-M-Y or D-Mon-Y
-                day = num(f[0]);
-                month = month_of(f[1]) ? month_of(f[1]) : num(f[1]);
-                int y = num(f[2]);
-                year = y;
-                if (f[2].size() <= 2 && y >= 0) year = y < 50 ? 2000 + y : 1900 + y;
-            }
-            if (year < 0 || month <= 0 || day <= 0) return "";
-            continue;
-        }
-        if (is_digit(t[0])) {
-            bool all = true;
-            for (char c : t)
-                if (!is_digit(c)) all = false;
-            if (!all || t.size() > 4) continue;  // "29th" and the like: ignored
-            int val = 0;
-            for (char c : t) val = val * 10 + (c - '0');
+            if (t.size() > 4) continue;  // "29th" and long numbers: ignored
+            const int val = small_number(t);
+            if (val < 0) continue;
             nums[nnums++] = val + (t.size() == 4 ? 100000 : 0);  // mark 4-digit years
             continue;
         }
-        if (is_alpha(t[0])) {
-            if (int m = month_of(t); m && month == 0 && (t.size() == 3 || t.size() >= 3)) {
-                // a month name; weekday names never start like a month
-                bool weekday = false;
-                for (const char *w : {"mon", "tue", "wed", "thu", "fri", "sat", "sun"})
-                    if (istarts_with(t, w)) weekday = true;
-                if (!weekday) {
-                    month = m;
-                    continue;
-                }
+        if (is_alpha(c0)) {
+            // a month name (no weekday name starts like one), else perhaps a zone name
+            if (int m = month_of(t); m && month == 0) {
+                month = m;
+                continue;
             }
-            for (const Zone &z : kZones) {
-                if (iequals(t, z.name)) {
-                    if (!have_zone) zone = z.minutes;
-                    have_zone = true;
-                    break;
-                }
+            int minutes;
+            if (named_zone(t, minutes)) {
+                if (!have_zone) zone = minutes;
+                have_zone = true;
             }
             continue;
         }
@@ -472,23 +510,24 @@ std::string iso_date(std::string_view value) {
     long long y;
     unsigned m, d;
     civil_from_days(days, y, m, d);
-    // "%04lld-%02u-%02uT%02d:%02d:%02dZ" written by hand: snprintf cost more than the whole parse
-    // (docs/performance.md). Every field here is non-negative.
-    std::string out;
-    out.reserve(20);
-    auto put = [&out](long long n, int width) {
+    // "%04lld-%02u-%02uT%02d:%02d:%02dZ" written by hand into a buffer (snprintf cost more than
+    // the whole parse, docs/performance.md). Every field here is non-negative; the year may
+    // reach 10000 after the zone shift.
+    char buf[32];
+    std::size_t n = 0;
+    auto put = [&buf, &n](long long x, int width) {
         char digits[24];
         int k = 0;
         do {
-            digits[k++] = static_cast<char>('0' + n % 10);
-            n /= 10;
-        } while (n > 0);
-        for (int pad = width - k; pad > 0; --pad) out += '0';
-        while (k > 0) out += digits[--k];
+            digits[k++] = static_cast<char>('0' + x % 10);
+            x /= 10;
+        } while (x > 0);
+        for (int pad = width - k; pad > 0; --pad) buf[n++] = '0';
+        while (k > 0) buf[n++] = digits[--k];
     };
-    put(y, 4), out += '-', put(m, 2), out += '-', put(d, 2), out += 'T';
-    put(rem / 3600, 2), out += ':', put((rem % 3600) / 60, 2), out += ':', put(rem % 60, 2), out += 'Z';
-    return out;
+    put(y, 4), buf[n++] = '-', put(m, 2), buf[n++] = '-', put(d, 2), buf[n++] = 'T';
+    put(rem / 3600, 2), buf[n++] = ':', put((rem % 3600) / 60, 2), buf[n++] = ':', put(rem % 60, 2), buf[n++] = 'Z';
+    return std::string(buf, n);
 }
 
 }  // namespace carom::report
