@@ -45,22 +45,79 @@ bool is_delivery_status(const Part &p) {
 
 // ---- delivery-status blocks -----------------------------------------------------------------
 
+// The field names the delivery-status reader knows. Names are told apart by their length first
+// (one switch), then compared with the one to three names of that length: the reader looks up
+// every field of every report, and the former lookup compared each name with all eighteen.
+enum class FieldId {
+    Other,
+    // per-message
+    ReportingMta, DsnGateway, ReceivedFromMta, ArrivalDate, OriginalEnvelopeId, XPostfixQueueId, XPostfixSender,
+    // per-recipient
+    OriginalRecipient, FinalRecipient, Action, Status, RemoteMta, DiagnosticCode, LastAttemptDate, FinalLogId,
+    WillRetryUntil, XActualRecipient, XOriginalRecipient,
+    // read in a recipient block, but not a DSN field (does not make a block a DSN block)
+    XPowermtaBounceCategory,
+};
+
+FieldId field_id(std::string_view n) {
+    auto is = [n](std::string_view k) { return iequals(n, k); };
+    switch (n.size()) {
+        case 6:
+            if (is("action")) return FieldId::Action;
+            if (is("status")) return FieldId::Status;
+            break;
+        case 10:
+            if (is("remote-mta")) return FieldId::RemoteMta;
+            break;
+        case 11:
+            if (is("dsn-gateway")) return FieldId::DsnGateway;
+            break;
+        case 12:
+            if (is("arrival-date")) return FieldId::ArrivalDate;
+            if (is("final-log-id")) return FieldId::FinalLogId;
+            break;
+        case 13:
+            if (is("reporting-mta")) return FieldId::ReportingMta;
+            break;
+        case 15:
+            if (is("final-recipient")) return FieldId::FinalRecipient;
+            if (is("diagnostic-code")) return FieldId::DiagnosticCode;
+            break;
+        case 16:
+            if (is("x-postfix-sender")) return FieldId::XPostfixSender;
+            if (is("will-retry-until")) return FieldId::WillRetryUntil;
+            break;
+        case 17:
+            if (is("received-from-mta")) return FieldId::ReceivedFromMta;
+            if (is("last-attempt-date")) return FieldId::LastAttemptDate;
+            break;
+        case 18:
+            if (is("original-recipient")) return FieldId::OriginalRecipient;
+            if (is("x-postfix-queue-id")) return FieldId::XPostfixQueueId;
+            if (is("x-actual-recipient")) return FieldId::XActualRecipient;
+            break;
+        case 20:
+            if (is("original-envelope-id")) return FieldId::OriginalEnvelopeId;
+            if (is("x-original-recipient")) return FieldId::XOriginalRecipient;
+            break;
+        case 25:
+            if (is("x-powermta-bouncecategory")) return FieldId::XPowermtaBounceCategory;
+            break;
+        default:
+            break;
+    }
+    return FieldId::Other;
+}
+
 enum class FieldKind { PerMessage, PerRecipient, Other };
 
-FieldKind kind_of(std::string_view name) {
-    static constexpr std::string_view kMsg[] = {"reporting-mta",     "dsn-gateway",      "received-from-mta",
-                                                "arrival-date",      "original-envelope-id", "x-postfix-queue-id",
-                                                "x-postfix-sender"};
-    static constexpr std::string_view kRcpt[] = {"original-recipient", "final-recipient",  "action",
-                                                 "status",             "remote-mta",       "diagnostic-code",
-                                                 "last-attempt-date",  "final-log-id",     "will-retry-until",
-                                                 "x-actual-recipient", "x-original-recipient"};
-    for (auto n : kMsg)
-        if (iequals(name, n)) return FieldKind::PerMessage;
-    for (auto n : kRcpt)
-        if (iequals(name, n)) return FieldKind::PerRecipient;
+FieldKind kind_of(FieldId id) {
+    if (id >= FieldId::ReportingMta && id <= FieldId::XPostfixSender) return FieldKind::PerMessage;
+    if (id >= FieldId::OriginalRecipient && id <= FieldId::XOriginalRecipient) return FieldKind::PerRecipient;
     return FieldKind::Other;
 }
+
+FieldKind kind_of(std::string_view name) { return kind_of(field_id(name)); }
 
 // One "Name: value" line of a DSN block; false when the line is not a field.
 bool split_field(std::string_view line, std::string_view &name, std::string_view &value) {
@@ -121,30 +178,43 @@ struct Pending {
     bool any() const { return has_final || has_original || has_actual; }
 };
 
-void apply_recipient_field(Pending &p, std::string_view name, std::string_view value) {
+void apply_recipient_field(Pending &p, FieldId id, std::string_view value) {
     Record &r = p.rec;
-    if (iequals(name, "final-recipient")) {
-        r.recipient = bare_address(value);
-        p.has_final = true;
-    } else if (iequals(name, "original-recipient") || iequals(name, "x-original-recipient")) {
-        if (!p.has_original) r.original_recipient = bare_address(xtext_decode(value));
-        p.has_original = true;
-    } else if (iequals(name, "x-actual-recipient")) {
-        p.actual = bare_address(value);
-        p.has_actual = true;
-    } else if (iequals(name, "action")) {
-        if (r.action.empty()) r.action = normalize_action(value);
-    } else if (iequals(name, "status")) {
-        if (r.status.empty()) r.status = find_status(value);
-    } else if (iequals(name, "remote-mta")) {
-        if (r.remote_mta.empty()) r.remote_mta = host_of(value);
-    } else if (iequals(name, "diagnostic-code")) {
-        if (r.diagnostic.empty()) set_diagnostic(r, value);
-    } else if (iequals(name, "last-attempt-date")) {
-        if (r.last_attempt.empty()) r.last_attempt = iso_date(value);
-    } else if (iequals(name, "x-powermta-bouncecategory")) {
-        // PowerMTA's bounce category (its own classification of the reply), per recipient.
-        if (r.category.empty()) r.category = lower(trim(value));
+    switch (id) {
+        case FieldId::FinalRecipient:
+            r.recipient = bare_address(value);
+            p.has_final = true;
+            break;
+        case FieldId::OriginalRecipient:
+        case FieldId::XOriginalRecipient:
+            if (!p.has_original) r.original_recipient = bare_address(xtext_decode(value));
+            p.has_original = true;
+            break;
+        case FieldId::XActualRecipient:
+            p.actual = bare_address(value);
+            p.has_actual = true;
+            break;
+        case FieldId::Action:
+            if (r.action.empty()) r.action = normalize_action(value);
+            break;
+        case FieldId::Status:
+            if (r.status.empty()) r.status = find_status(value);
+            break;
+        case FieldId::RemoteMta:
+            if (r.remote_mta.empty()) r.remote_mta = host_of(value);
+            break;
+        case FieldId::DiagnosticCode:
+            if (r.diagnostic.empty()) set_diagnostic(r, value);
+            break;
+        case FieldId::LastAttemptDate:
+            if (r.last_attempt.empty()) r.last_attempt = iso_date(value);
+            break;
+        case FieldId::XPowermtaBounceCategory:
+            // PowerMTA's bounce category (its own classification of the reply), per recipient.
+            if (r.category.empty()) r.category = lower(trim(value));
+            break;
+        default:
+            break;
     }
 }
 
@@ -192,27 +262,53 @@ void finish(Pending &p, std::vector<Record> &out) {
     out.push_back(std::move(r));
 }
 
-}  // namespace
+// A delivery-status body read once, in place: the fields as views into the text (a value folded
+// over several lines is the only one copied, into `folded`), and which of them form the
+// per-message part and each recipient. Built by scan_dsn; read by both public entry points.
+struct DsnField {
+    std::string_view name;
+    std::string_view value;  // the unfolded value (a view of `folded` when it spans lines)
+    FieldId id;
+    std::string folded;
+};
 
-DeliveryStatus parse_delivery_status_fields(std::string_view text) {
-    DeliveryStatus ds;
-    std::string norm;
+struct DsnScan {
+    std::string norm;               // the text with CR/CRLF line ends normalized, when it had any
+    std::vector<DsnField> fields;   // every field of every block, in order
+    std::vector<std::size_t> per_message;                        // indices of per-message fields
+    std::vector<std::pair<std::size_t, std::size_t>> recipients;  // [begin, end) field ranges
+};
+
+// Appends a continuation line to a field's value (one space between the parts).
+void unfold_into(DsnField &f, std::string_view line) {
+    if (f.folded.empty()) f.folded.assign(f.value.data(), f.value.size());
+    std::string_view t = trim(line);
+    if (!f.folded.empty()) f.folded.push_back(' ');
+    f.folded.append(t.data(), t.size());
+}
+
+// Lines → fields, grouped in blocks at blank lines. An indented line continues the field before
+// it; so does an unindented non-field line after Diagnostic-Code (broken folding). Then the
+// blocks: the report starts at the first block with a DSN field and ends at the next block
+// without one; a block naming a recipient is a recipient block (split where a second
+// Final-Recipient or Original-Recipient starts the next recipient when blocks are not separated
+// by blank lines), any other one holds per-message fields.
+void scan_dsn(std::string_view text, DsnScan &s) {
     if (text.find('\r') != std::string_view::npos) {
-        norm = mime::normalize_newlines(text);
-        text = norm;
+        s.norm = mime::normalize_newlines(text);
+        text = s.norm;
     }
-    // Lines → fields, grouped in blocks at blank lines. An indented line continues the field
-    // before it; so does an unindented non-field line after Diagnostic-Code (broken folding).
-    std::vector<std::vector<mime::Field>> blocks(1);
+    std::vector<std::size_t> block_starts;  // index into s.fields of each non-empty block
+    s.fields.reserve(24);
     std::size_t i = 0;
-    bool last_is_diag = false;
+    bool last_is_diag = false, open = false;  // open: the current block has a field
     while (i <= text.size()) {
         std::size_t e = text.find('\n', i);
         if (e == std::string_view::npos) e = text.size();
         std::string_view line = text.substr(i, e - i);
         i = e + 1;
         if (trim(line).empty()) {
-            if (!blocks.back().empty()) blocks.emplace_back();
+            open = false;
             last_is_diag = false;
             if (e >= text.size()) break;
             continue;
@@ -220,66 +316,86 @@ DeliveryStatus parse_delivery_status_fields(std::string_view text) {
         std::string_view name, value;
         bool indented = line[0] == ' ' || line[0] == '\t';
         if (!indented && split_field(line, name, value)) {
-            if (blocks.back().empty()) blocks.back().reserve(8);  // one allocation for most blocks
-            blocks.back().push_back({std::string(name), std::string(value)});
-            last_is_diag = iequals(name, "diagnostic-code");
-        } else if ((indented || last_is_diag) && !blocks.back().empty()) {
-            std::string &v = blocks.back().back().value;
-            std::string_view t = trim(line);
-            if (!v.empty()) v.push_back(' ');
-            v.append(t.data(), t.size());
+            if (!open) block_starts.push_back(s.fields.size());
+            open = true;
+            const FieldId id = field_id(name);
+            s.fields.push_back({name, value, id, std::string()});
+            last_is_diag = id == FieldId::DiagnosticCode;
+        } else if ((indented || last_is_diag) && open) {
+            unfold_into(s.fields.back(), line);
         }
         if (e >= text.size()) break;
     }
+    // Folded values live in their field's string: point the views at them now that the vector
+    // no longer moves.
+    for (DsnField &f : s.fields)
+        if (!f.folded.empty()) f.value = f.folded;
+
+    block_starts.push_back(s.fields.size());
     bool started = false;
-    for (auto &b : blocks) {
-        if (b.empty()) continue;
-        bool dsn_fields = std::any_of(b.begin(), b.end(), [](const mime::Field &f) { return kind_of(f.name) != FieldKind::Other; });
+    for (std::size_t b = 0; b + 1 < block_starts.size(); ++b) {
+        const std::size_t begin = block_starts[b], end = block_starts[b + 1];
+        bool dsn_fields = false, identity = false;
+        for (std::size_t k = begin; k < end; ++k) {
+            const FieldId id = s.fields[k].id;
+            dsn_fields |= kind_of(id) != FieldKind::Other;
+            identity |= id == FieldId::FinalRecipient || id == FieldId::OriginalRecipient ||
+                        id == FieldId::XActualRecipient;
+        }
         if (!dsn_fields) {
             if (started) break;  // the DSN is over (the returned message's headers follow)
             continue;
         }
         started = true;
-        const bool identity = std::any_of(b.begin(), b.end(), [](const mime::Field &f) {
-            return iequals(f.name, "final-recipient") || iequals(f.name, "original-recipient") ||
-                   iequals(f.name, "x-actual-recipient");
-        });
-        if (!identity) {
-            for (auto &f : b)
-                if (kind_of(f.name) == FieldKind::PerMessage) ds.per_message.fields.push_back(std::move(f));
-            continue;
-        }
-        // A recipient block; a second Final-Recipient (or a second Original-Recipient) starts
-        // the next recipient when blocks are not separated by blank lines. Either order of the
-        // two fields is accepted.
-        mime::Headers cur;
-        cur.fields.reserve(b.size());
+        for (std::size_t k = begin; k < end; ++k)
+            if (kind_of(s.fields[k].id) == FieldKind::PerMessage) s.per_message.push_back(k);
+        if (!identity) continue;
+        std::size_t cur = begin;
         bool has_final = false, has_orig = false;
-        for (auto &f : b) {
-            bool fin = iequals(f.name, "final-recipient"), orig = iequals(f.name, "original-recipient");
+        for (std::size_t k = begin; k < end; ++k) {
+            const bool fin = s.fields[k].id == FieldId::FinalRecipient, orig = s.fields[k].id == FieldId::OriginalRecipient;
             if ((fin && has_final) || (orig && has_orig)) {
-                ds.recipients.push_back(std::move(cur));
-                cur = mime::Headers();
+                s.recipients.emplace_back(cur, k);
+                cur = k;
                 has_final = has_orig = false;
             }
             has_final |= fin;
             has_orig |= orig;
-            if (kind_of(f.name) == FieldKind::PerMessage) ds.per_message.fields.push_back(f);
-            cur.fields.push_back(std::move(f));
         }
-        ds.recipients.push_back(std::move(cur));
+        s.recipients.emplace_back(cur, end);
+    }
+}
+
+}  // namespace
+
+DeliveryStatus parse_delivery_status_fields(std::string_view text) {
+    DsnScan s;
+    scan_dsn(text, s);
+    DeliveryStatus ds;
+    for (std::size_t k : s.per_message)
+        ds.per_message.fields.push_back({std::string(s.fields[k].name), std::string(s.fields[k].value)});
+    for (const auto &[begin, end] : s.recipients) {
+        mime::Headers h;
+        for (std::size_t k = begin; k < end; ++k)
+            h.fields.push_back({std::string(s.fields[k].name), std::string(s.fields[k].value)});
+        ds.recipients.push_back(std::move(h));
     }
     return ds;
 }
 
 std::size_t parse_delivery_status(std::string_view text, std::vector<Record> &out) {
-    DeliveryStatus ds = parse_delivery_status_fields(text);
+    DsnScan s;
+    scan_dsn(text, s);
     std::string reporting;
-    if (const std::string *v = ds.per_message.get("Reporting-MTA")) reporting = host_of(*v);
+    for (std::size_t k : s.per_message)
+        if (s.fields[k].id == FieldId::ReportingMta) {
+            reporting = host_of(s.fields[k].value);
+            break;
+        }
     std::size_t n = 0;
-    for (const mime::Headers &h : ds.recipients) {
+    for (const auto &[begin, end] : s.recipients) {
         Pending p;
-        for (const auto &f : h.fields) apply_recipient_field(p, f.name, f.value);
+        for (std::size_t k = begin; k < end; ++k) apply_recipient_field(p, s.fields[k].id, s.fields[k].value);
         std::size_t before = out.size();
         finish(p, out);
         if (out.size() == before) continue;
