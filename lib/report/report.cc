@@ -287,83 +287,87 @@ void unfold_into(DsnField &f, std::string_view line) {
     f.folded.append(t.data(), t.size());
 }
 
+// Reads the block of fields [begin, end) of a delivery-status body: the report starts at the
+// first block with a DSN field and ends at the next block without one; a block naming a
+// recipient is a recipient block (split where a second Final-Recipient or Original-Recipient
+// starts the next recipient when blocks are not separated by blank lines); the per-message
+// fields of every block of the report are kept. False when the report is over.
+bool take_block(DsnScan &s, std::size_t begin, std::size_t end, bool &started) {
+    bool dsn_fields = false, identity = false;
+    for (std::size_t k = begin; k < end; ++k) {
+        const FieldId id = s.fields[k].id;
+        dsn_fields |= kind_of(id) != FieldKind::Other;
+        identity |= id == FieldId::FinalRecipient || id == FieldId::OriginalRecipient || id == FieldId::XActualRecipient;
+    }
+    if (!dsn_fields) {
+        if (started) return false;  // the DSN is over (the returned message's headers follow)
+        s.fields.resize(begin);     // text before the report: nothing refers to these fields
+        return true;
+    }
+    started = true;
+    for (std::size_t k = begin; k < end; ++k)
+        if (kind_of(s.fields[k].id) == FieldKind::PerMessage) s.per_message.push_back(k);
+    if (!identity) return true;
+    std::size_t cur = begin;
+    bool has_final = false, has_orig = false;
+    for (std::size_t k = begin; k < end; ++k) {
+        const bool fin = s.fields[k].id == FieldId::FinalRecipient, orig = s.fields[k].id == FieldId::OriginalRecipient;
+        if ((fin && has_final) || (orig && has_orig)) {
+            s.recipients.emplace_back(cur, k);
+            cur = k;
+            has_final = has_orig = false;
+        }
+        has_final |= fin;
+        has_orig |= orig;
+    }
+    s.recipients.emplace_back(cur, end);
+    return true;
+}
+
 // Lines → fields, grouped in blocks at blank lines. An indented line continues the field before
-// it; so does an unindented non-field line after Diagnostic-Code (broken folding). Then the
-// blocks: the report starts at the first block with a DSN field and ends at the next block
-// without one; a block naming a recipient is a recipient block (split where a second
-// Final-Recipient or Original-Recipient starts the next recipient when blocks are not separated
-// by blank lines), any other one holds per-message fields.
+// it; so does an unindented non-field line after Diagnostic-Code (broken folding). Each block is
+// read as soon as it ends, so the scan stops at the end of the report instead of reading the
+// returned message that often follows it in the same text.
 void scan_dsn(std::string_view text, DsnScan &s) {
     if (text.find('\r') != std::string_view::npos) {
         s.norm = mime::normalize_newlines(text);
         text = s.norm;
     }
-    std::vector<std::size_t> block_starts;  // index into s.fields of each non-empty block
     s.fields.reserve(24);
-    std::size_t i = 0;
-    bool last_is_diag = false, open = false;  // open: the current block has a field
+    std::size_t i = 0, block = 0;  // block: index in s.fields of the current block's first field
+    bool last_is_diag = false, started = false;
     while (i <= text.size()) {
         std::size_t e = text.find('\n', i);
         if (e == std::string_view::npos) e = text.size();
         std::string_view line = text.substr(i, e - i);
         i = e + 1;
         if (trim(line).empty()) {
-            open = false;
             last_is_diag = false;
+            if (s.fields.size() > block) {
+                if (!take_block(s, block, s.fields.size(), started)) break;
+                block = s.fields.size();
+            }
             if (e >= text.size()) break;
             continue;
         }
         std::string_view name, value;
         bool indented = line[0] == ' ' || line[0] == '\t';
         if (!indented && split_field(line, name, value)) {
-            if (!open) block_starts.push_back(s.fields.size());
-            open = true;
             const FieldId id = field_id(name);
             s.fields.push_back({name, value, id, std::string()});
             last_is_diag = id == FieldId::DiagnosticCode;
-        } else if ((indented || last_is_diag) && open) {
+        } else if ((indented || last_is_diag) && s.fields.size() > block) {
             unfold_into(s.fields.back(), line);
         }
-        if (e >= text.size()) break;
+        if (e >= text.size()) {
+            if (s.fields.size() > block) take_block(s, block, s.fields.size(), started);
+            break;
+        }
     }
     // Folded values live in their field's string: point the views at them now that the vector
     // no longer moves.
     for (DsnField &f : s.fields)
         if (!f.folded.empty()) f.value = f.folded;
-
-    block_starts.push_back(s.fields.size());
-    bool started = false;
-    for (std::size_t b = 0; b + 1 < block_starts.size(); ++b) {
-        const std::size_t begin = block_starts[b], end = block_starts[b + 1];
-        bool dsn_fields = false, identity = false;
-        for (std::size_t k = begin; k < end; ++k) {
-            const FieldId id = s.fields[k].id;
-            dsn_fields |= kind_of(id) != FieldKind::Other;
-            identity |= id == FieldId::FinalRecipient || id == FieldId::OriginalRecipient ||
-                        id == FieldId::XActualRecipient;
-        }
-        if (!dsn_fields) {
-            if (started) break;  // the DSN is over (the returned message's headers follow)
-            continue;
-        }
-        started = true;
-        for (std::size_t k = begin; k < end; ++k)
-            if (kind_of(s.fields[k].id) == FieldKind::PerMessage) s.per_message.push_back(k);
-        if (!identity) continue;
-        std::size_t cur = begin;
-        bool has_final = false, has_orig = false;
-        for (std::size_t k = begin; k < end; ++k) {
-            const bool fin = s.fields[k].id == FieldId::FinalRecipient, orig = s.fields[k].id == FieldId::OriginalRecipient;
-            if ((fin && has_final) || (orig && has_orig)) {
-                s.recipients.emplace_back(cur, k);
-                cur = k;
-                has_final = has_orig = false;
-            }
-            has_final |= fin;
-            has_orig |= orig;
-        }
-        s.recipients.emplace_back(cur, end);
-    }
 }
 
 }  // namespace
