@@ -87,7 +87,7 @@ std::string unescape_embedded_unicode(std::string_view s) {
 
 }  // namespace
 
-std::string strip_type(std::string_view value) {
+std::string_view strip_type_view(std::string_view value) {
     std::string_view v = trim(value);
     std::size_t semi = v.find(';');
     if (semi != std::string_view::npos && semi > 0 && semi < 20) {
@@ -98,8 +98,10 @@ std::string strip_type(std::string_view value) {
         }
         if (token) v = trim(v.substr(semi + 1));
     }
-    return std::string(v);
+    return v;
 }
+
+std::string strip_type(std::string_view value) { return std::string(strip_type_view(value)); }
 
 std::string xtext_decode(std::string_view s) {
     std::string r;
@@ -118,9 +120,15 @@ std::string xtext_decode(std::string_view s) {
 }
 
 std::string bare_address(std::string_view value) {
-    std::string v = strip_type(value);
-    v = strip_comments(v);
-    std::string_view t = trim(v);
+    // Views all the way: the only copies are the comment-free text when there are comments, and
+    // the result.
+    std::string_view t = strip_type_view(value);
+    std::string uncommented;
+    if (t.find('(') != std::string_view::npos) {
+        uncommented = strip_comments(t);
+        t = uncommented;
+    }
+    t = trim(t);
     // Angle brackets: the last <...> that holds an '@' (a display name may itself look like an
     // address), else the first <...>.
     std::size_t lt = std::string_view::npos, best_lt = std::string_view::npos, best_gt = 0;
@@ -161,11 +169,16 @@ std::string bare_address(std::string_view value) {
 
 std::vector<std::string> address_list(std::string_view value) {
     std::vector<std::string> out;
-    std::string v = strip_comments(value);
+    std::string uncommented;
+    std::string_view v = value;
+    if (value.find('(') != std::string_view::npos) {
+        uncommented = strip_comments(value);
+        v = uncommented;
+    }
     std::size_t start = 0;
     bool quoted = false, angle = false;
     auto take = [&](std::size_t end) {
-        std::string_view item = trim(std::string_view(v).substr(start, end - start));
+        std::string_view item = trim(v.substr(start, end - start));
         // group syntax: "name: a, b;" → drop "name:" (outside brackets and quotes)
         std::size_t colon = item.find(':');
         if (colon != std::string_view::npos && item.find('<') > colon && item.find('"') > colon &&

@@ -39,5 +39,6 @@ std::string command_from_text(std::string_view text);
 
 // Removes an RFC 3464 type prefix ("dns; host" → "host").
 std::string strip_type(std::string_view value);
+std::string_view strip_type_view(std::string_view value);  // the same, as a view into `value`
 
 }  // namespace carom::report

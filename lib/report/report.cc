@@ -147,10 +147,10 @@ std::string normalize_action(std::string_view v) {
 
 // "dns; mx.example.org (comment)" → "mx.example.org".
 std::string host_of(std::string_view value) {
-    std::string h = strip_type(value);
+    std::string_view h = strip_type_view(value);
     std::size_t e = h.find_first_of(" \t(");
-    if (e != std::string::npos && e > 0) h.resize(e);
-    return h;
+    if (e != std::string_view::npos && e > 0) h = h.substr(0, e);
+    return std::string(h);
 }
 
 // Fills the diagnostic fields of a record from "type; text".
