@@ -571,19 +571,48 @@ std::string angle_id(std::string_view v) {
     return std::string(t);
 }
 
+// One pass over the fields (names told apart by length first) instead of a lookup per item: the
+// header blocks of returned messages are long, and this runs for most messages.
 void fill_original(const mime::Headers &h, const std::vector<std::string> &extra, Original &o) {
-    if (const std::string *v = h.get("Message-ID")) o.message_id = angle_id(*v);
-    if (const std::string *v = h.get("From")) o.from = bare_address(mime::decode_words(*v));
-    for (const std::string *v : h.all("To"))
-        for (auto &a : address_list(*v)) o.to.push_back(std::move(a));
-    o.subject = h.decoded("Subject");
-    if (const std::string *v = h.get("Date")) {
-        o.date = iso_date(*v);
-        if (o.date.empty()) o.date = std::string(trim(*v));
+    const std::string *message_id = nullptr, *from = nullptr, *subject = nullptr, *date = nullptr,
+                      *return_path = nullptr, *list_id = nullptr;
+    for (const mime::Field &f : h.fields) {
+        const std::string &n = f.name;
+        switch (n.size()) {
+            case 2:
+                if (iequals(n, "to"))
+                    for (auto &a : address_list(f.value)) o.to.push_back(std::move(a));
+                break;
+            case 4:
+                if (!from && iequals(n, "from")) from = &f.value;
+                else if (!date && iequals(n, "date")) date = &f.value;
+                break;
+            case 7:
+                if (!subject && iequals(n, "subject")) subject = &f.value;
+                else if (!list_id && iequals(n, "list-id")) list_id = &f.value;
+                break;
+            case 8:
+                if (iequals(n, "received")) o.received.push_back(f.value);
+                break;
+            case 10:
+                if (!message_id && iequals(n, "message-id")) message_id = &f.value;
+                break;
+            case 11:
+                if (!return_path && iequals(n, "return-path")) return_path = &f.value;
+                break;
+            default:
+                break;
+        }
     }
-    if (const std::string *v = h.get("Return-Path")) o.return_path = bare_address(*v);
-    if (const std::string *v = h.get("List-Id")) o.list_id = angle_id(*v);
-    for (const std::string *v : h.all("Received")) o.received.push_back(*v);
+    if (message_id) o.message_id = angle_id(*message_id);
+    if (from) o.from = bare_address(mime::decode_words(*from));
+    o.subject = subject ? mime::decode_words(*subject) : std::string();
+    if (date) {
+        o.date = iso_date(*date);
+        if (o.date.empty()) o.date = std::string(trim(*date));
+    }
+    if (return_path) o.return_path = bare_address(*return_path);
+    if (list_id) o.list_id = angle_id(*list_id);
     for (const std::string &name : extra)
         for (const std::string *v : h.all(name)) o.headers.emplace_back(lower(name), mime::decode_words(*v));
     o.present = true;
