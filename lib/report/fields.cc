@@ -87,6 +87,26 @@ std::string unescape_embedded_unicode(std::string_view s) {
 
 }  // namespace
 
+bool split_field(std::string_view line, std::string_view &name, std::string_view &value) {
+    // One forward scan: white space, the name, white space, ':'. Most lines handed here are
+    // prose, rejected at their first word; the colon is never searched for along the line.
+    auto ws = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+    auto name_char = [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    };
+    const std::size_t size = line.size() < 65 ? line.size() : 65;  // the colon is at offset 64 at most
+    std::size_t i = 0;
+    while (i < size && ws(line[i])) ++i;
+    const std::size_t b = i;
+    while (i < size && name_char(line[i])) ++i;
+    const std::size_t e = i;
+    while (i < size && ws(line[i])) ++i;
+    if (e == b || i >= size || line[i] != ':') return false;
+    name = line.substr(b, e - b);
+    value = trim(line.substr(i + 1));
+    return true;
+}
+
 std::string_view strip_type_view(std::string_view value) {
     std::string_view v = trim(value);
     std::size_t semi = v.find(';');

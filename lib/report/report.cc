@@ -119,20 +119,6 @@ FieldKind kind_of(FieldId id) {
 
 FieldKind kind_of(std::string_view name) { return kind_of(field_id(name)); }
 
-// One "Name: value" line of a DSN block; false when the line is not a field.
-bool split_field(std::string_view line, std::string_view &name, std::string_view &value) {
-    std::size_t c = line.find(':');
-    if (c == std::string_view::npos || c == 0 || c > 64) return false;
-    std::string_view n = trim(line.substr(0, c));
-    if (n.empty()) return false;
-    for (char ch : n)
-        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_'))
-            return false;
-    name = n;
-    value = trim(line.substr(c + 1));
-    return true;
-}
-
 std::string normalize_action(std::string_view v) {
     std::string a = lower(trim(v));
     std::size_t sp = a.find_first_of(" \t(;");

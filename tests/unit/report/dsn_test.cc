@@ -6,6 +6,7 @@
 #include <random>
 
 #include "old_dsn.hh"
+#include "report/fields.hh"
 #include "report/report.hh"
 
 using namespace carom;
@@ -128,4 +129,28 @@ TEST(DsnReader, FoldedValuesAndReportingMta) {
               1u);
     EXPECT_EQ(r[0].diagnostic, "550 5.1.1 first second third");
     EXPECT_EQ(r[0].reporting_mta, "late.example.com");  // a per-message block after the recipient
+}
+
+TEST(SplitField, SameAsTheReferenceOnRandomLines) {
+    std::mt19937 rng(64);
+    const std::string alphabet = "aZ9-_ \t:\r\n;x.@<>";
+    int fields = 0;
+    for (int round = 0; round < 200000; ++round) {
+        std::string line;
+        const std::size_t n = rng() % 80;
+        for (std::size_t i = 0; i < n; ++i) line += alphabet[rng() % alphabet.size()];
+        if (rng() % 3 == 0) line = kLines[rng() % (sizeof kLines / sizeof *kLines)] + line;
+        if (rng() % 3 == 0) {  // a long name: the colon near the 64-byte limit
+            const std::string ws[] = {"", " ", "\t", " \t "};
+            line = ws[rng() % 4] + std::string(55 + rng() % 15, "aB-_9"[rng() % 5]) + ws[rng() % 4] + ":" + line;
+        }
+        std::string_view n1, v1, n2, v2;
+        const bool a = report::split_field(line, n1, v1), b = old_report::reference_split_field(line, n2, v2);
+        ASSERT_EQ(a, b) << "'" << line << "'";
+        if (!a) continue;
+        ++fields;
+        ASSERT_EQ(n1, n2) << "'" << line << "'";
+        ASSERT_EQ(v1, v2) << "'" << line << "'";
+    }
+    EXPECT_GT(fields, 10000);
 }

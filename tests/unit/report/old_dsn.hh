@@ -276,4 +276,9 @@ inline std::size_t parse_delivery_status(std::string_view text, std::vector<Reco
 }
 
 
+// The former split_field under a name of its own (carom::report::split_field is visible here too).
+inline bool reference_split_field(std::string_view line, std::string_view &name, std::string_view &value) {
+    return split_field(line, name, value);
+}
+
 }  // namespace old_report
