@@ -448,9 +448,106 @@ inline bool weekday3(std::string_view w) {
     return false;
 }
 
+// The date from its parts as "YYYY-MM-DDTHH:MM:SSZ" in UTC; "" when the parts are not a date.
+std::string utc_string(long long year, int month, int day, int h, int mi, int s, int zone) {
+    if (year < 1900 || year > 9999 || month < 1 || month > 12 || day < 1 || h < 0) return "";
+    if (static_cast<unsigned>(day) > days_in_month(year, static_cast<unsigned>(month))) return "";
+    long long secs = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400LL +
+                     h * 3600LL + mi * 60LL + (s == 60 ? 59 : s) - zone * 60LL;
+    long long days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
+    long long rem = secs - days * 86400;
+    long long y;
+    unsigned m, d;
+    civil_from_days(days, y, m, d);
+    // "%04lld-%02u-%02uT%02d:%02d:%02dZ" written by hand into a buffer (snprintf cost more than
+    // the whole parse, docs/performance.md). Every field here is non-negative; the year is
+    // 1899-10000 (the zone shift moves it by a few days at most).
+    char buf[32];
+    std::size_t n = 0;
+    auto put2 = [&buf, &n](long long x) {  // 0-99
+        buf[n++] = static_cast<char>('0' + x / 10);
+        buf[n++] = static_cast<char>('0' + x % 10);
+    };
+    if (y < 10000) {
+        put2(y / 100), put2(y % 100);
+    } else {  // 10000: five digits
+        buf[n++] = static_cast<char>('0' + y / 10000);
+        put2(y / 100 % 100), put2(y % 100);
+    }
+    buf[n++] = '-', put2(m), buf[n++] = '-', put2(d), buf[n++] = 'T';
+    put2(rem / 3600), buf[n++] = ':', put2((rem % 3600) / 60), buf[n++] = ':', put2(rem % 60), buf[n++] = 'Z';
+    return std::string(buf, n);
+}
+
+// The form nearly every Date and Last-Attempt-Date takes, "[Thu, ]1 Jan 2015 00:00[:00] +0900
+// [(comment)]" with single-space-separated parts, read in one pass. False for anything else
+// (other forms, out-of-range values, tabs, unusual comments): the general reader then decides,
+// and on every input this one accepts it would find the same parts.
+bool common_rfc5322_date(std::string_view v, long long &year, int &month, int &day, int &h, int &mi, int &s,
+                         int &zone) {
+    const std::size_t n = v.size();
+    std::size_t i = 0;
+    auto spaces = [&] {
+        const std::size_t b = i;
+        while (i < n && v[i] == ' ') ++i;
+        return i > b;
+    };
+    // exactly `width` digits (or 1-2 when width is 0), not followed by another digit
+    auto number = [&](int &out, std::size_t width) {
+        const std::size_t b = i, max = width ? width : 2;
+        int x = 0;
+        while (i < n && i - b < max && is_digit(v[i])) x = x * 10 + (v[i++] - '0');
+        if (i == b || (width && i - b != width) || (i < n && is_digit(v[i]))) return false;
+        out = x;
+        return true;
+    };
+    spaces();
+    if (i < n && is_alpha(v[i])) {  // "Thu,"
+        if (n - i < 4 || !weekday3(v.substr(i, 3)) || v[i + 3] != ',') return false;
+        i += 4;
+        spaces();
+    }
+    int d, y, hh, mm, ss = 0, z;
+    if (!number(d, 0) || d < 1 || d > 31 || !spaces()) return false;
+    if (n - i < 3) return false;
+    const int mo = month_of(v.substr(i, 3));
+    i += 3;
+    if (!mo || !spaces() || !number(y, 4) || !spaces()) return false;
+    if (!number(hh, 2) || i >= n || v[i] != ':') return false;
+    ++i;
+    if (!number(mm, 2)) return false;
+    if (i < n && v[i] == ':') {
+        ++i;
+        if (!number(ss, 2)) return false;
+    }
+    if (!spaces() || i >= n || (v[i] != '+' && v[i] != '-')) return false;
+    const int sign = v[i] == '-' ? -1 : 1;
+    ++i;
+    if (!number(z, 4) || z / 100 > 23 || z % 100 > 59) return false;
+    spaces();
+    if (i < n && v[i] == '(') {  // a plain comment: "(UTC)", "(GMT+09:00)"
+        for (++i; i < n && v[i] != ')'; ++i) {
+            const char c = v[i];
+            if (!(is_alpha(c) || is_digit(c) || c == ' ' || c == '+' || c == '-' || c == ':' || c == '.')) return false;
+        }
+        if (i >= n) return false;
+        ++i;
+        spaces();
+    }
+    if (i != n || hh > 24 || mm > 59 || ss > 60) return false;
+    year = y, month = mo, day = d, h = hh, mi = mm, s = ss;
+    zone = sign * (z / 100 * 60 + z % 100);
+    return true;
+}
+
 }  // namespace
 
 std::string iso_date(std::string_view value) {
+    {
+        long long year;
+        int month, day, h, mi, s, zone;
+        if (common_rfc5322_date(value, year, month, day, h, mi, s, zone)) return utc_string(year, month, day, h, mi, s, zone);
+    }
     std::string stripped;  // only when there are comments to drop
     std::string_view v = value;
     if (value.find('(') != std::string_view::npos) {
@@ -574,33 +671,7 @@ std::string iso_date(std::string_view value) {
             year = n < 50 ? 2000 + n : (n < 1000 ? 1900 + n : n);
         }
     }
-    if (year < 1900 || year > 9999 || month < 1 || month > 12 || day < 1 || h < 0) return "";
-    if (static_cast<unsigned>(day) > days_in_month(year, static_cast<unsigned>(month))) return "";
-    long long secs = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400LL +
-                     h * 3600LL + mi * 60LL + (s == 60 ? 59 : s) - zone * 60LL;
-    long long days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
-    long long rem = secs - days * 86400;
-    long long y;
-    unsigned m, d;
-    civil_from_days(days, y, m, d);
-    // "%04lld-%02u-%02uT%02d:%02d:%02dZ" written by hand into a buffer (snprintf cost more than
-    // the whole parse, docs/performance.md). Every field here is non-negative; the year is
-    // 1899-10000 (the zone shift moves it by a day at most).
-    char buf[32];
-    std::size_t n = 0;
-    auto put2 = [&buf, &n](long long x) {  // 0-99
-        buf[n++] = static_cast<char>('0' + x / 10);
-        buf[n++] = static_cast<char>('0' + x % 10);
-    };
-    if (y < 10000) {
-        put2(y / 100), put2(y % 100);
-    } else {  // five digits at most: the year is at most 9999 before the shift of a day or less
-        buf[n++] = static_cast<char>('0' + y / 10000);
-        put2(y / 100 % 100), put2(y % 100);
-    }
-    buf[n++] = '-', put2(m), buf[n++] = '-', put2(d), buf[n++] = 'T';
-    put2(rem / 3600), buf[n++] = ':', put2((rem % 3600) / 60), buf[n++] = ':', put2(rem % 60), buf[n++] = 'Z';
-    return std::string(buf, n);
+    return utc_string(year, month, day, h, mi, s, zone);
 }
 
 }  // namespace carom::report

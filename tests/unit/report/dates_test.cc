@@ -49,6 +49,20 @@ const char *kSamples[] = {
     "12 Aug 2024 25:00:00",
     "12 Aug 2024 1:2:3 +123",
     "12 Aug 2024 10:20 -99:99",
+    // the common form read by the one-pass reader, and its near misses
+    "Thu, 1 Jan 2015 00:00:00 +0900",
+    "Thu,1 Jan 2015 00:00 -0000 (UTC)",
+    "  Fri,  31 Dec 1999   23:59:59   +2359   (GMT+09:00)  ",
+    "0 Jan 2015 00:00:00 +0900",
+    "32 Jan 2015 00:00:00 +0900",
+    "Mar, 1 Jan 2015 00:00:00 +0900",
+    "1 January 2015 00:00:00 +0900",
+    "1 Jan 0999 00:00:00 +0900",
+    "1 Jan 2015 24:00:60 +0000",
+    "1 Jan 2015 00:00:00 +2400",
+    "1 Jan 2015 00:00:00 +0900 (a (nested) comment)",
+    "1 Jan 2015 00:00:00 +0900 (quoted \\) comment)",
+    "1\tJan 2015 00:00:00 +0900",
 };
 
 }  // namespace
