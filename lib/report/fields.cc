@@ -91,9 +91,15 @@ bool split_field(std::string_view line, std::string_view &name, std::string_view
     // One forward scan: white space, the name, white space, ':'. Most lines handed here are
     // prose, rejected at their first word; the colon is never searched for along the line.
     auto ws = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
-    auto name_char = [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-    };
+    static constexpr auto kNameChar = [] {
+        struct Table {
+            bool t[256];
+        } r{};
+        for (int c = 0; c < 256; ++c)
+            r.t[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+        return r;
+    }();
+    auto name_char = [](char c) { return kNameChar.t[static_cast<unsigned char>(c)]; };
     const std::size_t size = line.size() < 65 ? line.size() : 65;  // the colon is at offset 64 at most
     std::size_t i = 0;
     while (i < size && ws(line[i])) ++i;

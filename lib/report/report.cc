@@ -3,6 +3,7 @@
 #include "report/report.hh"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 #include "mime/decode.hh"
@@ -59,8 +60,28 @@ enum class FieldId {
     XPowermtaBounceCategory,
 };
 
+// `n` equals the lower-case key `k` (letters and '-') ignoring ASCII case, compared eight bytes
+// at a time. `c | 0x20` equals a letter only for that letter in either case, and equals '-' only
+// for '-' or CR; `n` is a field name (letters, digits, '-', '_': no CR), so the test is exact.
+bool name_is(std::string_view n, std::string_view k) {
+    if (n.size() != k.size()) return false;
+    constexpr std::uint64_t kFold = 0x2020202020202020ull;
+    auto word = [](const char *p) {
+        std::uint64_t w;
+        std::memcpy(&w, p, 8);
+        return w;
+    };
+    const std::size_t size = n.size();
+    if (size < 8) return iequals(n, k);
+    std::size_t i = 0;
+    for (; i + 8 <= size; i += 8)
+        if ((word(n.data() + i) | kFold) != word(k.data() + i)) return false;
+    // the last (overlapping) eight bytes
+    return i == size || (word(n.data() + size - 8) | kFold) == word(k.data() + size - 8);
+}
+
 FieldId field_id(std::string_view n) {
-    auto is = [n](std::string_view k) { return iequals(n, k); };
+    auto is = [n](std::string_view k) { return name_is(n, k); };
     switch (n.size()) {
         case 6:
             if (is("action")) return FieldId::Action;

@@ -51,6 +51,13 @@ const char *kLines[] = {
     "This is not a field",
     ": no name",
     "Bad Name: value",
+    "Final_Recipient: rfc822; underscore@example.org",  // near misses of known names
+    "Final-RecipienT: rfc822; mixed@example.org",
+    "Final-Recipients: rfc822; plural@example.org",
+    "X-ACTUAL-RECIPIENT: rfc822; upper@example.org",
+    "Diagnostic-Cod3: smtp; 550 digit",
+    "LAST-ATTEMPT-DATE: 1 Jan 2015 00:00:00 +0900",
+    "Reporting-MTA : dns; spaced.example.org",
     "",
     "",
     " ",
