@@ -259,21 +259,35 @@ std::string leading_reply_code(std::string_view text) {
 }
 
 std::string command_from_text(std::string_view text) {
-    std::string l = lower(text);
+    // Searched in a lower-case copy; diagnostics are short, so the copy lives on the stack.
+    char small[512];
+    std::string big;
+    std::string_view l;
+    if (text.size() <= sizeof small) {
+        for (std::size_t i = 0; i < text.size(); ++i) {
+            const char c = text[i];
+            small[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+        }
+        l = std::string_view(small, text.size());
+    } else {
+        big = lower(text);
+        l = big;
+    }
     struct Cmd {
-        const char *needle;
+        std::string_view needle;
         const char *cmd;
     };
     static constexpr Cmd kCmds[] = {
         {"rcpt to", "RCPT"}, {"mail from", "MAIL"}, {"end of data", "DATA"}, {"data command", "DATA"},
         {"ehlo", "EHLO"},    {"helo", "HELO"},      {"connect to", "CONN"},
     };
-    for (const char *lead : {"in reply to ", "after ", "reply to "}) {
+    static constexpr std::string_view kLeads[] = {"in reply to ", "after ", "reply to "};
+    for (std::string_view lead : kLeads) {
         std::size_t p = l.find(lead);
-        while (p != std::string::npos) {
-            std::string_view rest = std::string_view(l).substr(p + std::char_traits<char>::length(lead));
+        while (p != std::string_view::npos) {
+            std::string_view rest = l.substr(p + lead.size());
             for (const Cmd &c : kCmds)
-                if (rest.compare(0, std::char_traits<char>::length(c.needle), c.needle) == 0) return c.cmd;
+                if (rest.compare(0, c.needle.size(), c.needle) == 0) return c.cmd;
             if (rest.compare(0, 4, "data") == 0) return "DATA";
             p = l.find(lead, p + 1);
         }
