@@ -157,8 +157,9 @@ std::string bare_address(std::string_view value) {
     t = trim(t);
     // Angle brackets: the last <...> that holds an '@' (a display name may itself look like an
     // address), else the first <...>.
+    // (A '>' before the first '<' closes nothing: the scan starts at the first '<', if any.)
     std::size_t lt = std::string_view::npos, best_lt = std::string_view::npos, best_gt = 0;
-    for (std::size_t i = 0; i < t.size(); ++i) {
+    for (std::size_t i = t.find('<'); i < t.size(); ++i) {
         if (t[i] == '<') lt = i;
         else if (t[i] == '>' && lt != std::string_view::npos) {
             std::string_view in = t.substr(lt + 1, i - lt - 1);
@@ -183,8 +184,8 @@ std::string bare_address(std::string_view value) {
             t = t.substr(b, e == std::string_view::npos ? std::string_view::npos : e - b);
         }
     }
-    if (istarts_with(t, "mailto:")) t.remove_prefix(7);
-    if (istarts_with(t, "smtp:")) t.remove_prefix(5);
+    if (!t.empty() && (t[0] | 0x20) == 'm' && istarts_with(t, "mailto:")) t.remove_prefix(7);
+    if (!t.empty() && (t[0] | 0x20) == 's' && istarts_with(t, "smtp:")) t.remove_prefix(5);
     // Trailing punctuation picked up from prose or lists.
     while (!t.empty() && (t.back() == ',' || t.back() == ';' || t.back() == '.' || t.back() == ':')) t.remove_suffix(1);
     while (!t.empty() && (t.front() == '<' || t.front() == '\'')) t.remove_prefix(1);

@@ -1,8 +1,11 @@
-// Field helpers rewritten for speed, on the cases their new code paths add.
+// Field helpers rewritten for speed: the cases their new code paths add, and the address
+// helpers against their former implementation (old_fields.hh) on mutated addresses.
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 
+#include "old_fields.hh"
 #include "report/fields.hh"
 
 using namespace carom::report;
@@ -31,4 +34,43 @@ TEST(StripType, ViewAndCopyAgree) {
     }
     EXPECT_EQ(strip_type_view("dns; mx.example.org (192.0.2.1)"), "mx.example.org (192.0.2.1)");
     EXPECT_EQ(strip_type_view("rfc822;<a@example.org>"), "<a@example.org>");
+}
+
+// ---- addresses against the former implementation -------------------------------------------
+
+
+TEST(Addresses, SameAsTheReferenceOnMutations) {
+    const char *samples[] = {
+        "rfc822; someone.user@example.com",
+        "rfc822;<a@example.org>",
+        "\"Doe, John\" <john.doe@example.net>, Jane <jane@example.org>",
+        "Name user@example.org (comment) more",
+        "utf-8; caf\\x{E9}@example.jp",
+        "<user@example.org",
+        "mailto:Someone@Example.COM.",
+        "SMTP:box@example.net;",
+        "group: a@example.org, b@example.org;",
+        "'quoted@example.org'",
+        "Display <not-this@example.org> <this@example.org>",
+        "x400; /c=us/ad=example/",
+        "list <a@example.org>, (only a comment), \"q\\\"uote\" <b@example.org>",
+    };
+    std::mt19937 rng(5965);
+    const std::string alphabet = "<>\"'(),;:@. \\x{}mMsStTa1-";
+    int differences = 0;
+    for (int round = 0; round < 40000; ++round) {
+        std::string s = samples[rng() % (sizeof samples / sizeof *samples)];
+        const int edits = static_cast<int>(rng() % 4);
+        for (int e = 0; e < edits; ++e) {
+            const std::size_t pos = rng() % (s.size() + 1);
+            const char c = alphabet[rng() % alphabet.size()];
+            if (rng() % 2) s.insert(s.begin() + static_cast<long>(pos), c);
+            else if (pos < s.size()) s.erase(pos, 1);
+        }
+        if (bare_address(s) != old_fields::bare_address(s) && ++differences <= 5)
+            ADD_FAILURE() << "bare_address '" << s << "': " << bare_address(s) << " != " << old_fields::bare_address(s);
+        if (address_list(s) != old_fields::address_list(s) && ++differences <= 5) ADD_FAILURE() << "address_list '" << s << "'";
+        if (strip_type(s) != old_fields::strip_type(s) && ++differences <= 5) ADD_FAILURE() << "strip_type '" << s << "'";
+    }
+    EXPECT_EQ(differences, 0);
 }
