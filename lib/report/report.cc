@@ -342,7 +342,9 @@ void scan_dsn(std::string_view text, DsnScan &s) {
         s.norm = mime::normalize_newlines(text);
         text = s.norm;
     }
-    s.fields.reserve(24);
+    s.fields.reserve(24);  // one allocation each for most reports
+    s.per_message.reserve(8);
+    s.recipients.reserve(4);
     std::size_t i = 0, block = 0;  // block: index in s.fields of the current block's first field
     bool last_is_diag = false, started = false;
     while (i <= text.size()) {
@@ -406,6 +408,7 @@ std::size_t parse_delivery_status(std::string_view text, std::vector<Record> &ou
             break;
         }
     std::size_t n = 0;
+    out.reserve(out.size() + s.recipients.size());
     for (const auto &[begin, end] : s.recipients) {
         Pending p;
         for (std::size_t k = begin; k < end; ++k) apply_recipient_field(p, s.fields[k].id, s.fields[k].value);
