@@ -214,8 +214,17 @@ std::vector<std::string> address_list(std::string_view value) {
         std::string a = bare_address(item);
         if (!a.empty()) out.push_back(std::move(a));
     };
+    // Only these bytes change the state below; the others are skipped with one table lookup.
+    static constexpr auto kSpecial = [] {
+        struct Table {
+            bool t[256];
+        } r{};
+        for (unsigned char c : {'\\', '"', '<', '>', ',', ';'}) r.t[c] = true;
+        return r;
+    }();
     for (std::size_t i = 0; i < v.size(); ++i) {
         char c = v[i];
+        if (!kSpecial.t[static_cast<unsigned char>(c)]) continue;
         if (c == '\\' && quoted) {
             ++i;
             continue;
