@@ -130,6 +130,7 @@ std::string_view strip_type_view(std::string_view value) {
 std::string strip_type(std::string_view value) { return std::string(strip_type_view(value)); }
 
 std::string xtext_decode(std::string_view s) {
+    if (s.find('+') == std::string_view::npos) return std::string(s);  // nothing encoded: a copy
     std::string r;
     r.reserve(s.size());
     for (std::size_t i = 0; i < s.size(); ++i) {

@@ -74,3 +74,12 @@ TEST(Addresses, SameAsTheReferenceOnMutations) {
     }
     EXPECT_EQ(differences, 0);
 }
+
+TEST(Xtext, PlainAndEncoded) {
+    EXPECT_EQ(xtext_decode("plain@example.org"), "plain@example.org");  // no '+': copied as is
+    EXPECT_EQ(xtext_decode("a+2Bb@example.org"), "a+b@example.org");
+    EXPECT_EQ(xtext_decode("a+2b@example.org"), "a+2b@example.org");  // lower-case hex is not xtext
+    EXPECT_EQ(xtext_decode("tail+"), "tail+");
+    EXPECT_EQ(xtext_decode(""), "");
+    for (const char *s : {"x+3Dy", "+41+42", "a+ZZ", "rfc822;u+2Bv@example.org"}) EXPECT_EQ(xtext_decode(s), old_fields::xtext_decode(s)) << s;
+}
