@@ -270,39 +270,48 @@ std::string leading_reply_code(std::string_view text) {
 }
 
 std::string command_from_text(std::string_view text) {
-    // Searched in a lower-case copy; diagnostics are short, so the copy lives on the stack.
-    char small[512];
-    std::string big;
-    std::string_view l;
-    if (text.size() <= sizeof small) {
-        for (std::size_t i = 0; i < text.size(); ++i) {
-            const char c = text[i];
-            small[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-        }
-        l = std::string_view(small, text.size());
-    } else {
-        big = lower(text);
-        l = big;
-    }
     struct Cmd {
         std::string_view needle;
         const char *cmd;
     };
     static constexpr Cmd kCmds[] = {
         {"rcpt to", "RCPT"}, {"mail from", "MAIL"}, {"end of data", "DATA"}, {"data command", "DATA"},
-        {"ehlo", "EHLO"},    {"helo", "HELO"},      {"connect to", "CONN"},
+        {"ehlo", "EHLO"},    {"helo", "HELO"},      {"connect to", "CONN"},  {"data", "DATA"},
     };
+    // Leads in order of preference: the first occurrence of the first lead followed by a command
+    // wins, else that of the second, else that of the third.
     static constexpr std::string_view kLeads[] = {"in reply to ", "after ", "reply to "};
-    for (std::string_view lead : kLeads) {
-        std::size_t p = l.find(lead);
-        while (p != std::string_view::npos) {
-            std::string_view rest = l.substr(p + lead.size());
-            for (const Cmd &c : kCmds)
-                if (rest.compare(0, c.needle.size(), c.needle) == 0) return c.cmd;
-            if (rest.compare(0, 4, "data") == 0) return "DATA";
-            p = l.find(lead, p + 1);
+    auto command_after = [](std::string_view rest) -> const char * {
+        for (const Cmd &c : kCmds)
+            if (rest.size() >= c.needle.size() && iequals(rest.substr(0, c.needle.size()), c.needle)) return c.cmd;
+        return nullptr;
+    };
+    // One pass, no lower-case copy: only a byte that can start a lead ('i', 'a', 'r' in either
+    // case; a table gives the lead's number + 1) is looked at further.
+    static constexpr auto kStarts = [] {
+        struct Table {
+            unsigned char t[256];
+        } r{};
+        r.t['i'] = r.t['I'] = 1;
+        r.t['a'] = r.t['A'] = 2;
+        r.t['r'] = r.t['R'] = 3;
+        return r;
+    }();
+    const char *found[3] = {nullptr, nullptr, nullptr};
+    for (std::size_t p = 0; p < text.size(); ++p) {
+        const int k1 = kStarts.t[static_cast<unsigned char>(text[p])];
+        if (k1 == 0) continue;
+        const int k = k1 - 1;
+        if (found[k]) continue;
+        const std::string_view lead = kLeads[k];
+        if (text.size() - p < lead.size() || !iequals(text.substr(p, lead.size()), lead)) continue;
+        if (const char *cmd = command_after(text.substr(p + lead.size()))) {
+            if (k == 0) return cmd;
+            found[k] = cmd;
         }
     }
+    for (const char *f : found)
+        if (f) return f;
     return "";
 }
 

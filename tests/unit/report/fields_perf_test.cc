@@ -83,3 +83,23 @@ TEST(Xtext, PlainAndEncoded) {
     EXPECT_EQ(xtext_decode(""), "");
     for (const char *s : {"x+3Dy", "+41+42", "a+ZZ", "rfc822;u+2Bv@example.org"}) EXPECT_EQ(xtext_decode(s), old_fields::xtext_decode(s)) << s;
 }
+
+TEST(CommandFromText, SameAsTheReferenceOnRandomText) {
+    const char *words[] = {"in", "In", "reply", "REPLY", "to", "after", "After", "RCPT", "rcpt", "TO", "mail", "FROM",
+                           "end", "of", "DATA", "data", "command", "EHLO", "helo", "connect", "a", "r", "i", "x",
+                           "550", "5.1.1", "<u@example.org>:", "(", ")"};
+    std::mt19937 rng(3461);
+    int named = 0;
+    for (int round = 0; round < 50000; ++round) {
+        std::string s;
+        const std::size_t n = rng() % 14;
+        for (std::size_t i = 0; i < n; ++i) {
+            if (i) s += rng() % 6 ? " " : "";
+            s += words[rng() % (sizeof words / sizeof *words)];
+        }
+        const std::string got = command_from_text(s), want = old_fields::command_from_text(s);
+        ASSERT_EQ(got, want) << "'" << s << "'";
+        named += !got.empty();
+    }
+    EXPECT_GT(named, 1000);  // enough inputs name a command for the comparison to mean something
+}

@@ -16,6 +16,7 @@ namespace old_fields {
 using carom::append_utf8;
 using carom::mime::iequals;
 using carom::mime::istarts_with;
+using carom::mime::lower;
 using carom::mime::trim;
 
 namespace {
@@ -197,5 +198,28 @@ inline std::vector<std::string> address_list(std::string_view value) {
     return out;
 }
 
+
+inline std::string command_from_text(std::string_view text) {
+    std::string l = lower(text);
+    struct Cmd {
+        const char *needle;
+        const char *cmd;
+    };
+    static constexpr Cmd kCmds[] = {
+        {"rcpt to", "RCPT"}, {"mail from", "MAIL"}, {"end of data", "DATA"}, {"data command", "DATA"},
+        {"ehlo", "EHLO"},    {"helo", "HELO"},      {"connect to", "CONN"},
+    };
+    for (const char *lead : {"in reply to ", "after ", "reply to "}) {
+        std::size_t p = l.find(lead);
+        while (p != std::string::npos) {
+            std::string_view rest = std::string_view(l).substr(p + std::char_traits<char>::length(lead));
+            for (const Cmd &c : kCmds)
+                if (rest.compare(0, std::char_traits<char>::length(c.needle), c.needle) == 0) return c.cmd;
+            if (rest.compare(0, 4, "data") == 0) return "DATA";
+            p = l.find(lead, p + 1);
+        }
+    }
+    return "";
+}
 
 }  // namespace old_fields
