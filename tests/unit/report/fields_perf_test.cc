@@ -85,7 +85,7 @@ TEST(Xtext, PlainAndEncoded) {
 }
 
 TEST(CommandFromText, SameAsTheReferenceOnRandomText) {
-    const char *words[] = {"in", "In", "reply", "REPLY", "to", "after", "After", "RCPT", "rcpt", "TO", "mail", "FROM",
+    const char *words[] = {"in reply to", "In Reply To", "reply to", "after", "AFTER", "end of", "in", "reply", "to", "After", "RCPT", "rcpt", "TO", "mail", "FROM",
                            "end", "of", "DATA", "data", "command", "EHLO", "helo", "connect", "a", "r", "i", "x",
                            "550", "5.1.1", "<u@example.org>:", "(", ")"};
     std::mt19937 rng(3461);
