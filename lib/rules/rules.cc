@@ -38,6 +38,16 @@ struct FieldSet {
     // small y and z, reply codes 200-599, SMTP command names, DSN actions): matched once when the
     // engine is built, then looked up instead of running the set per record. Immutable after build.
     std::unordered_map<std::string, std::vector<int>> memo;
+    // Patterns of an unanchored field that match almost any text (`text .`: "there is a
+    // diagnostic"), each matched on its own instead of in the set. In the set such a pattern
+    // makes nearly every DFA state a match state, and RE2 then re-inserts every match id of the
+    // state at every byte: the text set cost three times as much with the two `.` rules in it.
+    // Alone, RE2 stops at the first character. Immutable after build.
+    struct Alone {
+        std::unique_ptr<RE2> re;
+        std::vector<std::uint32_t> rules;  // the rules with this very pattern (matched once)
+    };
+    std::vector<Alone> alone;
 };
 
 class Matcher final : public Compiled {
@@ -57,6 +67,14 @@ private:
 
 void Matcher::match_field(Field f, std::string_view text, std::vector<std::uint8_t> &count) const {
     const FieldSet &fs = fields[f];
+    for (const FieldSet::Alone &a : fs.alone) {
+        if (!a.re->Match(re2::StringPiece(text.data(), text.size()), 0, text.size(), RE2::UNANCHORED, nullptr, 0))
+            continue;
+        for (std::uint32_t r : a.rules) {
+            std::uint8_t &c = count[r];
+            if (c < 255) ++c;
+        }
+    }
     if (!fs.set) return;
     if (!fs.memo.empty()) {
         auto it = fs.memo.find(std::string(text));
@@ -113,7 +131,7 @@ Decision Matcher::decide(const Input &in, bool explain) const {
     if (!action.empty()) match_field(kAction, action, count);
     if (!reporter.empty()) match_field(kReporter, reporter, count);
     if (!category.empty()) match_field(kCategory, category, count);
-    if (!in.diagnostic.empty() && fields[kText].set) {
+    if (!in.diagnostic.empty() && (fields[kText].set || !fields[kText].alone.empty())) {
         std::string text = normalise(in.diagnostic);
         if (!text.empty()) match_field(kText, text, count);
     }
@@ -227,6 +245,23 @@ std::unique_ptr<Compiled> compile(const std::vector<Source> &user, bool builtin,
             if (!c.present) continue;
             std::string perr;
             std::string pattern = c.pattern.empty() ? std::string("(?:)") : "(?:" + c.pattern + ")";
+            if (!anchored(fld) && c.pattern.size() <= 16) {  // short: compiling all costs build time
+                // A pattern that matches a lone letter, digit or space matches nearly any text:
+                // match it alone (FieldSet::alone); such patterns are short. Unanchored set
+                // membership is exactly a partial match with the same options: same answers.
+                auto same = std::find_if(fs.alone.begin(), fs.alone.end(),
+                                         [&](const FieldSet::Alone &a) { return a.re->pattern() == pattern; });
+                if (same != fs.alone.end()) {
+                    same->rules.push_back(static_cast<std::uint32_t>(i));
+                    continue;
+                }
+                auto re = std::make_unique<RE2>(re2::StringPiece(pattern), opt);
+                if (re->ok() && (RE2::PartialMatch("a", *re) || RE2::PartialMatch("0", *re) ||
+                                 RE2::PartialMatch(" ", *re))) {
+                    fs.alone.push_back({std::move(re), {static_cast<std::uint32_t>(i)}});
+                    continue;
+                }
+            }
             int idx = fs.set->Add(re2::StringPiece(pattern), &perr);
             if (idx < 0) {
                 status = CAROM_E_RULES;
@@ -237,6 +272,10 @@ std::unique_ptr<Compiled> compile(const std::vector<Source> &user, bool builtin,
             }
             fs.rule_of.push_back(static_cast<std::uint32_t>(i));
             fs.patterns.push_back(std::move(pattern));
+        }
+        if (fs.patterns.empty()) {
+            fs.set.reset();  // every pattern of the field is matched alone
+            continue;
         }
         if (!fs.set->Compile()) {
             // Name the pattern that does not compile on its own, when one does not.

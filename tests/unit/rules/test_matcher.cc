@@ -266,4 +266,40 @@ TEST(RulesMatcher, CategoryNameIsChecked) {
     EXPECT_NE(err.find("bad:4:"), std::string::npos) << err;
 }
 
+// Patterns that match almost any text are matched one by one, outside the field's RE2 set
+// (rules.cc, FieldSet::alone); the hits must be the same as if they were in the set, including
+// two rules with the same pattern and a field whose every pattern is matched alone.
+TEST(RulesMatcher, CatchAllPatternsMatchLikeTheSet) {
+    const char *rules =
+        "carom-rules 1\n"
+        "rule a.any-blocked\n  says x\n  text .\n  status 5.7.1\n  reason blocked\n  priority 100\n"
+        "rule a.quota\n  says x\n  text quota exceeded\n  reason mailboxfull\n  priority 300\n"
+        "rule a.digit\n  says x\n  text [0-9]\n  reason systemerror\n  priority 500\n"
+        "rule a.letter-end\n  says x\n  text [a-z]$\n  reason expired\n  priority 600\n"
+        "rule a.any\n  says x\n  text .\n  reason onhold\n  priority 990\n";
+    auto c = build({{"any", rules}});
+    ASSERT_TRUE(c);
+    auto hits = [&](std::string_view status, std::string_view diag) {
+        Decision d = c->decide(in(status, "", diag), true);
+        std::string all;
+        for (const std::string &h : d.hits) all += h + " ";
+        EXPECT_EQ(d.decided, !d.hits.empty());
+        if (d.decided) EXPECT_EQ(d.rule, d.hits.front());
+        return all;
+    };
+    EXPECT_EQ(hits("5.7.1", "Quota exceeded (42)"), "a.any-blocked a.quota a.digit a.any ");
+    EXPECT_EQ(hits("", "quota EXCEEDED"), "a.quota a.letter-end a.any ");
+    EXPECT_EQ(hits("5.7.1", "-"), "a.any-blocked a.any ");
+    EXPECT_EQ(hits("5.7.1", ""), "");
+    EXPECT_EQ(hits("5.7.1", " \t\r\n "), "");  // normalises to nothing
+    EXPECT_EQ(hits("", "\xC3\x89"), "a.any ");  // É, through ICU
+
+    // Every host pattern matched alone: the field has no set at all.
+    auto h = build({{"host", "carom-rules 1\nrule h.any\n  says x\n  host .\n  status 4.4.1\n  reason networkerror\n"}});
+    ASSERT_TRUE(h);
+    EXPECT_TRUE(h->decide(in("4.4.1", "", "", "", "mx.example.net"), false).decided);
+    EXPECT_FALSE(h->decide(in("4.4.1", "", "", "", ""), false).decided);
+    EXPECT_FALSE(h->decide(in("4.4.2", "", "", "", "mx.example.net"), false).decided);
+}
+
 }  // namespace
