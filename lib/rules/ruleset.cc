@@ -432,35 +432,52 @@ carom_status_t check(const Source &source, std::string &error) {
     return parse(source, tmp, error);
 }
 
+namespace {
+
+// What the ASCII shortcut of normalise() does with each byte: 0 for white space and control
+// characters (collapsed), 0x80 for a non-ASCII byte (the text takes the ICU path), else the byte
+// with A-Z folded to a-z.
+struct AsciiMap {
+    unsigned char m[256];
+    constexpr AsciiMap() : m() {
+        for (int b = 0; b < 256; ++b)
+            m[b] = b >= 0x80 ? 0x80
+                   : (b <= 0x20 || b == 0x7F) ? 0
+                   : (b >= 'A' && b <= 'Z') ? static_cast<unsigned char>(b - 'A' + 'a')
+                                            : static_cast<unsigned char>(b);
+    }
+};
+constexpr AsciiMap kAsciiMap;
+
+// Among ASCII code points, exactly the bytes <= 0x20 and 0x7F are white space or control
+// characters for ICU (a test checks this against u_isUWhiteSpace / u_iscntrl).
+bool ascii_space(UChar32 c) { return c <= 0x20 || c == 0x7F; }
+
+}  // namespace
+
 std::string normalise(std::string_view text) {
     // Most diagnostics are plain ASCII. There NFKC changes nothing, case folding is A-Z -> a-z,
     // and the white space / control characters collapsed below are exactly the bytes <= 0x20 and
     // 0x7F; doing that directly skips two UTF-16 conversions and the ICU passes (about a tenth of
-    // the classification time, docs/performance.md). A test checks the two paths agree.
-    bool ascii = true;
-    for (char c : text)
-        if (static_cast<unsigned char>(c) >= 0x80) {
-            ascii = false;
-            break;
+    // the classification time, docs/performance.md). A test checks the two paths agree. One pass
+    // through a table: the first non-ASCII byte abandons it for the ICU path.
+    std::string out(text.size(), '\0');  // never longer than the text: written through a pointer
+    char *const begin = &out[0];
+    char *w = begin;
+    bool pending = false;
+    for (char ch : text) {
+        const unsigned char m = kAsciiMap.m[static_cast<unsigned char>(ch)];
+        if (m == 0) {
+            pending = w != begin;
+            continue;
         }
-    if (ascii) {
-        std::string out(text.size(), '\0');  // never longer than the text: written through a pointer
-        char *const begin = &out[0];
-        char *w = begin;
-        bool pending = false;
-        for (char c : text) {
-            if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7F) {
-                pending = w != begin;
-                continue;
-            }
-            if (pending) *w++ = ' ';
-            pending = false;
-            *w++ = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-        }
-        out.resize(static_cast<std::size_t>(w - begin));
-        return out;
+        if (m == 0x80) return normalise_unicode(text);
+        if (pending) *w++ = ' ';
+        pending = false;
+        *w++ = static_cast<char>(m);
     }
-    return normalise_unicode(text);
+    out.resize(static_cast<std::size_t>(w - begin));
+    return out;
 }
 
 std::string normalise_unicode(std::string_view text) {
@@ -484,6 +501,16 @@ std::string normalise_unicode(std::string_view text) {
         int32_t start = i;
         UChar32 c = 0;
         U8_NEXT(utf8.data(), i, n, c);
+        if (c >= 0 && c < 0x80) {  // ASCII (most of a text that has some non-ASCII): no ICU calls
+            if (ascii_space(c)) {
+                pending = !out.empty();
+                continue;
+            }
+            if (pending) out += ' ';
+            pending = false;
+            out += static_cast<char>(c);
+            continue;
+        }
         bool space = c < 0 ? false : (u_isUWhiteSpace(c) || u_iscntrl(c) || c == 0x200B || c == 0xFEFF);
         if (space) {
             pending = !out.empty();

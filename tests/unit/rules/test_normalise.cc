@@ -4,6 +4,8 @@
 #include <random>
 #include <string>
 
+#include <unicode/uchar.h>
+
 #include "rules/ruleset.hh"
 
 namespace {
@@ -27,6 +29,26 @@ TEST(Normalise, AsciiShortcutAgreesWithIcuOnRandomText) {
         for (char &c : s) c = static_cast<char>(rng() % 0x80);
         ASSERT_EQ(normalise(s), normalise_unicode(s));
     }
+}
+
+// normalise_unicode skips ICU for ASCII code points: bytes <= 0x20 and 0x7F are its white space.
+TEST(Normalise, AsciiWhiteSpaceIsWhatIcuSays) {
+    for (UChar32 c = 0; c < 0x80; ++c) {
+        bool icu = u_isUWhiteSpace(c) || u_iscntrl(c);
+        EXPECT_EQ(icu, c <= 0x20 || c == 0x7F) << "U+" << c;
+        std::string s = std::string("\xC3\xA9 x") + static_cast<char>(c) + "y";  // non-ASCII: ICU path
+        EXPECT_EQ(normalise(s), icu ? "\xC3\xA9 x y" : "\xC3\xA9 x" + std::string(1, static_cast<char>(
+                                                             c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c)) + "y")
+            << "U+" << c;
+    }
+}
+
+// A non-ASCII byte anywhere (first, middle, last) sends the whole text through ICU.
+TEST(Normalise, NonAsciiAnywhereTakesTheIcuPath) {
+    EXPECT_EQ(normalise("\xC3\x89T\xC3\x89  FULL"), "\xC3\xA9t\xC3\xA9 full");
+    EXPECT_EQ(normalise("Mailbox  FULL \xEF\xBC\xA1"), "mailbox full a");
+    EXPECT_EQ(normalise("  A\tB \xC2\xA0"), "a b");
+    EXPECT_EQ(normalise("A\xFF B"), "a\xEF\xBF\xBD b");  // invalid UTF-8 becomes U+FFFD
 }
 
 TEST(Normalise, NonAsciiStillGoesThroughIcu) {
