@@ -23,11 +23,25 @@ namespace {
 
 bool anchored(Field f) { return !(f == kText || f == kHost || f == kReporter); }
 
-std::string trim(std::string_view s) {
+std::string_view trim(std::string_view s) {
     std::size_t a = 0, b = s.size();
     while (a < b && (s[a] == ' ' || s[a] == '\t' || s[a] == '\r' || s[a] == '\n')) ++a;
     while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t' || s[b - 1] == '\r' || s[b - 1] == '\n')) --b;
-    return std::string(s.substr(a, b - a));
+    return s.substr(a, b - a);
+}
+
+// A field value trimmed and folded to one ASCII case (lower, or upper for the SMTP command).
+// Values usually come folded already: then it is a view of the input and nothing is copied;
+// otherwise the folded copy lives in `store`.
+std::string_view folded(std::string_view raw, bool upper, std::string &store) {
+    std::string_view v = trim(raw);
+    for (char c : v) {
+        if (upper ? (c >= 'a' && c <= 'z') : (c >= 'A' && c <= 'Z')) {
+            store = upper ? upper_ascii(v) : lower_ascii(v);
+            return store;
+        }
+    }
+    return v;
 }
 
 struct FieldSet {
@@ -38,6 +52,9 @@ struct FieldSet {
     // small y and z, reply codes 200-599, SMTP command names, DSN actions): matched once when the
     // engine is built, then looked up instead of running the set per record. Immutable after build.
     std::unordered_map<std::string, std::vector<int>> memo;
+    // The memo holds every value that can match (fields whose patterns are alternations of
+    // literal names: format, action, category, command): a value not in it matches nothing.
+    bool memo_complete = false;
     // Patterns of an unanchored field that match almost any text (`text .`: "there is a
     // diagnostic"), each matched on its own instead of in the set. In the set such a pattern
     // makes nearly every DFA state a match state, and RE2 then re-inserts every match id of the
@@ -62,31 +79,38 @@ public:
     std::string list_jsonl() const override;
 
 private:
-    void match_field(Field f, std::string_view text, std::vector<std::uint8_t> &count) const;
+    // Per-decision scratch, on the caller's stack (the matcher itself stays immutable).
+    struct Scratch {
+        std::vector<std::uint8_t> count;      // matched conditions per rule
+        std::vector<std::uint32_t> touched;   // rules whose count went above 0
+        std::vector<int> hits;                // the set's answer, reused across fields
+    };
+    void match_field(Field f, std::string_view text, Scratch &s) const;
+    static void credit(Scratch &s, std::uint32_t rule) {
+        std::uint8_t &c = s.count[rule];
+        if (c == 0) s.touched.push_back(rule);
+        if (c < 255) ++c;
+    }
 };
 
-void Matcher::match_field(Field f, std::string_view text, std::vector<std::uint8_t> &count) const {
+void Matcher::match_field(Field f, std::string_view text, Scratch &s) const {
     const FieldSet &fs = fields[f];
     for (const FieldSet::Alone &a : fs.alone) {
         if (!a.re->Match(re2::StringPiece(text.data(), text.size()), 0, text.size(), RE2::UNANCHORED, nullptr, 0))
             continue;
-        for (std::uint32_t r : a.rules) {
-            std::uint8_t &c = count[r];
-            if (c < 255) ++c;
-        }
+        for (std::uint32_t r : a.rules) credit(s, r);
     }
     if (!fs.set) return;
     if (!fs.memo.empty()) {
         auto it = fs.memo.find(std::string(text));
         if (it != fs.memo.end()) {
-            for (int h : it->second) {
-                std::uint8_t &c = count[fs.rule_of[static_cast<std::size_t>(h)]];
-                if (c < 255) ++c;
-            }
+            for (int h : it->second) credit(s, fs.rule_of[static_cast<std::size_t>(h)]);
             return;
         }
+        if (fs.memo_complete) return;
     }
-    std::vector<int> hits;
+    std::vector<int> &hits = s.hits;
+    hits.clear();
     RE2::Set::ErrorInfo info{RE2::Set::kNoError};
     bool ok = fs.set->Match(re2::StringPiece(text.data(), text.size()), &hits, &info);
     if (!ok && info.kind != RE2::Set::kNoError) {
@@ -106,38 +130,43 @@ void Matcher::match_field(Field f, std::string_view text, std::vector<std::uint8
     }
     for (int h : hits) {
         if (h < 0 || static_cast<std::size_t>(h) >= fs.rule_of.size()) continue;
-        std::uint8_t &c = count[fs.rule_of[static_cast<std::size_t>(h)]];
-        if (c < 255) ++c;
+        credit(s, fs.rule_of[static_cast<std::size_t>(h)]);
     }
 }
 
 Decision Matcher::decide(const Input &in, bool explain) const {
     Decision d;
     if (rules.empty()) return d;
-    std::vector<std::uint8_t> count(rules.size(), 0);
-    std::string status = trim(in.status);
-    std::string reply = trim(in.reply_code);
-    std::string command = upper_ascii(trim(in.command));
-    std::string host = lower_ascii(trim(in.remote_mta));
-    std::string format = lower_ascii(trim(in.format));
-    std::string action = lower_ascii(trim(in.action));
-    std::string reporter = lower_ascii(trim(in.reporting_mta));
-    std::string category = lower_ascii(trim(in.category));
-    if (!status.empty()) match_field(kStatus, status, count);
-    if (!reply.empty()) match_field(kReply, reply, count);
-    match_field(kCommand, command, count);  // "NONE" matches the empty command
-    if (!host.empty()) match_field(kHost, host, count);
-    if (!format.empty()) match_field(kFormat, format, count);
-    if (!action.empty()) match_field(kAction, action, count);
-    if (!reporter.empty()) match_field(kReporter, reporter, count);
-    if (!category.empty()) match_field(kCategory, category, count);
+    Scratch s;
+    s.count.assign(rules.size(), 0);
+    s.touched.reserve(16);
+    s.hits.reserve(16);
+    std::string store[6];  // folded copies, when a value needs folding
+    std::string_view status = trim(in.status);
+    std::string_view reply = trim(in.reply_code);
+    std::string_view command = folded(in.command, true, store[0]);
+    std::string_view host = folded(in.remote_mta, false, store[1]);
+    std::string_view format = folded(in.format, false, store[2]);
+    std::string_view action = folded(in.action, false, store[3]);
+    std::string_view reporter = folded(in.reporting_mta, false, store[4]);
+    std::string_view category = folded(in.category, false, store[5]);
+    if (!status.empty()) match_field(kStatus, status, s);
+    if (!reply.empty()) match_field(kReply, reply, s);
+    match_field(kCommand, command, s);  // "NONE" matches the empty command
+    if (!host.empty()) match_field(kHost, host, s);
+    if (!format.empty()) match_field(kFormat, format, s);
+    if (!action.empty()) match_field(kAction, action, s);
+    if (!reporter.empty()) match_field(kReporter, reporter, s);
+    if (!category.empty()) match_field(kCategory, category, s);
     if (!in.diagnostic.empty() && (fields[kText].set || !fields[kText].alone.empty())) {
         std::string text = normalise(in.diagnostic);
-        if (!text.empty()) match_field(kText, text, count);
+        if (!text.empty()) match_field(kText, text, s);
     }
-    // Rules are stored in priority order: the first complete match decides.
-    for (std::size_t i = 0; i < rules.size(); ++i) {
-        if (count[i] == 0 || count[i] != need[i]) continue;
+    // Rules are stored in priority order: the first complete match decides. Only the rules that
+    // matched some condition can be complete; in index (= priority) order.
+    std::sort(s.touched.begin(), s.touched.end());
+    for (std::uint32_t i : s.touched) {
+        if (s.count[i] != need[i]) continue;
         if (!d.decided) {
             d.decided = true;
             d.reason = rules[i].reason;
@@ -317,6 +346,32 @@ std::unique_ptr<Compiled> compile(const std::vector<Source> &user, bool builtin,
     for (const char *cmd : {"", "RCPT", "MAIL", "DATA", "EHLO", "HELO", "STARTTLS", "AUTH", "CONN", "QUIT", "RSET", "BDAT"})
         remember(kCommand, cmd);
     for (const char *act : {"failed", "delayed", "delivered", "relayed", "expanded"}) remember(kAction, act);
+    // Format, action, category and command patterns are alternations of the literal names written
+    // in the rules (ruleset.cc, set_condition; NONE is the empty command), matched whole: a value
+    // matches only if it is one of those names. With every name remembered, the memo is complete.
+    for (Field f : {kFormat, kAction, kCategory, kCommand}) {
+        FieldSet &fs = m->fields[f];
+        if (!fs.set) continue;
+        bool complete = true;
+        for (const Rule &r : all) {
+            const Condition &c = r.cond[f];
+            if (!c.present) continue;
+            std::string_view v = c.value;
+            for (;;) {
+                std::size_t from = v.find_first_not_of(" \t");
+                if (from == std::string_view::npos) break;
+                v.remove_prefix(from);
+                std::size_t to = std::min(v.find_first_of(" \t"), v.size());
+                std::string name = f == kCommand ? upper_ascii(v.substr(0, to)) : lower_ascii(v.substr(0, to));
+                v.remove_prefix(to);
+                if (f == kCommand && name == "NONE") name.clear();
+                if (!fs.memo.count(name)) remember(f, name);
+                // Not remembered (the set's DFA out of memory): leave the per-record path on.
+                if (!fs.memo.count(name)) complete = false;
+            }
+        }
+        fs.memo_complete = complete;
+    }
     for (const Rule &r : all) m->need.push_back(static_cast<std::uint8_t>(r.condition_count()));
     m->rules = std::move(all);
     return m;

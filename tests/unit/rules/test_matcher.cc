@@ -302,4 +302,36 @@ TEST(RulesMatcher, CatchAllPatternsMatchLikeTheSet) {
     EXPECT_FALSE(h->decide(in("4.4.2", "", "", "", "mx.example.net"), false).decided);
 }
 
+// Format, action, category and command values are looked up among the names the rules write
+// (rules.cc, FieldSet::memo_complete): a name matches whole and in any case, anything else never.
+TEST(RulesMatcher, NameFieldsMatchWholeNamesOnly) {
+    const char *rules =
+        "carom-rules 1\n"
+        "rule f.two\n  says x\n  format Alpha-1 beta.2\n  reason blocked\n"
+        "rule c.one\n  says x\n  category over_quota\n  reason mailboxfull\n"
+        "rule m.none\n  says x\n  command none\n  reply 421\n  reason expired\n"
+        "rule m.data\n  says x\n  command data bdat\n  reply 554\n  reason contenterror\n";
+    auto c = build({{"names", rules}});
+    ASSERT_TRUE(c);
+    auto rule = [&](std::string_view format, std::string_view category, std::string_view command,
+                    std::string_view reply) {
+        Decision d = c->decide(Input{"", reply, "", command, "", format, "failed", "", category}, false);
+        return d.decided ? d.rule : std::string("-");
+    };
+    EXPECT_EQ(rule("alpha-1", "", "", ""), "f.two");
+    EXPECT_EQ(rule(" ALPHA-1\t", "", "", ""), "f.two");
+    EXPECT_EQ(rule("beta.2", "", "", ""), "f.two");
+    EXPECT_EQ(rule("beta-2", "", "", ""), "-");  // the dot is literal
+    EXPECT_EQ(rule("alpha", "", "", ""), "-");
+    EXPECT_EQ(rule("alpha-1 beta.2", "", "", ""), "-");
+    EXPECT_EQ(rule("xalpha-1", "", "", ""), "-");
+    EXPECT_EQ(rule("", "Over_Quota", "", ""), "c.one");
+    EXPECT_EQ(rule("", "over_quota2", "", ""), "-");
+    EXPECT_EQ(rule("", "", "", "421"), "m.none");
+    EXPECT_EQ(rule("", "", "rcpt", "421"), "-");
+    EXPECT_EQ(rule("", "", "bdat", "554"), "m.data");
+    EXPECT_EQ(rule("", "", " Data ", "554"), "m.data");
+    EXPECT_EQ(rule("", "", "DATAX", "554"), "-");
+}
+
 }  // namespace
