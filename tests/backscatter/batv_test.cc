@@ -346,6 +346,41 @@ TEST(Verdict, NoContextPlainBounceStaysUnknown) {
     EXPECT_EQ(k.out.records[0].cls, CAROM_CLASS_HARD);
 }
 
+// forged_original needs the three domains of the original (From, Return-Path, Message-ID) all
+// present and pairwise unrelated; it is a hint on a bounce and decides an auto-reply.
+TEST(Verdict, ForgedOriginalNeedsThreeUnrelatedDomains) {
+    struct Row {
+        const char *from, *return_path, *message_id;
+        bool forged;
+    } rows[] = {
+        {"Alice <alice@example.com>", "<bounce@example.net>", "<1@mail.example.org>", true},
+        {"alice@example.com", "bounce@example.net", "<1@mail.example.com>", false},   // From ~ Message-ID
+        {"alice@example.com", "bounce@example.net", "<1@example.net>", false},        // Return-Path ~ Message-ID
+        {"alice@example.com", "bounce@bounces.example.com", "<1@example.org>", false}, // From ~ Return-Path
+        {"alice@example.com", "bounce@example.net", "", false},
+        {"alice@example.com", "", "<1@example.org>", false},
+        {"", "bounce@example.net", "<1@example.org>", false},
+    };
+    for (const Row &row : rows) {
+        for (bool auto_reply : {false, true}) {
+            Case k("From: MAILER-DAEMON@example.org\nTo: alice@example.com\n");
+            k.ex.original.from = row.from;
+            k.ex.original.return_path = row.return_path;
+            k.ex.original.message_id = row.message_id;
+            k.ex.auto_reply = auto_reply;
+            carom_verdict_t v = k.judge(Context());
+            std::string want = !row.forged ? "" : auto_reply ? "backscatter" : "unknown";
+            EXPECT_EQ(k.signal("forged_original"), want) << row.from << " " << row.return_path << " " << row.message_id;
+            EXPECT_EQ(v, row.forged && auto_reply ? CAROM_VERDICT_BACKSCATTER : CAROM_VERDICT_UNKNOWN);
+            if (row.forged)
+                EXPECT_NE(k.out.backscatter.signals.back().evidence.find(
+                              "From domain example.com differs from Return-Path domain example.net; Message-ID domain "
+                              "mail.example.org is unrelated to the sender"),
+                          std::string::npos);
+        }
+    }
+}
+
 TEST(Verdict, BatvMissingExpiredBadAndPassThroughTheBounce) {
     const BatvVector &v = kBatvVectors[0];  // alice@example.com, expiry day 20000 = 2024-10-04
     Context c = batv_context(v.key, v.secret);
