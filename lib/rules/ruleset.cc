@@ -6,7 +6,9 @@
 #include <unicode/unistr.h>
 #include <unicode/utf8.h>
 
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
 
 #include "base/strings.hh"
 #include "base/taxonomy.hh"
@@ -453,6 +455,29 @@ constexpr AsciiMap kAsciiMap;
 // characters for ICU (a test checks this against u_isUWhiteSpace / u_iscntrl).
 bool ascii_space(UChar32 c) { return c <= 0x20 || c == 0x7F; }
 
+constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+
+// Eight bytes that normalise() copies unchanged except for case: printable ASCII where every
+// space stands alone (not the first or last byte, no space beside it). Word-at-a-time tests
+// (each exact for bytes below 0x80, which the first test ensures).
+bool plain_chunk(std::uint64_t x) {
+    if (x & kHigh) return false;                                      // non-ASCII
+    if ((x - kOnes * 0x20) & ~x & kHigh) return false;                // a byte below 0x20
+    const std::uint64_t del = x ^ (kOnes * 0x7F);
+    if ((del - kOnes) & ~del & kHigh) return false;                   // DEL
+    const std::uint64_t sp = x ^ (kOnes * 0x20);
+    const std::uint64_t spaces = ~(((sp & ~kHigh) + ~kHigh) | sp) & kHigh;  // 0x80 where a space is
+    if (spaces & (spaces << 8)) return false;                         // two spaces side by side
+    return (spaces & (0x80ull | (0x80ull << 56))) == 0;               // a space at either end
+}
+
+// A-Z -> a-z in eight ASCII bytes.
+std::uint64_t fold_chunk(std::uint64_t x) {
+    const std::uint64_t ge_a = x + kOnes * (0x80 - 'A');  // high bit: byte >= 'A'
+    const std::uint64_t gt_z = x + kOnes * (0x80 - 'Z' - 1);  // high bit: byte > 'Z'
+    return x | ((ge_a & ~gt_z & kHigh) >> 2);
+}
+
 }  // namespace
 
 std::string normalise(std::string_view text) {
@@ -460,13 +485,30 @@ std::string normalise(std::string_view text) {
     // and the white space / control characters collapsed below are exactly the bytes <= 0x20 and
     // 0x7F; doing that directly skips two UTF-16 conversions and the ICU passes (about a tenth of
     // the classification time, docs/performance.md). A test checks the two paths agree. One pass
-    // through a table: the first non-ASCII byte abandons it for the ICU path.
+    // through a table: the first non-ASCII byte abandons it for the ICU path. Runs of eight bytes
+    // that need only case folding (most of a diagnostic's words and single spaces) go at once.
     std::string out(text.size(), '\0');  // never longer than the text: written through a pointer
     char *const begin = &out[0];
     char *w = begin;
     bool pending = false;
-    for (char ch : text) {
-        const unsigned char m = kAsciiMap.m[static_cast<unsigned char>(ch)];
+    const char *const p = text.data();
+    const std::size_t n = text.size();
+    std::size_t i = 0;
+    while (i < n) {
+        if (!pending && n - i >= 8) {
+            // No space pending and no space at the chunk's ends: its single spaces stay as they
+            // are, and the byte after it starts fresh.
+            std::uint64_t x;
+            std::memcpy(&x, p + i, 8);
+            if (plain_chunk(x)) {
+                x = fold_chunk(x);
+                std::memcpy(w, &x, 8);
+                w += 8;
+                i += 8;
+                continue;
+            }
+        }
+        const unsigned char m = kAsciiMap.m[static_cast<unsigned char>(p[i++])];
         if (m == 0) {
             pending = w != begin;
             continue;

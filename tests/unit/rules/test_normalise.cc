@@ -31,6 +31,24 @@ TEST(Normalise, AsciiShortcutAgreesWithIcuOnRandomText) {
     }
 }
 
+// Text like a diagnostic: words, single spaces, and now and then a run of white space, a control
+// character or DEL, at every length and alignment (normalise copies eight plain bytes at a time).
+TEST(Normalise, AsciiShortcutAgreesWithIcuOnWordyText) {
+    std::mt19937 rng(11);
+    const std::string alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.:;<>@[]()-_'\"/";
+    const std::string odd = std::string(" \t\r\n\x01\x1F\x7F") + '\0';
+    for (int round = 0; round < 20000; ++round) {
+        std::string s(rng() % 70, ' ');
+        for (char &c : s) {
+            unsigned r = rng() % 100;
+            c = r < 15 ? ' ' : r < 19 ? odd[rng() % odd.size()] : alphabet[rng() % alphabet.size()];
+        }
+        ASSERT_EQ(normalise(s), normalise_unicode(s)) << "round " << round;
+    }
+    EXPECT_EQ(normalise("USER UNKNOWN IN LOCAL TABLE"), "user unknown in local table");
+    EXPECT_EQ(normalise("  @AZ[`az{ 12345678  ABCDEFGH  "), "@az[`az{ 12345678 abcdefgh");
+}
+
 // normalise_unicode skips ICU for ASCII code points: bytes <= 0x20 and 0x7F are its white space.
 TEST(Normalise, AsciiWhiteSpaceIsWhatIcuSays) {
     for (UChar32 c = 0; c < 0x80; ++c) {
