@@ -92,7 +92,10 @@ void decide(const rules::Compiled &rules, bool explain, Extraction &ex, Result &
         rules::Input in{r.status, r.reply_code, r.diagnostic, r.command, r.remote_mta, ex.format, r.action, r.reporting_mta, r.category};
         rules::Decision d = rules.decide(in, explain);
         r.reason = d.decided ? d.reason : CAROM_REASON_UNDEFINED;
-        r.rule = d.decided ? d.rule : "none";
+        if (d.decided)
+            r.rule = std::move(d.rule);
+        else
+            r.rule = "none";
         r.hits = std::move(d.hits);
         if (r.action.empty()) r.action = "failed";
         if (r.status.empty()) {
