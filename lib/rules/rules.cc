@@ -6,6 +6,7 @@
 #include <re2/set.h>
 
 #include <algorithm>
+#include <cstring>
 #include <memory>
 #include <nlohmann/json.hpp>
 
@@ -80,15 +81,19 @@ public:
 
 private:
     // Per-decision scratch, on the caller's stack (the matcher itself stays immutable).
+    // Up to kStack rules the arrays live on the stack (no allocation per record); a larger rule
+    // set (many user rules) takes them from the heap.
+    static constexpr std::size_t kStack = 512;
     struct Scratch {
-        std::vector<std::uint8_t> count;      // matched conditions per rule
-        std::vector<std::uint32_t> touched;   // rules whose count went above 0
-        std::vector<int> hits;                // the set's answer, reused across fields
+        std::uint8_t *count;       // matched conditions per rule, all 0 at first
+        std::uint32_t *touched;    // rules whose count went above 0, each once
+        std::size_t ntouched = 0;
+        std::vector<int> hits;     // the set's answer, reused across fields
     };
     void match_field(Field f, std::string_view text, Scratch &s) const;
     static void credit(Scratch &s, std::uint32_t rule) {
         std::uint8_t &c = s.count[rule];
-        if (c == 0) s.touched.push_back(rule);
+        if (c == 0) s.touched[s.ntouched++] = rule;
         if (c < 255) ++c;
     }
 };
@@ -138,9 +143,20 @@ Decision Matcher::decide(const Input &in, bool explain) const {
     Decision d;
     if (rules.empty()) return d;
     Scratch s;
-    s.count.assign(rules.size(), 0);
-    s.touched.reserve(16);
-    s.hits.reserve(16);
+    std::uint8_t count_stack[kStack];
+    std::uint32_t touched_stack[kStack];
+    std::vector<std::uint8_t> count_heap;
+    std::vector<std::uint32_t> touched_heap;
+    if (rules.size() <= kStack) {
+        std::memset(count_stack, 0, rules.size());
+        s.count = count_stack;
+        s.touched = touched_stack;
+    } else {
+        count_heap.assign(rules.size(), 0);
+        touched_heap.resize(rules.size());
+        s.count = count_heap.data();
+        s.touched = touched_heap.data();
+    }
     std::string store[6];  // folded copies, when a value needs folding
     std::string_view status = trim(in.status);
     std::string_view reply = trim(in.reply_code);
@@ -164,8 +180,9 @@ Decision Matcher::decide(const Input &in, bool explain) const {
     }
     // Rules are stored in priority order: the first complete match decides. Only the rules that
     // matched some condition can be complete; in index (= priority) order.
-    std::sort(s.touched.begin(), s.touched.end());
-    for (std::uint32_t i : s.touched) {
+    std::sort(s.touched, s.touched + s.ntouched);
+    for (std::size_t k = 0; k < s.ntouched; ++k) {
+        const std::uint32_t i = s.touched[k];
         if (s.count[i] != need[i]) continue;
         if (!d.decided) {
             d.decided = true;

@@ -334,4 +334,25 @@ TEST(RulesMatcher, NameFieldsMatchWholeNamesOnly) {
     EXPECT_EQ(rule("", "", "DATAX", "554"), "-");
 }
 
+// More rules than the matcher keeps its per-record arrays for on the stack (rules.cc, kStack).
+TEST(RulesMatcher, LargeUserRuleSetDecidesLikeASmallOne) {
+    std::string big = "carom-rules 1\n";
+    for (int k = 0; k < 700; ++k)
+        big += "rule r." + std::to_string(k) + "\n  says x\n  text \\bw" + std::to_string(k) +
+               "\\b\n  reason " + (k % 2 ? "mailboxfull" : "userunknown") + "\n";
+    auto c = build({{"big", big}}, true);
+    ASSERT_TRUE(c);
+    EXPECT_GT(c->size(), 700u);
+    Decision d = c->decide(in("5.1.1", "550", "W650 then w3 and w699"), true);
+    ASSERT_TRUE(d.decided);
+    EXPECT_EQ(d.rule, "r.3");
+    EXPECT_EQ(d.reason, CAROM_REASON_MAILBOXFULL);
+    ASSERT_GE(d.hits.size(), 3u);
+    EXPECT_EQ(d.hits[0], "r.3");
+    EXPECT_EQ(d.hits[1], "r.650");
+    EXPECT_EQ(d.hits[2], "r.699");
+    EXPECT_EQ(c->decide(in("", "", "w698"), false).rule, "r.698");
+    EXPECT_EQ(c->decide(in("5.1.1", "", "nothing here"), false).rule, "status.x.1.1");  // built-in
+}
+
 }  // namespace
