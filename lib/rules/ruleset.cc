@@ -4,6 +4,7 @@
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
+#include <unicode/utf16.h>
 #include <unicode/utf8.h>
 
 #include <cstdint>
@@ -531,37 +532,34 @@ std::string normalise_unicode(std::string_view text) {
         if (U_SUCCESS(ec)) u = n;
     }
     u.foldCase(U_FOLD_CASE_DEFAULT);
-    std::string utf8;
-    u.toUTF8String(utf8);
-    // Collapse white space and control characters.
-    std::string out;
-    out.reserve(utf8.size());
+    // Collapse white space and control characters, writing UTF-8 straight from the folded UTF-16
+    // (no UTF-8 copy to decode again). A lone surrogate becomes U+FFFD, as toUTF8String writes it.
+    const UChar *units = u.getBuffer();
+    const int32_t n = units ? u.length() : 0;
+    std::string out(static_cast<std::size_t>(n) * 3, '\0');  // a UTF-16 unit is at most 3 UTF-8 bytes
+    auto *w = reinterpret_cast<uint8_t *>(&out[0]);
+    int32_t o = 0;
     bool pending = false;
     int32_t i = 0;
-    const int32_t n = static_cast<int32_t>(utf8.size());
     while (i < n) {
-        int32_t start = i;
         UChar32 c = 0;
-        U8_NEXT(utf8.data(), i, n, c);
-        if (c >= 0 && c < 0x80) {  // ASCII (most of a text that has some non-ASCII): no ICU calls
-            if (ascii_space(c)) {
-                pending = !out.empty();
-                continue;
-            }
-            if (pending) out += ' ';
-            pending = false;
-            out += static_cast<char>(c);
-            continue;
+        U16_NEXT(units, i, n, c);
+        bool space;
+        if (c < 0x80) {
+            space = ascii_space(c);  // ASCII (most of a text that has some non-ASCII): no ICU calls
+        } else {
+            if (U_IS_SURROGATE(c)) c = 0xFFFD;
+            space = u_isUWhiteSpace(c) || u_iscntrl(c) || c == 0x200B || c == 0xFEFF;
         }
-        bool space = c < 0 ? false : (u_isUWhiteSpace(c) || u_iscntrl(c) || c == 0x200B || c == 0xFEFF);
         if (space) {
-            pending = !out.empty();
+            pending = o != 0;
             continue;
         }
-        if (pending) out += ' ';
+        if (pending) w[o++] = ' ';
         pending = false;
-        out.append(utf8, static_cast<std::size_t>(start), static_cast<std::size_t>(i - start));
+        U8_APPEND_UNSAFE(w, o, c);
     }
+    out.resize(static_cast<std::size_t>(o));
     return out;
 }
 
