@@ -64,6 +64,10 @@ struct FieldSet {
     struct Alone {
         std::unique_ptr<RE2> re;
         std::vector<std::uint32_t> rules;  // the rules with this very pattern (matched once)
+        // `text .` ("there is a diagnostic"): RE2's dot matches any UTF-8 character but a line
+        // feed, and a normalised text is valid UTF-8 without one (white space is collapsed to
+        // spaces): it matches every text that is not empty, without running RE2.
+        bool any_text = false;
     };
     std::vector<Alone> alone;
 };
@@ -101,7 +105,9 @@ private:
 void Matcher::match_field(Field f, std::string_view text, Scratch &s) const {
     const FieldSet &fs = fields[f];
     for (const FieldSet::Alone &a : fs.alone) {
-        if (!a.re->Match(re2::StringPiece(text.data(), text.size()), 0, text.size(), RE2::UNANCHORED, nullptr, 0))
+        if (a.any_text ? text.empty()
+                       : !a.re->Match(re2::StringPiece(text.data(), text.size()), 0, text.size(), RE2::UNANCHORED,
+                                      nullptr, 0))
             continue;
         for (std::uint32_t r : a.rules) credit(s, r);
     }
@@ -306,7 +312,8 @@ std::unique_ptr<Compiled> compile(const std::vector<Source> &user, bool builtin,
                 auto re = std::make_unique<RE2>(re2::StringPiece(pattern), opt);
                 if (re->ok() && (present == 1 || RE2::PartialMatch("a", *re) || RE2::PartialMatch("0", *re) ||
                                  RE2::PartialMatch(" ", *re))) {
-                    fs.alone.push_back({std::move(re), {static_cast<std::uint32_t>(i)}});
+                    const bool any_text = fld == kText && pattern == "(?:.)";
+                    fs.alone.push_back({std::move(re), {static_cast<std::uint32_t>(i)}, any_text});
                     continue;
                 }
             }

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include <re2/re2.h>
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
@@ -102,6 +103,26 @@ TEST(Normalise, IcuPathAgreesWithTheReferenceOnRandomText) {
         for (unsigned k = rng() % 24; k > 0; --k) s += pieces[rng() % pieces.size()];
         ASSERT_EQ(normalise_unicode(s), reference_unicode(s)) << "round " << round;
         ASSERT_EQ(normalise(s), reference_unicode(s)) << "round " << round;
+    }
+}
+
+// The matcher answers `text .` without RE2 (rules.cc, Alone::any_text): every normalised text
+// that is not empty must have a character RE2's dot matches (valid UTF-8, no line feed).
+TEST(Normalise, DotMatchesEveryNormalisedText) {
+    RE2::Options opt;
+    opt.set_log_errors(false);
+    opt.set_encoding(RE2::Options::EncodingUTF8);
+    opt.set_case_sensitive(true);
+    const RE2 dot("(?:.)", opt);
+    ASSERT_TRUE(dot.ok());
+    std::mt19937 rng(3);
+    const std::string odd[] = {"\n", "\r\n", "\xFF", "\x80", "\xC2\x85", "\xE2\x80\xA8", "\xE2\x80\xA9",
+                               "\xED\xA0\x80", "\xC3", " ", "\t", "\x0B", "\x0C", "a", "\xC3\xA9", "\xF4\x90\x80\x80"};
+    for (int round = 0; round < 20000; ++round) {
+        std::string s;
+        for (unsigned k = rng() % 6; k > 0; --k) s += odd[rng() % (sizeof odd / sizeof odd[0])];
+        const std::string t = normalise(s);
+        if (!t.empty()) ASSERT_TRUE(RE2::PartialMatch(t, dot)) << "round " << round;
     }
 }
 
