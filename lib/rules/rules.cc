@@ -45,17 +45,60 @@ std::string_view folded(std::string_view raw, bool upper, std::string &store) {
     return v;
 }
 
+// The memo's lookup table: open addressing over the values (FNV-1a), found by string_view
+// without building a std::string. Filled once when the engine is built, read-only after.
+class FlatMemo {
+public:
+    void build(const std::unordered_map<std::string, std::vector<int>> &memo,
+               const std::vector<std::uint32_t> &rule_of) {
+        std::size_t cap = 8;
+        while (cap < memo.size() * 2) cap *= 2;
+        slots_.assign(cap, Slot());
+        for (const auto &kv : memo) {
+            std::size_t i = hash(kv.first) & (cap - 1);
+            while (slots_[i].used) i = (i + 1) & (cap - 1);
+            Slot &sl = slots_[i];
+            sl.used = true;
+            sl.key = kv.first;
+            for (int h : kv.second) sl.rules.push_back(rule_of[static_cast<std::size_t>(h)]);
+        }
+    }
+    bool empty() const { return slots_.empty(); }
+    // The rules whose pattern matches the value, or nullptr when the value is not in the memo.
+    const std::vector<std::uint32_t> *find(std::string_view key) const {
+        if (slots_.empty()) return nullptr;
+        const std::size_t mask = slots_.size() - 1;
+        for (std::size_t i = hash(key) & mask; slots_[i].used; i = (i + 1) & mask)
+            if (slots_[i].key == key) return &slots_[i].rules;
+        return nullptr;
+    }
+
+private:
+    struct Slot {
+        bool used = false;
+        std::string key;
+        std::vector<std::uint32_t> rules;
+    };
+    static std::size_t hash(std::string_view s) {
+        std::uint64_t h = 14695981039346656037ull;
+        for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+        return static_cast<std::size_t>(h ^ (h >> 29));
+    }
+    std::vector<Slot> slots_;
+};
+
 struct FieldSet {
     std::unique_ptr<RE2::Set> set;
     std::vector<std::uint32_t> rule_of;            // set index → rule index
     std::vector<std::string> patterns;             // same patterns, for the one-by-one fallback
     // Set indexes that match, for the values a field takes most often (status codes x.y.z with
     // small y and z, reply codes 200-599, SMTP command names, DSN actions): matched once when the
-    // engine is built, then looked up instead of running the set per record. Immutable after build.
-    std::unordered_map<std::string, std::vector<int>> memo;
+    // engine is built, then looked up (in `table`) instead of running the set per record.
+    std::unordered_map<std::string, std::vector<int>> memo;  // while building only
     // The memo holds every value that can match (fields whose patterns are alternations of
     // literal names: format, action, category, command): a value not in it matches nothing.
     bool memo_complete = false;
+    FlatMemo table;  // the memo, as it is looked up per record
     // Patterns of an unanchored field that match almost any text (`text .`: "there is a
     // diagnostic"), each matched on its own instead of in the set. In the set such a pattern
     // makes nearly every DFA state a match state, and RE2 then re-inserts every match id of the
@@ -112,10 +155,9 @@ void Matcher::match_field(Field f, std::string_view text, Scratch &s) const {
         for (std::uint32_t r : a.rules) credit(s, r);
     }
     if (!fs.set) return;
-    if (!fs.memo.empty()) {
-        auto it = fs.memo.find(std::string(text));
-        if (it != fs.memo.end()) {
-            for (int h : it->second) credit(s, fs.rule_of[static_cast<std::size_t>(h)]);
+    if (!fs.table.empty()) {
+        if (const std::vector<std::uint32_t> *rules_hit = fs.table.find(text)) {
+            for (std::uint32_t r : *rules_hit) credit(s, r);
             return;
         }
         if (fs.memo_complete) return;
@@ -397,6 +439,10 @@ std::unique_ptr<Compiled> compile(const std::vector<Source> &user, bool builtin,
             }
         }
         fs.memo_complete = complete;
+    }
+    for (FieldSet &fs : m->fields) {
+        if (!fs.memo.empty()) fs.table.build(fs.memo, fs.rule_of);
+        fs.memo.clear();  // only the table is read per record
     }
     for (const Rule &r : all) m->need.push_back(static_cast<std::uint8_t>(r.condition_count()));
     m->rules = std::move(all);

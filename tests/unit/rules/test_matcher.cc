@@ -355,4 +355,25 @@ TEST(RulesMatcher, LargeUserRuleSetDecidesLikeASmallOne) {
     EXPECT_EQ(c->decide(in("5.1.1", "", "nothing here"), false).rule, "status.x.1.1");  // built-in
 }
 
+// Status and reply values are looked up in a table built with the engine (rules.cc, FlatMemo)
+// when they are frequent, and matched by the set otherwise: both must answer alike.
+TEST(RulesMatcher, MemoisedAndMatchedValuesAgree) {
+    auto c = build({{"m", "carom-rules 1\nrule m.s\n  says x\n  status 5.1.* 4.7.1\n  reason userunknown\n"
+                          "rule m.r\n  says x\n  reply 45x\n  reason mailboxfull\n"}});
+    ASSERT_TRUE(c);
+    for (const char *cls : {"2", "4", "5"})
+        for (int sub = 0; sub <= 12; ++sub)
+            for (int det = 0; det <= 120; det += (det < 40 ? 1 : 37)) {
+                std::string st = std::string(cls) + "." + std::to_string(sub) + "." + std::to_string(det);
+                bool want = (cls[0] == '5' && sub == 1) || st == "4.7.1";
+                EXPECT_EQ(c->decide(in(st, "", ""), false).decided, want) << st;
+            }
+    for (int code = 100; code <= 699; ++code) {
+        std::string rc = std::to_string(code);
+        EXPECT_EQ(c->decide(in("", rc, ""), false).decided, code >= 450 && code <= 459) << rc;
+    }
+    EXPECT_FALSE(c->decide(in("5.1.1x", "", ""), false).decided);
+    EXPECT_FALSE(c->decide(in("", "4500", ""), false).decided);
+}
+
 }  // namespace
