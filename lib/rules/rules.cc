@@ -120,6 +120,13 @@ public:
     std::vector<Rule> rules;        // in priority order (index = rank)
     std::vector<std::uint8_t> need; // conditions per rule
     FieldSet fields[kFieldCount];
+    // Per field matched last (host, then reporter): its rules and how many of their conditions
+    // are on that field or on a field matched after it.
+    struct Pending {
+        std::uint32_t rule;
+        std::uint8_t left;
+    };
+    std::vector<Pending> last[2];
     RE2::Options options;           // the options every pattern was compiled with
 
     Decision decide(const Input &input, bool explain) const override;
@@ -138,6 +145,13 @@ private:
         std::vector<int> hits;     // the set's answer, reused across fields
     };
     void match_field(Field f, std::string_view text, Scratch &s) const;
+    // Whether a rule with a condition on f (host or reporter, matched last in that order) still
+    // can be complete: its matched conditions plus those left to match (f and after) reach need.
+    bool can_complete(Field f, const Scratch &s) const {
+        for (const Pending &p : last[f == kHost ? 0 : 1])
+            if (s.count[p.rule] + p.left >= need[p.rule]) return true;
+        return false;
+    }
     static void credit(Scratch &s, std::uint32_t rule) {
         std::uint8_t &c = s.count[rule];
         if (c == 0) s.touched[s.ntouched++] = rule;
@@ -217,15 +231,19 @@ Decision Matcher::decide(const Input &in, bool explain) const {
     if (!status.empty()) match_field(kStatus, status, s);
     if (!reply.empty()) match_field(kReply, reply, s);
     match_field(kCommand, command, s);  // "NONE" matches the empty command
-    if (!host.empty()) match_field(kHost, host, s);
     if (!format.empty()) match_field(kFormat, format, s);
     if (!action.empty()) match_field(kAction, action, s);
-    if (!reporter.empty()) match_field(kReporter, reporter, s);
     if (!category.empty()) match_field(kCategory, category, s);
     if (!in.diagnostic.empty() && (fields[kText].set || !fields[kText].alone.empty())) {
         std::string text = normalise(in.diagnostic);
         if (!text.empty()) match_field(kText, text, s);
     }
+    // The host and the reporter last (kLast order), each only when one of its rules can still
+    // be complete: counts only ever grow by one per field, so a rule that lacks more conditions
+    // than fields are left cannot become complete, and leaving its host unmatched changes
+    // nothing. The host rules also want a text, which seldom matches: most records skip RE2 here.
+    if (!host.empty() && can_complete(kHost, s)) match_field(kHost, host, s);
+    if (!reporter.empty() && can_complete(kReporter, s)) match_field(kReporter, reporter, s);
     // Rules are stored in priority order: the first complete match decides. Only the rules that
     // matched some condition can be complete; in index (= priority) order.
     std::sort(s.touched, s.touched + s.ntouched);
@@ -445,6 +463,12 @@ std::unique_ptr<Compiled> compile(const std::vector<Source> &user, bool builtin,
         fs.memo.clear();  // only the table is read per record
     }
     for (const Rule &r : all) m->need.push_back(static_cast<std::uint8_t>(r.condition_count()));
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        const Rule &r = all[i];
+        const auto left = static_cast<std::uint8_t>((r.cond[kHost].present ? 1 : 0) + (r.cond[kReporter].present ? 1 : 0));
+        if (r.cond[kHost].present) m->last[0].push_back({static_cast<std::uint32_t>(i), left});
+        if (r.cond[kReporter].present) m->last[1].push_back({static_cast<std::uint32_t>(i), static_cast<std::uint8_t>(1)});
+    }
     m->rules = std::move(all);
     return m;
 }

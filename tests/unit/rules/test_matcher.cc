@@ -376,4 +376,31 @@ TEST(RulesMatcher, MemoisedAndMatchedValuesAgree) {
     EXPECT_FALSE(c->decide(in("", "4500", ""), false).decided);
 }
 
+// Host and reporter are matched last, and only while one of their rules can still be complete
+// (rules.cc, can_complete): rules on the host alone, on host and reporter, and on host and text.
+TEST(RulesMatcher, HostAndReporterRulesInEveryCombination) {
+    const char *rules =
+        "carom-rules 1\n"
+        "rule h.text\n  says x\n  host (^|\\.)example\\.net$\n  text refused\n  reason blocked\n  priority 10\n"
+        "rule h.rep\n  says x\n  host (^|\\.)example\\.net$\n  reporter ^relay\\.\n  reason rejected\n  priority 20\n"
+        "rule r.text\n  says x\n  reporter ^relay\\.\n  text later\n  reason expired\n  priority 30\n"
+        "rule h.only\n  says x\n  host (^|\\.)example\\.org$\n  reason norelaying\n  priority 40\n";
+    auto c = build({{"hr", rules}});
+    ASSERT_TRUE(c);
+    auto hits = [&](std::string_view host, std::string_view reporter, std::string_view text) {
+        Decision d = c->decide(Input{"", "", text, "", host, "", "failed", reporter, ""}, true);
+        std::string all;
+        for (const std::string &h : d.hits) all += h + " ";
+        return all;
+    };
+    EXPECT_EQ(hits("mx.example.net", "", "Refused"), "h.text ");
+    EXPECT_EQ(hits("mx.example.net", "", "accepted"), "");
+    EXPECT_EQ(hits("mx.example.net", "relay.example.com", ""), "h.rep ");
+    EXPECT_EQ(hits("mx.example.net", "relay.example.com", "refused, try later"), "h.text h.rep r.text ");
+    EXPECT_EQ(hits("", "relay.example.com", "later"), "r.text ");
+    EXPECT_EQ(hits("mx.example.org", "relay.example.com", "later"), "r.text h.only ");
+    EXPECT_EQ(hits("MX.Example.ORG", "", ""), "h.only ");
+    EXPECT_EQ(hits("mx.example.org.evil.net", "", ""), "");
+}
+
 }  // namespace
