@@ -55,7 +55,11 @@ struct Tiered {
 std::string domain_of(std::string_view address) {
     std::string a = find_address(address);
     std::size_t at = a.rfind('@');
-    return at == std::string::npos ? std::string() : lower(a.substr(at + 1));
+    if (at == std::string::npos) return std::string();
+    a.erase(0, at + 1);  // the domain, folded in place (no second copy)
+    for (char &c : a)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return a;
 }
 
 // domain equals d or is a subdomain of it.
