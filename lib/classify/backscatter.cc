@@ -569,9 +569,9 @@ std::string org_domain(const std::string &d) {
 // unrelated domains (all three present, no two related). On true, evidence says why. The cheap
 // facts come first: the Message-ID domain, then the From domain and its relation to it; the
 // Return-Path domain (an address parse) only when the answer still depends on it.
-bool looks_forged(const Original &o, std::string &evidence) {
+// id is bare_message_id(o.message_id), which the caller has already.
+bool looks_forged(const Original &o, const std::string &id, std::string &evidence) {
     std::string mid;
-    std::string id = bare_message_id(o.message_id);
     if (std::size_t at = id.rfind('@'); at != std::string::npos) mid = lower(id.substr(at + 1));
     if (mid.empty()) return false;
     auto related = [](const std::string &a, const std::string &b) {
@@ -761,7 +761,7 @@ void judge_backscatter(const Context &ctx, const mime::Message &msg, const Extra
         add("virus_notice", 4, Outcome::backscatter, "antivirus or content-filter notice: " + out.records.front().diagnostic);
     if (og.present) {
         std::string evidence;
-        bool forged = looks_forged(og, evidence);
+        bool forged = looks_forged(og, mid, evidence);
         if (forged && ex.auto_reply)
             add("forged_original", 4, Outcome::backscatter, "auto-reply to a forged-looking message: " + evidence);
         else if (forged)
