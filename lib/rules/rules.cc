@@ -238,8 +238,8 @@ Decision Matcher::decide(const Input &in, bool explain) const {
         std::string text = normalise(in.diagnostic);
         if (!text.empty()) match_field(kText, text, s);
     }
-    // The host and the reporter last (kLast order), each only when one of its rules can still
-    // be complete: counts only ever grow by one per field, so a rule that lacks more conditions
+    // The host and then the reporter last, each only when one of its rules can still be
+    // complete: a field adds at most one to a rule's count, so a rule that lacks more conditions
     // than fields are left cannot become complete, and leaving its host unmatched changes
     // nothing. The host rules also want a text, which seldom matches: most records skip RE2 here.
     if (!host.empty() && can_complete(kHost, s)) match_field(kHost, host, s);
