@@ -223,10 +223,8 @@ Decision Matcher::decide(const Input &in, bool explain) const {
     std::string_view status = trim(in.status);
     std::string_view reply = trim(in.reply_code);
     std::string_view command = folded(in.command, true, store[0]);
-    std::string_view host = folded(in.remote_mta, false, store[1]);
     std::string_view format = folded(in.format, false, store[2]);
     std::string_view action = folded(in.action, false, store[3]);
-    std::string_view reporter = folded(in.reporting_mta, false, store[4]);
     std::string_view category = folded(in.category, false, store[5]);
     if (!status.empty()) match_field(kStatus, status, s);
     if (!reply.empty()) match_field(kReply, reply, s);
@@ -242,8 +240,14 @@ Decision Matcher::decide(const Input &in, bool explain) const {
     // complete: a field adds at most one to a rule's count, so a rule that lacks more conditions
     // than fields are left cannot become complete, and leaving its host unmatched changes
     // nothing. The host rules also want a text, which seldom matches: most records skip RE2 here.
-    if (!host.empty() && can_complete(kHost, s)) match_field(kHost, host, s);
-    if (!reporter.empty() && can_complete(kReporter, s)) match_field(kReporter, reporter, s);
+    if (can_complete(kHost, s)) {
+        std::string_view host = folded(in.remote_mta, false, store[1]);
+        if (!host.empty()) match_field(kHost, host, s);
+    }
+    if (can_complete(kReporter, s)) {
+        std::string_view reporter = folded(in.reporting_mta, false, store[4]);
+        if (!reporter.empty()) match_field(kReporter, reporter, s);
+    }
     // Rules are stored in priority order: the first complete match decides. Only the rules that
     // matched some condition can be complete; in index (= priority) order.
     std::sort(s.touched, s.touched + s.ntouched);
