@@ -158,8 +158,15 @@ std::string find_address(std::string_view t) {
             return std::string(in);
         lt = gt;
     }
-    auto all = find_addresses(t);
-    return all.empty() ? std::string() : all.front();
+    // The first address find_addresses would list, without listing the others.
+    for (std::size_t pos = 0; (pos = t.find('@', pos)) != std::string_view::npos; ++pos) {
+        std::size_t b, e;
+        if (!address_at(t, pos, b, e)) continue;
+        std::string a(t.substr(b, e - b));
+        if (istarts_with(a, "rfc822;")) a.erase(0, 7);
+        return a;
+    }
+    return std::string();
 }
 
 std::string lone_address(std::string_view t) {
