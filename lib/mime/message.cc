@@ -21,18 +21,28 @@ bool ws_only(std::string_view s) {
     return true;
 }
 
-// A field name: printable ASCII except ':' (white space before the colon is tolerated).
-bool field_name(std::string_view line, std::size_t &colon) {
-    std::size_t c = line.find(':');
-    if (c == std::string_view::npos || c == 0 || c > 256) return false;
-    std::size_t e = c;
-    while (e > 0 && is_wsp(line[e - 1])) --e;
-    if (e == 0) return false;
-    for (std::size_t k = 0; k < e; ++k) {
-        auto b = static_cast<unsigned char>(line[k]);
-        if (b <= 32 || b >= 127) return false;
+// Bytes of a field name: printable ASCII except ':'.
+struct NameBytes {
+    bool v[256] = {};
+    constexpr NameBytes() {
+        for (int b = 33; b < 127; ++b) v[b] = b != ':';
     }
-    colon = c;
+};
+constexpr NameBytes kNameByte{};
+
+// A field name: printable ASCII except ':' (white space before the colon is tolerated). One pass:
+// the name ends at the first byte that is not a name byte, which must be the colon or white space
+// followed by the colon. `colon` receives the colon's offset, `name_end` the end of the name.
+bool field_name(std::string_view line, std::size_t &colon, std::size_t &name_end) {
+    const std::size_t n = line.size() < 258 ? line.size() : 258;  // the colon must be at <= 256
+    std::size_t k = 0;
+    while (k < n && kNameByte.v[static_cast<unsigned char>(line[k])]) ++k;
+    if (k == 0) return false;
+    std::size_t e = k;
+    while (k < n && is_wsp(line[k])) ++k;
+    if (k >= n || line[k] != ':' || k > 256) return false;
+    colon = k;
+    name_end = e;
     return true;
 }
 
@@ -64,9 +74,16 @@ carom_status_t read_headers(std::string_view text, const HeaderLimits *lim, bool
         std::size_t e = text.find('\n');
         i = e == std::string_view::npos ? text.size() : e + 1;
     }
+    // The end of the line at next_i when the field above already found it.
+    std::size_t next_i = std::string_view::npos, next_e = 0;
     while (i < text.size()) {
-        std::size_t e = text.find('\n', i);
-        if (e == std::string_view::npos) e = text.size();
+        std::size_t e = 0;
+        if (i == next_i) {
+            e = next_e;
+        } else {
+            e = text.find('\n', i);
+            if (e == std::string_view::npos) e = text.size();
+        }
         std::string_view line = text.substr(i, e - i);
         if (lim && e > lim->block) {
             error = "a header block is larger than the header_bytes limit (" + std::to_string(lim->block) + ")";
@@ -85,20 +102,20 @@ carom_status_t read_headers(std::string_view text, const HeaderLimits *lim, bool
             i = e + 1;
             continue;
         }
-        std::size_t colon = 0;
-        if (!field_name(line, colon)) {
+        std::size_t colon = 0, ne = 0;
+        if (!field_name(line, colon, ne)) {
             // Folding without the leading white space (some gateways and redacted archives strip
             // it): a short run of non-field lines that is followed by another field, before any
             // blank line, continues the field above; so does a line after a field whose value is
             // still empty. Otherwise the body starts here.
-            std::size_t j = i, run = 0, c2 = 0;
+            std::size_t j = i, run = 0, c2 = 0, ne2 = 0;
             bool continues = false;
             while (!h.fields.empty() && j < text.size() && run < 8) {
                 std::size_t je = text.find('\n', j);
                 if (je == std::string_view::npos) je = text.size();
                 std::string_view l2 = text.substr(j, je - j);
                 if (ws_only(l2)) break;
-                if (!is_wsp(l2[0]) && field_name(l2, c2)) {
+                if (!is_wsp(l2[0]) && field_name(l2, c2, ne2)) {
                     continues = run > 0;
                     break;
                 }
@@ -116,16 +133,63 @@ carom_status_t read_headers(std::string_view text, const HeaderLimits *lim, bool
             i = e + 1;
             continue;
         }
-        std::size_t ne = colon;
-        while (ne > 0 && is_wsp(line[ne - 1])) --ne;
         std::string_view value = trim(line.substr(colon + 1));
         if (lim && value.size() > lim->line) {
             error = "a header field is longer than the header_line_bytes limit (" + std::to_string(lim->line) + ")";
             return CAROM_E_HEADER_TOO_LONG;
         }
+        // The indented continuation lines that follow are collected first, so that the value is
+        // built with one allocation instead of growing once per folded line. The limits are
+        // checked line by line in the same order as fold_into() would; the line that ends the
+        // field is handed to the next iteration with its end already found. More than kPieces
+        // continuation lines (rare) are appended by fold_into() in the next iterations.
+        constexpr std::size_t kPieces = 16;
+        const char *pd[kPieces];  // the pieces, uninitialised: filled up to np
+        std::size_t pn[kPieces];
+        std::size_t np = 0, total = value.size(), j = e + 1;
+        while (j < text.size() && np < kPieces) {
+            std::size_t je = text.find('\n', j);
+            if (je == std::string_view::npos) je = text.size();
+            std::string_view l2 = text.substr(j, je - j);
+            if (l2.empty() || !is_wsp(l2[0]) || ws_only(l2)) {
+                next_i = j;
+                next_e = je;
+                break;
+            }
+            if (lim && je > lim->block) {
+                error = "a header block is larger than the header_bytes limit (" + std::to_string(lim->block) + ")";
+                return CAROM_E_HEADERS_TOO_LARGE;
+            }
+            std::string_view t = trim(l2);
+            pd[np] = t.data();
+            pn[np] = t.size();
+            total += (total != 0) + t.size();
+            ++np;
+            if (lim && total > lim->line) {
+                error = "a header field is longer than the header_line_bytes limit (" + std::to_string(lim->line) + ")";
+                return CAROM_E_HEADER_TOO_LONG;
+            }
+            j = je + 1;
+        }
+        // Built by the constructors (exact size), not by assign() or append(), which round the
+        // capacity up and go through the longer replace path.
+        std::string v;
+        if (np == 0) {
+            v = std::string(value);
+        } else {
+            v = std::string(total, '\0');
+            char *w = v.data();
+            std::memcpy(w, value.data(), value.size());
+            std::size_t at = value.size();
+            for (std::size_t k = 0; k < np; ++k) {
+                if (at != 0) w[at++] = ' ';
+                std::memcpy(w + at, pd[k], pn[k]);
+                at += pn[k];
+            }
+        }
         if (h.fields.empty()) h.fields.reserve(16);  // most blocks: one allocation, no regrowth
-        h.fields.push_back({std::string(line.substr(0, ne)), std::string(value)});
-        i = e + 1;
+        h.fields.push_back(Field{std::string(line.data(), ne), std::move(v)});
+        i = j;
     }
     rest = text.size();
     return CAROM_OK;
