@@ -148,10 +148,10 @@ bool valid_utf8(std::string_view s) {
 
 namespace {
 
-struct RawParam {
-    std::string name;   // lower case, as written (with any "*N*" suffix)
-    std::string value;  // unquoted
-};
+// first: the name, lower case, as written (with any "*N*" suffix); second: the value, unquoted.
+// The same type as Params, so that the common list (no RFC 2231 sections, no duplicates, no
+// encoded words) is returned as it is.
+using RawParam = std::pair<std::string, std::string>;
 
 // Skips white space and RFC 5322 comments (nested, with quoted pairs) from position i.
 std::size_t skip_cfws(std::string_view s, std::size_t i) {
@@ -181,6 +181,7 @@ std::size_t skip_cfws(std::string_view s, std::size_t i) {
 
 std::vector<RawParam> split_params(std::string_view s) {
     std::vector<RawParam> out;
+    out.reserve(4);  // real headers: one to three parameters
     std::size_t i = 0;
     while (i < s.size()) {
         i = skip_cfws(s, i);
@@ -203,6 +204,11 @@ std::vector<RawParam> split_params(std::string_view s) {
         std::string value;
         if (i < s.size() && s[i] == '"') {
             ++i;
+            // The usual quoted value has no quoted pair: one copy instead of a byte loop.
+            std::size_t q = i;
+            while (q < s.size() && s[q] != '"' && s[q] != '\\') ++q;
+            value.assign(s.data() + i, q - i);
+            i = q;
             while (i < s.size() && s[i] != '"') {
                 if (s[i] == '\\' && i + 1 < s.size()) ++i;
                 value.push_back(s[i]);
@@ -219,7 +225,7 @@ std::vector<RawParam> split_params(std::string_view s) {
             if (c != std::string::npos) value = std::string(trim(std::string_view(value).substr(0, c)));
         }
         // Real headers carry a handful of parameters; a cap keeps hostile lists linear.
-        if (!name.empty() && out.size() < 256) out.push_back({std::move(name), std::move(value)});
+        if (!name.empty() && out.size() < 256) out.emplace_back(std::move(name), std::move(value));
     }
     return out;
 }
@@ -242,7 +248,16 @@ std::string percent_decode(std::string_view s) {
 
 Params parse_params(std::string_view in) {
     std::vector<RawParam> raw = split_params(in);
+    bool plain = true;
+    for (std::size_t k = 0; k < raw.size() && plain; ++k) {
+        const RawParam &p = raw[k];
+        if (p.first.find('*') != std::string::npos || p.second.find("=?") != std::string::npos) plain = false;
+        for (std::size_t j = 0; j < k && plain; ++j)
+            if (raw[j].first == p.first) plain = false;
+    }
+    if (plain) return raw;
     Params out;
+    out.reserve(raw.size());
     auto have = [&out](const std::string &n) {
         for (const auto &p : out)
             if (p.first == n) return true;
@@ -256,17 +271,17 @@ Params parse_params(std::string_view in) {
     };
     std::vector<std::pair<std::string, std::vector<Section>>> groups;
     for (auto &p : raw) {
-        std::size_t star = p.name.find('*');
+        std::size_t star = p.first.find('*');
         if (star == std::string::npos) {
-            if (!have(p.name)) {
-                std::string v = p.value.find("=?") != std::string::npos ? decode_words(p.value) : p.value;
-                out.emplace_back(p.name, std::move(v));
+            if (!have(p.first)) {
+                if (p.second.find("=?") != std::string::npos) p.second = decode_words(p.second);
+                out.emplace_back(std::move(p.first), std::move(p.second));
             }
             continue;
         }
-        std::string base = p.name.substr(0, star);
-        std::string_view rest = std::string_view(p.name).substr(star + 1);
-        Section sec{0, false, p.value};
+        std::string base = p.first.substr(0, star);
+        std::string_view rest = std::string_view(p.first).substr(star + 1);
+        Section sec{0, false, p.second};
         if (rest.empty()) {
             sec.extended = true;  // name*=charset'lang'value
         } else {

@@ -305,11 +305,17 @@ carom_status_t parse_entity(std::string_view text, std::size_t depth, bool top, 
     if (const std::string *ctv = out.headers.get("Content-Type")) {
         ContentType ct = parse_content_type(*ctv);
         if (!ct.type.empty()) {
-            out.type = ct.type;
-            out.subtype = ct.subtype;
+            out.type = std::move(ct.type);
+            out.subtype = std::move(ct.subtype);
         }
+        // ct is ours: the boundary (often long) is moved out rather than copied.
+        auto take = [&ct](std::string_view n) -> std::string * {
+            for (auto &p : ct.params)
+                if (p.first == n) return &p.second;
+            return nullptr;
+        };
         if (const std::string *v = ct.param("charset")) out.charset = lower(trim(*v));
-        if (const std::string *v = ct.param("boundary")) out.boundary = *v;
+        if (std::string *v = take("boundary")) out.boundary = std::move(*v);
         if (const std::string *v = ct.param("report-type")) out.report_type = lower(trim(*v));
     }
 

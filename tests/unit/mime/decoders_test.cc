@@ -149,6 +149,15 @@ TEST(Params, BrokenForms) {
     EXPECT_TRUE(parse_params("").empty());
 }
 
+TEST(Params, FirstOccurrenceWinsAndQuotedPairs) {
+    Params p = parse_params("charset=us-ascii; Charset=utf-8; b=\"x\\\"y\\\\z\"; c=\"plain\"");
+    ASSERT_EQ(p.size(), 3u);
+    EXPECT_EQ(p[0].first, "charset");
+    EXPECT_EQ(p[0].second, "us-ascii");
+    EXPECT_EQ(p[1].second, "x\"y\\z");
+    EXPECT_EQ(p[2].second, "plain");
+}
+
 TEST(ContentType, Basic) {
     ContentType ct = parse_content_type("Multipart/Report; report-type=delivery-status;\n\tboundary=\"abc/def\"");
     EXPECT_EQ(ct.type, "multipart");
