@@ -146,8 +146,8 @@ bool all_ascii(std::string_view s, bool esc) {
     return !esc || std::memchr(p, 0x1B, n) == nullptr;
 }
 
-std::string sniff(std::string_view bytes) {
-    if (valid_utf8(bytes)) return std::string(bytes);
+// Windows-1252 (or Latin-1 by hand when ICU lacks the table) for bytes that are not UTF-8.
+std::string sniff_convert(std::string_view bytes) {
     std::string out;
     if (icu_convert(bytes, "windows-1252", out)) return out;
     // ICU without the table: Latin-1 by hand.
@@ -165,10 +165,10 @@ std::string sniff(std::string_view bytes) {
 
 }  // namespace
 
-std::string to_utf8(std::string_view bytes, std::string_view charset) {
+bool to_utf8_into(std::string_view bytes, std::string_view charset, std::string &out) {
     std::string label = clean_label(charset);
     if (!ascii_unsafe(label) && all_ascii(bytes, label.find("2022") != std::string::npos || label == "jis"))
-        return std::string(bytes);
+        return false;
     Target t{Kind::Icu, nullptr};
     bool mapped = false;
     for (const auto &a : kAliases) {
@@ -179,16 +179,27 @@ std::string to_utf8(std::string_view bytes, std::string_view charset) {
         }
     }
     if (!mapped) t = {Kind::Icu, nullptr};
-    if (t.kind == Kind::Sniff) return sniff(bytes);
-    if (t.kind == Kind::Utf8) {
-        if (valid_utf8(bytes)) return std::string(bytes);
-        std::string out;
-        if (icu_convert(bytes, "UTF-8", out)) return out;
-        return sniff(bytes);
+    if (t.kind == Kind::Sniff) {
+        if (valid_utf8(bytes)) return false;
+        out = sniff_convert(bytes);
+        return true;
     }
+    if (t.kind == Kind::Utf8) {
+        if (valid_utf8(bytes)) return false;
+        if (icu_convert(bytes, "UTF-8", out)) return true;
+        out = sniff_convert(bytes);
+        return true;
+    }
+    if (icu_convert(bytes, t.icu ? t.icu : label.c_str(), out)) return true;
+    if (valid_utf8(bytes)) return false;
+    out = sniff_convert(bytes);
+    return true;
+}
+
+std::string to_utf8(std::string_view bytes, std::string_view charset) {
     std::string out;
-    if (icu_convert(bytes, t.icu ? t.icu : label.c_str(), out)) return out;
-    return sniff(bytes);
+    if (!to_utf8_into(bytes, charset, out)) return std::string(bytes);
+    return out;
 }
 
 // ---- RFC 2047 -----------------------------------------------------------------------------

@@ -34,6 +34,11 @@ struct ContentType {
 };
 ContentType parse_content_type(std::string_view value);
 
+// to_utf8() without the copy when nothing changes: returns false when the UTF-8 text is `bytes`
+// as they are (ASCII, valid UTF-8 under a UTF-8 or sniffed label; `out` untouched), true when
+// `out` received the converted text.
+bool to_utf8_into(std::string_view bytes, std::string_view charset, std::string &out);
+
 // True when the bytes are well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
 bool valid_utf8(std::string_view s);
 

@@ -349,8 +349,11 @@ carom_status_t parse_entity(std::string_view text, std::size_t depth, bool top, 
     const bool wanted = !attached || out.type == "message"sv || (out.type == "text"sv && out.subtype == "plain"sv);
     if (headers_block || (is_text_like(out) && wanted)) {
         std::string_view capped = body.size() > ctx.lim.text_bytes() ? body.substr(0, ctx.lim.text_bytes()) : body;
-        out.body = transfer_decode(capped, out.headers);
-        out.text = to_utf8(out.body, out.charset);
+        // The decoded bytes become the text as they are when the charset changes nothing (the
+        // usual ASCII / UTF-8 part): one copy of the body, not two.
+        std::string raw = transfer_decode(capped, out.headers);
+        if (to_utf8_into(raw, out.charset, out.text)) out.body = std::move(raw);
+        else out.text = std::move(raw);
         cut_utf8_to(out.text, ctx.lim.text_bytes());
         if (headers_block) {
             if (depth + 1 > ctx.lim.mime_depth()) {

@@ -10,7 +10,11 @@
 #include "mime/decode.hh"
 #include "mime/message.hh"
 
+using carom::Limits;
+using carom::mime::Message;
+using carom::mime::parse;
 using carom::mime::to_utf8;
+using carom::mime::to_utf8_into;
 
 namespace {
 
@@ -114,4 +118,43 @@ TEST(Charset, TextPartsAreConverted) {
     std::string err;
     ASSERT_EQ(carom::mime::parse(mail, carom::Limits(), m, err), CAROM_OK);
     EXPECT_EQ(carom::mime::body_text(m), kJa + "\n");
+}
+
+TEST(Charset, IntoAgreesWithToUtf8AndSkipsTheCopy) {
+    const char *labels[] = {"", "us-ascii", "utf-8", "UTF8", "iso-8859-1", "windows-1252", "iso-2022-jp",
+                            "utf-7", "shift_jis", "x-no-such-charset", "koi8-r", "gb2312"};
+    const std::string inputs[] = {"", "plain ascii", "caf\xc3\xa9", "caf\xe9", "a+ZeVnLIqe-b", "\x1b$B$3\x1b(B",
+                                  std::string("nul\0byte", 8), "\xff\xfe\x80"};
+    for (const char *l : labels) {
+        for (const std::string &in : inputs) {
+            std::string out = "untouched";
+            bool changed = to_utf8_into(in, l, out);
+            if (changed) {
+                EXPECT_EQ(out, to_utf8(in, l)) << l << " / " << in;
+            } else {
+                EXPECT_EQ(out, "untouched") << l << " / " << in;
+                EXPECT_EQ(in, to_utf8(in, l)) << l << " / " << in;
+            }
+        }
+    }
+    std::string out;
+    EXPECT_FALSE(to_utf8_into("hello", "us-ascii", out));
+    EXPECT_FALSE(to_utf8_into("caf\xc3\xa9", "utf-8", out));
+    EXPECT_TRUE(to_utf8_into("caf\xe9", "iso-8859-1", out));
+    EXPECT_EQ(out, "caf\xc3\xa9");
+}
+
+TEST(Charset, PartKeepsRawBodyOnlyWhenConverted) {
+    Message m;
+    std::string err;
+    ASSERT_EQ(parse("From: a@example.org\nContent-Type: multipart/mixed; boundary=b\n\n--b\n"
+                    "Content-Type: text/plain; charset=us-ascii\n\nplain\n--b\n"
+                    "Content-Type: text/plain; charset=iso-8859-1\n\ncaf\xe9\n--b--\n",
+                    Limits(), m, err),
+              CAROM_OK);
+    ASSERT_EQ(m.root.children.size(), 2u);
+    EXPECT_EQ(m.root.children[0].text, "plain");
+    EXPECT_EQ(m.root.children[0].body, "");  // text holds the bytes unchanged
+    EXPECT_EQ(m.root.children[1].text, "caf\xc3\xa9");
+    EXPECT_EQ(m.root.children[1].body, "caf\xe9");
 }
