@@ -201,6 +201,14 @@ struct Ctx {
     std::string error;
 };
 
+// True when the Content-Transfer-Encoding is one transfer_decode() changes bytes for.
+bool needs_decoding(const Headers &h) {
+    const std::string *cte = h.get("Content-Transfer-Encoding");
+    if (!cte) return false;
+    std::string_view v = trim(*cte);
+    return istarts_with(v, "base64") || istarts_with(v, "quoted-printable");
+}
+
 std::string transfer_decode(std::string_view body, const Headers &h) {
     const std::string *cte = h.get("Content-Transfer-Encoding");
     if (!cte) return std::string(body);
@@ -337,9 +345,16 @@ carom_status_t parse_entity(std::string_view text, std::size_t depth, bool top, 
     }
 
     if (out.type == "message"sv && (out.subtype == "rfc822"sv || out.subtype == "global"sv || out.subtype == "news"sv)) {
-        std::string decoded = transfer_decode(body, out.headers);
+        // An attached message is parsed where it lies unless it is base64 / quoted-printable
+        // encoded (its fields and texts are copied out, so nothing borrows from `decoded`).
+        std::string decoded;
+        std::string_view inner = body;
+        if (needs_decoding(out.headers)) {
+            decoded = transfer_decode(body, out.headers);
+            inner = decoded;
+        }
         out.children.emplace_back();
-        return parse_entity(decoded, depth + 1, false, false, true, ctx, out.children.back());
+        return parse_entity(inner, depth + 1, false, false, true, ctx, out.children.back());
     }
 
     const bool headers_block = (out.type == "text"sv && (out.subtype == "rfc822-headers"sv || out.subtype == "rfc822-header"sv)) ||
