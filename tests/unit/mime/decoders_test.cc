@@ -264,6 +264,9 @@ TEST(Html, StripsTagsScriptsAndEntities) {
 TEST(Newlines, Normalised) {
     EXPECT_EQ(normalize_newlines("a\r\nb\rc\nd\r"), "a\nb\nc\nd\n");
     EXPECT_EQ(normalize_newlines("\r\r\n"), "\n\n");
+    EXPECT_EQ(normalize_newlines("no breaks"), "no breaks");
+    EXPECT_EQ(normalize_newlines(""), "");
+    EXPECT_EQ(normalize_newlines("\n\r\n\r\r\nend"), "\n\n\n\nend");
 }
 
 // ---- hostile inputs stay linear -----------------------------------------------------------
