@@ -405,8 +405,19 @@ void collect_text(const Part &p, bool html, std::string &out) {
 }  // namespace
 
 const std::string *Headers::get(std::string_view name) const {
-    for (const auto &f : fields)  // the size test first: most names differ in length (no call)
-        if (f.name.size() == name.size() && iequals(f.name, name)) return &f.value;
+    const std::size_t n = name.size();
+    if (n == 0) {
+        for (const auto &f : fields)
+            if (f.name.empty()) return &f.value;
+        return nullptr;
+    }
+    // Cheap filters before the full comparison: the length, then the last byte with the ASCII
+    // case bit set (bytes that differ there are never equal ignoring case). Many names of equal
+    // length share a prefix ("Content-", "X-"), so the last byte separates them sooner.
+    const char last = static_cast<char>(name[n - 1] | 0x20);
+    for (const auto &f : fields)
+        if (f.name.size() == n && static_cast<char>(f.name[n - 1] | 0x20) == last && iequals(f.name, name))
+            return &f.value;
     return nullptr;
 }
 
