@@ -3,6 +3,7 @@
 // and the list of mimetic defects this code avoids by construction.
 #include "mime/message.hh"
 
+#include <cstdint>
 #include <cstring>
 
 #include "mime/decode.hh"
@@ -21,27 +22,30 @@ bool ws_only(std::string_view s) {
     return true;
 }
 
-// Bytes of a field name: printable ASCII except ':'.
-struct NameBytes {
-    bool v[256] = {};
-    constexpr NameBytes() {
-        for (int b = 33; b < 127; ++b) v[b] = b != ':';
-    }
-};
-constexpr NameBytes kNameByte{};
-
-// A field name: printable ASCII except ':' (white space before the colon is tolerated). One pass:
-// the name ends at the first byte that is not a name byte, which must be the colon or white space
-// followed by the colon. `colon` receives the colon's offset, `name_end` the end of the name.
+// A field name: printable ASCII except ':' (white space before the colon is tolerated). The
+// colon is found with memchr and the name bytes checked eight at a time: `colon` receives the
+// colon's offset (at most 256), `name_end` the end of the name.
 bool field_name(std::string_view line, std::size_t &colon, std::size_t &name_end) {
-    const std::size_t n = line.size() < 258 ? line.size() : 258;  // the colon must be at <= 256
+    const char *d = line.data();
+    const void *cp = std::memchr(d, ':', line.size() < 257 ? line.size() : 257);
+    if (!cp) return false;
+    const std::size_t c = static_cast<std::size_t>(static_cast<const char *>(cp) - d);
+    std::size_t e = c;
+    while (e > 0 && is_wsp(d[e - 1])) --e;
+    if (e == 0) return false;
+    constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
     std::size_t k = 0;
-    while (k < n && kNameByte.v[static_cast<unsigned char>(line[k])]) ++k;
-    if (k == 0) return false;
-    std::size_t e = k;
-    while (k < n && is_wsp(line[k])) ++k;
-    if (k >= n || line[k] != ':' || k > 256) return false;
-    colon = k;
+    for (; k + 8 <= e; k += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, d + k, 8);
+        // Some byte < 33 (control, space), or some byte > 126 (DEL, 8-bit).
+        if (((w - ones * 33) & ~w & highs) | (((w + ones * 1) | w) & highs)) return false;
+    }
+    for (; k < e; ++k) {
+        auto b = static_cast<unsigned char>(d[k]);
+        if (b <= 32 || b >= 127) return false;
+    }
+    colon = c;
     name_end = e;
     return true;
 }

@@ -390,7 +390,8 @@ Headers ref_headers(std::string_view text, std::size_t &rest) {
 
 TEST(Headers, MatchesLineByLineReferenceOnRandomBlocks) {
     const char *bits[] = {"Subject", "X-A", "To", ":", " : ", ": v", " ", "\t", "  ", "value", "\n", "\n",
-                          "\n ",     "\n\t", "\r", "\f", "\xc3\xa9", "a b", "=?", "--", "From ", "\n\n"};
+                          "\n ",     "\n\t", "\r", "\f", "\xc3\xa9", "a b", "=?", "--", "From ", "\n\n",
+                          "X-Long-Header-Name-Here", "Bad\x7fName", "Tab\tName", "Eight-By", "\x01"};
     std::uint32_t seed = 12345;
     auto rnd = [&seed]() { return (seed = seed * 1103515245u + 12345u) >> 8; };
     for (int round = 0; round < 4000; ++round) {
