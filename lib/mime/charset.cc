@@ -146,21 +146,49 @@ bool all_ascii(std::string_view s, bool esc) {
     return !esc || std::memchr(p, 0x1B, n) == nullptr;
 }
 
-// Windows-1252 (or Latin-1 by hand when ICU lacks the table) for bytes that are not UTF-8.
-std::string sniff_convert(std::string_view bytes) {
+// Windows-1252 by hand: bytes 0x80-0x9F through this table (ICU's windows-1252 mapping, the five
+// unassigned bytes to the C1 controls of the same value, as ICU does), every other byte is its
+// own code point. Opening an ICU converter costs more than converting a whole part this way.
+constexpr std::uint16_t kCp1252High[32] = {
+    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
+
+std::string cp1252_convert(std::string_view bytes) {
     std::string out;
-    if (icu_convert(bytes, "windows-1252", out)) return out;
-    // ICU without the table: Latin-1 by hand.
-    out.clear();
+    out.reserve(bytes.size() + bytes.size() / 2);
     for (char c : bytes) {
         auto b = static_cast<unsigned char>(c);
-        if (b < 0x80) out.push_back(c);
-        else {
-            out.push_back(static_cast<char>(0xC0 | (b >> 6)));
-            out.push_back(static_cast<char>(0x80 | (b & 0x3F)));
+        if (b < 0x80) {
+            out.push_back(c);
+            continue;
+        }
+        const std::uint32_t cp = b < 0xA0 ? kCp1252High[b - 0x80] : b;
+        if (cp < 0x800) {
+            out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+            out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+        } else {
+            out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+            out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+            out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
         }
     }
     return out;
+}
+
+// Windows-1252 for bytes that are not UTF-8.
+std::string sniff_convert(std::string_view bytes) { return cp1252_convert(bytes); }
+
+// True when UTF-7 decoding leaves the bytes as they are: only directly encoded characters (tab,
+// line ends, printable ASCII without '+', which shifts, and without '\\' and '~', which ICU
+// rejects).
+bool utf7_direct(std::string_view bytes) {
+    for (char c : bytes) {
+        auto b = static_cast<unsigned char>(c);
+        if (b == '\t' || b == '\n' || b == '\r') continue;
+        if (b < 0x20 || b > 0x7D || b == '+' || b == '\\') return false;
+    }
+    return true;
 }
 
 }  // namespace
@@ -190,6 +218,12 @@ bool to_utf8_into(std::string_view bytes, std::string_view charset, std::string 
         out = sniff_convert(bytes);
         return true;
     }
+    const std::string_view name = t.icu ? std::string_view(t.icu) : std::string_view(label);
+    if (name == "windows-1252") {
+        out = cp1252_convert(bytes);
+        return true;
+    }
+    if (name == "UTF-7" && utf7_direct(bytes)) return false;
     if (icu_convert(bytes, t.icu ? t.icu : label.c_str(), out)) return true;
     if (valid_utf8(bytes)) return false;
     out = sniff_convert(bytes);

@@ -158,3 +158,48 @@ TEST(Charset, PartKeepsRawBodyOnlyWhenConverted) {
     EXPECT_EQ(m.root.children[1].text, "caf\xc3\xa9");
     EXPECT_EQ(m.root.children[1].body, "caf\xe9");
 }
+
+namespace {
+
+// Decodes with ICU the way carom did before its own windows-1252 and UTF-7 shortcuts.
+std::string icu_decode(const std::string &bytes, const char *charset) {
+    UErrorCode e = U_ZERO_ERROR;
+    UConverter *cv = ucnv_open(charset, &e);
+    EXPECT_TRUE(U_SUCCESS(e)) << charset;
+    std::vector<UChar> u(bytes.size() * 2 + 16);
+    int32_t n = ucnv_toUChars(cv, u.data(), static_cast<int32_t>(u.size()), bytes.data(),
+                              static_cast<int32_t>(bytes.size()), &e);
+    ucnv_close(cv);
+    std::string out(static_cast<std::size_t>(n) * 3 + 4, '\0');
+    int32_t len = 0;
+    u_strToUTF8WithSub(out.data(), static_cast<int32_t>(out.size()), &len, u.data(), n, 0xFFFD, nullptr, &e);
+    out.resize(static_cast<std::size_t>(len));
+    return out;
+}
+
+}  // namespace
+
+TEST(Charset, Windows1252ByHandMatchesIcuOnEveryByte) {
+    std::string all;
+    for (int b = 1; b < 256; ++b) all.push_back(static_cast<char>(b));
+    const std::string want = icu_decode(all, "windows-1252");
+    EXPECT_EQ(to_utf8(all, "windows-1252"), want);
+    EXPECT_EQ(to_utf8(all, "iso-8859-1"), want);
+    EXPECT_EQ(to_utf8(all, "us-ascii"), want);  // not UTF-8: sniffed as windows-1252
+    for (int b = 0x80; b < 0x100; ++b) {
+        const std::string one(1, static_cast<char>(b));
+        EXPECT_EQ(to_utf8("x" + one, "latin1"), icu_decode("x" + one, "windows-1252")) << b;
+    }
+}
+
+TEST(Charset, Utf7DirectCharactersStayAsTheyAre) {
+    const std::string direct = "Mailbox full: user@example.org (552) - try again\tlater\r\n";
+    std::string out;
+    EXPECT_FALSE(to_utf8_into(direct, "utf-7", out));
+    EXPECT_EQ(icu_decode(direct, "UTF-7"), direct);
+    // Shifted, rejected or 8-bit bytes still go through ICU.
+    for (const std::string s : {std::string("a+ZeVnLIqe-b"), std::string("back\\slash"), std::string("tilde~"),
+                                std::string("bell\x07"), std::string("caf\xc3\xa9")}) {
+        EXPECT_EQ(to_utf8(s, "utf-7"), icu_decode(s, "UTF-7")) << s;
+    }
+}
