@@ -282,3 +282,54 @@ TEST(Hostile, ManyOpenersWithoutClosers) {
     for (int i = 0; i < 50000; ++i) params += "; p" + std::to_string(i) + "*0=x";
     EXPECT_EQ(parse_params(params).size(), 256u);
 }
+
+namespace {
+
+// The byte-at-a-time base64 state machine the quantum fast path must agree with.
+std::string ref_base64(std::string_view in) {
+    auto val = [](unsigned char c) -> int {
+        if (c >= 'A' && c <= 'Z') return c - 'A';
+        if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+        if (c >= '0' && c <= '9') return c - '0' + 52;
+        if (c == '+' || c == '-') return 62;
+        if (c == '/' || c == '_') return 63;
+        return -1;
+    };
+    std::string out;
+    std::uint32_t acc = 0;
+    int bits = 0;
+    for (char ch : in) {
+        if (ch == '=') {
+            acc = 0;
+            bits = 0;
+            continue;
+        }
+        int v = val(static_cast<unsigned char>(ch));
+        if (v < 0) continue;
+        acc = (acc << 6) | static_cast<std::uint32_t>(v);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out.push_back(static_cast<char>((acc >> bits) & 0xFF));
+            acc &= (1u << bits) - 1;
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST(Base64, MatchesByteAtATimeReferenceOnRandomInput) {
+    const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_";
+    const char junk[] = {'=', '\n', '\r', ' ', '*', '\x80', '\xff', '\0'};
+    std::uint32_t seed = 7;
+    auto rnd = [&seed]() { return (seed = seed * 1103515245u + 12345u) >> 8; };
+    for (int round = 0; round < 3000; ++round) {
+        std::string in;
+        const std::size_t n = rnd() % 200;
+        const unsigned junk_rate = 1 + rnd() % 30;
+        for (std::size_t k = 0; k < n; ++k)
+            in.push_back(rnd() % junk_rate == 0 ? junk[rnd() % sizeof junk] : alphabet[rnd() % alphabet.size()]);
+        ASSERT_EQ(decode_base64(in), ref_base64(in)) << in;
+    }
+}
