@@ -187,6 +187,93 @@ std::string cp1252_convert(std::string_view bytes) {
 // Windows-1252 for bytes that are not UTF-8.
 std::string sniff_convert(std::string_view bytes) { return cp1252_convert(bytes); }
 
+// ISO-2022-JP by hand for the forms Japanese mail uses: ASCII (ESC ( B) and JIS X 0208
+// (ESC $ B, ESC $ @) in pairs of 0x21-0x7E. The JIS X 0208 table is read once from ICU's own
+// ISO-2022-JP-2 converter (an immutable function-local static), so the result is ICU's to the
+// byte; anything outside that subset (other escapes, SO/SI, 8-bit bytes, a broken pair, a pair
+// ICU does not map to one BMP character) makes the caller use ICU for the whole text. Opening
+// the converter for every part cost more than the conversion.
+struct Jis0208 {
+    std::uint16_t u[94 * 94] = {};  // 0: not in the table (use ICU)
+};
+
+Jis0208 build_jis0208() {
+    Jis0208 t;
+    UErrorCode e = U_ZERO_ERROR;
+    std::unique_ptr<UConverter, ConverterCloser> cv(ucnv_open("ISO-2022-JP-2", &e));
+    if (U_FAILURE(e) || !cv) return t;
+    for (int r = 0; r < 94; ++r) {
+        std::string row = "\x1b$B";
+        for (int c = 0; c < 94; ++c) {
+            row.push_back(static_cast<char>(0x21 + r));
+            row.push_back(static_cast<char>(0x21 + c));
+        }
+        row += "\x1b(B";
+        UChar u[200];
+        e = U_ZERO_ERROR;
+        ucnv_reset(cv.get());
+        int32_t n = ucnv_toUChars(cv.get(), u, 200, row.data(), static_cast<int32_t>(row.size()), &e);
+        if (U_FAILURE(e) || n != 94) continue;  // some pair is not one character: the row stays 0
+        for (int c = 0; c < 94; ++c) {
+            const UChar x = u[c];
+            if (x == 0xFFFD || x == 0x1A || (x >= 0xD800 && x <= 0xDFFF) || x == 0) continue;
+            t.u[r * 94 + c] = x;
+        }
+    }
+    return t;
+}
+
+const Jis0208 &jis0208() {
+    static const Jis0208 table = build_jis0208();
+    return table;
+}
+
+// False when the bytes leave the subset (the caller then uses ICU).
+bool iso2022jp_convert(std::string_view bytes, std::string &out) {
+    const Jis0208 &t = jis0208();
+    std::string o(bytes.size() * 3 / 2 + 8, '\0');  // a pair (2 bytes) is at most 3 UTF-8 bytes
+    char *w = o.data();
+    const auto *p = reinterpret_cast<const unsigned char *>(bytes.data());
+    const std::size_t n = bytes.size();
+    bool kanji = false;
+    std::size_t i = 0;
+    while (i < n) {
+        const unsigned char b = p[i];
+        if (b == 0x1B) {
+            if (i + 2 >= n) return false;
+            if (p[i + 1] == '(' && p[i + 2] == 'B') kanji = false;
+            else if (p[i + 1] == '$' && (p[i + 2] == 'B' || p[i + 2] == '@')) kanji = true;
+            else return false;
+            i += 3;
+            continue;
+        }
+        if (!kanji) {
+            // Printable ASCII, tab and line ends only: ICU treats some other controls specially.
+            if ((b < 0x20 && b != '\t' && b != '\n' && b != '\r') || b >= 0x7F) return false;
+            *w++ = static_cast<char>(b);
+            ++i;
+            continue;
+        }
+        if (i + 1 >= n || b < 0x21 || b > 0x7E || p[i + 1] < 0x21 || p[i + 1] > 0x7E) return false;
+        const std::uint32_t cp = t.u[(b - 0x21) * 94 + (p[i + 1] - 0x21)];
+        if (cp == 0) return false;
+        if (cp < 0x80) {
+            *w++ = static_cast<char>(cp);
+        } else if (cp < 0x800) {
+            *w++ = static_cast<char>(0xC0 | (cp >> 6));
+            *w++ = static_cast<char>(0x80 | (cp & 0x3F));
+        } else {
+            *w++ = static_cast<char>(0xE0 | (cp >> 12));
+            *w++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            *w++ = static_cast<char>(0x80 | (cp & 0x3F));
+        }
+        i += 2;
+    }
+    o.resize(static_cast<std::size_t>(w - o.data()));
+    out = std::move(o);
+    return true;
+}
+
 // True when UTF-7 decoding leaves the bytes as they are: only directly encoded characters (tab,
 // line ends, printable ASCII without '+', which shifts, and without '\\' and '~', which ICU
 // rejects).
@@ -232,6 +319,7 @@ bool to_utf8_into(std::string_view bytes, std::string_view charset, std::string 
         return true;
     }
     if (name == "UTF-7" && utf7_direct(bytes)) return false;
+    if (name == "ISO-2022-JP-2" && iso2022jp_convert(bytes, out)) return true;
     if (icu_convert(bytes, t.icu ? t.icu : label.c_str(), out)) return true;
     if (valid_utf8(bytes)) return false;
     out = sniff_convert(bytes);

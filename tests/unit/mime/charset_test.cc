@@ -203,3 +203,30 @@ TEST(Charset, Utf7DirectCharactersStayAsTheyAre) {
         EXPECT_EQ(to_utf8(s, "utf-7"), icu_decode(s, "UTF-7")) << s;
     }
 }
+
+TEST(Charset, Iso2022JpByHandMatchesIcu) {
+    // Every JIS X 0208 pair, one row at a time.
+    for (int r = 0x21; r <= 0x7E; ++r) {
+        std::string row = "row \x1b$B";
+        for (int c = 0x21; c <= 0x7E; ++c) {
+            row.push_back(static_cast<char>(r));
+            row.push_back(static_cast<char>(c));
+        }
+        row += "\x1b(B end\n";
+        ASSERT_EQ(to_utf8(row, "iso-2022-jp"), icu_decode(row, "ISO-2022-JP-2")) << r;
+    }
+    // Random mixtures, including forms outside the hand-decoded subset (ICU then decodes).
+    const std::string bits[] = {"\x1b$B", "\x1b(B", "\x1b(J", "\x1b$@", "\x1b$A", "\x1b", "\x0e", "\x0f",
+                                "$3", "%F", "0!", "tE", "~~", "!", "\n", "\r\n", "abc ", "\xa4\xa2", "\t", "\x7f"};
+    std::uint32_t seed = 99;
+    auto rnd = [&seed]() { return (seed = seed * 1103515245u + 12345u) >> 8; };
+    for (int round = 0; round < 3000; ++round) {
+        std::string in = rnd() % 2 ? "" : "\x1b$B";
+        const int n = static_cast<int>(rnd() % 24);
+        for (int k = 0; k < n; ++k) in += bits[rnd() % (sizeof bits / sizeof bits[0])];
+        // 7-bit text without any escape is returned as it is before any converter is consulted.
+        bool plain = in.find('\x1b') == std::string::npos;
+        for (char c : in) plain = plain && static_cast<unsigned char>(c) < 0x80;
+        ASSERT_EQ(to_utf8(in, "ISO-2022-JP"), plain ? in : icu_decode(in, "ISO-2022-JP-2")) << in;
+    }
+}
