@@ -379,6 +379,88 @@ ContentType parse_content_type(std::string_view v) {
     return ct;
 }
 
+bool quick_content_type(std::string_view v, QuickContentType &out) {
+    // Only the forms where the general parser reduces to slicing: no comments, no RFC 2231
+    // sections, no quoted pairs, no encoded words. Everything below mirrors
+    // parse_content_type() + parse_params() for exactly those inputs.
+    for (char c : v)
+        if (c == '(' || c == '*' || c == '\\') return false;
+    if (v.find("=?") != std::string_view::npos) return false;
+    auto ws = [](char c) { return is_ws(c); };
+    std::size_t i = 0;
+    while (i < v.size() && ws(v[i])) ++i;
+    std::size_t ts = i;
+    while (i < v.size() && v[i] != '/' && v[i] != ';' && !ws(v[i])) ++i;
+    std::string_view type = v.substr(ts, i - ts);
+    while (i < v.size() && ws(v[i])) ++i;
+    out.type = out.subtype = std::string_view();
+    if (i < v.size() && v[i] == '/') {
+        ++i;
+        while (i < v.size() && ws(v[i])) ++i;
+        std::size_t ss = i;
+        while (i < v.size() && v[i] != ';' && !ws(v[i]) && v[i] != '"') ++i;
+        std::string_view sub = v.substr(ss, i - ss);
+        if (!type.empty() && !sub.empty()) {
+            out.type = type;
+            out.subtype = sub;
+        }
+    }
+    std::size_t semi = v.find(';', i);
+    std::string_view s = semi == std::string_view::npos ? v.substr(std::min(i, v.size())) : v.substr(semi + 1);
+    out.has_charset = out.has_boundary = out.has_report_type = false;
+    out.charset = out.boundary = out.report_type = std::string_view();
+    std::size_t count = 0;
+    i = 0;
+    while (i < s.size()) {
+        while (i < s.size() && ws(s[i])) ++i;
+        if (i < s.size() && s[i] == ';') {
+            ++i;
+            continue;
+        }
+        std::size_t ns = i;
+        while (i < s.size() && s[i] != '=' && s[i] != ';' && !ws(s[i])) ++i;
+        std::string_view name = s.substr(ns, i - ns);
+        while (i < s.size() && ws(s[i])) ++i;
+        if (i >= s.size() || s[i] != '=') {
+            while (i < s.size() && s[i] != ';') ++i;
+            if (i == ns) ++i;
+            continue;
+        }
+        ++i;  // '='
+        while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n')) ++i;
+        std::string_view value;
+        if (i < s.size() && s[i] == '"') {
+            ++i;
+            std::size_t q = i;
+            while (q < s.size() && s[q] != '"') ++q;
+            value = s.substr(i, q - i);
+            i = q;
+            if (i < s.size()) ++i;
+            while (i < s.size() && s[i] != ';') ++i;
+        } else {
+            std::size_t vs = i;
+            while (i < s.size() && s[i] != ';') ++i;
+            value = trim(s.substr(vs, i - vs));
+            std::size_t c = value.find(" (");  // never found: '(' is excluded above
+            if (c != std::string_view::npos) value = trim(value.substr(0, c));
+        }
+        if (name.empty() || count >= 256) continue;
+        ++count;
+        // First occurrence wins.
+        if (!out.has_charset && iequals(name, "charset")) {
+            out.has_charset = true;
+            out.charset = value;
+        } else if (!out.has_boundary && iequals(name, "boundary")) {
+            out.has_boundary = true;
+            out.boundary = value;
+        } else if (!out.has_report_type && iequals(name, "report-type")) {
+            out.has_report_type = true;
+            out.report_type = value;
+        }
+    }
+    return true;
+}
+
 // ---- HTML ---------------------------------------------------------------------------------
 
 namespace {

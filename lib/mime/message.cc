@@ -314,7 +314,17 @@ carom_status_t parse_entity(std::string_view text, std::size_t depth, bool top, 
         out.type = "message";
         out.subtype = "rfc822";
     }
-    if (const std::string *ctv = out.headers.get("Content-Type")) {
+    QuickContentType q;
+    if (const std::string *ctv = out.headers.get("Content-Type"); ctv && quick_content_type(*ctv, q)) {
+        // The common forms: sliced, no parameter list built.
+        if (!q.type.empty()) {
+            out.type = lower(q.type);
+            out.subtype = lower(q.subtype);
+        }
+        if (q.has_charset) out.charset = lower(trim(q.charset));
+        if (q.has_boundary) out.boundary = std::string(q.boundary);
+        if (q.has_report_type) out.report_type = lower(trim(q.report_type));
+    } else if (ctv) {
         ContentType ct = parse_content_type(*ctv);
         if (!ct.type.empty()) {
             out.type = std::move(ct.type);

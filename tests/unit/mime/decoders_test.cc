@@ -333,3 +333,39 @@ TEST(Base64, MatchesByteAtATimeReferenceOnRandomInput) {
         ASSERT_EQ(decode_base64(in), ref_base64(in)) << in;
     }
 }
+
+TEST(ContentType, QuickFormAgreesWithTheGeneralParser) {
+    const char *bits[] = {"text", "Text", "/", "plain", "multipart", "report", ";", "; ", " ", "\t", "\n", "\r",
+                          "charset", "Charset", "boundary", "BOUNDARY", "report-type", "=", "\"", "us-ascii",
+                          "\"b=1 x\"", "delivery-status", "x", "(", "*", "\\", "=?", "'", "a b", ";;", "name"};
+    std::uint32_t seed = 4242;
+    auto rnd = [&seed]() { return (seed = seed * 1103515245u + 12345u) >> 8; };
+    int quick = 0;
+    for (int round = 0; round < 20000; ++round) {
+        std::string v;
+        const int n = 1 + static_cast<int>(rnd() % 16);
+        for (int k = 0; k < n; ++k) v += bits[rnd() % (sizeof bits / sizeof bits[0])];
+        if (round % 3 == 0) v = "text/plain; charset=" + v;
+        QuickContentType q;
+        if (!quick_content_type(v, q)) continue;
+        ++quick;
+        ContentType ct = parse_content_type(v);
+        ASSERT_EQ(lower(q.type), ct.type) << v;
+        ASSERT_EQ(lower(q.subtype), ct.subtype) << v;
+        const std::string *cs = ct.param("charset"), *b = ct.param("boundary"), *rt = ct.param("report-type");
+        ASSERT_EQ(q.has_charset, cs != nullptr) << v;
+        if (cs) ASSERT_EQ(std::string(q.charset), *cs) << v;
+        ASSERT_EQ(q.has_boundary, b != nullptr) << v;
+        if (b) ASSERT_EQ(std::string(q.boundary), *b) << v;
+        ASSERT_EQ(q.has_report_type, rt != nullptr) << v;
+        if (rt) ASSERT_EQ(std::string(q.report_type), *rt) << v;
+    }
+    EXPECT_GT(quick, 5000);  // the quick form was really exercised
+    QuickContentType q;
+    EXPECT_FALSE(quick_content_type("text/plain; title*0=a", q));
+    EXPECT_FALSE(quick_content_type("text/plain (comment); charset=x", q));
+    ASSERT_TRUE(quick_content_type("Multipart/Report; report-type=delivery-status;\n\tboundary=\"abc/def\"", q));
+    EXPECT_EQ(q.subtype, "Report");
+    EXPECT_EQ(q.boundary, "abc/def");
+    EXPECT_EQ(q.report_type, "delivery-status");
+}
