@@ -198,7 +198,7 @@ TEST(Charset, Utf7DirectCharactersStayAsTheyAre) {
     EXPECT_FALSE(to_utf8_into(direct, "utf-7", out));
     EXPECT_EQ(icu_decode(direct, "UTF-7"), direct);
     // Shifted, rejected or 8-bit bytes still go through ICU.
-    for (const std::string s : {std::string("a+ZeVnLIqe-b"), std::string("back\\slash"), std::string("tilde~"),
+    for (const std::string &s : {std::string("a+ZeVnLIqe-b"), std::string("back\\slash"), std::string("tilde~"),
                                 std::string("bell\x07"), std::string("caf\xc3\xa9")}) {
         EXPECT_EQ(to_utf8(s, "utf-7"), icu_decode(s, "UTF-7")) << s;
     }

@@ -354,11 +354,17 @@ TEST(ContentType, QuickFormAgreesWithTheGeneralParser) {
         ASSERT_EQ(lower(q.subtype), ct.subtype) << v;
         const std::string *cs = ct.param("charset"), *b = ct.param("boundary"), *rt = ct.param("report-type");
         ASSERT_EQ(q.has_charset, cs != nullptr) << v;
-        if (cs) ASSERT_EQ(std::string(q.charset), *cs) << v;
+        if (cs) {
+            ASSERT_EQ(std::string(q.charset), *cs) << v;
+        }
         ASSERT_EQ(q.has_boundary, b != nullptr) << v;
-        if (b) ASSERT_EQ(std::string(q.boundary), *b) << v;
+        if (b) {
+            ASSERT_EQ(std::string(q.boundary), *b) << v;
+        }
         ASSERT_EQ(q.has_report_type, rt != nullptr) << v;
-        if (rt) ASSERT_EQ(std::string(q.report_type), *rt) << v;
+        if (rt) {
+            ASSERT_EQ(std::string(q.report_type), *rt) << v;
+        }
     }
     EXPECT_GT(quick, 5000);  // the quick form was really exercised
     QuickContentType q;
