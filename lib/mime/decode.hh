@@ -51,6 +51,10 @@ bool quick_content_type(std::string_view value, QuickContentType &out);
 // `out` received the converted text.
 bool to_utf8_into(std::string_view bytes, std::string_view charset, std::string &out);
 
+// Splits a multipart body at its "--boundary" lines (lib/mime/message.cc; declared here for the
+// tests). Delimiters count only at a line start with nothing but white space (or "--") after.
+std::vector<std::string_view> split_multipart(std::string_view body, std::string_view boundary);
+
 // True when the bytes are well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
 bool valid_utf8(std::string_view s);
 

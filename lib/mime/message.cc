@@ -230,6 +230,8 @@ bool is_text_like(const Part &p) {
     return true;
 }
 
+}  // namespace
+
 // Splits a multipart body at "--boundary" lines. A delimiter counts only at the start of a line
 // and only when the rest of the line is white space (or "--" for the close delimiter), so a
 // boundary string inside a line, or a longer boundary that starts with this one, never splits.
@@ -240,13 +242,30 @@ std::vector<std::string_view> split_multipart(std::string_view body, std::string
     delim.append(boundary.data(), boundary.size());
     std::size_t pos = 0;
     std::size_t part_start = std::string_view::npos;
-    while (pos <= body.size()) {
-        std::size_t p = body.find(delim, pos);
-        if (p == std::string_view::npos) break;
-        if (p != 0 && body[p - 1] != '\n') {
-            pos = p + 1;
-            continue;
+    // The first line start at or after `from` that begins with the delimiter: a Horspool search
+    // for "\n--boundary", which skips up to its length per step through the long parts (the
+    // delimiter's leading '-' alone is everywhere in bounce text). Linear: the needle has a single
+    // line break, at its start, so partial matches never overlap.
+    std::string needle = "\n" + delim;
+    const std::size_t nl = needle.size();
+    std::uint32_t skip[256];
+    for (auto &k : skip) k = static_cast<std::uint32_t>(nl);
+    for (std::size_t k = 0; k + 1 < nl; ++k) skip[static_cast<unsigned char>(needle[k])] = static_cast<std::uint32_t>(nl - 1 - k);
+    auto next_delim = [&](std::size_t from) -> std::size_t {
+        if (from == 0 && body.compare(0, delim.size(), delim) == 0) return 0;
+        std::size_t q = from == 0 ? 0 : from - 1;  // the '\n' before a line start >= from
+        const char *h = body.data();
+        const char last = needle[nl - 1];
+        while (q + nl <= body.size()) {
+            const char c = h[q + nl - 1];
+            if (c == last && std::memcmp(h + q, needle.data(), nl - 1) == 0) return q + 1;
+            q += skip[static_cast<unsigned char>(c)];
         }
+        return std::string_view::npos;
+    };
+    while (pos <= body.size()) {
+        std::size_t p = next_delim(pos);
+        if (p == std::string_view::npos) break;
         std::size_t after = p + delim.size();
         std::size_t eol = body.find('\n', after);
         if (eol == std::string_view::npos) eol = body.size();
@@ -269,6 +288,8 @@ std::vector<std::string_view> split_multipart(std::string_view body, std::string
     else if (part_start != std::string_view::npos && parts.empty()) parts.push_back(std::string_view());
     return parts;
 }
+
+namespace {
 
 void cut_utf8_to(std::string &s, std::size_t n) {
     if (s.size() <= n) return;

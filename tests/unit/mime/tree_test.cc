@@ -5,6 +5,7 @@
 #include <chrono>
 #include <string>
 
+#include "mime/decode.hh"
 #include "mime/message.hh"
 
 using namespace carom;
@@ -430,4 +431,65 @@ TEST(Headers, ManyFoldedLinesAndLongNames) {
     EXPECT_EQ(parse_headers(std::string(257, 'N') + ": v\n").fields.size(), 0u);
     EXPECT_EQ(parse_headers(std::string(255, 'N') + " : v\n").fields.size(), 1u);
     EXPECT_EQ(parse_headers(std::string(256, 'N') + " : v\n").fields.size(), 0u);
+}
+
+// ---- multipart splitting against the straightforward search --------------------------------
+
+namespace {
+
+std::vector<std::string_view> ref_split(std::string_view body, std::string_view boundary) {
+    std::vector<std::string_view> parts;
+    std::string delim = "--" + std::string(boundary);
+    std::size_t pos = 0, part_start = std::string_view::npos;
+    while (pos <= body.size()) {
+        std::size_t p = body.find(delim, pos);
+        if (p == std::string_view::npos) break;
+        if (p != 0 && body[p - 1] != '\n') {
+            pos = p + 1;
+            continue;
+        }
+        std::size_t after = p + delim.size();
+        std::size_t eol = body.find('\n', after);
+        if (eol == std::string_view::npos) eol = body.size();
+        std::string_view tail = body.substr(after, eol - after);
+        bool close = tail.size() >= 2 && tail[0] == '-' && tail[1] == '-';
+        bool ws = true;
+        for (char c : tail) ws = ws && (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v');
+        if (!close && !ws) {
+            pos = p + 1;
+            continue;
+        }
+        if (part_start != std::string_view::npos) {
+            std::size_t end = p > part_start ? p - 1 : part_start;
+            parts.push_back(body.substr(part_start, end - part_start));
+        }
+        if (close) return parts;
+        part_start = eol < body.size() ? eol + 1 : body.size();
+        pos = part_start;
+    }
+    if (part_start != std::string_view::npos && part_start < body.size()) parts.push_back(body.substr(part_start));
+    else if (part_start != std::string_view::npos && parts.empty()) parts.push_back(std::string_view());
+    return parts;
+}
+
+}  // namespace
+
+TEST(Multipart, SplitMatchesStraightforwardSearchOnRandomBodies) {
+    const char *bits[] = {"--b", "--bb", "--b--", "\n", "\n", "x", "-", "--", " ", "\t", "b", "text ", "--b ", "\n--b\n"};
+    std::uint32_t seed = 2024;
+    auto rnd = [&seed]() { return (seed = seed * 1103515245u + 12345u) >> 8; };
+    for (int round = 0; round < 20000; ++round) {
+        std::string body;
+        const int n = static_cast<int>(rnd() % 30);
+        for (int k = 0; k < n; ++k) body += bits[rnd() % (sizeof bits / sizeof bits[0])];
+        for (std::string_view boundary : {"b", "bb"}) {
+            auto got = split_multipart(body, boundary);
+            auto want = ref_split(body, boundary);
+            ASSERT_EQ(got.size(), want.size()) << body;
+            for (std::size_t k = 0; k < got.size(); ++k) {
+                ASSERT_EQ(got[k].data() - body.data(), want[k].data() - body.data()) << body;
+                ASSERT_EQ(got[k].size(), want[k].size()) << body;
+            }
+        }
+    }
 }
