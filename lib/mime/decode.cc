@@ -383,8 +383,22 @@ bool quick_content_type(std::string_view v, QuickContentType &out) {
     // Only the forms where the general parser reduces to slicing: no comments, no RFC 2231
     // sections, no quoted pairs, no encoded words. Everything below mirrors
     // parse_content_type() + parse_params() for exactly those inputs.
-    for (char c : v)
-        if (c == '(' || c == '*' || c == '\\') return false;
+    {
+        // '(' '*' '\\' anywhere, eight bytes per test.
+        constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+        auto has = [](std::uint64_t w, char c) {
+            const std::uint64_t x = w ^ (ones * static_cast<unsigned char>(c));
+            return ((x - ones) & ~x & highs) != 0;
+        };
+        std::size_t k = 0;
+        for (; k + 8 <= v.size(); k += 8) {
+            std::uint64_t w;
+            std::memcpy(&w, v.data() + k, 8);
+            if (has(w, '(') || has(w, '*') || has(w, '\\')) return false;
+        }
+        for (; k < v.size(); ++k)
+            if (v[k] == '(' || v[k] == '*' || v[k] == '\\') return false;
+    }
     if (v.find("=?") != std::string_view::npos) return false;
     auto ws = [](char c) { return is_ws(c); };
     std::size_t i = 0;

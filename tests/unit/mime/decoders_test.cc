@@ -370,6 +370,14 @@ TEST(ContentType, QuickFormAgreesWithTheGeneralParser) {
     QuickContentType q;
     EXPECT_FALSE(quick_content_type("text/plain; title*0=a", q));
     EXPECT_FALSE(quick_content_type("text/plain (comment); charset=x", q));
+    for (std::size_t at = 0; at <= 40; ++at) {  // a special byte at every offset, word-wise scan included
+        for (char c : {'(', '*', '\\'}) {
+            std::string v = "text/plain; charset=us-ascii; format=flowed";
+            v.insert(std::min(at, v.size()), 1, c);
+            EXPECT_FALSE(quick_content_type(v, q)) << v;
+        }
+    }
+    EXPECT_TRUE(quick_content_type("text/plain; charset=us-ascii; format=flowed", q));
     ASSERT_TRUE(quick_content_type("Multipart/Report; report-type=delivery-status;\n\tboundary=\"abc/def\"", q));
     EXPECT_EQ(q.subtype, "Report");
     EXPECT_EQ(q.boundary, "abc/def");
