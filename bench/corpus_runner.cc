@@ -4,6 +4,12 @@
 // messages/s, MB/s, p50 / p99 latency and peak RSS. Uses only carom.h.
 //
 //   carom-bench [--threads N] [--rounds R] [--json] PATH...
+//   carom-bench --scaling N [--rounds R] [--trials T] PATH...
+//
+// --scaling N measures how N threads sharing one engine scale against one thread: it alternates
+// T trials (default 3) of 1 thread and of N threads, R rounds each, and prints the best
+// messages/s of each and their ratio, with the load average before and after (the ratio only
+// means something when the machine has N idle cores).
 #include <sys/resource.h>
 #include <time.h>
 
@@ -78,10 +84,54 @@ long peak_rss_kb() {
     return ru.ru_maxrss;
 }
 
+constexpr const char *kUsage =
+    "usage: carom-bench [--threads N] [--rounds R] [--json] PATH...\n"
+    "       carom-bench --scaling N [--rounds R] [--trials T] PATH...";
+
+struct Run {
+    double secs = 0, cpu = 0;
+    std::vector<double> lat;  // microseconds, one per classification
+};
+
+// Classifies every message `rounds` times on `threads` threads sharing `engine`.
+Run run(const carom_engine_t *engine, const std::vector<std::string> &msgs, unsigned threads, unsigned rounds) {
+    Run out;
+    const std::size_t total = msgs.size() * rounds;
+    out.lat.assign(total, 0.0);
+    std::atomic<std::size_t> next{0};
+    auto worker = [&] {
+        for (;;) {
+            std::size_t i = next.fetch_add(1, std::memory_order_relaxed);
+            if (i >= total) return;
+            const std::string &m = msgs[i % msgs.size()];
+            auto s = Clock::now();
+            carom_result_t *r = nullptr;
+            carom_classify(engine, m.data(), m.size(), &r);
+            carom_result_free(r);
+            out.lat[i] = std::chrono::duration<double, std::micro>(Clock::now() - s).count();
+        }
+    };
+    auto start = Clock::now();
+    const double cpu0 = cpu_seconds();
+    std::vector<std::thread> pool;
+    for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker);
+    for (auto &t : pool) t.join();
+    out.secs = std::chrono::duration<double>(Clock::now() - start).count();
+    out.cpu = cpu_seconds() - cpu0;
+    return out;
+}
+
+std::string loadavg() {
+    std::ifstream f("/proc/loadavg");
+    std::string a, b, c;
+    f >> a >> b >> c;
+    return a.empty() ? std::string("unknown") : a + " " + b + " " + c;
+}
+
 }  // namespace
 
 int main(int argc, char **argv) {
-    unsigned threads = 1, rounds = 5;
+    unsigned threads = 1, rounds = 5, scaling = 0, trials = 3;
     bool json = false;
     std::vector<std::string> paths;
     for (int i = 1; i < argc; ++i) {
@@ -90,17 +140,21 @@ int main(int argc, char **argv) {
             threads = static_cast<unsigned>(std::strtoul(argv[++i], nullptr, 10));
         } else if (a == "--rounds" && i + 1 < argc) {
             rounds = static_cast<unsigned>(std::strtoul(argv[++i], nullptr, 10));
+        } else if (a == "--scaling" && i + 1 < argc) {
+            scaling = static_cast<unsigned>(std::strtoul(argv[++i], nullptr, 10));
+        } else if (a == "--trials" && i + 1 < argc) {
+            trials = static_cast<unsigned>(std::strtoul(argv[++i], nullptr, 10));
         } else if (a == "--json") {
             json = true;
         } else if (a == "--help" || a == "-h") {
-            std::puts("usage: carom-bench [--threads N] [--rounds R] [--json] PATH...");
+            std::puts(kUsage);
             return 0;
         } else {
             paths.push_back(a);
         }
     }
-    if (paths.empty() || threads == 0 || rounds == 0) {
-        std::fputs("usage: carom-bench [--threads N] [--rounds R] [--json] PATH...\n", stderr);
+    if (paths.empty() || threads == 0 || rounds == 0 || trials == 0) {
+        std::fprintf(stderr, "%s\n", kUsage);
         return 2;
     }
     std::vector<std::string> msgs;
@@ -129,29 +183,30 @@ int main(int argc, char **argv) {
         carom_result_free(r);
     }
 
-    std::vector<double> lat(msgs.size() * rounds);
-    std::atomic<std::size_t> next{0};
-    const std::size_t total = msgs.size() * rounds;
-    auto worker = [&] {
-        for (;;) {
-            std::size_t i = next.fetch_add(1, std::memory_order_relaxed);
-            if (i >= total) return;
-            const std::string &m = msgs[i % msgs.size()];
-            auto s = Clock::now();
-            carom_result_t *r = nullptr;
-            carom_classify(engine, m.data(), m.size(), &r);
-            carom_result_free(r);
-            lat[i] = std::chrono::duration<double, std::micro>(Clock::now() - s).count();
+    if (scaling > 0) {
+        const std::string load_before = loadavg();
+        double best1 = 0, bestn = 0;
+        for (unsigned t = 0; t < trials; ++t) {
+            Run one = run(engine, msgs, 1, rounds);
+            Run many = run(engine, msgs, scaling, rounds);
+            best1 = std::max(best1, msgs.size() * rounds / one.secs);
+            bestn = std::max(bestn, msgs.size() * rounds / many.secs);
         }
-    };
-    auto start = Clock::now();
-    const double cpu0 = cpu_seconds();
-    std::vector<std::thread> pool;
-    for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker);
-    for (auto &t : pool) t.join();
-    double secs = std::chrono::duration<double>(Clock::now() - start).count();
-    const double cpu = cpu_seconds() - cpu0;
+        carom_engine_free(engine);
+        std::printf("messages      %zu (%.1f MB) x %u rounds, best of %u trials each\n", msgs.size(), bytes / 1e6,
+                    rounds, trials);
+        std::printf("1 thread      %.0f messages/s\n", best1);
+        std::printf("%u threads     %.0f messages/s\n", scaling, bestn);
+        std::printf("scaling       %.2fx (load average before %s, after %s)\n", bestn / best1,
+                    load_before.c_str(), loadavg().c_str());
+        return 0;
+    }
+
+    Run r = run(engine, msgs, threads, rounds);
     carom_engine_free(engine);
+    std::vector<double> &lat = r.lat;
+    const double secs = r.secs, cpu = r.cpu;
+    const std::size_t total = msgs.size() * rounds;
 
     std::sort(lat.begin(), lat.end());
     double p50 = lat[lat.size() / 2], p99 = lat[std::min(lat.size() - 1, lat.size() * 99 / 100)];

@@ -55,7 +55,11 @@ struct Tiered {
 std::string domain_of(std::string_view address) {
     std::string a = find_address(address);
     std::size_t at = a.rfind('@');
-    return at == std::string::npos ? std::string() : lower(a.substr(at + 1));
+    if (at == std::string::npos) return std::string();
+    a.erase(0, at + 1);  // the domain, folded in place (no second copy)
+    for (char &c : a)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return a;
 }
 
 // domain equals d or is a subdomain of it.
@@ -562,26 +566,24 @@ std::string org_domain(const std::string &d) {
 }
 
 // The returned original looks forged: its envelope sender, header sender and Message-ID point at
-// unrelated domains.
-int forgery_score(const Original &o, std::string &evidence) {
-    int score = 0;
-    std::string from = domain_of(o.from), rp = domain_of(o.return_path);
+// unrelated domains (all three present, no two related). On true, evidence says why. The cheap
+// facts come first: the Message-ID domain, then the From domain and its relation to it; the
+// Return-Path domain (an address parse) only when the answer still depends on it.
+// id is bare_message_id(o.message_id), which the caller has already.
+bool looks_forged(const Original &o, const std::string &id, std::string &evidence) {
     std::string mid;
-    std::string id = bare_message_id(o.message_id);
     if (std::size_t at = id.rfind('@'); at != std::string::npos) mid = lower(id.substr(at + 1));
+    if (mid.empty()) return false;
     auto related = [](const std::string &a, const std::string &b) {
         return domain_within(a, b) || domain_within(b, a) || org_domain(a) == org_domain(b);
     };
-    if (!from.empty() && !rp.empty() && !related(from, rp)) {
-        ++score;
-        evidence += "From domain " + from + " differs from Return-Path domain " + rp + "; ";
-    }
-    if (!from.empty() && !mid.empty() && !related(from, mid) && (rp.empty() || !related(rp, mid))) {
-        ++score;
-        evidence += "Message-ID domain " + mid + " is unrelated to the sender; ";
-    }
-    if (evidence.size() >= 2) evidence.resize(evidence.size() - 2);
-    return score;
+    std::string from = domain_of(o.from);
+    if (from.empty() || related(from, mid)) return false;
+    std::string rp = domain_of(o.return_path);
+    if (rp.empty() || related(from, rp) || related(rp, mid)) return false;
+    evidence = "From domain " + from + " differs from Return-Path domain " + rp + "; Message-ID domain " + mid +
+               " is unrelated to the sender";
+    return true;
 }
 
 // Where the bounce was delivered: its envelope recipient, as local delivery recorded it, then the
@@ -759,10 +761,10 @@ void judge_backscatter(const Context &ctx, const mime::Message &msg, const Extra
         add("virus_notice", 4, Outcome::backscatter, "antivirus or content-filter notice: " + out.records.front().diagnostic);
     if (og.present) {
         std::string evidence;
-        int score = forgery_score(og, evidence);
-        if (score >= 2 && ex.auto_reply)
+        bool forged = looks_forged(og, mid, evidence);
+        if (forged && ex.auto_reply)
             add("forged_original", 4, Outcome::backscatter, "auto-reply to a forged-looking message: " + evidence);
-        else if (score >= 2)
+        else if (forged)
             // A hint only on a bounce: ESPs and mailing lists send with unrelated domains too.
             add("forged_original", 4, Outcome::unknown, "the returned original looks forged: " + evidence);
     }

@@ -59,9 +59,24 @@ void prefer_quoted_status(Record &r) {
     }
 }
 
+// The facts the rules read (rules::Input; the format is the message's) are the same in both
+// records. `a` was decided before b and may since have had an empty action or status filled in:
+// a_action_empty / a_status_empty say what it had when decided.
+bool same_facts(const Record &a, bool a_action_empty, bool a_status_empty, const Record &b) {
+    return (a_status_empty ? b.status.empty() : a.status == b.status) &&
+           (a_action_empty ? b.action.empty() : a.action == b.action) && a.reply_code == b.reply_code &&
+           a.command == b.command && a.remote_mta == b.remote_mta && a.reporting_mta == b.reporting_mta &&
+           a.category == b.category && a.diagnostic == b.diagnostic;
+}
+
 }  // namespace
 
 void decide(const rules::Compiled &rules, bool explain, Extraction &ex, Result &out) {
+    // A bounce to many recipients often says the same for each: a record with the same facts as
+    // the record the rules decided just before takes that decision (the rules are a function of
+    // the facts) instead of running them again.
+    const Record *prev = nullptr;
+    bool prev_action_empty = false, prev_status_empty = false;
     for (Record &r : ex.records) {
         if (ex.feedback) {
             r.cls = CAROM_CLASS_FEEDBACK;
@@ -89,11 +104,23 @@ void decide(const rules::Compiled &rules, bool explain, Extraction &ex, Result &
             continue;
         }
         prefer_quoted_status(r);
-        rules::Input in{r.status, r.reply_code, r.diagnostic, r.command, r.remote_mta, ex.format, r.action, r.reporting_mta, r.category};
-        rules::Decision d = rules.decide(in, explain);
-        r.reason = d.decided ? d.reason : CAROM_REASON_UNDEFINED;
-        r.rule = d.decided ? d.rule : "none";
-        r.hits = std::move(d.hits);
+        if (prev && same_facts(*prev, prev_action_empty, prev_status_empty, r)) {
+            r.reason = prev->reason;
+            r.rule = prev->rule;
+            r.hits = prev->hits;
+        } else {
+            rules::Input in{r.status, r.reply_code, r.diagnostic, r.command, r.remote_mta, ex.format, r.action, r.reporting_mta, r.category};
+            rules::Decision d = rules.decide(in, explain);
+            r.reason = d.decided ? d.reason : CAROM_REASON_UNDEFINED;
+            if (d.decided)
+                r.rule = std::move(d.rule);
+            else
+                r.rule = "none";
+            r.hits = std::move(d.hits);
+        }
+        prev = &r;
+        prev_action_empty = r.action.empty();
+        prev_status_empty = r.status.empty();
         if (r.action.empty()) r.action = "failed";
         if (r.status.empty()) {
             r.status = derived_status(r);

@@ -151,16 +151,13 @@ std::string find_address(std::string_view t) {
             return std::string(in);
         lt = gt;
     }
-    // find_addresses(t).front(), without collecting the others.
-    std::size_t pos = 0;
-    while ((pos = t.find('@', pos)) != std::string_view::npos) {
+    // The first address find_addresses would list, without listing the others.
+    for (std::size_t pos = 0; (pos = t.find('@', pos)) != std::string_view::npos; ++pos) {
         std::size_t b, e;
-        if (address_at(t, pos, b, e)) {
-            std::string a(t.substr(b, e - b));
-            if (istarts_with(a, "rfc822;")) a.erase(0, 7);
-            return a;
-        }
-        ++pos;
+        if (!address_at(t, pos, b, e)) continue;
+        std::string a(t.substr(b, e - b));
+        if (istarts_with(a, "rfc822;")) a.erase(0, 7);
+        return a;
     }
     return std::string();
 }

@@ -136,6 +136,12 @@ bool icu_convert(std::string_view bytes, const char *name, std::string &out) {
 bool all_ascii(std::string_view s, bool esc) {
     const char *p = s.data();
     std::size_t n = s.size(), i = 0;
+    for (; i + 16 <= n; i += 16) {  // two words per test: the usual text is long and ASCII
+        std::uint64_t w, x;
+        std::memcpy(&w, p + i, 8);
+        std::memcpy(&x, p + i + 8, 8);
+        if ((w | x) & 0x8080808080808080ull) return false;
+    }
     for (; i + 8 <= n; i += 8) {
         std::uint64_t w;
         std::memcpy(&w, p + i, 8);
@@ -146,29 +152,146 @@ bool all_ascii(std::string_view s, bool esc) {
     return !esc || std::memchr(p, 0x1B, n) == nullptr;
 }
 
-std::string sniff(std::string_view bytes) {
-    if (valid_utf8(bytes)) return std::string(bytes);
-    std::string out;
-    if (icu_convert(bytes, "windows-1252", out)) return out;
-    // ICU without the table: Latin-1 by hand.
-    out.clear();
+// Windows-1252 by hand: bytes 0x80-0x9F through this table (ICU's windows-1252 mapping, the five
+// unassigned bytes to the C1 controls of the same value, as ICU does), every other byte is its
+// own code point. Opening an ICU converter costs more than converting a whole part this way.
+constexpr std::uint16_t kCp1252High[32] = {
+    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
+
+std::string cp1252_convert(std::string_view bytes) {
+    // At most three bytes out per byte in: written through a pointer, resized at the end.
+    std::string out(bytes.size() * 3, '\0');
+    char *w = out.data();
     for (char c : bytes) {
         auto b = static_cast<unsigned char>(c);
-        if (b < 0x80) out.push_back(c);
-        else {
-            out.push_back(static_cast<char>(0xC0 | (b >> 6)));
-            out.push_back(static_cast<char>(0x80 | (b & 0x3F)));
+        if (b < 0x80) {
+            *w++ = c;
+            continue;
+        }
+        const std::uint32_t cp = b < 0xA0 ? kCp1252High[b - 0x80] : b;
+        if (cp < 0x800) {
+            *w++ = static_cast<char>(0xC0 | (cp >> 6));
+            *w++ = static_cast<char>(0x80 | (cp & 0x3F));
+        } else {
+            *w++ = static_cast<char>(0xE0 | (cp >> 12));
+            *w++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            *w++ = static_cast<char>(0x80 | (cp & 0x3F));
         }
     }
+    out.resize(static_cast<std::size_t>(w - out.data()));
     return out;
+}
+
+// Windows-1252 for bytes that are not UTF-8.
+std::string sniff_convert(std::string_view bytes) { return cp1252_convert(bytes); }
+
+// ISO-2022-JP by hand for the forms Japanese mail uses: ASCII (ESC ( B) and JIS X 0208
+// (ESC $ B, ESC $ @) in pairs of 0x21-0x7E. The JIS X 0208 table is read once from ICU's own
+// ISO-2022-JP-2 converter (an immutable function-local static), so the result is ICU's to the
+// byte; anything outside that subset (other escapes, SO/SI, 8-bit bytes, a broken pair, a pair
+// ICU does not map to one BMP character) makes the caller use ICU for the whole text. Opening
+// the converter for every part cost more than the conversion.
+struct Jis0208 {
+    std::uint16_t u[94 * 94] = {};  // 0: not in the table (use ICU)
+};
+
+Jis0208 build_jis0208() {
+    Jis0208 t;
+    UErrorCode e = U_ZERO_ERROR;
+    std::unique_ptr<UConverter, ConverterCloser> cv(ucnv_open("ISO-2022-JP-2", &e));
+    if (U_FAILURE(e) || !cv) return t;
+    for (int r = 0; r < 94; ++r) {
+        std::string row = "\x1b$B";
+        for (int c = 0; c < 94; ++c) {
+            row.push_back(static_cast<char>(0x21 + r));
+            row.push_back(static_cast<char>(0x21 + c));
+        }
+        row += "\x1b(B";
+        UChar u[200];
+        e = U_ZERO_ERROR;
+        ucnv_reset(cv.get());
+        int32_t n = ucnv_toUChars(cv.get(), u, 200, row.data(), static_cast<int32_t>(row.size()), &e);
+        if (U_FAILURE(e) || n != 94) continue;  // some pair is not one character: the row stays 0
+        for (int c = 0; c < 94; ++c) {
+            const UChar x = u[c];
+            if (x == 0xFFFD || x == 0x1A || (x >= 0xD800 && x <= 0xDFFF) || x == 0) continue;
+            t.u[r * 94 + c] = x;
+        }
+    }
+    return t;
+}
+
+const Jis0208 &jis0208() {
+    static const Jis0208 table = build_jis0208();
+    return table;
+}
+
+// False when the bytes leave the subset (the caller then uses ICU).
+bool iso2022jp_convert(std::string_view bytes, std::string &out) {
+    const Jis0208 &t = jis0208();
+    std::string o(bytes.size() * 3 / 2 + 8, '\0');  // a pair (2 bytes) is at most 3 UTF-8 bytes
+    char *w = o.data();
+    const auto *p = reinterpret_cast<const unsigned char *>(bytes.data());
+    const std::size_t n = bytes.size();
+    bool kanji = false;
+    std::size_t i = 0;
+    while (i < n) {
+        const unsigned char b = p[i];
+        if (b == 0x1B) {
+            if (i + 2 >= n) return false;
+            if (p[i + 1] == '(' && p[i + 2] == 'B') kanji = false;
+            else if (p[i + 1] == '$' && (p[i + 2] == 'B' || p[i + 2] == '@')) kanji = true;
+            else return false;
+            i += 3;
+            continue;
+        }
+        if (!kanji) {
+            // Printable ASCII, tab and line ends only: ICU treats some other controls specially.
+            if ((b < 0x20 && b != '\t' && b != '\n' && b != '\r') || b >= 0x7F) return false;
+            *w++ = static_cast<char>(b);
+            ++i;
+            continue;
+        }
+        if (i + 1 >= n || b < 0x21 || b > 0x7E || p[i + 1] < 0x21 || p[i + 1] > 0x7E) return false;
+        const std::uint32_t cp = t.u[(b - 0x21) * 94 + (p[i + 1] - 0x21)];
+        if (cp == 0) return false;
+        if (cp < 0x80) {
+            *w++ = static_cast<char>(cp);
+        } else if (cp < 0x800) {
+            *w++ = static_cast<char>(0xC0 | (cp >> 6));
+            *w++ = static_cast<char>(0x80 | (cp & 0x3F));
+        } else {
+            *w++ = static_cast<char>(0xE0 | (cp >> 12));
+            *w++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            *w++ = static_cast<char>(0x80 | (cp & 0x3F));
+        }
+        i += 2;
+    }
+    o.resize(static_cast<std::size_t>(w - o.data()));
+    out = std::move(o);
+    return true;
+}
+
+// True when UTF-7 decoding leaves the bytes as they are: only directly encoded characters (tab,
+// line ends, printable ASCII without '+', which shifts, and without '\\' and '~', which ICU
+// rejects).
+bool utf7_direct(std::string_view bytes) {
+    for (char c : bytes) {
+        auto b = static_cast<unsigned char>(c);
+        if (b == '\t' || b == '\n' || b == '\r') continue;
+        if (b < 0x20 || b > 0x7D || b == '+' || b == '\\') return false;
+    }
+    return true;
 }
 
 }  // namespace
 
-std::string to_utf8(std::string_view bytes, std::string_view charset) {
+bool to_utf8_into(std::string_view bytes, std::string_view charset, std::string &out) {
     std::string label = clean_label(charset);
     if (!ascii_unsafe(label) && all_ascii(bytes, label.find("2022") != std::string::npos || label == "jis"))
-        return std::string(bytes);
+        return false;
     Target t{Kind::Icu, nullptr};
     bool mapped = false;
     for (const auto &a : kAliases) {
@@ -179,16 +302,34 @@ std::string to_utf8(std::string_view bytes, std::string_view charset) {
         }
     }
     if (!mapped) t = {Kind::Icu, nullptr};
-    if (t.kind == Kind::Sniff) return sniff(bytes);
-    if (t.kind == Kind::Utf8) {
-        if (valid_utf8(bytes)) return std::string(bytes);
-        std::string out;
-        if (icu_convert(bytes, "UTF-8", out)) return out;
-        return sniff(bytes);
+    if (t.kind == Kind::Sniff) {
+        if (valid_utf8(bytes)) return false;
+        out = sniff_convert(bytes);
+        return true;
     }
+    if (t.kind == Kind::Utf8) {
+        if (valid_utf8(bytes)) return false;
+        if (icu_convert(bytes, "UTF-8", out)) return true;
+        out = sniff_convert(bytes);
+        return true;
+    }
+    const std::string_view name = t.icu ? std::string_view(t.icu) : std::string_view(label);
+    if (name == "windows-1252") {
+        out = cp1252_convert(bytes);
+        return true;
+    }
+    if (name == "UTF-7" && utf7_direct(bytes)) return false;
+    if (name == "ISO-2022-JP-2" && iso2022jp_convert(bytes, out)) return true;
+    if (icu_convert(bytes, t.icu ? t.icu : label.c_str(), out)) return true;
+    if (valid_utf8(bytes)) return false;
+    out = sniff_convert(bytes);
+    return true;
+}
+
+std::string to_utf8(std::string_view bytes, std::string_view charset) {
     std::string out;
-    if (icu_convert(bytes, t.icu ? t.icu : label.c_str(), out)) return out;
-    return sniff(bytes);
+    if (!to_utf8_into(bytes, charset, out)) return std::string(bytes);
+    return out;
 }
 
 // ---- RFC 2047 -----------------------------------------------------------------------------

@@ -43,26 +43,46 @@ bool istarts_with(std::string_view s, std::string_view p) {
 
 
 std::string decode_base64(std::string_view in) {
-    std::string out;
-    out.reserve(in.size() / 4 * 3 + 3);
+    // Written through a pointer into a buffer of the largest possible size. Whole quanta of four
+    // alphabet bytes (the bulk of every line) are decoded at once; anything else (line breaks,
+    // junk, '=') goes through the byte-at-a-time state machine.
+    std::string out(in.size() / 4 * 3 + 3, '\0');
+    char *w = out.data();
+    const auto *p = reinterpret_cast<const unsigned char *>(in.data());
+    const std::size_t n = in.size();
     std::uint32_t acc = 0;
     int bits = 0;
-    for (char ch : in) {
+    std::size_t i = 0;
+    while (i < n) {
+        if (bits == 0 && i + 4 <= n) {
+            const int a = kB64.v[p[i]], b = kB64.v[p[i + 1]], c = kB64.v[p[i + 2]], d = kB64.v[p[i + 3]];
+            if ((a | b | c | d) >= 0) {
+                const std::uint32_t q = (static_cast<std::uint32_t>(a) << 18) | (static_cast<std::uint32_t>(b) << 12) |
+                                        (static_cast<std::uint32_t>(c) << 6) | static_cast<std::uint32_t>(d);
+                *w++ = static_cast<char>(q >> 16);
+                *w++ = static_cast<char>((q >> 8) & 0xFF);
+                *w++ = static_cast<char>(q & 0xFF);
+                i += 4;
+                continue;
+            }
+        }
+        const unsigned char ch = p[i++];
         if (ch == '=') {  // end of a quantum: drop the partial bits, start afresh
             acc = 0;
             bits = 0;
             continue;
         }
-        int v = kB64.v[static_cast<unsigned char>(ch)];
+        int v = kB64.v[ch];
         if (v < 0) continue;
         acc = (acc << 6) | static_cast<std::uint32_t>(v);
         bits += 6;
         if (bits >= 8) {
             bits -= 8;
-            out.push_back(static_cast<char>((acc >> bits) & 0xFF));
+            *w++ = static_cast<char>((acc >> bits) & 0xFF);
             acc &= (1u << bits) - 1;
         }
     }
+    out.resize(static_cast<std::size_t>(w - out.data()));
     return out;
 }
 
@@ -148,10 +168,10 @@ bool valid_utf8(std::string_view s) {
 
 namespace {
 
-struct RawParam {
-    std::string name;   // lower case, as written (with any "*N*" suffix)
-    std::string value;  // unquoted
-};
+// first: the name, lower case, as written (with any "*N*" suffix); second: the value, unquoted.
+// The same type as Params, so that the common list (no RFC 2231 sections, no duplicates, no
+// encoded words) is returned as it is.
+using RawParam = std::pair<std::string, std::string>;
 
 // Skips white space and RFC 5322 comments (nested, with quoted pairs) from position i.
 std::size_t skip_cfws(std::string_view s, std::size_t i) {
@@ -181,6 +201,7 @@ std::size_t skip_cfws(std::string_view s, std::size_t i) {
 
 std::vector<RawParam> split_params(std::string_view s) {
     std::vector<RawParam> out;
+    out.reserve(4);  // real headers: one to three parameters
     std::size_t i = 0;
     while (i < s.size()) {
         i = skip_cfws(s, i);
@@ -203,6 +224,11 @@ std::vector<RawParam> split_params(std::string_view s) {
         std::string value;
         if (i < s.size() && s[i] == '"') {
             ++i;
+            // The usual quoted value has no quoted pair: one copy instead of a byte loop.
+            std::size_t q = i;
+            while (q < s.size() && s[q] != '"' && s[q] != '\\') ++q;
+            value.assign(s.data() + i, q - i);
+            i = q;
             while (i < s.size() && s[i] != '"') {
                 if (s[i] == '\\' && i + 1 < s.size()) ++i;
                 value.push_back(s[i]);
@@ -219,7 +245,7 @@ std::vector<RawParam> split_params(std::string_view s) {
             if (c != std::string::npos) value = std::string(trim(std::string_view(value).substr(0, c)));
         }
         // Real headers carry a handful of parameters; a cap keeps hostile lists linear.
-        if (!name.empty() && out.size() < 256) out.push_back({std::move(name), std::move(value)});
+        if (!name.empty() && out.size() < 256) out.emplace_back(std::move(name), std::move(value));
     }
     return out;
 }
@@ -242,7 +268,16 @@ std::string percent_decode(std::string_view s) {
 
 Params parse_params(std::string_view in) {
     std::vector<RawParam> raw = split_params(in);
+    bool plain = true;
+    for (std::size_t k = 0; k < raw.size() && plain; ++k) {
+        const RawParam &p = raw[k];
+        if (p.first.find('*') != std::string::npos || p.second.find("=?") != std::string::npos) plain = false;
+        for (std::size_t j = 0; j < k && plain; ++j)
+            if (raw[j].first == p.first) plain = false;
+    }
+    if (plain) return raw;
     Params out;
+    out.reserve(raw.size());
     auto have = [&out](const std::string &n) {
         for (const auto &p : out)
             if (p.first == n) return true;
@@ -256,17 +291,17 @@ Params parse_params(std::string_view in) {
     };
     std::vector<std::pair<std::string, std::vector<Section>>> groups;
     for (auto &p : raw) {
-        std::size_t star = p.name.find('*');
+        std::size_t star = p.first.find('*');
         if (star == std::string::npos) {
-            if (!have(p.name)) {
-                std::string v = p.value.find("=?") != std::string::npos ? decode_words(p.value) : p.value;
-                out.emplace_back(p.name, std::move(v));
+            if (!have(p.first)) {
+                if (p.second.find("=?") != std::string::npos) p.second = decode_words(p.second);
+                out.emplace_back(std::move(p.first), std::move(p.second));
             }
             continue;
         }
-        std::string base = p.name.substr(0, star);
-        std::string_view rest = std::string_view(p.name).substr(star + 1);
-        Section sec{0, false, p.value};
+        std::string base = p.first.substr(0, star);
+        std::string_view rest = std::string_view(p.first).substr(star + 1);
+        Section sec{0, false, p.second};
         if (rest.empty()) {
             sec.extended = true;  // name*=charset'lang'value
         } else {
@@ -342,6 +377,102 @@ ContentType parse_content_type(std::string_view v) {
     std::string_view rest = semi == std::string_view::npos ? v.substr(std::min(i, v.size())) : v.substr(semi + 1);
     ct.params = parse_params(rest);
     return ct;
+}
+
+bool quick_content_type(std::string_view v, QuickContentType &out) {
+    // Only the forms where the general parser reduces to slicing: no comments, no RFC 2231
+    // sections, no quoted pairs, no encoded words. Everything below mirrors
+    // parse_content_type() + parse_params() for exactly those inputs.
+    {
+        // '(' '*' '\\' anywhere, eight bytes per test.
+        constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+        auto has = [](std::uint64_t w, char c) {
+            const std::uint64_t x = w ^ (ones * static_cast<unsigned char>(c));
+            return ((x - ones) & ~x & highs) != 0;
+        };
+        std::size_t k = 0;
+        for (; k + 8 <= v.size(); k += 8) {
+            std::uint64_t w;
+            std::memcpy(&w, v.data() + k, 8);
+            if (has(w, '(') || has(w, '*') || has(w, '\\')) return false;
+        }
+        for (; k < v.size(); ++k)
+            if (v[k] == '(' || v[k] == '*' || v[k] == '\\') return false;
+    }
+    if (v.find("=?") != std::string_view::npos) return false;
+    auto ws = [](char c) { return is_ws(c); };
+    std::size_t i = 0;
+    while (i < v.size() && ws(v[i])) ++i;
+    std::size_t ts = i;
+    while (i < v.size() && v[i] != '/' && v[i] != ';' && !ws(v[i])) ++i;
+    std::string_view type = v.substr(ts, i - ts);
+    while (i < v.size() && ws(v[i])) ++i;
+    out.type = out.subtype = std::string_view();
+    if (i < v.size() && v[i] == '/') {
+        ++i;
+        while (i < v.size() && ws(v[i])) ++i;
+        std::size_t ss = i;
+        while (i < v.size() && v[i] != ';' && !ws(v[i]) && v[i] != '"') ++i;
+        std::string_view sub = v.substr(ss, i - ss);
+        if (!type.empty() && !sub.empty()) {
+            out.type = type;
+            out.subtype = sub;
+        }
+    }
+    std::size_t semi = v.find(';', i);
+    std::string_view s = semi == std::string_view::npos ? v.substr(std::min(i, v.size())) : v.substr(semi + 1);
+    out.has_charset = out.has_boundary = out.has_report_type = false;
+    out.charset = out.boundary = out.report_type = std::string_view();
+    std::size_t count = 0;
+    i = 0;
+    while (i < s.size()) {
+        while (i < s.size() && ws(s[i])) ++i;
+        if (i < s.size() && s[i] == ';') {
+            ++i;
+            continue;
+        }
+        std::size_t ns = i;
+        while (i < s.size() && s[i] != '=' && s[i] != ';' && !ws(s[i])) ++i;
+        std::string_view name = s.substr(ns, i - ns);
+        while (i < s.size() && ws(s[i])) ++i;
+        if (i >= s.size() || s[i] != '=') {
+            while (i < s.size() && s[i] != ';') ++i;
+            if (i == ns) ++i;
+            continue;
+        }
+        ++i;  // '='
+        while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n')) ++i;
+        std::string_view value;
+        if (i < s.size() && s[i] == '"') {
+            ++i;
+            std::size_t q = i;
+            while (q < s.size() && s[q] != '"') ++q;
+            value = s.substr(i, q - i);
+            i = q;
+            if (i < s.size()) ++i;
+            while (i < s.size() && s[i] != ';') ++i;
+        } else {
+            std::size_t vs = i;
+            while (i < s.size() && s[i] != ';') ++i;
+            value = trim(s.substr(vs, i - vs));
+            std::size_t c = value.find(" (");  // never found: '(' is excluded above
+            if (c != std::string_view::npos) value = trim(value.substr(0, c));
+        }
+        if (name.empty() || count >= 256) continue;
+        ++count;
+        // First occurrence wins.
+        if (!out.has_charset && iequals(name, "charset")) {
+            out.has_charset = true;
+            out.charset = value;
+        } else if (!out.has_boundary && iequals(name, "boundary")) {
+            out.has_boundary = true;
+            out.boundary = value;
+        } else if (!out.has_report_type && iequals(name, "report-type")) {
+            out.has_report_type = true;
+            out.report_type = value;
+        }
+    }
+    return true;
 }
 
 // ---- HTML ---------------------------------------------------------------------------------

@@ -34,6 +34,27 @@ struct ContentType {
 };
 ContentType parse_content_type(std::string_view value);
 
+// The common Content-Type forms without a single allocation: views into `value` of the type and
+// subtype (not lower-cased; empty when the value has no "type/subtype") and of the first
+// charset, boundary and report-type parameters (has_* false when absent). Returns false, leaving the
+// work to parse_content_type(), for comments, RFC 2231 sections, quoted pairs and encoded words;
+// otherwise the result is the one parse_content_type() gives, before lower-casing.
+struct QuickContentType {
+    std::string_view type, subtype;
+    bool has_charset = false, has_boundary = false, has_report_type = false;
+    std::string_view charset, boundary, report_type;
+};
+bool quick_content_type(std::string_view value, QuickContentType &out);
+
+// to_utf8() without the copy when nothing changes: returns false when the UTF-8 text is `bytes`
+// as they are (ASCII, valid UTF-8 under a UTF-8 or sniffed label; `out` untouched), true when
+// `out` received the converted text.
+bool to_utf8_into(std::string_view bytes, std::string_view charset, std::string &out);
+
+// Splits a multipart body at its "--boundary" lines (lib/mime/message.cc; declared here for the
+// tests). Delimiters count only at a line start with nothing but white space (or "--") after.
+std::vector<std::string_view> split_multipart(std::string_view body, std::string_view boundary);
+
 // True when the bytes are well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
 bool valid_utf8(std::string_view s);
 

@@ -3,6 +3,7 @@
 // and the list of mimetic defects this code avoids by construction.
 #include "mime/message.hh"
 
+#include <cstdint>
 #include <cstring>
 
 #include "mime/decode.hh"
@@ -21,18 +22,31 @@ bool ws_only(std::string_view s) {
     return true;
 }
 
-// A field name: printable ASCII except ':' (white space before the colon is tolerated).
-bool field_name(std::string_view line, std::size_t &colon) {
-    std::size_t c = line.find(':');
-    if (c == std::string_view::npos || c == 0 || c > 256) return false;
+// A field name: printable ASCII except ':' (white space before the colon is tolerated). The
+// colon is found with memchr and the name bytes checked eight at a time: `colon` receives the
+// colon's offset (at most 256), `name_end` the end of the name.
+bool field_name(std::string_view line, std::size_t &colon, std::size_t &name_end) {
+    const char *d = line.data();
+    const void *cp = std::memchr(d, ':', line.size() < 257 ? line.size() : 257);
+    if (!cp) return false;
+    const std::size_t c = static_cast<std::size_t>(static_cast<const char *>(cp) - d);
     std::size_t e = c;
-    while (e > 0 && is_wsp(line[e - 1])) --e;
+    while (e > 0 && is_wsp(d[e - 1])) --e;
     if (e == 0) return false;
-    for (std::size_t k = 0; k < e; ++k) {
-        auto b = static_cast<unsigned char>(line[k]);
+    constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    std::size_t k = 0;
+    for (; k + 8 <= e; k += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, d + k, 8);
+        // Some byte < 33 (control, space), or some byte > 126 (DEL, 8-bit).
+        if (((w - ones * 33) & ~w & highs) | (((w + ones * 1) | w) & highs)) return false;
+    }
+    for (; k < e; ++k) {
+        auto b = static_cast<unsigned char>(d[k]);
         if (b <= 32 || b >= 127) return false;
     }
     colon = c;
+    name_end = e;
     return true;
 }
 
@@ -64,9 +78,16 @@ carom_status_t read_headers(std::string_view text, const HeaderLimits *lim, bool
         std::size_t e = text.find('\n');
         i = e == std::string_view::npos ? text.size() : e + 1;
     }
+    // The end of the line at next_i when the field above already found it.
+    std::size_t next_i = std::string_view::npos, next_e = 0;
     while (i < text.size()) {
-        std::size_t e = text.find('\n', i);
-        if (e == std::string_view::npos) e = text.size();
+        std::size_t e = 0;
+        if (i == next_i) {
+            e = next_e;
+        } else {
+            e = text.find('\n', i);
+            if (e == std::string_view::npos) e = text.size();
+        }
         std::string_view line = text.substr(i, e - i);
         if (lim && e > lim->block) {
             error = "a header block is larger than the header_bytes limit (" + std::to_string(lim->block) + ")";
@@ -85,20 +106,20 @@ carom_status_t read_headers(std::string_view text, const HeaderLimits *lim, bool
             i = e + 1;
             continue;
         }
-        std::size_t colon = 0;
-        if (!field_name(line, colon)) {
+        std::size_t colon = 0, ne = 0;
+        if (!field_name(line, colon, ne)) {
             // Folding without the leading white space (some gateways and redacted archives strip
             // it): a short run of non-field lines that is followed by another field, before any
             // blank line, continues the field above; so does a line after a field whose value is
             // still empty. Otherwise the body starts here.
-            std::size_t j = i, run = 0, c2 = 0;
+            std::size_t j = i, run = 0, c2 = 0, ne2 = 0;
             bool continues = false;
             while (!h.fields.empty() && j < text.size() && run < 8) {
                 std::size_t je = text.find('\n', j);
                 if (je == std::string_view::npos) je = text.size();
                 std::string_view l2 = text.substr(j, je - j);
                 if (ws_only(l2)) break;
-                if (!is_wsp(l2[0]) && field_name(l2, c2)) {
+                if (!is_wsp(l2[0]) && field_name(l2, c2, ne2)) {
                     continues = run > 0;
                     break;
                 }
@@ -116,16 +137,63 @@ carom_status_t read_headers(std::string_view text, const HeaderLimits *lim, bool
             i = e + 1;
             continue;
         }
-        std::size_t ne = colon;
-        while (ne > 0 && is_wsp(line[ne - 1])) --ne;
         std::string_view value = trim(line.substr(colon + 1));
         if (lim && value.size() > lim->line) {
             error = "a header field is longer than the header_line_bytes limit (" + std::to_string(lim->line) + ")";
             return CAROM_E_HEADER_TOO_LONG;
         }
+        // The indented continuation lines that follow are collected first, so that the value is
+        // built with one allocation instead of growing once per folded line. The limits are
+        // checked line by line in the same order as fold_into() would; the line that ends the
+        // field is handed to the next iteration with its end already found. More than kPieces
+        // continuation lines (rare) are appended by fold_into() in the next iterations.
+        constexpr std::size_t kPieces = 16;
+        const char *pd[kPieces];  // the pieces, uninitialised: filled up to np
+        std::size_t pn[kPieces];
+        std::size_t np = 0, total = value.size(), j = e + 1;
+        while (j < text.size() && np < kPieces) {
+            std::size_t je = text.find('\n', j);
+            if (je == std::string_view::npos) je = text.size();
+            std::string_view l2 = text.substr(j, je - j);
+            if (l2.empty() || !is_wsp(l2[0]) || ws_only(l2)) {
+                next_i = j;
+                next_e = je;
+                break;
+            }
+            if (lim && je > lim->block) {
+                error = "a header block is larger than the header_bytes limit (" + std::to_string(lim->block) + ")";
+                return CAROM_E_HEADERS_TOO_LARGE;
+            }
+            std::string_view t = trim(l2);
+            pd[np] = t.data();
+            pn[np] = t.size();
+            total += (total != 0) + t.size();
+            ++np;
+            if (lim && total > lim->line) {
+                error = "a header field is longer than the header_line_bytes limit (" + std::to_string(lim->line) + ")";
+                return CAROM_E_HEADER_TOO_LONG;
+            }
+            j = je + 1;
+        }
+        // Built by the constructors (exact size), not by assign() or append(), which round the
+        // capacity up and go through the longer replace path.
+        std::string v;
+        if (np == 0) {
+            v = std::string(value);
+        } else {
+            v = std::string(total, '\0');
+            char *w = v.data();
+            std::memcpy(w, value.data(), value.size());
+            std::size_t at = value.size();
+            for (std::size_t k = 0; k < np; ++k) {
+                if (at != 0) w[at++] = ' ';
+                std::memcpy(w + at, pd[k], pn[k]);
+                at += pn[k];
+            }
+        }
         if (h.fields.empty()) h.fields.reserve(16);  // most blocks: one allocation, no regrowth
-        h.fields.push_back({std::string(line.substr(0, ne)), std::string(value)});
-        i = e + 1;
+        h.fields.push_back(Field{std::string(line.data(), ne), std::move(v)});
+        i = j;
     }
     rest = text.size();
     return CAROM_OK;
@@ -136,6 +204,14 @@ struct Ctx {
     std::size_t parts = 0;
     std::string error;
 };
+
+// True when the Content-Transfer-Encoding is one transfer_decode() changes bytes for.
+bool needs_decoding(const Headers &h) {
+    const std::string *cte = h.get("Content-Transfer-Encoding");
+    if (!cte) return false;
+    std::string_view v = trim(*cte);
+    return istarts_with(v, "base64") || istarts_with(v, "quoted-printable");
+}
 
 std::string transfer_decode(std::string_view body, const Headers &h) {
     const std::string *cte = h.get("Content-Transfer-Encoding");
@@ -154,6 +230,8 @@ bool is_text_like(const Part &p) {
     return true;
 }
 
+}  // namespace
+
 // Splits a multipart body at "--boundary" lines. A delimiter counts only at the start of a line
 // and only when the rest of the line is white space (or "--" for the close delimiter), so a
 // boundary string inside a line, or a longer boundary that starts with this one, never splits.
@@ -164,13 +242,30 @@ std::vector<std::string_view> split_multipart(std::string_view body, std::string
     delim.append(boundary.data(), boundary.size());
     std::size_t pos = 0;
     std::size_t part_start = std::string_view::npos;
-    while (pos <= body.size()) {
-        std::size_t p = body.find(delim, pos);
-        if (p == std::string_view::npos) break;
-        if (p != 0 && body[p - 1] != '\n') {
-            pos = p + 1;
-            continue;
+    // The first line start at or after `from` that begins with the delimiter: a Horspool search
+    // for "\n--boundary", which skips up to its length per step through the long parts (the
+    // delimiter's leading '-' alone is everywhere in bounce text). Linear: the needle has a single
+    // line break, at its start, so partial matches never overlap.
+    std::string needle = "\n" + delim;
+    const std::size_t nl = needle.size();
+    std::uint32_t skip[256];
+    for (auto &k : skip) k = static_cast<std::uint32_t>(nl);
+    for (std::size_t k = 0; k + 1 < nl; ++k) skip[static_cast<unsigned char>(needle[k])] = static_cast<std::uint32_t>(nl - 1 - k);
+    auto next_delim = [&](std::size_t from) -> std::size_t {
+        if (from == 0 && body.compare(0, delim.size(), delim) == 0) return 0;
+        std::size_t q = from == 0 ? 0 : from - 1;  // the '\n' before a line start >= from
+        const char *h = body.data();
+        const char last = needle[nl - 1];
+        while (q + nl <= body.size()) {
+            const char c = h[q + nl - 1];
+            if (c == last && std::memcmp(h + q, needle.data(), nl - 1) == 0) return q + 1;
+            q += skip[static_cast<unsigned char>(c)];
         }
+        return std::string_view::npos;
+    };
+    while (pos <= body.size()) {
+        std::size_t p = next_delim(pos);
+        if (p == std::string_view::npos) break;
         std::size_t after = p + delim.size();
         std::size_t eol = body.find('\n', after);
         if (eol == std::string_view::npos) eol = body.size();
@@ -193,6 +288,8 @@ std::vector<std::string_view> split_multipart(std::string_view body, std::string
     else if (part_start != std::string_view::npos && parts.empty()) parts.push_back(std::string_view());
     return parts;
 }
+
+namespace {
 
 void cut_utf8_to(std::string &s, std::size_t n) {
     if (s.size() <= n) return;
@@ -238,14 +335,30 @@ carom_status_t parse_entity(std::string_view text, std::size_t depth, bool top, 
         out.type = "message";
         out.subtype = "rfc822";
     }
-    if (const std::string *ctv = out.headers.get("Content-Type")) {
+    QuickContentType q;
+    if (const std::string *ctv = out.headers.get("Content-Type"); ctv && quick_content_type(*ctv, q)) {
+        // The common forms: sliced, no parameter list built.
+        if (!q.type.empty()) {
+            out.type = lower(q.type);
+            out.subtype = lower(q.subtype);
+        }
+        if (q.has_charset) out.charset = lower(trim(q.charset));
+        if (q.has_boundary) out.boundary = std::string(q.boundary);
+        if (q.has_report_type) out.report_type = lower(trim(q.report_type));
+    } else if (ctv) {
         ContentType ct = parse_content_type(*ctv);
         if (!ct.type.empty()) {
-            out.type = ct.type;
-            out.subtype = ct.subtype;
+            out.type = std::move(ct.type);
+            out.subtype = std::move(ct.subtype);
         }
+        // ct is ours: the boundary (often long) is moved out rather than copied.
+        auto take = [&ct](std::string_view n) -> std::string * {
+            for (auto &p : ct.params)
+                if (p.first == n) return &p.second;
+            return nullptr;
+        };
         if (const std::string *v = ct.param("charset")) out.charset = lower(trim(*v));
-        if (const std::string *v = ct.param("boundary")) out.boundary = *v;
+        if (std::string *v = take("boundary")) out.boundary = std::move(*v);
         if (const std::string *v = ct.param("report-type")) out.report_type = lower(trim(*v));
     }
 
@@ -267,9 +380,16 @@ carom_status_t parse_entity(std::string_view text, std::size_t depth, bool top, 
     }
 
     if (out.type == "message"sv && (out.subtype == "rfc822"sv || out.subtype == "global"sv || out.subtype == "news"sv)) {
-        std::string decoded = transfer_decode(body, out.headers);
+        // An attached message is parsed where it lies unless it is base64 / quoted-printable
+        // encoded (its fields and texts are copied out, so nothing borrows from `decoded`).
+        std::string decoded;
+        std::string_view inner = body;
+        if (needs_decoding(out.headers)) {
+            decoded = transfer_decode(body, out.headers);
+            inner = decoded;
+        }
         out.children.emplace_back();
-        return parse_entity(decoded, depth + 1, false, false, true, ctx, out.children.back());
+        return parse_entity(inner, depth + 1, false, false, true, ctx, out.children.back());
     }
 
     const bool headers_block = (out.type == "text"sv && (out.subtype == "rfc822-headers"sv || out.subtype == "rfc822-header"sv)) ||
@@ -279,8 +399,11 @@ carom_status_t parse_entity(std::string_view text, std::size_t depth, bool top, 
     const bool wanted = !attached || out.type == "message"sv || (out.type == "text"sv && out.subtype == "plain"sv);
     if (headers_block || (is_text_like(out) && wanted)) {
         std::string_view capped = body.size() > ctx.lim.text_bytes() ? body.substr(0, ctx.lim.text_bytes()) : body;
-        out.body = transfer_decode(capped, out.headers);
-        out.text = to_utf8(out.body, out.charset);
+        // The decoded bytes become the text as they are when the charset changes nothing (the
+        // usual ASCII / UTF-8 part): one copy of the body, not two.
+        std::string raw = transfer_decode(capped, out.headers);
+        if (to_utf8_into(raw, out.charset, out.text)) out.body = std::move(raw);
+        else out.text = std::move(raw);
         cut_utf8_to(out.text, ctx.lim.text_bytes());
         if (headers_block) {
             if (depth + 1 > ctx.lim.mime_depth()) {
@@ -317,8 +440,19 @@ void collect_text(const Part &p, bool html, std::string &out) {
 }  // namespace
 
 const std::string *Headers::get(std::string_view name) const {
-    for (const auto &f : fields)  // the size test first: most names differ in length (no call)
-        if (f.name.size() == name.size() && iequals(f.name, name)) return &f.value;
+    const std::size_t n = name.size();
+    if (n == 0) {
+        for (const auto &f : fields)
+            if (f.name.empty()) return &f.value;
+        return nullptr;
+    }
+    // Cheap filters before the full comparison: the length, then the last byte with the ASCII
+    // case bit set (bytes that differ there are never equal ignoring case). Many names of equal
+    // length share a prefix ("Content-", "X-"), so the last byte separates them sooner.
+    const char last = static_cast<char>(name[n - 1] | 0x20);
+    for (const auto &f : fields)
+        if (f.name.size() == n && static_cast<char>(f.name[n - 1] | 0x20) == last && iequals(f.name, name))
+            return &f.value;
     return nullptr;
 }
 
@@ -344,21 +478,26 @@ Headers parse_headers(std::string_view text, std::size_t *rest) {
 }
 
 std::string normalize_newlines(std::string_view bytes) {
-    std::string norm;
-    norm.reserve(bytes.size());
+    // Written through a pointer into a buffer of the input's size (the output is never longer):
+    // one memcpy per line instead of an append and a push_back.
+    std::string norm(bytes.size(), '\0');
+    char *w = norm.data();
     const char *p = bytes.data();
     const char *end = p + bytes.size();
     while (p < end) {
         const char *cr = static_cast<const char *>(std::memchr(p, '\r', static_cast<std::size_t>(end - p)));
         if (!cr) {
-            norm.append(p, end);
+            std::memcpy(w, p, static_cast<std::size_t>(end - p));
+            w += end - p;
             break;
         }
-        norm.append(p, cr);
-        norm.push_back('\n');
+        std::memcpy(w, p, static_cast<std::size_t>(cr - p));
+        w += cr - p;
+        *w++ = '\n';
         p = cr + 1;
         if (p < end && *p == '\n') ++p;
     }
+    norm.resize(static_cast<std::size_t>(w - norm.data()));
     return norm;
 }
 

@@ -36,10 +36,12 @@ struct Part {
     std::string charset;                            // lower case, as declared ("" if none)
     std::string boundary;
     std::string report_type;                        // multipart/report's report-type, lower case
-    std::string body;                               // leaf: transfer-decoded bytes (raw charset); text/*
-                                                    // and message/* leaves, application/* when <= text_bytes;
-                                                    // empty for image/audio/video and for non-plain
-                                                    // leaves inside attached messages
+    std::string body;                               // leaf: transfer-decoded bytes (raw charset) when they
+                                                    // differ from `text` (a charset was converted), and of
+                                                    // application/* when <= text_bytes; empty when `text`
+                                                    // holds them unchanged (ASCII, UTF-8), for image/audio/
+                                                    // video and for non-plain leaves inside attached
+                                                    // messages. Read `text.empty() ? body : text`.
     std::string text;                               // leaf text/* and message/* (not rfc822): UTF-8
     std::vector<Part> children;                     // multipart: its parts; message/rfc822, message/global:
                                                     // one child, the message; text/rfc822-headers,

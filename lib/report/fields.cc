@@ -87,7 +87,33 @@ std::string unescape_embedded_unicode(std::string_view s) {
 
 }  // namespace
 
-std::string strip_type(std::string_view value) {
+bool split_field(std::string_view line, std::string_view &name, std::string_view &value) {
+    // One forward scan: white space, the name, white space, ':'. Most lines handed here are
+    // prose, rejected at their first word; the colon is never searched for along the line.
+    auto ws = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+    static constexpr auto kNameChar = [] {
+        struct Table {
+            bool t[256];
+        } r{};
+        for (int c = 0; c < 256; ++c)
+            r.t[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+        return r;
+    }();
+    auto name_char = [](char c) { return kNameChar.t[static_cast<unsigned char>(c)]; };
+    const std::size_t size = line.size() < 65 ? line.size() : 65;  // the colon is at offset 64 at most
+    std::size_t i = 0;
+    while (i < size && ws(line[i])) ++i;
+    const std::size_t b = i;
+    while (i < size && name_char(line[i])) ++i;
+    const std::size_t e = i;
+    while (i < size && ws(line[i])) ++i;
+    if (e == b || i >= size || line[i] != ':') return false;
+    name = line.substr(b, e - b);
+    value = trim(line.substr(i + 1));
+    return true;
+}
+
+std::string_view strip_type_view(std::string_view value) {
     std::string_view v = trim(value);
     std::size_t semi = v.find(';');
     if (semi != std::string_view::npos && semi > 0 && semi < 20) {
@@ -98,10 +124,13 @@ std::string strip_type(std::string_view value) {
         }
         if (token) v = trim(v.substr(semi + 1));
     }
-    return std::string(v);
+    return v;
 }
 
+std::string strip_type(std::string_view value) { return std::string(strip_type_view(value)); }
+
 std::string xtext_decode(std::string_view s) {
+    if (s.find('+') == std::string_view::npos) return std::string(s);  // nothing encoded: a copy
     std::string r;
     r.reserve(s.size());
     for (std::size_t i = 0; i < s.size(); ++i) {
@@ -118,13 +147,20 @@ std::string xtext_decode(std::string_view s) {
 }
 
 std::string bare_address(std::string_view value) {
-    std::string v = strip_type(value);
-    v = strip_comments(v);
-    std::string_view t = trim(v);
+    // Views all the way: the only copies are the comment-free text when there are comments, and
+    // the result.
+    std::string_view t = strip_type_view(value);
+    std::string uncommented;
+    if (t.find('(') != std::string_view::npos) {
+        uncommented = strip_comments(t);
+        t = uncommented;
+    }
+    t = trim(t);
     // Angle brackets: the last <...> that holds an '@' (a display name may itself look like an
     // address), else the first <...>.
+    // (A '>' before the first '<' closes nothing: the scan starts at the first '<', if any.)
     std::size_t lt = std::string_view::npos, best_lt = std::string_view::npos, best_gt = 0;
-    for (std::size_t i = 0; i < t.size(); ++i) {
+    for (std::size_t i = t.find('<'); i < t.size(); ++i) {
         if (t[i] == '<') lt = i;
         else if (t[i] == '>' && lt != std::string_view::npos) {
             std::string_view in = t.substr(lt + 1, i - lt - 1);
@@ -149,8 +185,8 @@ std::string bare_address(std::string_view value) {
             t = t.substr(b, e == std::string_view::npos ? std::string_view::npos : e - b);
         }
     }
-    if (istarts_with(t, "mailto:")) t.remove_prefix(7);
-    if (istarts_with(t, "smtp:")) t.remove_prefix(5);
+    if (!t.empty() && (t[0] | 0x20) == 'm' && istarts_with(t, "mailto:")) t.remove_prefix(7);
+    if (!t.empty() && (t[0] | 0x20) == 's' && istarts_with(t, "smtp:")) t.remove_prefix(5);
     // Trailing punctuation picked up from prose or lists.
     while (!t.empty() && (t.back() == ',' || t.back() == ';' || t.back() == '.' || t.back() == ':')) t.remove_suffix(1);
     while (!t.empty() && (t.front() == '<' || t.front() == '\'')) t.remove_prefix(1);
@@ -161,11 +197,16 @@ std::string bare_address(std::string_view value) {
 
 std::vector<std::string> address_list(std::string_view value) {
     std::vector<std::string> out;
-    std::string v = strip_comments(value);
+    std::string uncommented;
+    std::string_view v = value;
+    if (value.find('(') != std::string_view::npos) {
+        uncommented = strip_comments(value);
+        v = uncommented;
+    }
     std::size_t start = 0;
     bool quoted = false, angle = false;
     auto take = [&](std::size_t end) {
-        std::string_view item = trim(std::string_view(v).substr(start, end - start));
+        std::string_view item = trim(v.substr(start, end - start));
         // group syntax: "name: a, b;" → drop "name:" (outside brackets and quotes)
         std::size_t colon = item.find(':');
         if (colon != std::string_view::npos && item.find('<') > colon && item.find('"') > colon &&
@@ -174,8 +215,17 @@ std::vector<std::string> address_list(std::string_view value) {
         std::string a = bare_address(item);
         if (!a.empty()) out.push_back(std::move(a));
     };
+    // Only these bytes change the state below; the others are skipped with one table lookup.
+    static constexpr auto kSpecial = [] {
+        struct Table {
+            bool t[256];
+        } r{};
+        for (unsigned char c : {'\\', '"', '<', '>', ',', ';'}) r.t[c] = true;
+        return r;
+    }();
     for (std::size_t i = 0; i < v.size(); ++i) {
         char c = v[i];
+        if (!kSpecial.t[static_cast<unsigned char>(c)]) continue;
         if (c == '\\' && quoted) {
             ++i;
             continue;
@@ -220,25 +270,48 @@ std::string leading_reply_code(std::string_view text) {
 }
 
 std::string command_from_text(std::string_view text) {
-    std::string l = lower(text);
     struct Cmd {
-        const char *needle;
+        std::string_view needle;
         const char *cmd;
     };
     static constexpr Cmd kCmds[] = {
         {"rcpt to", "RCPT"}, {"mail from", "MAIL"}, {"end of data", "DATA"}, {"data command", "DATA"},
-        {"ehlo", "EHLO"},    {"helo", "HELO"},      {"connect to", "CONN"},
+        {"ehlo", "EHLO"},    {"helo", "HELO"},      {"connect to", "CONN"},  {"data", "DATA"},
     };
-    for (const char *lead : {"in reply to ", "after ", "reply to "}) {
-        std::size_t p = l.find(lead);
-        while (p != std::string::npos) {
-            std::string_view rest = std::string_view(l).substr(p + std::char_traits<char>::length(lead));
-            for (const Cmd &c : kCmds)
-                if (rest.compare(0, std::char_traits<char>::length(c.needle), c.needle) == 0) return c.cmd;
-            if (rest.compare(0, 4, "data") == 0) return "DATA";
-            p = l.find(lead, p + 1);
+    // Leads in order of preference: the first occurrence of the first lead followed by a command
+    // wins, else that of the second, else that of the third.
+    static constexpr std::string_view kLeads[] = {"in reply to ", "after ", "reply to "};
+    auto command_after = [](std::string_view rest) -> const char * {
+        for (const Cmd &c : kCmds)
+            if (rest.size() >= c.needle.size() && iequals(rest.substr(0, c.needle.size()), c.needle)) return c.cmd;
+        return nullptr;
+    };
+    // One pass, no lower-case copy: only a byte that can start a lead ('i', 'a', 'r' in either
+    // case; a table gives the lead's number + 1) is looked at further.
+    static constexpr auto kStarts = [] {
+        struct Table {
+            unsigned char t[256];
+        } r{};
+        r.t['i'] = r.t['I'] = 1;
+        r.t['a'] = r.t['A'] = 2;
+        r.t['r'] = r.t['R'] = 3;
+        return r;
+    }();
+    const char *found[3] = {nullptr, nullptr, nullptr};
+    for (std::size_t p = 0; p < text.size(); ++p) {
+        const int k1 = kStarts.t[static_cast<unsigned char>(text[p])];
+        if (k1 == 0) continue;
+        const int k = k1 - 1;
+        if (found[k]) continue;
+        const std::string_view lead = kLeads[k];
+        if (text.size() - p < lead.size() || !iequals(text.substr(p, lead.size()), lead)) continue;
+        if (const char *cmd = command_after(text.substr(p + lead.size()))) {
+            if (k == 0) return cmd;
+            found[k] = cmd;
         }
     }
+    for (const char *f : found)
+        if (f) return f;
     return "";
 }
 
@@ -246,8 +319,21 @@ std::string command_from_text(std::string_view text) {
 
 namespace {
 
+// The date reader below allocates nothing but its result: it runs for every Date of a returned
+// original and every Last-Attempt-Date, and the copies, digit strings and token vectors it used
+// to build cost more than the parse itself.
+
+// Lower-case ASCII letters packed into one integer, for comparing short names in one step.
+// `c | 0x20` maps a byte onto a lower-case letter only when it is that letter in either case,
+// so a packed key equals a table key (letters only) exactly when iequals would say so.
+constexpr std::uint32_t pack3(char a, char b, char c) {
+    return static_cast<std::uint32_t>(static_cast<unsigned char>(a | 0x20)) << 16 |
+           static_cast<std::uint32_t>(static_cast<unsigned char>(b | 0x20)) << 8 |
+           static_cast<std::uint32_t>(static_cast<unsigned char>(c | 0x20));
+}
+
 struct Zone {
-    const char *name;
+    std::string_view name;
     int minutes;
 };
 constexpr Zone kZones[] = {
@@ -261,7 +347,10 @@ constexpr Zone kZones[] = {
     {"nst", -210},   {"brt", -180},   {"art", -180},
 };
 
-constexpr const char *kMonths[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
+constexpr std::uint32_t kMonths[] = {pack3('j', 'a', 'n'), pack3('f', 'e', 'b'), pack3('m', 'a', 'r'),
+                                     pack3('a', 'p', 'r'), pack3('m', 'a', 'y'), pack3('j', 'u', 'n'),
+                                     pack3('j', 'u', 'l'), pack3('a', 'u', 'g'), pack3('s', 'e', 'p'),
+                                     pack3('o', 'c', 't'), pack3('n', 'o', 'v'), pack3('d', 'e', 'c')};
 
 void civil_from_days(long long z, long long &y, unsigned &m, unsigned &d) {
     z += 719468;
@@ -307,29 +396,216 @@ bool parse_time(std::string_view t, int &h, int &mi, int &s) {
     return h <= 24 && mi <= 59 && s <= 60;
 }
 
+// 1-12 for a word starting with a month's three-letter name (any case), else 0.
 int month_of(std::string_view w) {
     if (w.size() < 3) return 0;
+    const std::uint32_t k = pack3(w[0], w[1], w[2]);
     for (int i = 0; i < 12; ++i)
-        if (iequals(w.substr(0, 3), kMonths[i])) return i + 1;
+        if (k == kMonths[i]) return i + 1;
     return 0;
+}
+
+// A word of up to four bytes, lower-cased as pack3 does, with its length: equal keys mean
+// equal words (ignoring ASCII case) when the table side holds letters only.
+constexpr std::uint64_t word_key(std::string_view w) {
+    std::uint64_t k = w.size();
+    for (char c : w) k = k << 8 | static_cast<unsigned char>(c | 0x20);
+    return k;
+}
+
+struct ZoneKey {
+    std::uint64_t key;
+    int minutes;
+};
+
+constexpr auto kZoneKeys = [] {
+    struct Table {
+        ZoneKey z[sizeof kZones / sizeof *kZones];
+    } t{};
+    for (std::size_t i = 0; i < sizeof kZones / sizeof *kZones; ++i) t.z[i] = {word_key(kZones[i].name), kZones[i].minutes};
+    return t;
+}();
+
+// The offset of a named zone ("GMT", "jst"); false when the word names none. Weekday names
+// ("Thu") come here too, so the lookup compares integers, not strings.
+bool named_zone(std::string_view w, int &minutes) {
+    if (w.empty() || w.size() > 4) return false;
+    const std::uint64_t k = word_key(w);
+    for (const ZoneKey &z : kZoneKeys.z)
+        if (z.key == k) {
+            minutes = z.minutes;
+            return true;
+        }
+    return false;
+}
+
+// A numeric zone from the digits of `z` ("0900", "09:00", "09"): the first four (or two)
+// digits as hours and minutes. `strict` rejects any byte other than digits and ':' and out-of-
+// range values; the ISO 8601 suffix reader is lenient about both.
+bool numeric_zone(std::string_view z, bool strict, int &hh, int &mm) {
+    int d[5];
+    std::size_t n = 0;
+    for (char c : z) {
+        if (is_digit(c)) {
+            if (n == 5) return false;  // more than 4 digits: neither form
+            d[n++] = c - '0';
+        } else if (strict && c != ':') {
+            return false;
+        }
+    }
+    if (n != 4 && n != 2) return false;
+    hh = d[0] * 10 + d[1];
+    mm = n == 4 ? d[2] * 10 + d[3] : 0;
+    return !strict || (hh <= 23 && mm <= 59);
+}
+
+// A run of 1-4 digits as a number; -1 when it holds anything else.
+int small_number(std::string_view x) {
+    int v = 0;
+    for (char c : x) {
+        if (!is_digit(c)) return -1;
+        v = v * 10 + (c - '0');
+    }
+    return v;
+}
+
+// ' ', '\t', ',' and '\n' separate the words of a date; one bit test instead of four compares.
+inline bool date_space(char c) {
+    constexpr std::uint64_t kMask = 1ull << ' ' | 1ull << '\t' | 1ull << ',' | 1ull << '\n';
+    const auto u = static_cast<unsigned char>(c);
+    return u < 64 && (kMask >> u & 1);
+}
+
+constexpr std::uint32_t kWeekdays[] = {pack3('m', 'o', 'n'), pack3('t', 'u', 'e'), pack3('w', 'e', 'd'), pack3('t', 'h', 'u'),
+                                       pack3('f', 'r', 'i'), pack3('s', 'a', 't'), pack3('s', 'u', 'n')};
+
+// "Thu": the weekday most dates start with; no zone has such a name, so the zone lookup is skipped.
+inline bool weekday3(std::string_view w) {
+    if (w.size() != 3) return false;
+    const std::uint32_t k = pack3(w[0], w[1], w[2]);
+    for (std::uint32_t d : kWeekdays)
+        if (k == d) return true;
+    return false;
+}
+
+// The date from its parts as "YYYY-MM-DDTHH:MM:SSZ" in UTC; "" when the parts are not a date.
+std::string utc_string(long long year, int month, int day, int h, int mi, int s, int zone) {
+    if (year < 1900 || year > 9999 || month < 1 || month > 12 || day < 1 || h < 0) return "";
+    if (static_cast<unsigned>(day) > days_in_month(year, static_cast<unsigned>(month))) return "";
+    long long secs = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400LL +
+                     h * 3600LL + mi * 60LL + (s == 60 ? 59 : s) - zone * 60LL;
+    long long days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
+    long long rem = secs - days * 86400;
+    long long y;
+    unsigned m, d;
+    civil_from_days(days, y, m, d);
+    // "%04lld-%02u-%02uT%02d:%02d:%02dZ" written by hand into a buffer (snprintf cost more than
+    // the whole parse, docs/performance.md). Every field here is non-negative; the year is
+    // 1899-10000 (the zone shift moves it by a few days at most).
+    char buf[32];
+    std::size_t n = 0;
+    auto put2 = [&buf, &n](long long x) {  // 0-99
+        buf[n++] = static_cast<char>('0' + x / 10);
+        buf[n++] = static_cast<char>('0' + x % 10);
+    };
+    if (y < 10000) {
+        put2(y / 100), put2(y % 100);
+    } else {  // 10000: five digits
+        buf[n++] = static_cast<char>('0' + y / 10000);
+        put2(y / 100 % 100), put2(y % 100);
+    }
+    buf[n++] = '-', put2(m), buf[n++] = '-', put2(d), buf[n++] = 'T';
+    put2(rem / 3600), buf[n++] = ':', put2((rem % 3600) / 60), buf[n++] = ':', put2(rem % 60), buf[n++] = 'Z';
+    return std::string(buf, n);
+}
+
+// The form nearly every Date and Last-Attempt-Date takes, "[Thu, ]1 Jan 2015 00:00[:00] +0900
+// [(comment)]" with single-space-separated parts, read in one pass. False for anything else
+// (other forms, out-of-range values, tabs, unusual comments): the general reader then decides,
+// and on every input this one accepts it would find the same parts.
+bool common_rfc5322_date(std::string_view v, long long &year, int &month, int &day, int &h, int &mi, int &s,
+                         int &zone) {
+    const std::size_t n = v.size();
+    std::size_t i = 0;
+    auto spaces = [&] {
+        const std::size_t b = i;
+        while (i < n && v[i] == ' ') ++i;
+        return i > b;
+    };
+    // exactly `width` digits (or 1-2 when width is 0), not followed by another digit
+    auto number = [&](int &out, std::size_t width) {
+        const std::size_t b = i, max = width ? width : 2;
+        int x = 0;
+        while (i < n && i - b < max && is_digit(v[i])) x = x * 10 + (v[i++] - '0');
+        if (i == b || (width && i - b != width) || (i < n && is_digit(v[i]))) return false;
+        out = x;
+        return true;
+    };
+    spaces();
+    if (i < n && is_alpha(v[i])) {  // "Thu,"
+        if (n - i < 4 || !weekday3(v.substr(i, 3)) || v[i + 3] != ',') return false;
+        i += 4;
+        spaces();
+    }
+    int d, y, hh, mm, ss = 0, z;
+    if (!number(d, 0) || d < 1 || d > 31 || !spaces()) return false;
+    if (n - i < 3) return false;
+    const int mo = month_of(v.substr(i, 3));
+    i += 3;
+    if (!mo || !spaces() || !number(y, 4) || !spaces()) return false;
+    if (!number(hh, 2) || i >= n || v[i] != ':') return false;
+    ++i;
+    if (!number(mm, 2)) return false;
+    if (i < n && v[i] == ':') {
+        ++i;
+        if (!number(ss, 2)) return false;
+    }
+    if (!spaces() || i >= n || (v[i] != '+' && v[i] != '-')) return false;
+    const int sign = v[i] == '-' ? -1 : 1;
+    ++i;
+    if (!number(z, 4) || z / 100 > 23 || z % 100 > 59) return false;
+    spaces();
+    if (i < n && v[i] == '(') {  // a plain comment: "(UTC)", "(GMT+09:00)"
+        for (++i; i < n && v[i] != ')'; ++i) {
+            const char c = v[i];
+            if (!(is_alpha(c) || is_digit(c) || c == ' ' || c == '+' || c == '-' || c == ':' || c == '.')) return false;
+        }
+        if (i >= n) return false;
+        ++i;
+        spaces();
+    }
+    if (i != n || hh > 24 || mm > 59 || ss > 60) return false;
+    year = y, month = mo, day = d, h = hh, mi = mm, s = ss;
+    zone = sign * (z / 100 * 60 + z % 100);
+    return true;
 }
 
 }  // namespace
 
 std::string iso_date(std::string_view value) {
-    std::string v = value.find('(') == std::string_view::npos ? std::string(value) : strip_comments(value);
+    {
+        long long year;
+        int month, day, h, mi, s, zone;
+        if (common_rfc5322_date(value, year, month, day, h, mi, s, zone)) return utc_string(year, month, day, h, mi, s, zone);
+    }
+    std::string stripped;  // only when there are comments to drop
+    std::string_view v = value;
+    if (value.find('(') != std::string_view::npos) {
+        stripped = strip_comments(value);
+        v = stripped;
+    }
     // Separate tokens on white space and commas; ISO "T" handled below.
     std::string_view tok[17];
     std::size_t ntok = 0;
     {
         std::size_t i = 0;
         while (i < v.size()) {
-            while (i < v.size() && (v[i] == ' ' || v[i] == '\t' || v[i] == ',' || v[i] == '\n')) ++i;
+            while (i < v.size() && date_space(v[i])) ++i;
             std::size_t b = i;
-            while (i < v.size() && !(v[i] == ' ' || v[i] == '\t' || v[i] == ',' || v[i] == '\n')) ++i;
+            while (i < v.size() && !date_space(v[i])) ++i;
             if (i == b) break;
             if (ntok == 16) return "";
-            tok[ntok++] = std::string_view(v).substr(b, i - b);
+            tok[ntok++] = v.substr(b, i - b);
         }
     }
     long long year = -1;
@@ -339,9 +615,9 @@ std::string iso_date(std::string_view value) {
     std::size_t nnums = 0;
     for (std::size_t ti = 0; ti < ntok; ++ti) {
         std::string_view t = tok[ti];
-        // ISO 8601: 2017-04-29T23:34:45Z / +09:00
-        std::size_t tpos = t.find('T');
-        if (tpos == 10 && t.size() > 11 && t[4] == '-' && t[7] == '-') {
+        // ISO 8601: 2017-04-29T23:34:45Z / +09:00 (the first 'T' of the token at offset 10)
+        if (t.size() > 11 && t[10] == 'T' && t[4] == '-' && t[7] == '-' &&
+            t.substr(0, 10).find('T') == std::string_view::npos) {
             std::string_view rest = t.substr(11);
             t = t.substr(0, 10);
             std::size_t zpos = rest.find_first_of("Zz+-");
@@ -349,104 +625,76 @@ std::string iso_date(std::string_view value) {
             if (!parse_time(tm, h, mi, s)) return "";
             if (zpos != std::string_view::npos) {
                 std::string_view z = rest.substr(zpos);
+                int hh, mm;
                 if (z == "Z" || z == "z") {
                     have_zone = true;
-                } else if (z.size() >= 3) {
-                    std::string digits;
-                    for (char c : z.substr(1))
-                        if (is_digit(c)) digits.push_back(c);
-                    if (digits.size() == 4 || digits.size() == 2) {
-                        int hh = std::stoi(digits.substr(0, 2)), mm = digits.size() == 4 ? std::stoi(digits.substr(2)) : 0;
-                        zone = (z[0] == '-' ? -1 : 1) * (hh * 60 + mm);
-                        have_zone = true;
-                    }
+                } else if (z.size() >= 3 && numeric_zone(z.substr(1), false, hh, mm)) {
+                    zone = (z[0] == '-' ? -1 : 1) * (hh * 60 + mm);
+                    have_zone = true;
                 }
             }
         }
         if (t.empty()) continue;
-        if (t.find(':') != std::string_view::npos && is_digit(t[0])) {
+        const char c0 = t[0];
+        if (is_digit(c0) && t.find(':') != std::string_view::npos) {
             if (h < 0 && !parse_time(t, h, mi, s)) return "";
             continue;
         }
-        if ((t[0] == '+' || t[0] == '-') && t.size() >= 3) {
-            std::string digits;
-            bool ok = true;
-            for (char c : t.substr(1)) {
-                if (is_digit(c)) digits.push_back(c);
-                else if (c != ':') ok = false;
+        if ((c0 == '+' || c0 == '-') && t.size() >= 3) {
+            int hh, mm;
+            if (numeric_zone(t.substr(1), true, hh, mm)) {
+                zone = (c0 == '-' ? -1 : 1) * (hh * 60 + mm);
+                have_zone = true;
             }
-            if (ok && (digits.size() == 4 || digits.size() == 2)) {
-                int hh = std::stoi(digits.substr(0, 2)), mm = digits.size() == 4 ? std::stoi(digits.substr(2)) : 0;
-                if (hh <= 23 && mm <= 59) {
-                    zone = (t[0] == '-' ? -1 : 1) * (hh * 60 + mm);
-                    have_zone = true;
+            continue;  // a signed token is nothing else either
+        }
+        if (is_digit(c0)) {
+            // numeric dates: YYYY-MM-DD, YYYY/MM/DD, DD-MM-YYYY, DD/MM/YYYY, DD-Mon-YYYY
+            std::string_view f[3];
+            std::size_t nf = 0, b = 0;
+            bool separated = false;
+            for (std::size_t k = 0; k <= t.size(); ++k) {
+                if (k < t.size() && t[k] != '-' && t[k] != '/' && t[k] != '.') continue;
+                if (k < t.size()) separated = true;
+                if (nf == 3) return "";  // more than three fields
+                f[nf++] = t.substr(b, k - b);
+                b = k + 1;
+            }
+            if (separated) {
+                if (nf != 3) return "";
+                for (std::size_t k = 0; k < 3; ++k)
+                    if (f[k].empty() || f[k].size() > 4) return "";
+                if (f[0].size() == 4) {  // Y-M-D
+                    year = small_number(f[0]);
+                    month = small_number(f[1]);
+                    day = small_number(f[2]);
+                } else {  // D-M-Y or D-Mon-Y
+                    day = small_number(f[0]);
+                    const int named = month_of(f[1]);
+                    month = named ? named : small_number(f[1]);
+                    int y = small_number(f[2]);
+                    year = y;
+                    if (f[2].size() <= 2 && y >= 0) year = y < 50 ? 2000 + y : 1900 + y;
                 }
+                if (year < 0 || month <= 0 || day <= 0) return "";
                 continue;
             }
-        }
-        // numeric dates: YYYY-MM-DD, YYYY/MM/DD, DD-MM-YYYY, DD/MM/YYYY, DD-Mon-YYYY
-        if (is_digit(t[0]) && (t.find('-') != std::string_view::npos || t.find('/') != std::string_view::npos ||
-                               t.find('.') != std::string_view::npos)) {
-            std::vector<std::string> f;
-            std::string cur;
-            for (char c : t) {
-                if (c == '-' || c == '/' || c == '.') {
-                    f.push_back(cur);
-                    cur.clear();
-                } else {
-                    cur.push_back(c);
-                }
-            }
-            f.push_back(cur);
-            if (f.size() != 3) return "";
-            for (std::size_t k = 0; k < 3; ++k)
-                if (f[k].empty() || f[k].size() > 4) return "";
-            auto num = [](const std::string &x) {
-                for (char c : x)
-                    if (!is_digit(c)) return -1;
-                return std::stoi(x);
-            };
-            if (f[0].size() == 4) {  // Y-M-D
-                year = num(f[0]);
-                month = num(f[1]);
-                day = num(f[2]);
-            } else {  // D-M-Y or D-Mon-Y
-                day = num(f[0]);
-                month = month_of(f[1]) ? month_of(f[1]) : num(f[1]);
-                int y = num(f[2]);
-                year = y;
-                if (f[2].size() <= 2 && y >= 0) year = y < 50 ? 2000 + y : 1900 + y;
-            }
-            if (year < 0 || month <= 0 || day <= 0) return "";
-            continue;
-        }
-        if (is_digit(t[0])) {
-            bool all = true;
-            for (char c : t)
-                if (!is_digit(c)) all = false;
-            if (!all || t.size() > 4) continue;  // "29th" and the like: ignored
-            int val = 0;
-            for (char c : t) val = val * 10 + (c - '0');
+            if (t.size() > 4) continue;  // "29th" and long numbers: ignored
+            const int val = small_number(t);
+            if (val < 0) continue;
             nums[nnums++] = val + (t.size() == 4 ? 100000 : 0);  // mark 4-digit years
             continue;
         }
-        if (is_alpha(t[0])) {
-            if (int m = month_of(t); m && month == 0 && (t.size() == 3 || t.size() >= 3)) {
-                // a month name; weekday names never start like a month
-                bool weekday = false;
-                for (const char *w : {"mon", "tue", "wed", "thu", "fri", "sat", "sun"})
-                    if (istarts_with(t, w)) weekday = true;
-                if (!weekday) {
-                    month = m;
-                    continue;
-                }
+        if (is_alpha(c0)) {
+            // a month name (no weekday name starts like one), else perhaps a zone name
+            if (int m = month_of(t); m && month == 0) {
+                month = m;
+                continue;
             }
-            for (const Zone &z : kZones) {
-                if (iequals(t, z.name)) {
-                    if (!have_zone) zone = z.minutes;
-                    have_zone = true;
-                    break;
-                }
+            int minutes;
+            if (!weekday3(t) && named_zone(t, minutes)) {
+                if (!have_zone) zone = minutes;
+                have_zone = true;
             }
             continue;
         }
@@ -463,32 +711,7 @@ std::string iso_date(std::string_view value) {
             year = n < 50 ? 2000 + n : (n < 1000 ? 1900 + n : n);
         }
     }
-    if (year < 1900 || year > 9999 || month < 1 || month > 12 || day < 1 || h < 0) return "";
-    if (static_cast<unsigned>(day) > days_in_month(year, static_cast<unsigned>(month))) return "";
-    long long secs = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400LL +
-                     h * 3600LL + mi * 60LL + (s == 60 ? 59 : s) - zone * 60LL;
-    long long days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
-    long long rem = secs - days * 86400;
-    long long y;
-    unsigned m, d;
-    civil_from_days(days, y, m, d);
-    // "%04lld-%02u-%02uT%02d:%02d:%02dZ" written by hand: snprintf cost more than the whole parse
-    // (docs/performance.md). Every field here is non-negative.
-    std::string out;
-    out.reserve(20);
-    auto put = [&out](long long n, int width) {
-        char digits[24];
-        int k = 0;
-        do {
-            digits[k++] = static_cast<char>('0' + n % 10);
-            n /= 10;
-        } while (n > 0);
-        for (int pad = width - k; pad > 0; --pad) out += '0';
-        while (k > 0) out += digits[--k];
-    };
-    put(y, 4), out += '-', put(m, 2), out += '-', put(d, 2), out += 'T';
-    put(rem / 3600, 2), out += ':', put((rem % 3600) / 60, 2), out += ':', put(rem % 60, 2), out += 'Z';
-    return out;
+    return utc_string(year, month, day, h, mi, s, zone);
 }
 
 }  // namespace carom::report

@@ -37,7 +37,13 @@ std::string leading_reply_code(std::string_view text);
 // FROM", "end of data"): CONN, EHLO, HELO, MAIL, RCPT, DATA; "" when none.
 std::string command_from_text(std::string_view text);
 
+// One "Name: value" line (a DSN field, or a header quoted in a text): the name of letters, digits,
+// '-' and '_' (white space around it allowed), its colon within the first 65 bytes, the value
+// trimmed. False when the line is not such a field.
+bool split_field(std::string_view line, std::string_view &name, std::string_view &value);
+
 // Removes an RFC 3464 type prefix ("dns; host" → "host").
 std::string strip_type(std::string_view value);
+std::string_view strip_type_view(std::string_view value);  // the same, as a view into `value`
 
 }  // namespace carom::report

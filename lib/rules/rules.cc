@@ -6,6 +6,7 @@
 #include <re2/set.h>
 
 #include <algorithm>
+#include <cstring>
 #include <memory>
 #include <nlohmann/json.hpp>
 
@@ -23,12 +24,68 @@ namespace {
 
 bool anchored(Field f) { return !(f == kText || f == kHost || f == kReporter); }
 
-std::string trim(std::string_view s) {
+std::string_view trim(std::string_view s) {
     std::size_t a = 0, b = s.size();
     while (a < b && (s[a] == ' ' || s[a] == '\t' || s[a] == '\r' || s[a] == '\n')) ++a;
     while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t' || s[b - 1] == '\r' || s[b - 1] == '\n')) --b;
-    return std::string(s.substr(a, b - a));
+    return s.substr(a, b - a);
 }
+
+// A field value trimmed and folded to one ASCII case (lower, or upper for the SMTP command).
+// Values usually come folded already: then it is a view of the input and nothing is copied;
+// otherwise the folded copy lives in `store`.
+std::string_view folded(std::string_view raw, bool upper, std::string &store) {
+    std::string_view v = trim(raw);
+    for (char c : v) {
+        if (upper ? (c >= 'a' && c <= 'z') : (c >= 'A' && c <= 'Z')) {
+            store = upper ? upper_ascii(v) : lower_ascii(v);
+            return store;
+        }
+    }
+    return v;
+}
+
+// The memo's lookup table: open addressing over the values (FNV-1a), found by string_view
+// without building a std::string. Filled once when the engine is built, read-only after.
+class FlatMemo {
+public:
+    void build(const std::unordered_map<std::string, std::vector<int>> &memo,
+               const std::vector<std::uint32_t> &rule_of) {
+        std::size_t cap = 8;
+        while (cap < memo.size() * 2) cap *= 2;
+        slots_.assign(cap, Slot());
+        for (const auto &kv : memo) {
+            std::size_t i = hash(kv.first) & (cap - 1);
+            while (slots_[i].used) i = (i + 1) & (cap - 1);
+            Slot &sl = slots_[i];
+            sl.used = true;
+            sl.key = kv.first;
+            for (int h : kv.second) sl.rules.push_back(rule_of[static_cast<std::size_t>(h)]);
+        }
+    }
+    bool empty() const { return slots_.empty(); }
+    // The rules whose pattern matches the value, or nullptr when the value is not in the memo.
+    const std::vector<std::uint32_t> *find(std::string_view key) const {
+        if (slots_.empty()) return nullptr;
+        const std::size_t mask = slots_.size() - 1;
+        for (std::size_t i = hash(key) & mask; slots_[i].used; i = (i + 1) & mask)
+            if (slots_[i].key == key) return &slots_[i].rules;
+        return nullptr;
+    }
+
+private:
+    struct Slot {
+        bool used = false;
+        std::string key;
+        std::vector<std::uint32_t> rules;
+    };
+    static std::size_t hash(std::string_view s) {
+        std::uint64_t h = 14695981039346656037ull;
+        for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+        return static_cast<std::size_t>(h ^ (h >> 29));
+    }
+    std::vector<Slot> slots_;
+};
 
 struct FieldSet {
     std::unique_ptr<RE2::Set> set;
@@ -36,8 +93,26 @@ struct FieldSet {
     std::vector<std::string> patterns;             // same patterns, for the one-by-one fallback
     // Set indexes that match, for the values a field takes most often (status codes x.y.z with
     // small y and z, reply codes 200-599, SMTP command names, DSN actions): matched once when the
-    // engine is built, then looked up instead of running the set per record. Immutable after build.
-    std::unordered_map<std::string, std::vector<int>> memo;
+    // engine is built, then looked up (in `table`) instead of running the set per record.
+    std::unordered_map<std::string, std::vector<int>> memo;  // while building only
+    // The memo holds every value that can match (fields whose patterns are alternations of
+    // literal names: format, action, category, command): a value not in it matches nothing.
+    bool memo_complete = false;
+    FlatMemo table;  // the memo, as it is looked up per record
+    // Patterns of an unanchored field that match almost any text (`text .`: "there is a
+    // diagnostic"), each matched on its own instead of in the set. In the set such a pattern
+    // makes nearly every DFA state a match state, and RE2 then re-inserts every match id of the
+    // state at every byte: the text set cost three times as much with the two `.` rules in it.
+    // Alone, RE2 stops at the first character. Immutable after build.
+    struct Alone {
+        std::unique_ptr<RE2> re;
+        std::vector<std::uint32_t> rules;  // the rules with this very pattern (matched once)
+        // `text .` ("there is a diagnostic"): RE2's dot matches any UTF-8 character but a line
+        // feed, and a normalised text is valid UTF-8 without one (white space is collapsed to
+        // spaces): it matches every text that is not empty, without running RE2.
+        bool any_text = false;
+    };
+    std::vector<Alone> alone;
 };
 
 class Matcher final : public Compiled {
@@ -45,6 +120,13 @@ public:
     std::vector<Rule> rules;        // in priority order (index = rank)
     std::vector<std::uint8_t> need; // conditions per rule
     FieldSet fields[kFieldCount];
+    // Per field matched last (host, then reporter): its rules and how many of their conditions
+    // are on that field or on a field matched after it.
+    struct Pending {
+        std::uint32_t rule;
+        std::uint8_t left;
+    };
+    std::vector<Pending> last[2];
     RE2::Options options;           // the options every pattern was compiled with
 
     Decision decide(const Input &input, bool explain) const override;
@@ -52,23 +134,50 @@ public:
     std::string list_jsonl() const override;
 
 private:
-    void match_field(Field f, std::string_view text, std::vector<std::uint8_t> &count) const;
+    // Per-decision scratch, on the caller's stack (the matcher itself stays immutable).
+    // Up to kStack rules the arrays live on the stack (no allocation per record); a larger rule
+    // set (many user rules) takes them from the heap.
+    static constexpr std::size_t kStack = 512;
+    struct Scratch {
+        std::uint8_t *count;       // matched conditions per rule, all 0 at first
+        std::uint32_t *touched;    // rules whose count went above 0, each once
+        std::size_t ntouched = 0;
+        std::vector<int> hits;     // the set's answer, reused across fields
+    };
+    void match_field(Field f, std::string_view text, Scratch &s) const;
+    // Whether a rule with a condition on f (host or reporter, matched last in that order) still
+    // can be complete: its matched conditions plus those left to match (f and after) reach need.
+    bool can_complete(Field f, const Scratch &s) const {
+        for (const Pending &p : last[f == kHost ? 0 : 1])
+            if (s.count[p.rule] + p.left >= need[p.rule]) return true;
+        return false;
+    }
+    static void credit(Scratch &s, std::uint32_t rule) {
+        std::uint8_t &c = s.count[rule];
+        if (c == 0) s.touched[s.ntouched++] = rule;
+        if (c < 255) ++c;
+    }
 };
 
-void Matcher::match_field(Field f, std::string_view text, std::vector<std::uint8_t> &count) const {
+void Matcher::match_field(Field f, std::string_view text, Scratch &s) const {
     const FieldSet &fs = fields[f];
+    for (const FieldSet::Alone &a : fs.alone) {
+        if (a.any_text ? text.empty()
+                       : !a.re->Match(re2::StringPiece(text.data(), text.size()), 0, text.size(), RE2::UNANCHORED,
+                                      nullptr, 0))
+            continue;
+        for (std::uint32_t r : a.rules) credit(s, r);
+    }
     if (!fs.set) return;
-    if (!fs.memo.empty()) {
-        auto it = fs.memo.find(std::string(text));
-        if (it != fs.memo.end()) {
-            for (int h : it->second) {
-                std::uint8_t &c = count[fs.rule_of[static_cast<std::size_t>(h)]];
-                if (c < 255) ++c;
-            }
+    if (!fs.table.empty()) {
+        if (const std::vector<std::uint32_t> *rules_hit = fs.table.find(text)) {
+            for (std::uint32_t r : *rules_hit) credit(s, r);
             return;
         }
+        if (fs.memo_complete) return;
     }
-    std::vector<int> hits;
+    std::vector<int> &hits = s.hits;
+    hits.clear();
     RE2::Set::ErrorInfo info{RE2::Set::kNoError};
     bool ok = fs.set->Match(re2::StringPiece(text.data(), text.size()), &hits, &info);
     if (!ok && info.kind != RE2::Set::kNoError) {
@@ -88,38 +197,63 @@ void Matcher::match_field(Field f, std::string_view text, std::vector<std::uint8
     }
     for (int h : hits) {
         if (h < 0 || static_cast<std::size_t>(h) >= fs.rule_of.size()) continue;
-        std::uint8_t &c = count[fs.rule_of[static_cast<std::size_t>(h)]];
-        if (c < 255) ++c;
+        credit(s, fs.rule_of[static_cast<std::size_t>(h)]);
     }
 }
 
 Decision Matcher::decide(const Input &in, bool explain) const {
     Decision d;
     if (rules.empty()) return d;
-    std::vector<std::uint8_t> count(rules.size(), 0);
-    std::string status = trim(in.status);
-    std::string reply = trim(in.reply_code);
-    std::string command = upper_ascii(trim(in.command));
-    std::string host = lower_ascii(trim(in.remote_mta));
-    std::string format = lower_ascii(trim(in.format));
-    std::string action = lower_ascii(trim(in.action));
-    std::string reporter = lower_ascii(trim(in.reporting_mta));
-    std::string category = lower_ascii(trim(in.category));
-    if (!status.empty()) match_field(kStatus, status, count);
-    if (!reply.empty()) match_field(kReply, reply, count);
-    match_field(kCommand, command, count);  // "NONE" matches the empty command
-    if (!host.empty()) match_field(kHost, host, count);
-    if (!format.empty()) match_field(kFormat, format, count);
-    if (!action.empty()) match_field(kAction, action, count);
-    if (!reporter.empty()) match_field(kReporter, reporter, count);
-    if (!category.empty()) match_field(kCategory, category, count);
-    if (!in.diagnostic.empty() && fields[kText].set) {
-        std::string text = normalise(in.diagnostic);
-        if (!text.empty()) match_field(kText, text, count);
+    Scratch s;
+    std::uint8_t count_stack[kStack];
+    std::uint32_t touched_stack[kStack];
+    std::vector<std::uint8_t> count_heap;
+    std::vector<std::uint32_t> touched_heap;
+    if (rules.size() <= kStack) {
+        std::memset(count_stack, 0, rules.size());
+        s.count = count_stack;
+        s.touched = touched_stack;
+    } else {
+        count_heap.assign(rules.size(), 0);
+        touched_heap.resize(rules.size());
+        s.count = count_heap.data();
+        s.touched = touched_heap.data();
     }
-    // Rules are stored in priority order: the first complete match decides.
-    for (std::size_t i = 0; i < rules.size(); ++i) {
-        if (count[i] == 0 || count[i] != need[i]) continue;
+    std::string store[6];  // folded copies, when a value needs folding
+    std::string_view status = trim(in.status);
+    std::string_view reply = trim(in.reply_code);
+    std::string_view command = folded(in.command, true, store[0]);
+    std::string_view format = folded(in.format, false, store[2]);
+    std::string_view action = folded(in.action, false, store[3]);
+    std::string_view category = folded(in.category, false, store[5]);
+    if (!status.empty()) match_field(kStatus, status, s);
+    if (!reply.empty()) match_field(kReply, reply, s);
+    match_field(kCommand, command, s);  // "NONE" matches the empty command
+    if (!format.empty()) match_field(kFormat, format, s);
+    if (!action.empty()) match_field(kAction, action, s);
+    if (!category.empty()) match_field(kCategory, category, s);
+    if (!in.diagnostic.empty() && (fields[kText].set || !fields[kText].alone.empty())) {
+        std::string text = normalise(in.diagnostic);
+        if (!text.empty()) match_field(kText, text, s);
+    }
+    // The host and then the reporter last, each only when one of its rules can still be
+    // complete: a field adds at most one to a rule's count, so a rule that lacks more conditions
+    // than fields are left cannot become complete, and leaving its host unmatched changes
+    // nothing. The host rules also want a text, which seldom matches: most records skip RE2 here.
+    if (can_complete(kHost, s)) {
+        std::string_view host = folded(in.remote_mta, false, store[1]);
+        if (!host.empty()) match_field(kHost, host, s);
+    }
+    if (can_complete(kReporter, s)) {
+        std::string_view reporter = folded(in.reporting_mta, false, store[4]);
+        if (!reporter.empty()) match_field(kReporter, reporter, s);
+    }
+    // Rules are stored in priority order: the first complete match decides. Only the rules that
+    // matched some condition can be complete; in index (= priority) order.
+    std::sort(s.touched, s.touched + s.ntouched);
+    for (std::size_t k = 0; k < s.ntouched; ++k) {
+        const std::uint32_t i = s.touched[k];
+        if (s.count[i] != need[i]) continue;
         if (!d.decided) {
             d.decided = true;
             d.reason = rules[i].reason;
@@ -217,9 +351,9 @@ std::unique_ptr<Compiled> compile(const std::vector<Source> &user, bool builtin,
     opt.set_case_sensitive(true);  // case is handled by normalisation (folding) of the text
     for (std::size_t f = 0; f < kFieldCount; ++f) {
         Field fld = static_cast<Field>(f);
-        bool any = false;
-        for (const Rule &r : all) any = any || r.cond[f].present;
-        if (!any) continue;
+        std::size_t present = 0;
+        for (const Rule &r : all) present += r.cond[f].present ? 1 : 0;
+        if (present == 0) continue;
         FieldSet &fs = m->fields[f];
         fs.set = std::make_unique<RE2::Set>(opt, anchored(fld) ? RE2::ANCHOR_BOTH : RE2::UNANCHORED);
         for (std::size_t i = 0; i < all.size(); ++i) {
@@ -227,6 +361,26 @@ std::unique_ptr<Compiled> compile(const std::vector<Source> &user, bool builtin,
             if (!c.present) continue;
             std::string perr;
             std::string pattern = c.pattern.empty() ? std::string("(?:)") : "(?:" + c.pattern + ")";
+            // The only pattern of its field is matched alone too: one RE2 costs less per record
+            // than a set of one (measured on the reporter field).
+            if (!anchored(fld) && (present == 1 || c.pattern.size() <= 16)) {
+                // A pattern that matches a lone letter, digit or space matches nearly any text:
+                // match it alone (FieldSet::alone); such patterns are short. Unanchored set
+                // membership is exactly a partial match with the same options: same answers.
+                auto same = std::find_if(fs.alone.begin(), fs.alone.end(),
+                                         [&](const FieldSet::Alone &a) { return a.re->pattern() == pattern; });
+                if (same != fs.alone.end()) {
+                    same->rules.push_back(static_cast<std::uint32_t>(i));
+                    continue;
+                }
+                auto re = std::make_unique<RE2>(re2::StringPiece(pattern), opt);
+                if (re->ok() && (present == 1 || RE2::PartialMatch("a", *re) || RE2::PartialMatch("0", *re) ||
+                                 RE2::PartialMatch(" ", *re))) {
+                    const bool any_text = fld == kText && pattern == "(?:.)";
+                    fs.alone.push_back({std::move(re), {static_cast<std::uint32_t>(i)}, any_text});
+                    continue;
+                }
+            }
             int idx = fs.set->Add(re2::StringPiece(pattern), &perr);
             if (idx < 0) {
                 status = CAROM_E_RULES;
@@ -237,6 +391,10 @@ std::unique_ptr<Compiled> compile(const std::vector<Source> &user, bool builtin,
             }
             fs.rule_of.push_back(static_cast<std::uint32_t>(i));
             fs.patterns.push_back(std::move(pattern));
+        }
+        if (fs.patterns.empty()) {
+            fs.set.reset();  // every pattern of the field is matched alone
+            continue;
         }
         if (!fs.set->Compile()) {
             // Name the pattern that does not compile on its own, when one does not.
@@ -278,7 +436,43 @@ std::unique_ptr<Compiled> compile(const std::vector<Source> &user, bool builtin,
     for (const char *cmd : {"", "RCPT", "MAIL", "DATA", "EHLO", "HELO", "STARTTLS", "AUTH", "CONN", "QUIT", "RSET", "BDAT"})
         remember(kCommand, cmd);
     for (const char *act : {"failed", "delayed", "delivered", "relayed", "expanded"}) remember(kAction, act);
+    // Format, action, category and command patterns are alternations of the literal names written
+    // in the rules (ruleset.cc, set_condition; NONE is the empty command), matched whole: a value
+    // matches only if it is one of those names. With every name remembered, the memo is complete.
+    for (Field f : {kFormat, kAction, kCategory, kCommand}) {
+        FieldSet &fs = m->fields[f];
+        if (!fs.set) continue;
+        bool complete = true;
+        for (const Rule &r : all) {
+            const Condition &c = r.cond[f];
+            if (!c.present) continue;
+            std::string_view v = c.value;
+            for (;;) {
+                std::size_t from = v.find_first_not_of(" \t");
+                if (from == std::string_view::npos) break;
+                v.remove_prefix(from);
+                std::size_t to = std::min(v.find_first_of(" \t"), v.size());
+                std::string name = f == kCommand ? upper_ascii(v.substr(0, to)) : lower_ascii(v.substr(0, to));
+                v.remove_prefix(to);
+                if (f == kCommand && name == "NONE") name.clear();
+                if (!fs.memo.count(name)) remember(f, name);
+                // Not remembered (the set's DFA out of memory): leave the per-record path on.
+                if (!fs.memo.count(name)) complete = false;
+            }
+        }
+        fs.memo_complete = complete;
+    }
+    for (FieldSet &fs : m->fields) {
+        if (!fs.memo.empty()) fs.table.build(fs.memo, fs.rule_of);
+        fs.memo.clear();  // only the table is read per record
+    }
     for (const Rule &r : all) m->need.push_back(static_cast<std::uint8_t>(r.condition_count()));
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        const Rule &r = all[i];
+        const auto left = static_cast<std::uint8_t>((r.cond[kHost].present ? 1 : 0) + (r.cond[kReporter].present ? 1 : 0));
+        if (r.cond[kHost].present) m->last[0].push_back({static_cast<std::uint32_t>(i), left});
+        if (r.cond[kReporter].present) m->last[1].push_back({static_cast<std::uint32_t>(i), static_cast<std::uint8_t>(1)});
+    }
     m->rules = std::move(all);
     return m;
 }

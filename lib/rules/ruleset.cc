@@ -4,9 +4,12 @@
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
+#include <unicode/utf16.h>
 #include <unicode/utf8.h>
 
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
 
 #include "base/strings.hh"
 #include "base/taxonomy.hh"
@@ -432,35 +435,92 @@ carom_status_t check(const Source &source, std::string &error) {
     return parse(source, tmp, error);
 }
 
+namespace {
+
+// What the ASCII shortcut of normalise() does with each byte: 0 for white space and control
+// characters (collapsed), 0x80 for a non-ASCII byte (the text takes the ICU path), else the byte
+// with A-Z folded to a-z.
+struct AsciiMap {
+    unsigned char m[256];
+    constexpr AsciiMap() : m() {
+        for (int b = 0; b < 256; ++b)
+            m[b] = b >= 0x80 ? 0x80
+                   : (b <= 0x20 || b == 0x7F) ? 0
+                   : (b >= 'A' && b <= 'Z') ? static_cast<unsigned char>(b - 'A' + 'a')
+                                            : static_cast<unsigned char>(b);
+    }
+};
+constexpr AsciiMap kAsciiMap;
+
+// Among ASCII code points, exactly the bytes <= 0x20 and 0x7F are white space or control
+// characters for ICU (a test checks this against u_isUWhiteSpace / u_iscntrl).
+bool ascii_space(UChar32 c) { return c <= 0x20 || c == 0x7F; }
+
+constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+
+// Eight bytes that normalise() copies unchanged except for case: printable ASCII where every
+// space stands alone (not the first or last byte, no space beside it). Word-at-a-time tests
+// (each exact for bytes below 0x80, which the first test ensures).
+bool plain_chunk(std::uint64_t x) {
+    if (x & kHigh) return false;                                      // non-ASCII
+    if ((x - kOnes * 0x20) & ~x & kHigh) return false;                // a byte below 0x20
+    const std::uint64_t del = x ^ (kOnes * 0x7F);
+    if ((del - kOnes) & ~del & kHigh) return false;                   // DEL
+    const std::uint64_t sp = x ^ (kOnes * 0x20);
+    const std::uint64_t spaces = ~(((sp & ~kHigh) + ~kHigh) | sp) & kHigh;  // 0x80 where a space is
+    if (spaces & (spaces << 8)) return false;                         // two spaces side by side
+    return (spaces & (0x80ull | (0x80ull << 56))) == 0;               // a space at either end
+}
+
+// A-Z -> a-z in eight ASCII bytes.
+std::uint64_t fold_chunk(std::uint64_t x) {
+    const std::uint64_t ge_a = x + kOnes * (0x80 - 'A');  // high bit: byte >= 'A'
+    const std::uint64_t gt_z = x + kOnes * (0x80 - 'Z' - 1);  // high bit: byte > 'Z'
+    return x | ((ge_a & ~gt_z & kHigh) >> 2);
+}
+
+}  // namespace
+
 std::string normalise(std::string_view text) {
     // Most diagnostics are plain ASCII. There NFKC changes nothing, case folding is A-Z -> a-z,
     // and the white space / control characters collapsed below are exactly the bytes <= 0x20 and
     // 0x7F; doing that directly skips two UTF-16 conversions and the ICU passes (about a tenth of
-    // the classification time, docs/performance.md). A test checks the two paths agree.
-    bool ascii = true;
-    for (char c : text)
-        if (static_cast<unsigned char>(c) >= 0x80) {
-            ascii = false;
-            break;
-        }
-    if (ascii) {
-        std::string out(text.size(), '\0');  // never longer than the text: written through a pointer
-        char *const begin = &out[0];
-        char *w = begin;
-        bool pending = false;
-        for (char c : text) {
-            if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7F) {
-                pending = w != begin;
+    // the classification time, docs/performance.md). A test checks the two paths agree. One pass
+    // through a table: the first non-ASCII byte abandons it for the ICU path. Runs of eight bytes
+    // that need only case folding (most of a diagnostic's words and single spaces) go at once.
+    std::string out(text.size(), '\0');  // never longer than the text: written through a pointer
+    char *const begin = &out[0];
+    char *w = begin;
+    bool pending = false;
+    const char *const p = text.data();
+    const std::size_t n = text.size();
+    std::size_t i = 0;
+    while (i < n) {
+        if (!pending && n - i >= 8) {
+            // No space pending and no space at the chunk's ends: its single spaces stay as they
+            // are, and the byte after it starts fresh.
+            std::uint64_t x;
+            std::memcpy(&x, p + i, 8);
+            if (plain_chunk(x)) {
+                x = fold_chunk(x);
+                std::memcpy(w, &x, 8);
+                w += 8;
+                i += 8;
                 continue;
             }
-            if (pending) *w++ = ' ';
-            pending = false;
-            *w++ = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
         }
-        out.resize(static_cast<std::size_t>(w - begin));
-        return out;
+        const unsigned char m = kAsciiMap.m[static_cast<unsigned char>(p[i++])];
+        if (m == 0) {
+            pending = w != begin;
+            continue;
+        }
+        if (m == 0x80) return normalise_unicode(text);
+        if (pending) *w++ = ' ';
+        pending = false;
+        *w++ = static_cast<char>(m);
     }
-    return normalise_unicode(text);
+    out.resize(static_cast<std::size_t>(w - begin));
+    return out;
 }
 
 std::string normalise_unicode(std::string_view text) {
@@ -472,27 +532,34 @@ std::string normalise_unicode(std::string_view text) {
         if (U_SUCCESS(ec)) u = n;
     }
     u.foldCase(U_FOLD_CASE_DEFAULT);
-    std::string utf8;
-    u.toUTF8String(utf8);
-    // Collapse white space and control characters.
-    std::string out;
-    out.reserve(utf8.size());
+    // Collapse white space and control characters, writing UTF-8 straight from the folded UTF-16
+    // (no UTF-8 copy to decode again). A lone surrogate becomes U+FFFD, as toUTF8String writes it.
+    const UChar *units = u.getBuffer();
+    const int32_t n = units ? u.length() : 0;
+    std::string out(static_cast<std::size_t>(n) * 3, '\0');  // a UTF-16 unit is at most 3 UTF-8 bytes
+    auto *w = reinterpret_cast<uint8_t *>(&out[0]);
+    int32_t o = 0;
     bool pending = false;
     int32_t i = 0;
-    const int32_t n = static_cast<int32_t>(utf8.size());
     while (i < n) {
-        int32_t start = i;
         UChar32 c = 0;
-        U8_NEXT(utf8.data(), i, n, c);
-        bool space = c < 0 ? false : (u_isUWhiteSpace(c) || u_iscntrl(c) || c == 0x200B || c == 0xFEFF);
+        U16_NEXT(units, i, n, c);
+        bool space;
+        if (c < 0x80) {
+            space = ascii_space(c);  // ASCII (most of a text that has some non-ASCII): no ICU calls
+        } else {
+            if (U_IS_SURROGATE(c)) c = 0xFFFD;
+            space = u_isUWhiteSpace(c) || u_iscntrl(c) || c == 0x200B || c == 0xFEFF;
+        }
         if (space) {
-            pending = !out.empty();
+            pending = o != 0;
             continue;
         }
-        if (pending) out += ' ';
+        if (pending) w[o++] = ' ';
         pending = false;
-        out.append(utf8, static_cast<std::size_t>(start), static_cast<std::size_t>(i - start));
+        U8_APPEND_UNSAFE(w, o, c);
     }
+    out.resize(static_cast<std::size_t>(o));
     return out;
 }
 

@@ -11,6 +11,7 @@
 #include "classify/classifier.hh"
 #include "classify/context.hh"
 #include "mime/message.hh"
+#include "rules/rules.hh"
 
 namespace carom {
 namespace {
@@ -344,6 +345,92 @@ TEST(Verdict, NoContextPlainBounceStaysUnknown) {
     k.ex.original.from = "alice@example.com";
     EXPECT_EQ(k.judge(Context()), CAROM_VERDICT_UNKNOWN);
     EXPECT_EQ(k.out.records[0].cls, CAROM_CLASS_HARD);
+}
+
+// decide() reuses the previous record's rule decision when the facts are the same (a bounce to
+// many recipients); every record must end as if decided alone, including records whose empty
+// action or status the previous record had filled in after its decision.
+TEST(Decide, RecordsWithTheSameFactsDecideAsAlone) {
+    carom_status_t st;
+    std::string err;
+    auto rules = rules::compile({}, true, 64 << 20, st, err);
+    ASSERT_TRUE(rules) << err;
+    auto rec = [](const char *status, const char *action, const char *diag, const char *reply = "550") {
+        Record r;
+        r.recipient = "user@example.org";
+        r.status = status;
+        r.action = action;
+        r.reply_code = reply;
+        r.diagnostic = diag;
+        return r;
+    };
+    const char *unknown = "550 5.1.1 <user@example.org>: Recipient address rejected: User unknown";
+    const char *full = "452 4.2.2 Mailbox full";
+    std::vector<Record> batch = {rec("5.1.1", "", unknown),  rec("5.1.1", "", unknown),   rec("", "", unknown),
+                                 rec("", "", unknown),       rec("", "failed", unknown), rec("", "failed", unknown),
+                                 rec("4.2.2", "delayed", full, "452"), rec("4.2.2", "delayed", full, "452"),
+                                 rec("4.2.2", "delayed", full, "452"), rec("5.1.1", "", unknown),
+                                 rec("5.1.1", "", full)};
+    for (bool explain : {false, true}) {
+        Extraction ex;
+        ex.format = "postfix";
+        ex.records = batch;
+        Result all;
+        decide(*rules, explain, ex, all);
+        ASSERT_EQ(all.records.size(), batch.size());
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+            Extraction one;
+            one.format = "postfix";
+            one.records = {batch[i]};
+            Result alone;
+            decide(*rules, explain, one, alone);
+            const Record &a = all.records[i], &b = alone.records[0];
+            EXPECT_EQ(a.rule, b.rule) << i;
+            EXPECT_EQ(a.reason, b.reason) << i;
+            EXPECT_EQ(a.cls, b.cls) << i;
+            EXPECT_EQ(a.status, b.status) << i;
+            EXPECT_EQ(a.status_derived, b.status_derived) << i;
+            EXPECT_EQ(a.action, b.action) << i;
+            EXPECT_EQ(a.hits, b.hits) << i;
+        }
+        EXPECT_NE(all.records[0].rule, all.records[6].rule);
+        EXPECT_NE(all.records[9].rule, all.records[10].rule);
+    }
+}
+
+// forged_original needs the three domains of the original (From, Return-Path, Message-ID) all
+// present and pairwise unrelated; it is a hint on a bounce and decides an auto-reply.
+TEST(Verdict, ForgedOriginalNeedsThreeUnrelatedDomains) {
+    struct Row {
+        const char *from, *return_path, *message_id;
+        bool forged;
+    } rows[] = {
+        {"Alice <alice@example.com>", "<bounce@example.net>", "<1@mail.example.org>", true},
+        {"alice@example.com", "bounce@example.net", "<1@mail.example.com>", false},   // From ~ Message-ID
+        {"alice@example.com", "bounce@example.net", "<1@example.net>", false},        // Return-Path ~ Message-ID
+        {"alice@example.com", "bounce@bounces.example.com", "<1@example.org>", false}, // From ~ Return-Path
+        {"alice@example.com", "bounce@example.net", "", false},
+        {"alice@example.com", "", "<1@example.org>", false},
+        {"", "bounce@example.net", "<1@example.org>", false},
+    };
+    for (const Row &row : rows) {
+        for (bool auto_reply : {false, true}) {
+            Case k("From: MAILER-DAEMON@example.org\nTo: alice@example.com\n");
+            k.ex.original.from = row.from;
+            k.ex.original.return_path = row.return_path;
+            k.ex.original.message_id = row.message_id;
+            k.ex.auto_reply = auto_reply;
+            carom_verdict_t v = k.judge(Context());
+            std::string want = !row.forged ? "" : auto_reply ? "backscatter" : "unknown";
+            EXPECT_EQ(k.signal("forged_original"), want) << row.from << " " << row.return_path << " " << row.message_id;
+            EXPECT_EQ(v, row.forged && auto_reply ? CAROM_VERDICT_BACKSCATTER : CAROM_VERDICT_UNKNOWN);
+            if (row.forged)
+                EXPECT_NE(k.out.backscatter.signals.back().evidence.find(
+                              "From domain example.com differs from Return-Path domain example.net; Message-ID domain "
+                              "mail.example.org is unrelated to the sender"),
+                          std::string::npos);
+        }
+    }
 }
 
 TEST(Verdict, BatvMissingExpiredBadAndPassThroughTheBounce) {

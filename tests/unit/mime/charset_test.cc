@@ -10,7 +10,11 @@
 #include "mime/decode.hh"
 #include "mime/message.hh"
 
+using carom::Limits;
+using carom::mime::Message;
+using carom::mime::parse;
 using carom::mime::to_utf8;
+using carom::mime::to_utf8_into;
 
 namespace {
 
@@ -114,4 +118,115 @@ TEST(Charset, TextPartsAreConverted) {
     std::string err;
     ASSERT_EQ(carom::mime::parse(mail, carom::Limits(), m, err), CAROM_OK);
     EXPECT_EQ(carom::mime::body_text(m), kJa + "\n");
+}
+
+TEST(Charset, IntoAgreesWithToUtf8AndSkipsTheCopy) {
+    const char *labels[] = {"", "us-ascii", "utf-8", "UTF8", "iso-8859-1", "windows-1252", "iso-2022-jp",
+                            "utf-7", "shift_jis", "x-no-such-charset", "koi8-r", "gb2312"};
+    const std::string inputs[] = {"", "plain ascii", "caf\xc3\xa9", "caf\xe9", "a+ZeVnLIqe-b", "\x1b$B$3\x1b(B",
+                                  std::string("nul\0byte", 8), "\xff\xfe\x80"};
+    for (const char *l : labels) {
+        for (const std::string &in : inputs) {
+            std::string out = "untouched";
+            bool changed = to_utf8_into(in, l, out);
+            if (changed) {
+                EXPECT_EQ(out, to_utf8(in, l)) << l << " / " << in;
+            } else {
+                EXPECT_EQ(out, "untouched") << l << " / " << in;
+                EXPECT_EQ(in, to_utf8(in, l)) << l << " / " << in;
+            }
+        }
+    }
+    std::string out;
+    EXPECT_FALSE(to_utf8_into("hello", "us-ascii", out));
+    EXPECT_FALSE(to_utf8_into("caf\xc3\xa9", "utf-8", out));
+    EXPECT_TRUE(to_utf8_into("caf\xe9", "iso-8859-1", out));
+    EXPECT_EQ(out, "caf\xc3\xa9");
+}
+
+TEST(Charset, PartKeepsRawBodyOnlyWhenConverted) {
+    Message m;
+    std::string err;
+    ASSERT_EQ(parse("From: a@example.org\nContent-Type: multipart/mixed; boundary=b\n\n--b\n"
+                    "Content-Type: text/plain; charset=us-ascii\n\nplain\n--b\n"
+                    "Content-Type: text/plain; charset=iso-8859-1\n\ncaf\xe9\n--b--\n",
+                    Limits(), m, err),
+              CAROM_OK);
+    ASSERT_EQ(m.root.children.size(), 2u);
+    EXPECT_EQ(m.root.children[0].text, "plain");
+    EXPECT_EQ(m.root.children[0].body, "");  // text holds the bytes unchanged
+    EXPECT_EQ(m.root.children[1].text, "caf\xc3\xa9");
+    EXPECT_EQ(m.root.children[1].body, "caf\xe9");
+}
+
+namespace {
+
+// Decodes with ICU the way carom did before its own windows-1252 and UTF-7 shortcuts.
+std::string icu_decode(const std::string &bytes, const char *charset) {
+    UErrorCode e = U_ZERO_ERROR;
+    UConverter *cv = ucnv_open(charset, &e);
+    EXPECT_TRUE(U_SUCCESS(e)) << charset;
+    std::vector<UChar> u(bytes.size() * 2 + 16);
+    int32_t n = ucnv_toUChars(cv, u.data(), static_cast<int32_t>(u.size()), bytes.data(),
+                              static_cast<int32_t>(bytes.size()), &e);
+    ucnv_close(cv);
+    std::string out(static_cast<std::size_t>(n) * 3 + 4, '\0');
+    int32_t len = 0;
+    u_strToUTF8WithSub(out.data(), static_cast<int32_t>(out.size()), &len, u.data(), n, 0xFFFD, nullptr, &e);
+    out.resize(static_cast<std::size_t>(len));
+    return out;
+}
+
+}  // namespace
+
+TEST(Charset, Windows1252ByHandMatchesIcuOnEveryByte) {
+    std::string all;
+    for (int b = 1; b < 256; ++b) all.push_back(static_cast<char>(b));
+    const std::string want = icu_decode(all, "windows-1252");
+    EXPECT_EQ(to_utf8(all, "windows-1252"), want);
+    EXPECT_EQ(to_utf8(all, "iso-8859-1"), want);
+    EXPECT_EQ(to_utf8(all, "us-ascii"), want);  // not UTF-8: sniffed as windows-1252
+    for (int b = 0x80; b < 0x100; ++b) {
+        const std::string one(1, static_cast<char>(b));
+        EXPECT_EQ(to_utf8("x" + one, "latin1"), icu_decode("x" + one, "windows-1252")) << b;
+    }
+}
+
+TEST(Charset, Utf7DirectCharactersStayAsTheyAre) {
+    const std::string direct = "Mailbox full: user@example.org (552) - try again\tlater\r\n";
+    std::string out;
+    EXPECT_FALSE(to_utf8_into(direct, "utf-7", out));
+    EXPECT_EQ(icu_decode(direct, "UTF-7"), direct);
+    // Shifted, rejected or 8-bit bytes still go through ICU.
+    for (const std::string &s : {std::string("a+ZeVnLIqe-b"), std::string("back\\slash"), std::string("tilde~"),
+                                std::string("bell\x07"), std::string("caf\xc3\xa9")}) {
+        EXPECT_EQ(to_utf8(s, "utf-7"), icu_decode(s, "UTF-7")) << s;
+    }
+}
+
+TEST(Charset, Iso2022JpByHandMatchesIcu) {
+    // Every JIS X 0208 pair, one row at a time.
+    for (int r = 0x21; r <= 0x7E; ++r) {
+        std::string row = "row \x1b$B";
+        for (int c = 0x21; c <= 0x7E; ++c) {
+            row.push_back(static_cast<char>(r));
+            row.push_back(static_cast<char>(c));
+        }
+        row += "\x1b(B end\n";
+        ASSERT_EQ(to_utf8(row, "iso-2022-jp"), icu_decode(row, "ISO-2022-JP-2")) << r;
+    }
+    // Random mixtures, including forms outside the hand-decoded subset (ICU then decodes).
+    const std::string bits[] = {"\x1b$B", "\x1b(B", "\x1b(J", "\x1b$@", "\x1b$A", "\x1b", "\x0e", "\x0f",
+                                "$3", "%F", "0!", "tE", "~~", "!", "\n", "\r\n", "abc ", "\xa4\xa2", "\t", "\x7f"};
+    std::uint32_t seed = 99;
+    auto rnd = [&seed]() { return (seed = seed * 1103515245u + 12345u) >> 8; };
+    for (int round = 0; round < 3000; ++round) {
+        std::string in = rnd() % 2 ? "" : "\x1b$B";
+        const int n = static_cast<int>(rnd() % 24);
+        for (int k = 0; k < n; ++k) in += bits[rnd() % (sizeof bits / sizeof bits[0])];
+        // 7-bit text without any escape is returned as it is before any converter is consulted.
+        bool plain = in.find('\x1b') == std::string::npos;
+        for (char c : in) plain = plain && static_cast<unsigned char>(c) < 0x80;
+        ASSERT_EQ(to_utf8(in, "ISO-2022-JP"), plain ? in : icu_decode(in, "ISO-2022-JP-2")) << in;
+    }
 }

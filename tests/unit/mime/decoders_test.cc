@@ -149,6 +149,15 @@ TEST(Params, BrokenForms) {
     EXPECT_TRUE(parse_params("").empty());
 }
 
+TEST(Params, FirstOccurrenceWinsAndQuotedPairs) {
+    Params p = parse_params("charset=us-ascii; Charset=utf-8; b=\"x\\\"y\\\\z\"; c=\"plain\"");
+    ASSERT_EQ(p.size(), 3u);
+    EXPECT_EQ(p[0].first, "charset");
+    EXPECT_EQ(p[0].second, "us-ascii");
+    EXPECT_EQ(p[1].second, "x\"y\\z");
+    EXPECT_EQ(p[2].second, "plain");
+}
+
 TEST(ContentType, Basic) {
     ContentType ct = parse_content_type("Multipart/Report; report-type=delivery-status;\n\tboundary=\"abc/def\"");
     EXPECT_EQ(ct.type, "multipart");
@@ -255,6 +264,9 @@ TEST(Html, StripsTagsScriptsAndEntities) {
 TEST(Newlines, Normalised) {
     EXPECT_EQ(normalize_newlines("a\r\nb\rc\nd\r"), "a\nb\nc\nd\n");
     EXPECT_EQ(normalize_newlines("\r\r\n"), "\n\n");
+    EXPECT_EQ(normalize_newlines("no breaks"), "no breaks");
+    EXPECT_EQ(normalize_newlines(""), "");
+    EXPECT_EQ(normalize_newlines("\n\r\n\r\r\nend"), "\n\n\n\nend");
 }
 
 // ---- hostile inputs stay linear -----------------------------------------------------------
@@ -269,4 +281,105 @@ TEST(Hostile, ManyOpenersWithoutClosers) {
     std::string params;
     for (int i = 0; i < 50000; ++i) params += "; p" + std::to_string(i) + "*0=x";
     EXPECT_EQ(parse_params(params).size(), 256u);
+}
+
+namespace {
+
+// The byte-at-a-time base64 state machine the quantum fast path must agree with.
+std::string ref_base64(std::string_view in) {
+    auto val = [](unsigned char c) -> int {
+        if (c >= 'A' && c <= 'Z') return c - 'A';
+        if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+        if (c >= '0' && c <= '9') return c - '0' + 52;
+        if (c == '+' || c == '-') return 62;
+        if (c == '/' || c == '_') return 63;
+        return -1;
+    };
+    std::string out;
+    std::uint32_t acc = 0;
+    int bits = 0;
+    for (char ch : in) {
+        if (ch == '=') {
+            acc = 0;
+            bits = 0;
+            continue;
+        }
+        int v = val(static_cast<unsigned char>(ch));
+        if (v < 0) continue;
+        acc = (acc << 6) | static_cast<std::uint32_t>(v);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out.push_back(static_cast<char>((acc >> bits) & 0xFF));
+            acc &= (1u << bits) - 1;
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST(Base64, MatchesByteAtATimeReferenceOnRandomInput) {
+    const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_";
+    const char junk[] = {'=', '\n', '\r', ' ', '*', '\x80', '\xff', '\0'};
+    std::uint32_t seed = 7;
+    auto rnd = [&seed]() { return (seed = seed * 1103515245u + 12345u) >> 8; };
+    for (int round = 0; round < 3000; ++round) {
+        std::string in;
+        const std::size_t n = rnd() % 200;
+        const unsigned junk_rate = 1 + rnd() % 30;
+        for (std::size_t k = 0; k < n; ++k)
+            in.push_back(rnd() % junk_rate == 0 ? junk[rnd() % sizeof junk] : alphabet[rnd() % alphabet.size()]);
+        ASSERT_EQ(decode_base64(in), ref_base64(in)) << in;
+    }
+}
+
+TEST(ContentType, QuickFormAgreesWithTheGeneralParser) {
+    const char *bits[] = {"text", "Text", "/", "plain", "multipart", "report", ";", "; ", " ", "\t", "\n", "\r",
+                          "charset", "Charset", "boundary", "BOUNDARY", "report-type", "=", "\"", "us-ascii",
+                          "\"b=1 x\"", "delivery-status", "x", "(", "*", "\\", "=?", "'", "a b", ";;", "name"};
+    std::uint32_t seed = 4242;
+    auto rnd = [&seed]() { return (seed = seed * 1103515245u + 12345u) >> 8; };
+    int quick = 0;
+    for (int round = 0; round < 20000; ++round) {
+        std::string v;
+        const int n = 1 + static_cast<int>(rnd() % 16);
+        for (int k = 0; k < n; ++k) v += bits[rnd() % (sizeof bits / sizeof bits[0])];
+        if (round % 3 == 0) v = "text/plain; charset=" + v;
+        QuickContentType q;
+        if (!quick_content_type(v, q)) continue;
+        ++quick;
+        ContentType ct = parse_content_type(v);
+        ASSERT_EQ(lower(q.type), ct.type) << v;
+        ASSERT_EQ(lower(q.subtype), ct.subtype) << v;
+        const std::string *cs = ct.param("charset"), *b = ct.param("boundary"), *rt = ct.param("report-type");
+        ASSERT_EQ(q.has_charset, cs != nullptr) << v;
+        if (cs) {
+            ASSERT_EQ(std::string(q.charset), *cs) << v;
+        }
+        ASSERT_EQ(q.has_boundary, b != nullptr) << v;
+        if (b) {
+            ASSERT_EQ(std::string(q.boundary), *b) << v;
+        }
+        ASSERT_EQ(q.has_report_type, rt != nullptr) << v;
+        if (rt) {
+            ASSERT_EQ(std::string(q.report_type), *rt) << v;
+        }
+    }
+    EXPECT_GT(quick, 5000);  // the quick form was really exercised
+    QuickContentType q;
+    EXPECT_FALSE(quick_content_type("text/plain; title*0=a", q));
+    EXPECT_FALSE(quick_content_type("text/plain (comment); charset=x", q));
+    for (std::size_t at = 0; at <= 40; ++at) {  // a special byte at every offset, word-wise scan included
+        for (char c : {'(', '*', '\\'}) {
+            std::string v = "text/plain; charset=us-ascii; format=flowed";
+            v.insert(std::min(at, v.size()), 1, c);
+            EXPECT_FALSE(quick_content_type(v, q)) << v;
+        }
+    }
+    EXPECT_TRUE(quick_content_type("text/plain; charset=us-ascii; format=flowed", q));
+    ASSERT_TRUE(quick_content_type("Multipart/Report; report-type=delivery-status;\n\tboundary=\"abc/def\"", q));
+    EXPECT_EQ(q.subtype, "Report");
+    EXPECT_EQ(q.boundary, "abc/def");
+    EXPECT_EQ(q.report_type, "delivery-status");
 }

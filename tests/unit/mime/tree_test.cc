@@ -5,6 +5,7 @@
 #include <chrono>
 #include <string>
 
+#include "mime/decode.hh"
 #include "mime/message.hh"
 
 using namespace carom;
@@ -298,4 +299,197 @@ TEST(Speed, FifteenMegabytesOfAttachmentsStayFast) {
     EXPECT_EQ(m.root.children.size(), 4u);
     EXPECT_EQ(body_text(m), "hello");
     EXPECT_LT(ms, 500.0);  // a few ms in practice; generous for loaded CI machines
+}
+
+// ---- header blocks against a line-by-line reference ---------------------------------------
+
+namespace {
+
+// The straightforward reader the optimised one must match: one line at a time, each indented
+// line appended to the field above.
+bool ref_is_wsp(char c) { return c == ' ' || c == '\t'; }
+bool ref_ws_only(std::string_view s) {
+    for (char c : s)
+        if (!ref_is_wsp(c) && c != '\r' && c != '\f' && c != '\v') return false;
+    return true;
+}
+bool ref_field_name(std::string_view line, std::size_t &colon) {
+    std::size_t c = line.find(':');
+    if (c == std::string_view::npos || c == 0 || c > 256) return false;
+    std::size_t e = c;
+    while (e > 0 && ref_is_wsp(line[e - 1])) --e;
+    if (e == 0) return false;
+    for (std::size_t k = 0; k < e; ++k) {
+        auto b = static_cast<unsigned char>(line[k]);
+        if (b <= 32 || b >= 127) return false;
+    }
+    colon = c;
+    return true;
+}
+std::string_view ref_trim(std::string_view s) {
+    auto ws = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+    while (!s.empty() && ws(s.front())) s.remove_prefix(1);
+    while (!s.empty() && ws(s.back())) s.remove_suffix(1);
+    return s;
+}
+Headers ref_headers(std::string_view text, std::size_t &rest) {
+    Headers h;
+    std::size_t i = 0;
+    auto fold = [&](std::string_view line) {
+        std::string &v = h.fields.back().value;
+        if (!v.empty()) v.push_back(' ');
+        v += ref_trim(line);
+    };
+    while (i < text.size()) {
+        std::size_t e = text.find('\n', i);
+        if (e == std::string_view::npos) e = text.size();
+        std::string_view line = text.substr(i, e - i);
+        if (ref_ws_only(line)) {
+            rest = e < text.size() ? e + 1 : text.size();
+            return h;
+        }
+        std::size_t colon = 0;
+        if (ref_is_wsp(line[0])) {
+            if (h.fields.empty()) {
+                rest = i;
+                return h;
+            }
+            fold(line);
+        } else if (ref_field_name(line, colon)) {
+            std::size_t ne = colon;
+            while (ne > 0 && ref_is_wsp(line[ne - 1])) --ne;
+            h.fields.push_back({std::string(line.substr(0, ne)), std::string(ref_trim(line.substr(colon + 1)))});
+        } else {
+            std::size_t j = i, run = 0, c2 = 0;
+            bool continues = false;
+            while (!h.fields.empty() && j < text.size() && run < 8) {
+                std::size_t je = text.find('\n', j);
+                if (je == std::string_view::npos) je = text.size();
+                std::string_view l2 = text.substr(j, je - j);
+                if (ref_ws_only(l2)) break;
+                if (!ref_is_wsp(l2[0]) && ref_field_name(l2, c2)) {
+                    continues = run > 0;
+                    break;
+                }
+                ++run;
+                j = je + 1;
+            }
+            if (!h.fields.empty() && h.fields.back().value.empty()) continues = true;
+            if (!continues) {
+                rest = i;
+                return h;
+            }
+            fold(line);
+        }
+        i = e + 1;
+    }
+    rest = text.size();
+    return h;
+}
+
+}  // namespace
+
+TEST(Headers, MatchesLineByLineReferenceOnRandomBlocks) {
+    const char *bits[] = {"Subject", "X-A", "To", ":", " : ", ": v", " ", "\t", "  ", "value", "\n", "\n",
+                          "\n ",     "\n\t", "\r", "\f", "\xc3\xa9", "a b", "=?", "--", "From ", "\n\n",
+                          "X-Long-Header-Name-Here", "Bad\x7fName", "Tab\tName", "Eight-By", "\x01"};
+    std::uint32_t seed = 12345;
+    auto rnd = [&seed]() { return (seed = seed * 1103515245u + 12345u) >> 8; };
+    for (int round = 0; round < 4000; ++round) {
+        std::string text;
+        const int n = 1 + static_cast<int>(rnd() % 60);
+        for (int k = 0; k < n; ++k) text += bits[rnd() % (sizeof bits / sizeof bits[0])];
+        std::size_t r1 = 0, r2 = 0;
+        Headers got = parse_headers(text, &r1);
+        Headers want = ref_headers(text, r2);
+        ASSERT_EQ(r1, r2) << text;
+        ASSERT_EQ(got.fields.size(), want.fields.size()) << text;
+        for (std::size_t k = 0; k < got.fields.size(); ++k) {
+            ASSERT_EQ(got.fields[k].name, want.fields[k].name) << text;
+            ASSERT_EQ(got.fields[k].value, want.fields[k].value) << text;
+        }
+    }
+}
+
+TEST(Headers, ManyFoldedLinesAndLongNames) {
+    std::string text = "Received: from a";
+    std::string want = "from a";
+    for (int i = 0; i < 40; ++i) {  // more continuation lines than the reader collects at once
+        text += "\n\tby host" + std::to_string(i) + "  ";
+        want += " by host" + std::to_string(i);
+    }
+    text += "\nSubject : hi\n\nbody";
+    std::size_t rest = 0;
+    Headers h = parse_headers(text, &rest);
+    ASSERT_EQ(h.fields.size(), 2u);
+    EXPECT_EQ(h.fields[0].value, want);
+    EXPECT_EQ(h.fields[1].name, "Subject");
+    EXPECT_EQ(text.substr(rest), "body");
+
+    // The colon may stand at offset 256 at most.
+    EXPECT_EQ(parse_headers(std::string(256, 'N') + ": v\n").fields.size(), 1u);
+    EXPECT_EQ(parse_headers(std::string(257, 'N') + ": v\n").fields.size(), 0u);
+    EXPECT_EQ(parse_headers(std::string(255, 'N') + " : v\n").fields.size(), 1u);
+    EXPECT_EQ(parse_headers(std::string(256, 'N') + " : v\n").fields.size(), 0u);
+}
+
+// ---- multipart splitting against the straightforward search --------------------------------
+
+namespace {
+
+std::vector<std::string_view> ref_split(std::string_view body, std::string_view boundary) {
+    std::vector<std::string_view> parts;
+    std::string delim = "--" + std::string(boundary);
+    std::size_t pos = 0, part_start = std::string_view::npos;
+    while (pos <= body.size()) {
+        std::size_t p = body.find(delim, pos);
+        if (p == std::string_view::npos) break;
+        if (p != 0 && body[p - 1] != '\n') {
+            pos = p + 1;
+            continue;
+        }
+        std::size_t after = p + delim.size();
+        std::size_t eol = body.find('\n', after);
+        if (eol == std::string_view::npos) eol = body.size();
+        std::string_view tail = body.substr(after, eol - after);
+        bool close = tail.size() >= 2 && tail[0] == '-' && tail[1] == '-';
+        bool ws = true;
+        for (char c : tail) ws = ws && (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v');
+        if (!close && !ws) {
+            pos = p + 1;
+            continue;
+        }
+        if (part_start != std::string_view::npos) {
+            std::size_t end = p > part_start ? p - 1 : part_start;
+            parts.push_back(body.substr(part_start, end - part_start));
+        }
+        if (close) return parts;
+        part_start = eol < body.size() ? eol + 1 : body.size();
+        pos = part_start;
+    }
+    if (part_start != std::string_view::npos && part_start < body.size()) parts.push_back(body.substr(part_start));
+    else if (part_start != std::string_view::npos && parts.empty()) parts.push_back(std::string_view());
+    return parts;
+}
+
+}  // namespace
+
+TEST(Multipart, SplitMatchesStraightforwardSearchOnRandomBodies) {
+    const char *bits[] = {"--b", "--bb", "--b--", "\n", "\n", "x", "-", "--", " ", "\t", "b", "text ", "--b ", "\n--b\n"};
+    std::uint32_t seed = 2024;
+    auto rnd = [&seed]() { return (seed = seed * 1103515245u + 12345u) >> 8; };
+    for (int round = 0; round < 20000; ++round) {
+        std::string body;
+        const int n = static_cast<int>(rnd() % 30);
+        for (int k = 0; k < n; ++k) body += bits[rnd() % (sizeof bits / sizeof bits[0])];
+        for (std::string_view boundary : {"b", "bb"}) {
+            auto got = split_multipart(body, boundary);
+            auto want = ref_split(body, boundary);
+            ASSERT_EQ(got.size(), want.size()) << body;
+            for (std::size_t k = 0; k < got.size(); ++k) {
+                ASSERT_EQ(got[k].data() - body.data(), want[k].data() - body.data()) << body;
+                ASSERT_EQ(got[k].size(), want[k].size()) << body;
+            }
+        }
+    }
 }

@@ -266,4 +266,141 @@ TEST(RulesMatcher, CategoryNameIsChecked) {
     EXPECT_NE(err.find("bad:4:"), std::string::npos) << err;
 }
 
+// Patterns that match almost any text are matched one by one, outside the field's RE2 set
+// (rules.cc, FieldSet::alone); the hits must be the same as if they were in the set, including
+// two rules with the same pattern and a field whose every pattern is matched alone.
+TEST(RulesMatcher, CatchAllPatternsMatchLikeTheSet) {
+    const char *rules =
+        "carom-rules 1\n"
+        "rule a.any-blocked\n  says x\n  text .\n  status 5.7.1\n  reason blocked\n  priority 100\n"
+        "rule a.quota\n  says x\n  text quota exceeded\n  reason mailboxfull\n  priority 300\n"
+        "rule a.digit\n  says x\n  text [0-9]\n  reason systemerror\n  priority 500\n"
+        "rule a.letter-end\n  says x\n  text [a-z]$\n  reason expired\n  priority 600\n"
+        "rule a.any\n  says x\n  text .\n  reason onhold\n  priority 990\n";
+    auto c = build({{"any", rules}});
+    ASSERT_TRUE(c);
+    auto hits = [&](std::string_view status, std::string_view diag) {
+        Decision d = c->decide(in(status, "", diag), true);
+        std::string all;
+        for (const std::string &h : d.hits) all += h + " ";
+        EXPECT_EQ(d.decided, !d.hits.empty());
+        if (d.decided) EXPECT_EQ(d.rule, d.hits.front());
+        return all;
+    };
+    EXPECT_EQ(hits("5.7.1", "Quota exceeded (42)"), "a.any-blocked a.quota a.digit a.any ");
+    EXPECT_EQ(hits("", "quota EXCEEDED"), "a.quota a.letter-end a.any ");
+    EXPECT_EQ(hits("5.7.1", "-"), "a.any-blocked a.any ");
+    EXPECT_EQ(hits("5.7.1", ""), "");
+    EXPECT_EQ(hits("5.7.1", " \t\r\n "), "");  // normalises to nothing
+    EXPECT_EQ(hits("", "\xC3\x89"), "a.any ");  // É, through ICU
+
+    // Every host pattern matched alone: the field has no set at all.
+    auto h = build({{"host", "carom-rules 1\nrule h.any\n  says x\n  host .\n  status 4.4.1\n  reason networkerror\n"}});
+    ASSERT_TRUE(h);
+    EXPECT_TRUE(h->decide(in("4.4.1", "", "", "", "mx.example.net"), false).decided);
+    EXPECT_FALSE(h->decide(in("4.4.1", "", "", "", ""), false).decided);
+    EXPECT_FALSE(h->decide(in("4.4.2", "", "", "", "mx.example.net"), false).decided);
+}
+
+// Format, action, category and command values are looked up among the names the rules write
+// (rules.cc, FieldSet::memo_complete): a name matches whole and in any case, anything else never.
+TEST(RulesMatcher, NameFieldsMatchWholeNamesOnly) {
+    const char *rules =
+        "carom-rules 1\n"
+        "rule f.two\n  says x\n  format Alpha-1 beta.2\n  reason blocked\n"
+        "rule c.one\n  says x\n  category over_quota\n  reason mailboxfull\n"
+        "rule m.none\n  says x\n  command none\n  reply 421\n  reason expired\n"
+        "rule m.data\n  says x\n  command data bdat\n  reply 554\n  reason contenterror\n";
+    auto c = build({{"names", rules}});
+    ASSERT_TRUE(c);
+    auto rule = [&](std::string_view format, std::string_view category, std::string_view command,
+                    std::string_view reply) {
+        Decision d = c->decide(Input{"", reply, "", command, "", format, "failed", "", category}, false);
+        return d.decided ? d.rule : std::string("-");
+    };
+    EXPECT_EQ(rule("alpha-1", "", "", ""), "f.two");
+    EXPECT_EQ(rule(" ALPHA-1\t", "", "", ""), "f.two");
+    EXPECT_EQ(rule("beta.2", "", "", ""), "f.two");
+    EXPECT_EQ(rule("beta-2", "", "", ""), "-");  // the dot is literal
+    EXPECT_EQ(rule("alpha", "", "", ""), "-");
+    EXPECT_EQ(rule("alpha-1 beta.2", "", "", ""), "-");
+    EXPECT_EQ(rule("xalpha-1", "", "", ""), "-");
+    EXPECT_EQ(rule("", "Over_Quota", "", ""), "c.one");
+    EXPECT_EQ(rule("", "over_quota2", "", ""), "-");
+    EXPECT_EQ(rule("", "", "", "421"), "m.none");
+    EXPECT_EQ(rule("", "", "rcpt", "421"), "-");
+    EXPECT_EQ(rule("", "", "bdat", "554"), "m.data");
+    EXPECT_EQ(rule("", "", " Data ", "554"), "m.data");
+    EXPECT_EQ(rule("", "", "DATAX", "554"), "-");
+}
+
+// More rules than the matcher keeps its per-record arrays for on the stack (rules.cc, kStack).
+TEST(RulesMatcher, LargeUserRuleSetDecidesLikeASmallOne) {
+    std::string big = "carom-rules 1\n";
+    for (int k = 0; k < 700; ++k)
+        big += "rule r." + std::to_string(k) + "\n  says x\n  text \\bw" + std::to_string(k) +
+               "\\b\n  reason " + (k % 2 ? "mailboxfull" : "userunknown") + "\n";
+    auto c = build({{"big", big}}, true);
+    ASSERT_TRUE(c);
+    EXPECT_GT(c->size(), 700u);
+    Decision d = c->decide(in("5.1.1", "550", "W650 then w3 and w699"), true);
+    ASSERT_TRUE(d.decided);
+    EXPECT_EQ(d.rule, "r.3");
+    EXPECT_EQ(d.reason, CAROM_REASON_MAILBOXFULL);
+    ASSERT_GE(d.hits.size(), 3u);
+    EXPECT_EQ(d.hits[0], "r.3");
+    EXPECT_EQ(d.hits[1], "r.650");
+    EXPECT_EQ(d.hits[2], "r.699");
+    EXPECT_EQ(c->decide(in("", "", "w698"), false).rule, "r.698");
+    EXPECT_EQ(c->decide(in("5.1.1", "", "nothing here"), false).rule, "status.x.1.1");  // built-in
+}
+
+// Status and reply values are looked up in a table built with the engine (rules.cc, FlatMemo)
+// when they are frequent, and matched by the set otherwise: both must answer alike.
+TEST(RulesMatcher, MemoisedAndMatchedValuesAgree) {
+    auto c = build({{"m", "carom-rules 1\nrule m.s\n  says x\n  status 5.1.* 4.7.1\n  reason userunknown\n"
+                          "rule m.r\n  says x\n  reply 45x\n  reason mailboxfull\n"}});
+    ASSERT_TRUE(c);
+    for (const char *cls : {"2", "4", "5"})
+        for (int sub = 0; sub <= 12; ++sub)
+            for (int det = 0; det <= 120; det += (det < 40 ? 1 : 37)) {
+                std::string st = std::string(cls) + "." + std::to_string(sub) + "." + std::to_string(det);
+                bool want = (cls[0] == '5' && sub == 1) || st == "4.7.1";
+                EXPECT_EQ(c->decide(in(st, "", ""), false).decided, want) << st;
+            }
+    for (int code = 100; code <= 699; ++code) {
+        std::string rc = std::to_string(code);
+        EXPECT_EQ(c->decide(in("", rc, ""), false).decided, code >= 450 && code <= 459) << rc;
+    }
+    EXPECT_FALSE(c->decide(in("5.1.1x", "", ""), false).decided);
+    EXPECT_FALSE(c->decide(in("", "4500", ""), false).decided);
+}
+
+// Host and reporter are matched last, and only while one of their rules can still be complete
+// (rules.cc, can_complete): rules on the host alone, on host and reporter, and on host and text.
+TEST(RulesMatcher, HostAndReporterRulesInEveryCombination) {
+    const char *rules =
+        "carom-rules 1\n"
+        "rule h.text\n  says x\n  host (^|\\.)example\\.net$\n  text refused\n  reason blocked\n  priority 10\n"
+        "rule h.rep\n  says x\n  host (^|\\.)example\\.net$\n  reporter ^relay\\.\n  reason rejected\n  priority 20\n"
+        "rule r.text\n  says x\n  reporter ^relay\\.\n  text later\n  reason expired\n  priority 30\n"
+        "rule h.only\n  says x\n  host (^|\\.)example\\.org$\n  reason norelaying\n  priority 40\n";
+    auto c = build({{"hr", rules}});
+    ASSERT_TRUE(c);
+    auto hits = [&](std::string_view host, std::string_view reporter, std::string_view text) {
+        Decision d = c->decide(Input{"", "", text, "", host, "", "failed", reporter, ""}, true);
+        std::string all;
+        for (const std::string &h : d.hits) all += h + " ";
+        return all;
+    };
+    EXPECT_EQ(hits("mx.example.net", "", "Refused"), "h.text ");
+    EXPECT_EQ(hits("mx.example.net", "", "accepted"), "");
+    EXPECT_EQ(hits("mx.example.net", "relay.example.com", ""), "h.rep ");
+    EXPECT_EQ(hits("mx.example.net", "relay.example.com", "refused, try later"), "h.text h.rep r.text ");
+    EXPECT_EQ(hits("", "relay.example.com", "later"), "r.text ");
+    EXPECT_EQ(hits("mx.example.org", "relay.example.com", "later"), "r.text h.only ");
+    EXPECT_EQ(hits("MX.Example.ORG", "", ""), "h.only ");
+    EXPECT_EQ(hits("mx.example.org.evil.net", "", ""), "");
+}
+
 }  // namespace
