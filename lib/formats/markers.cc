@@ -49,33 +49,31 @@ public:
             out[s].push_back(static_cast<std::uint16_t>(i));
         }
 
-        // Breadth first: failure links, complete transitions, outputs inherited from the
-        // failure state (a phrase that ends inside a longer one).
+        // Breadth first: failure links, outputs inherited from the failure state (a phrase that
+        // ends inside a longer one), and the trie completed in place into the full transition
+        // table (a missing edge goes where the failure state's edge goes; that state is
+        // shallower, so its row is already complete).
         std::vector<std::uint32_t> fail(states, 0), order;
         order.reserve(states);
-        std::vector<std::uint32_t> next(states * classes_, 0);
         for (std::size_t c = 0; c < classes_; ++c) {
-            const std::int32_t t = go[c];
-            if (t > 0) {
-                next[c] = static_cast<std::uint32_t>(t);
-                order.push_back(static_cast<std::uint32_t>(t));
-            }
+            if (go[c] > 0) order.push_back(static_cast<std::uint32_t>(go[c]));
+            else go[c] = 0;
         }
         for (std::size_t k = 0; k < order.size(); ++k) {
             const std::uint32_t s = order[k];
             for (std::size_t c = 0; c < classes_; ++c) {
                 const std::int32_t t = go[s * classes_ + c];
-                const std::uint32_t via_fail = next[fail[s] * classes_ + c];
+                const std::int32_t via_fail = go[fail[s] * classes_ + c];
                 if (t > 0) {
-                    next[s * classes_ + c] = static_cast<std::uint32_t>(t);
-                    fail[t] = via_fail;
+                    fail[t] = static_cast<std::uint32_t>(via_fail);
                     for (std::uint16_t m : out[via_fail]) out[t].push_back(m);
                     order.push_back(static_cast<std::uint32_t>(t));
                 } else {
-                    next[s * classes_ + c] = via_fail;
+                    go[s * classes_ + c] = via_fail;
                 }
             }
         }
+        const auto &next = go;
 
         // Flatten. States are renumbered so that those ending a phrase come last: a row offset at
         // or above first_out_ then means "a phrase ends here", one comparison per byte. Each row
