@@ -11,6 +11,7 @@ namespace carom {
 std::unique_ptr<Engine> Engine::build(const Options &options, Error &error) {
     std::unique_ptr<Engine> e(new Engine());
     e->options_ = options;
+    formats::prepare();  // the readers' shared tables are built with the first engine, not by its first message
     carom_status_t st = CAROM_OK;
     e->rules_ = rules::compile(options.rule_sources, options.builtin_rules, options.limits.rule_memory(), st,
                                error.message);

@@ -147,6 +147,8 @@ const Automaton &automaton() {
 
 }  // namespace
 
+void prepare() { (void)automaton(); }
+
 void scan_body_markers(std::string_view body, MarkerSet &found, std::size_t first[kBodyMarkerCount]) {
     automaton().scan(body, found, first);
 }

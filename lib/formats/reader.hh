@@ -40,6 +40,11 @@ const std::vector<Reader> &registry();
 // Runs the registry: fills ex (format, records) from the first reader that yields records.
 bool read(const Input &in, Extraction &ex);
 
+// Builds the readers' shared immutable tables (the automaton of every detect step's body
+// phrases) now instead of at the first classification, so an engine's build pays for it and the
+// first message does not. Thread-safe (a function-local static); calling it again costs nothing.
+void prepare();
+
 // The same without the generic fallback: the readers, then RFC 3464, then RFC 3834. The engine
 // uses it to look for challenge and antivirus notices before the fallback would take them for
 // bounces.
