@@ -113,7 +113,7 @@ std::string bare_message_id(std::string_view raw) {
 
 // The day (since 1970, UTC) a message was written, from its Date header; -1 when unreadable.
 long long message_day(const mime::Headers &h) {
-    const std::string *date = h.get("Date");
+    const std::string_view *date = h.get("Date");
     if (!date) return -1;
     std::string iso = report::iso_date(*date);  // "YYYY-MM-DDTHH:MM:SSZ"
     if (iso.size() < 10 || iso[4] != '-' || iso[7] != '-') return -1;
@@ -512,15 +512,15 @@ bool is_challenge(const mime::Message &msg) {
     for (const char *s : subjects)
         if (icontains(subject, s)) return true;
     // TMDA puts "-confirm-" into the local part of its challenges' Message-ID and reply address.
-    const std::string *mid = h.get("Message-ID");
+    const std::string_view *mid = h.get("Message-ID");
     return mid && icontains(*mid, "tmda") && icontains(*mid, "-confirm");
 }
 
 // Written by a machine rather than a person: null envelope sender, an Auto-Submitted marker, or
 // a daemon's sender address. A newsletter about viruses is none of these.
 bool machine_generated(const mime::Headers &h) {
-    if (const std::string *rp = h.get("Return-Path"); rp && formats::trim(*rp) == "<>") return true;
-    if (const std::string *as = h.get("Auto-Submitted"); as && !icontains(*as, "no")) return true;
+    if (const std::string_view *rp = h.get("Return-Path"); rp && formats::trim(*rp) == "<>") return true;
+    if (const std::string_view *as = h.get("Auto-Submitted"); as && !icontains(*as, "no")) return true;
     std::string from = lower(find_address(h.decoded("From")));
     std::string local = from.substr(0, from.find('@'));
     static const char *const daemons[] = {"mailer-daemon", "postmaster", "antivirus", "virus", "scanner",

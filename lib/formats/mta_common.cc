@@ -25,7 +25,7 @@ bool header_has(const Input &in, std::string_view name, std::string_view needle)
 }
 
 bool from_mail_system(const Input &in) {
-    if (const std::string *rp = in.msg.root.headers.get("Return-Path")) {
+    if (const std::string_view *rp = in.msg.root.headers.get("Return-Path")) {
         std::string_view v = trim(*rp);
         if (v == "<>" || v == "< >") return true;
     }

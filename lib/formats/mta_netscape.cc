@@ -50,7 +50,7 @@ std::string address_line(std::string_view s, bool &labelled) {
 bool netscape_detect(const Input &in) {
     if (!body_has(in, BODY_MARKER(kIntro))) return false;
     if (header_has(in, "From", "ezweb.ne.jp") || header_has(in, "From", "au.com")) return false;
-    for (const std::string *r : in.msg.root.headers.all("Received"))
+    for (const std::string_view *r : in.msg.root.headers.all("Received"))
         if (icontains(*r, "ezweb.ne.jp") || icontains(*r, ".au.com")) return false;
     return true;
 }

@@ -99,7 +99,7 @@ bool v5sendmail_read(const Input &in, Extraction &ex) {
             std::size_t nl = in.body.find('\n', p);
             if (nl == std::string_view::npos) break;
             mime::Headers h = mime::parse_headers(std::string_view(in.body).substr(nl + 1));
-            if (const std::string *v = h.get("To")) to = find_address(*v);
+            if (const std::string_view *v = h.get("To")) to = find_address(*v);
             break;
         }
         if (to.empty() && !ex.original.to.empty()) to = find_address(ex.original.to.front());

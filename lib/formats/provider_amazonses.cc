@@ -109,7 +109,7 @@ bool detect_amazonses_json(const Input &in) {
     if (in.body.find('{') == std::string::npos) return false;
     if (body_has(in, BODY_MARKER("\"notificationType\""))) return true;
     const auto &h = in.msg.root.headers;
-    const std::string *from = h.get("From");
+    const std::string_view *from = h.get("From");
     return h.has("x-amz-sns-message-id") || (from && (icontains(*from, "@sns.amazonaws.com") ||
                                                       icontains(*from, "amazonses.com")));
 }

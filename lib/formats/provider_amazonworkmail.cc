@@ -19,8 +19,8 @@ namespace carom::formats {
 bool detect_amazonworkmail(const Input &in) {
     if (!body_has(in, BODY_MARKER("Technical report:"))) return false;  // cheap test first
     const auto &h = in.msg.root.headers;
-    const std::string *xm = h.get("X-Mailer");
-    const std::string *from = h.get("From");
+    const std::string_view *xm = h.get("X-Mailer");
+    const std::string_view *from = h.get("From");
     bool hdr = (xm && icontains(*xm, "Amazon WorkMail")) || (from && icontains(*from, "amazonses.com"));
     return hdr && body_has(in, BODY_MARKER("Technical report:"));
 }

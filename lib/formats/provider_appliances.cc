@@ -42,7 +42,7 @@ namespace {
 const mime::Headers &H(const Input &in) { return in.msg.root.headers; }
 
 bool hdr_has(const Input &in, std::string_view name, std::string_view what) {
-    const std::string *v = H(in).get(name);
+    const std::string_view *v = H(in).get(name);
     return v && icontains(*v, what);
 }
 

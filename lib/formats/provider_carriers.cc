@@ -38,7 +38,7 @@ namespace carom::formats {
 namespace {
 
 bool from_has(const Input &in, std::string_view what) {
-    const std::string *f = in.msg.root.headers.get("From");
+    const std::string_view *f = in.msg.root.headers.get("From");
     return f && icontains(*f, what);
 }
 
@@ -86,7 +86,7 @@ bool detect_ezweb(const Input &in) {
     if (!(body_has(in, BODY_MARKER("following recipients")) || body_has(in, BODY_MARKER("Recipient:")) ||
           body_has(in, BODY_MARKER("account is disabled")) || body_has(in, BODY_MARKER("not delivered within"))))
         return false;
-    const std::string *subj = in.msg.root.headers.get("Subject");
+    const std::string_view *subj = in.msg.root.headers.get("Subject");
     return from_has(in, "ezweb.ne.jp") || (subj && icontains(*subj, "Mail System Error - Returned Mail"));
 }
 

@@ -19,10 +19,10 @@
 namespace carom::formats {
 namespace {
 
-const std::string *hdr(const Input &in, std::string_view name) { return in.msg.root.headers.get(name); }
+const std::string_view *hdr(const Input &in, std::string_view name) { return in.msg.root.headers.get(name); }
 
 bool from_has(const Input &in, std::string_view what) {
-    const std::string *f = hdr(in, "From");
+    const std::string_view *f = hdr(in, "From");
     return f && icontains(*f, what);
 }
 

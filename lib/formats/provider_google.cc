@@ -43,7 +43,7 @@ namespace carom::formats {
 namespace {
 
 bool from_google(const Input &in) {
-    const std::string *from = in.msg.root.headers.get("From");
+    const std::string_view *from = in.msg.root.headers.get("From");
     return from && (icontains(*from, "@googlemail.com") || icontains(*from, "@google.com") ||
                     icontains(*from, "@gmail.com"));
 }
@@ -66,7 +66,7 @@ std::string state_command(std::string_view diag) {
     return "";
 }
 
-std::string split_address_list(const std::string &value, std::vector<std::string> &out) {
+std::string split_address_list(std::string_view value, std::vector<std::string> &out) {
     for (auto &a : find_addresses(value)) out.push_back(a);
     return out.empty() ? std::string() : out.front();
 }
@@ -154,7 +154,7 @@ bool read_gmail(const Input &in, Extraction &ex) {
         break;
     }
     if (rcpts.empty()) {
-        if (const std::string *xf = in.msg.root.headers.get("X-Failed-Recipients")) split_address_list(*xf, rcpts);
+        if (const std::string_view *xf = in.msg.root.headers.get("X-Failed-Recipients")) split_address_list(*xf, rcpts);
     }
     if (rcpts.empty()) return false;
 
@@ -201,13 +201,13 @@ bool read_gmail(const Input &in, Extraction &ex) {
 }
 
 bool detect_googlegroups(const Input &in) {
-    const std::string *xf = in.msg.root.headers.get("X-Failed-Recipients");
+    const std::string_view *xf = in.msg.root.headers.get("X-Failed-Recipients");
     return xf && icontains(*xf, "@googlegroups.com") && from_google(in);
 }
 
 bool read_googlegroups(const Input &in, Extraction &ex) {
     std::vector<std::string> rcpts;
-    if (const std::string *xf = in.msg.root.headers.get("X-Failed-Recipients")) split_address_list(*xf, rcpts);
+    if (const std::string_view *xf = in.msg.root.headers.get("X-Failed-Recipients")) split_address_list(*xf, rcpts);
     if (rcpts.empty()) return false;
     const std::string diag = squeeze(before_original(in));
     for (const auto &a : rcpts) {

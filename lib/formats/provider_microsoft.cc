@@ -18,7 +18,7 @@ namespace {
 
 bool microsoft_headers(const Input &in) {
     const auto &h = in.msg.root.headers;
-    const std::string *from = h.get("From");
+    const std::string_view *from = h.get("From");
     if (from && (icontains(*from, "outlook.com") || icontains(*from, "onmicrosoft.com") ||
                  icontains(*from, "hotmail.com") || icontains(*from, "office365")))
         return true;

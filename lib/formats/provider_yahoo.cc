@@ -40,8 +40,8 @@ std::string leading_code(std::string_view diag) {
 
 bool detect_yahoo(const Input &in) {
     if (!body_has(in, BODY_MARKER(kStart))) return false;  // a bit test before the header searches
-    const std::string *from = in.msg.root.headers.get("From");
-    const std::string *subj = in.msg.root.headers.get("Subject");
+    const std::string_view *from = in.msg.root.headers.get("From");
+    const std::string_view *subj = in.msg.root.headers.get("Subject");
     bool hdr = (from && (icontains(*from, "yahoo") || istarts_with(trim(*from), "MAILER-DAEMON"))) ||
                (subj && icontains(*subj, "Failure Notice")) || in.msg.root.headers.has("X-YMailISG");
     return hdr;

@@ -54,11 +54,19 @@ struct HeaderLimits {
     std::uint64_t line, block;
 };
 
-// Appends a continuation line (trimmed, after one space) to the value of the field above.
-carom_status_t fold_into(std::string &v, std::string_view line, const HeaderLimits *lim, std::string &error) {
+// Appends a continuation line (trimmed, after one space) to the value of the field above: the
+// joined value is a new block of the arena.
+carom_status_t fold_into(std::string_view &v, std::string_view line, Arena &a, const HeaderLimits *lim,
+                         std::string &error) {
     std::string_view t = trim(line);
-    if (!v.empty()) v.push_back(' ');
-    v.append(t.data(), t.size());
+    const std::size_t n = v.size() + (!v.empty()) + t.size();
+    char *w = a.alloc(n);
+    if (!v.empty()) {
+        std::memcpy(w, v.data(), v.size());
+        w[v.size()] = ' ';
+    }
+    if (!t.empty()) std::memcpy(w + n - t.size(), t.data(), t.size());
+    v = std::string_view(w, n);
     if (lim && v.size() > lim->line) {
         error = "a header field is longer than the header_line_bytes limit (" + std::to_string(lim->line) + ")";
         return CAROM_E_HEADER_TOO_LONG;
@@ -70,7 +78,7 @@ carom_status_t fold_into(std::string &v, std::string_view line, const HeaderLimi
 // line that is neither a field nor a continuation (the body starts there), or at the end of the
 // text: the last field is kept in every case. The first line of a top-level message may be an
 // mbox "From " separator, which is skipped.
-carom_status_t read_headers(std::string_view text, const HeaderLimits *lim, bool top, Headers &h,
+carom_status_t read_headers(std::string_view text, const HeaderLimits *lim, bool top, Arena &arena, Headers &h,
                             std::size_t &rest, std::string &error) {
     std::size_t i = 0;
     rest = text.size();
@@ -102,7 +110,7 @@ carom_status_t read_headers(std::string_view text, const HeaderLimits *lim, bool
                 rest = i;
                 return CAROM_OK;
             }
-            if (carom_status_t st = fold_into(h.fields.back().value, line, lim, error); st != CAROM_OK) return st;
+            if (carom_status_t st = fold_into(h.fields.back().value, line, arena, lim, error); st != CAROM_OK) return st;
             i = e + 1;
             continue;
         }
@@ -133,7 +141,7 @@ carom_status_t read_headers(std::string_view text, const HeaderLimits *lim, bool
                 rest = i;
                 return CAROM_OK;
             }
-            if (carom_status_t st = fold_into(h.fields.back().value, line, lim, error); st != CAROM_OK) return st;
+            if (carom_status_t st = fold_into(h.fields.back().value, line, arena, lim, error); st != CAROM_OK) return st;
             i = e + 1;
             continue;
         }
@@ -175,14 +183,11 @@ carom_status_t read_headers(std::string_view text, const HeaderLimits *lim, bool
             }
             j = je + 1;
         }
-        // Built by the constructors (exact size), not by assign() or append(), which round the
-        // capacity up and go through the longer replace path.
-        std::string v;
-        if (np == 0) {
-            v = std::string(value);
-        } else {
-            v = std::string(total, '\0');
-            char *w = v.data();
+        // An unfolded value is a view of the text; a folded one is joined into the arena.
+        std::string_view v = value;
+        if (np != 0) {
+            char *w = arena.alloc(total);
+            v = std::string_view(w, total);
             std::memcpy(w, value.data(), value.size());
             std::size_t at = value.size();
             for (std::size_t k = 0; k < np; ++k) {
@@ -192,7 +197,7 @@ carom_status_t read_headers(std::string_view text, const HeaderLimits *lim, bool
             }
         }
         if (h.fields.empty()) h.fields.reserve(16);  // most blocks: one allocation, no regrowth
-        h.fields.push_back(Field{std::string(line.data(), ne), std::move(v)});
+        h.fields.push_back(Field{std::string_view(line.data(), ne), v});
         i = j;
     }
     rest = text.size();
@@ -201,20 +206,21 @@ carom_status_t read_headers(std::string_view text, const HeaderLimits *lim, bool
 
 struct Ctx {
     const Limits &lim;
+    Arena &arena;
     std::size_t parts = 0;
     std::string error;
 };
 
 // True when the Content-Transfer-Encoding is one transfer_decode() changes bytes for.
 bool needs_decoding(const Headers &h) {
-    const std::string *cte = h.get("Content-Transfer-Encoding");
+    const std::string_view *cte = h.get("Content-Transfer-Encoding");
     if (!cte) return false;
     std::string_view v = trim(*cte);
     return istarts_with(v, "base64") || istarts_with(v, "quoted-printable");
 }
 
 std::string transfer_decode(std::string_view body, const Headers &h) {
-    const std::string *cte = h.get("Content-Transfer-Encoding");
+    const std::string_view *cte = h.get("Content-Transfer-Encoding");
     if (!cte) return std::string(body);
     std::string_view v = trim(*cte);
     if (istarts_with(v, "base64")) return decode_base64(body);
@@ -305,7 +311,8 @@ carom_status_t header_child(std::string_view text, Ctx &ctx, Part &out) {
     HeaderLimits hl{ctx.lim.header_line_bytes(), ctx.lim.header_bytes()};
     Part c;
     std::size_t rest = 0;
-    carom_status_t st = read_headers(text, &hl, false, c.headers, rest, ctx.error);
+    // The text is the Part's own string, which moves with the Part: the fields point into a copy.
+    carom_status_t st = read_headers(ctx.arena.copy(text), &hl, false, ctx.arena, c.headers, rest, ctx.error);
     if (st != CAROM_OK) return st;
     if (++ctx.parts > ctx.lim.mime_parts()) {
         ctx.error = "more MIME parts than the mime_parts limit (" + std::to_string(ctx.lim.mime_parts()) + ")";
@@ -327,7 +334,7 @@ carom_status_t parse_entity(std::string_view text, std::size_t depth, bool top, 
     }
     HeaderLimits hl{ctx.lim.header_line_bytes(), ctx.lim.header_bytes()};
     std::size_t rest = 0;
-    carom_status_t st = read_headers(text, &hl, top, out.headers, rest, ctx.error);
+    carom_status_t st = read_headers(text, &hl, top, ctx.arena, out.headers, rest, ctx.error);
     if (st != CAROM_OK) return st;
     std::string_view body = text.substr(rest);
 
@@ -336,7 +343,7 @@ carom_status_t parse_entity(std::string_view text, std::size_t depth, bool top, 
         out.subtype = "rfc822";
     }
     QuickContentType q;
-    if (const std::string *ctv = out.headers.get("Content-Type"); ctv && quick_content_type(*ctv, q)) {
+    if (const std::string_view *ctv = out.headers.get("Content-Type"); ctv && quick_content_type(*ctv, q)) {
         // The common forms: sliced, no parameter list built.
         if (!q.type.empty()) {
             out.type = lower(q.type);
@@ -381,13 +388,9 @@ carom_status_t parse_entity(std::string_view text, std::size_t depth, bool top, 
 
     if (out.type == "message"sv && (out.subtype == "rfc822"sv || out.subtype == "global"sv || out.subtype == "news"sv)) {
         // An attached message is parsed where it lies unless it is base64 / quoted-printable
-        // encoded (its fields and texts are copied out, so nothing borrows from `decoded`).
-        std::string decoded;
+        // encoded: the decoded bytes are then kept in the arena, where its fields point.
         std::string_view inner = body;
-        if (needs_decoding(out.headers)) {
-            decoded = transfer_decode(body, out.headers);
-            inner = decoded;
-        }
+        if (needs_decoding(out.headers)) inner = ctx.arena.copy(transfer_decode(body, out.headers));
         out.children.emplace_back();
         return parse_entity(inner, depth + 1, false, false, true, ctx, out.children.back());
     }
@@ -439,7 +442,34 @@ void collect_text(const Part &p, bool html, std::string &out) {
 
 }  // namespace
 
-const std::string *Headers::get(std::string_view name) const {
+char *Arena::alloc(std::size_t n) {
+    if (n > left_) {
+        // Small requests share 4 KiB blocks; a large one (the input) gets a block of its own
+        // with room for the small ones that follow.
+        const std::size_t size = n < 2048 ? 4096 : n + 2048;
+        blocks_.emplace_back(new char[size]);
+        cur_ = blocks_.back().get();
+        left_ = size;
+    }
+    char *p = cur_;
+    cur_ += n;
+    left_ -= n;
+    return p;
+}
+
+std::string_view Arena::copy(std::string_view s) {
+    if (s.empty()) return std::string_view();
+    char *p = alloc(s.size());
+    std::memcpy(p, s.data(), s.size());
+    return std::string_view(p, s.size());
+}
+
+void Headers::add(std::string_view name, std::string_view value) {
+    if (!own) own = std::make_shared<Arena>();
+    fields.push_back(Field{own->copy(name), own->copy(value)});
+}
+
+const std::string_view *Headers::get(std::string_view name) const {
     const std::size_t n = name.size();
     if (n == 0) {
         for (const auto &f : fields)
@@ -457,12 +487,12 @@ const std::string *Headers::get(std::string_view name) const {
 }
 
 std::string Headers::decoded(std::string_view name) const {
-    const std::string *v = get(name);
+    const std::string_view *v = get(name);
     return v ? decode_words(*v) : std::string();
 }
 
-std::vector<const std::string *> Headers::all(std::string_view name) const {
-    std::vector<const std::string *> r;
+std::vector<const std::string_view *> Headers::all(std::string_view name) const {
+    std::vector<const std::string_view *> r;
     for (const auto &f : fields)
         if (iequals(f.name, name)) r.push_back(&f.value);
     return r;
@@ -470,10 +500,24 @@ std::vector<const std::string *> Headers::all(std::string_view name) const {
 
 Headers parse_headers(std::string_view text, std::size_t *rest) {
     Headers h;
+    h.own = std::make_shared<Arena>();
     std::size_t r = 0;
     std::string error;
-    read_headers(text, nullptr, false, h, r, error);
+    read_headers(text, nullptr, false, *h.own, h, r, error);
     if (rest) *rest = r;
+    // The views into `text` are moved to a copy of the block, so that the Headers may outlive
+    // it (folded values are in the arena already).
+    if (!h.fields.empty()) {
+        const char *b = text.data(), *e = b + r;
+        const char *c = h.own->copy(text.substr(0, r)).data();
+        auto rebase = [&](std::string_view &v) {
+            if (!v.empty() && v.data() >= b && v.data() < e) v = std::string_view(c + (v.data() - b), v.size());
+        };
+        for (Field &f : h.fields) {
+            rebase(f.name);
+            rebase(f.value);
+        }
+    }
     return h;
 }
 
@@ -511,17 +555,17 @@ carom_status_t parse(std::string_view bytes, const Limits &limits, Message &out,
     }
     // CRLF and bare CR become LF before anything reads the bytes, so the three variants of a
     // message are byte-identical from here on.
-    std::string norm;
-    std::string_view text = bytes;
-    if (std::memchr(bytes.data(), '\r', bytes.size())) {
-        norm = normalize_newlines(bytes);
-        text = norm;
-    }
+    // The header fields point into the Message's copy of the bytes, so the Message does not
+    // depend on the caller's buffer.
+    out.store = std::make_shared<Arena>();
+    std::string_view text;
+    if (std::memchr(bytes.data(), '\r', bytes.size())) text = out.store->copy(normalize_newlines(bytes));
+    else text = out.store->copy(bytes);
     // Leading blank lines (some archives prepend them) are not the end of an empty header block.
     while (!text.empty() && text.front() == '\n') text.remove_prefix(1);
     if (text.empty()) return error = "the message has only blank lines", CAROM_E_EMPTY;
 
-    Ctx ctx{limits, 0, {}};
+    Ctx ctx{limits, *out.store, 0, {}};
     carom_status_t st = parse_entity(text, 0, true, false, false, ctx, out.root);
     out.parts = ctx.parts;
     if (st != CAROM_OK) {

@@ -2,9 +2,13 @@
 // sees the bytes, normalises line ends (CRLF and bare CR become LF, so the three variants of a
 // message give identical results) and decodes transfer encodings and charsets to UTF-8.
 //
-// Everything returned owns its strings (std::string); nothing borrows from the input buffer.
+// Header fields are views (std::string_view): into the Message's own copy of the input, or
+// into blocks of an Arena that the Message (or a Headers from parse_headers) keeps alive. The
+// other strings of a Part are owned.
 #pragma once
 
+#include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,20 +18,39 @@
 
 namespace carom::mime {
 
+// Bump allocator for the bytes header fields point into. Blocks are heap arrays that never move
+// (a view into a short std::string would move with it), freed together with the arena.
+class Arena {
+public:
+    // n bytes that stay put until the arena dies.
+    char *alloc(std::size_t n);
+    std::string_view copy(std::string_view s);
+
+private:
+    std::vector<std::unique_ptr<char[]>> blocks_;
+    char *cur_ = nullptr;
+    std::size_t left_ = 0;
+};
+
 struct Field {
-    std::string name;   // as written
-    std::string value;  // unfolded, leading/trailing white space trimmed; raw (RFC 2047 words NOT decoded)
+    std::string_view name;   // as written
+    std::string_view value;  // unfolded, leading/trailing white space trimmed; raw (RFC 2047 words NOT decoded)
 };
 
 struct Headers {
     std::vector<Field> fields;
+    // Owns the bytes of the fields when they are not the Message's (parse_headers, add); shared,
+    // so a copy of the Headers stays valid.
+    std::shared_ptr<Arena> own;
+    // Appends a field whose bytes are copied into `own`.
+    void add(std::string_view name, std::string_view value);
     // First field of that name (ASCII case-insensitive), or nullptr.
-    const std::string *get(std::string_view name) const;
+    const std::string_view *get(std::string_view name) const;
     // The first field's value with RFC 2047 words decoded to UTF-8; "" when absent.
     std::string decoded(std::string_view name) const;
     bool has(std::string_view name) const { return get(name) != nullptr; }
     // Every field of that name, in order.
-    std::vector<const std::string *> all(std::string_view name) const;
+    std::vector<const std::string_view *> all(std::string_view name) const;
 };
 
 struct Part {
@@ -53,6 +76,9 @@ struct Part {
 struct Message {
     Part root;          // root.headers are the bounce's own headers
     std::size_t parts = 0;
+    // The copy of the input (line ends normalised), decoded attached messages, header blocks
+    // read from texts and unfolded values: every header field of the tree points in here.
+    std::shared_ptr<Arena> store;
 };
 
 // Parses bytes into `out`. Returns CAROM_OK, or the limit/format status that stopped it with a
@@ -62,7 +88,8 @@ carom_status_t parse(std::string_view bytes, const Limits &limits, Message &out,
 
 // Parses a header block (RFC 5322 fields, folded lines) that ends at the first blank line or at
 // the end of the text; the last field is kept even without a closing blank line. `rest`, when not
-// null, receives the offset just past the blank line (or text.size()).
+// null, receives the offset just past the blank line (or text.size()). The Headers own a copy of
+// the block: they may outlive `text`.
 Headers parse_headers(std::string_view text, std::size_t *rest = nullptr);
 
 // CRLF and bare CR → LF.

@@ -388,11 +388,11 @@ DeliveryStatus parse_delivery_status_fields(std::string_view text) {
     scan_dsn(text, s);
     DeliveryStatus ds;
     for (std::size_t k : s.per_message)
-        ds.per_message.fields.push_back({std::string(s.fields[k].name), std::string(s.fields[k].value)});
+        ds.per_message.add(s.fields[k].name, s.fields[k].value);
     for (const auto &[begin, end] : s.recipients) {
         mime::Headers h;
         for (std::size_t k = begin; k < end; ++k)
-            h.fields.push_back({std::string(s.fields[k].name), std::string(s.fields[k].value)});
+            h.add(s.fields[k].name, s.fields[k].value);
         ds.recipients.push_back(std::move(h));
     }
     return ds;
@@ -586,10 +586,10 @@ std::string angle_id(std::string_view v) {
 // One pass over the fields (names told apart by length first) instead of a lookup per item: the
 // header blocks of returned messages are long, and this runs for most messages.
 void fill_original(const mime::Headers &h, const std::vector<std::string> &extra, Original &o) {
-    const std::string *message_id = nullptr, *from = nullptr, *subject = nullptr, *date = nullptr,
-                      *return_path = nullptr, *list_id = nullptr;
+    const std::string_view *message_id = nullptr, *from = nullptr, *subject = nullptr, *date = nullptr,
+                           *return_path = nullptr, *list_id = nullptr;
     for (const mime::Field &f : h.fields) {
-        const std::string &n = f.name;
+        const std::string_view n = f.name;
         switch (n.size()) {
             case 2:
                 if (iequals(n, "to"))
@@ -604,7 +604,7 @@ void fill_original(const mime::Headers &h, const std::vector<std::string> &extra
                 else if (!list_id && iequals(n, "list-id")) list_id = &f.value;
                 break;
             case 8:
-                if (iequals(n, "received")) o.received.push_back(f.value);
+                if (iequals(n, "received")) o.received.emplace_back(f.value);
                 break;
             case 10:
                 if (!message_id && iequals(n, "message-id")) message_id = &f.value;
@@ -626,7 +626,7 @@ void fill_original(const mime::Headers &h, const std::vector<std::string> &extra
     if (return_path) o.return_path = bare_address(*return_path);
     if (list_id) o.list_id = angle_id(*list_id);
     for (const std::string &name : extra)
-        for (const std::string *v : h.all(name)) o.headers.emplace_back(lower(name), mime::decode_words(*v));
+        for (const std::string_view *v : h.all(name)) o.headers.emplace_back(lower(name), mime::decode_words(*v));
     o.present = true;
 }
 
@@ -658,7 +658,7 @@ mime::Headers feedback_fields(std::string_view text) {
     while (pos < text.size()) {
         std::size_t rest = 0;
         mime::Headers b = mime::parse_headers(text.substr(pos), &rest);
-        for (auto &f : b.fields) h.fields.push_back(std::move(f));
+        for (const auto &f : b.fields) h.add(f.name, f.value);  // b's bytes die with b
         if (rest == 0) {  // a non-field line: skip it
             std::size_t e = text.find('\n', pos);
             pos = e == std::string_view::npos ? text.size() : e + 1;
@@ -682,7 +682,7 @@ std::string feedback_type(std::string_view v) {
 
 void arf_records(const mime::Headers &fb, const mime::Message &msg, const std::string &type, Extraction &ex) {
     std::vector<std::string> rcpts;
-    for (const std::string *v : fb.all("Original-Rcpt-To")) {
+    for (const std::string_view *v : fb.all("Original-Rcpt-To")) {
         std::string a = bare_address(*v);
         if (!a.empty()) rcpts.push_back(a);
     }
@@ -690,25 +690,25 @@ void arf_records(const mime::Headers &fb, const mime::Message &msg, const std::s
         if (const mime::Headers *h = attached_headers(msg)) {
             for (const char *n : {"X-HmXmrOriginalRecipient"})
                 if (rcpts.empty())
-                    for (const std::string *v : h->all(n))
+                    for (const std::string_view *v : h->all(n))
                         for (auto &a : address_list(*v))
                             if (a.find('@') != std::string::npos) rcpts.push_back(a);
             if (rcpts.empty())
-                for (const std::string *v : h->all("To"))
+                for (const std::string_view *v : h->all("To"))
                     for (auto &a : address_list(*v))
                         if (a.find('@') != std::string::npos) rcpts.push_back(a);
         }
     }
     if (rcpts.empty())
-        for (const std::string *v : fb.all("Removal-Recipient")) {
+        for (const std::string_view *v : fb.all("Removal-Recipient")) {
             std::string a = bare_address(*v);
             if (!a.empty()) rcpts.push_back(a);
         }
     if (rcpts.empty()) rcpts.push_back("");
     std::string reporting;
-    if (const std::string *v = fb.get("Reporting-MTA")) reporting = strip_type(*v);
+    if (const std::string_view *v = fb.get("Reporting-MTA")) reporting = strip_type(*v);
     std::string arrival;
-    if (const std::string *v = fb.get("Arrival-Date")) arrival = iso_date(*v);
+    if (const std::string_view *v = fb.get("Arrival-Date")) arrival = iso_date(*v);
     for (auto &r : rcpts) {
         Record rec;
         rec.recipient = r;
@@ -769,9 +769,9 @@ bool read_arf(const mime::Message &msg, Extraction &ex) {
         }
     }
     // 4. Apple Mail's unsubscribe message: the subscriber opts out; the record is the subscriber.
-    if (const std::string *v = top.get("X-Apple-Unsubscribe"); v && iequals(trim(*v), "true")) {
+    if (const std::string_view *v = top.get("X-Apple-Unsubscribe"); v && iequals(trim(*v), "true")) {
         Record rec;
-        if (const std::string *f = top.get("From")) rec.recipient = bare_address(*f);
+        if (const std::string_view *f = top.get("From")) rec.recipient = bare_address(*f);
         rec.feedback_type = "opt-out";
         ex.records.push_back(std::move(rec));
         ex.feedback = true;
@@ -786,7 +786,7 @@ bool read_arf(const mime::Message &msg, Extraction &ex) {
 namespace {
 
 bool from_daemon(const mime::Headers &h) {
-    const std::string *f = h.get("From");
+    const std::string_view *f = h.get("From");
     if (!f) return false;
     std::string a = lower(bare_address(*f));
     std::string local = a.substr(0, a.find('@'));
@@ -824,7 +824,7 @@ bool read_auto_reply(const mime::Message &msg, Extraction &ex) {
     if (report) return false;
 
     bool marked = false;
-    if (const std::string *v = h.get("Auto-Submitted")) {
+    if (const std::string_view *v = h.get("Auto-Submitted")) {
         std::string a = lower(trim(*v));
         if (istarts_with(a, "auto-replied")) marked = true;
         // "auto-generated (failure)" is how Sendmail marks bounces; auto-generated alone is any
@@ -832,9 +832,9 @@ bool read_auto_reply(const mime::Message &msg, Extraction &ex) {
     }
     for (const char *n : {"X-Autoreply", "X-Autorespond", "X-Autoresponder", "X-Vacation", "X-Auto-Reply"})
         if (h.has(n) && !iequals(trim(*h.get(n)), "no")) marked = true;
-    if (const std::string *v = h.get("Precedence"); v && iequals(trim(*v), "auto_reply")) marked = true;
-    if (const std::string *v = h.get("X-Apple-Action"); v && istarts_with(trim(*v), "vacation")) marked = true;
-    if (const std::string *v = h.get("X-Mailer"); v && lower(*v).find("vacation") != std::string::npos) marked = true;
+    if (const std::string_view *v = h.get("Precedence"); v && iequals(trim(*v), "auto_reply")) marked = true;
+    if (const std::string_view *v = h.get("X-Apple-Action"); v && istarts_with(trim(*v), "vacation")) marked = true;
+    if (const std::string_view *v = h.get("X-Mailer"); v && lower(*v).find("vacation") != std::string::npos) marked = true;
     if (!marked) {
         std::string s = lower(h.decoded("Subject"));
         std::string_view st = trim(s);
@@ -845,7 +845,7 @@ bool read_auto_reply(const mime::Message &msg, Extraction &ex) {
     }
     if (!marked) return false;
     Record rec;
-    const std::string *f = h.get("From");
+    const std::string_view *f = h.get("From");
     if (!f) f = h.get("Sender");
     if (!f) f = h.get("Reply-To");
     if (f) rec.recipient = bare_address(mime::decode_words(*f));

@@ -185,7 +185,10 @@ inline DeliveryStatus parse_delivery_status_fields(std::string_view text) {
     }
     // Lines → fields, grouped in blocks at blank lines. An indented line continues the field
     // before it; so does an unindented non-field line after Diagnostic-Code (broken folding).
-    std::vector<std::vector<mime::Field>> blocks(1);
+    struct OwnedField {
+        std::string name, value;
+    };
+    std::vector<std::vector<OwnedField>> blocks(1);
     std::size_t i = 0;
     bool last_is_diag = false;
     while (i <= text.size()) {
@@ -216,19 +219,19 @@ inline DeliveryStatus parse_delivery_status_fields(std::string_view text) {
     bool started = false;
     for (auto &b : blocks) {
         if (b.empty()) continue;
-        bool dsn_fields = std::any_of(b.begin(), b.end(), [](const mime::Field &f) { return kind_of(f.name) != FieldKind::Other; });
+        bool dsn_fields = std::any_of(b.begin(), b.end(), [](const OwnedField &f) { return kind_of(f.name) != FieldKind::Other; });
         if (!dsn_fields) {
             if (started) break;  // the DSN is over (the returned message's headers follow)
             continue;
         }
         started = true;
-        const bool identity = std::any_of(b.begin(), b.end(), [](const mime::Field &f) {
+        const bool identity = std::any_of(b.begin(), b.end(), [](const OwnedField &f) {
             return iequals(f.name, "final-recipient") || iequals(f.name, "original-recipient") ||
                    iequals(f.name, "x-actual-recipient");
         });
         if (!identity) {
             for (auto &f : b)
-                if (kind_of(f.name) == FieldKind::PerMessage) ds.per_message.fields.push_back(std::move(f));
+                if (kind_of(f.name) == FieldKind::PerMessage) ds.per_message.add(f.name, f.value);
             continue;
         }
         // A recipient block; a second Final-Recipient (or a second Original-Recipient) starts
@@ -246,8 +249,8 @@ inline DeliveryStatus parse_delivery_status_fields(std::string_view text) {
             }
             has_final |= fin;
             has_orig |= orig;
-            if (kind_of(f.name) == FieldKind::PerMessage) ds.per_message.fields.push_back(f);
-            cur.fields.push_back(std::move(f));
+            if (kind_of(f.name) == FieldKind::PerMessage) ds.per_message.add(f.name, f.value);
+            cur.add(f.name, f.value);
         }
         ds.recipients.push_back(std::move(cur));
     }
@@ -257,7 +260,7 @@ inline DeliveryStatus parse_delivery_status_fields(std::string_view text) {
 inline std::size_t parse_delivery_status(std::string_view text, std::vector<Record> &out) {
     DeliveryStatus ds = parse_delivery_status_fields(text);
     std::string reporting;
-    if (const std::string *v = ds.per_message.get("Reporting-MTA")) reporting = host_of(*v);
+    if (const std::string_view *v = ds.per_message.get("Reporting-MTA")) reporting = host_of(*v);
     std::size_t n = 0;
     for (const mime::Headers &h : ds.recipients) {
         Pending p;
