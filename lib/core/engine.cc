@@ -47,7 +47,8 @@ std::unique_ptr<Result> Engine::classify(std::string_view bytes, bool explain) c
     }
 
     Extraction ex;
-    const std::string body = mime::body_text(msg);
+    std::string body_scratch;  // body_text copies only when it must join or convert leaves
+    const std::string &body = mime::body_text(msg, body_scratch);
     report::read_original(msg, options_.original_headers, ex.original);
     if (report::is_mdn(msg)) {
         ex.mdn = true;
