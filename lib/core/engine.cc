@@ -49,7 +49,9 @@ std::unique_ptr<Result> Engine::classify(std::string_view bytes, bool explain) c
     Extraction ex;
     std::string body_scratch;  // body_text copies only when it must join or convert leaves
     const std::string &body = mime::body_text(msg, body_scratch);
-    report::read_original(msg, options_.original_headers, ex.original);
+    // Only judge_backscatter's relay check reads the Received chain; the output never shows it.
+    const bool received = options_.backscatter && !options_.context.relays.empty();
+    report::read_original(msg, options_.original_headers, ex.original, received);
     if (report::is_mdn(msg)) {
         ex.mdn = true;
         ex.format = "mdn";

@@ -217,6 +217,21 @@ TEST(Original, FromAttachedMessage) {
     ASSERT_EQ(o.headers.size(), 1u);
     EXPECT_EQ(o.headers[0].first, "x-campaign-id");
     EXPECT_EQ(o.headers[0].second, "spring-42");
+
+    // Without the Received chain (the engine's choice when no relay check will read it) the rest
+    // is the same.
+    Original n;
+    report::read_original(parse(mail), {"x-campaign-id"}, n, false);
+    EXPECT_TRUE(n.received.empty());
+    EXPECT_TRUE(n.present);
+    EXPECT_EQ(n.message_id, o.message_id);
+    EXPECT_EQ(n.from, o.from);
+    EXPECT_EQ(n.to, o.to);
+    EXPECT_EQ(n.subject, o.subject);
+    EXPECT_EQ(n.date, o.date);
+    EXPECT_EQ(n.return_path, o.return_path);
+    EXPECT_EQ(n.list_id, o.list_id);
+    EXPECT_EQ(n.headers, o.headers);
 }
 
 TEST(Original, FromHeadersBlockAndQuotedText) {
