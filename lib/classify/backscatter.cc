@@ -52,15 +52,7 @@ struct Tiered {
     Outcome outcome;
 };
 
-std::string domain_of(std::string_view address) {
-    std::string a = find_address(address);
-    std::size_t at = a.rfind('@');
-    if (at == std::string::npos) return std::string();
-    a.erase(0, at + 1);  // the domain, folded in place (no second copy)
-    for (char &c : a)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return a;
-}
+std::string domain_of(std::string_view address) { return address_domain(address); }
 
 // domain equals d or is a subdomain of it.
 bool domain_within(std::string_view domain, std::string_view d) {
@@ -603,6 +595,40 @@ std::vector<std::string> envelope_recipients(const mime::Message &msg) {
 }
 
 }  // namespace
+
+std::string address_domain(std::string_view address) {
+    // Most callers hand over a bare address (the original's From and Return-Path, already
+    // extracted): letters, digits, '.', '-', '_', '+' and one '@' with something on both sides,
+    // neither starting with '.' nor ending with '.' or '-'. find_address would return all of it
+    // (no brackets; the characters around the '@' are address characters; nothing to trim), so
+    // the domain is what follows the '@'. Anything else takes the general path.
+    auto plain = [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+               c == '_' || c == '+';
+    };
+    std::size_t at = std::string_view::npos;
+    bool fast = !address.empty() && address.front() != '.' && address.back() != '.' && address.back() != '-';
+    for (std::size_t i = 0; fast && i < address.size(); ++i) {
+        if (address[i] == '@') {
+            fast = at == std::string_view::npos;
+            at = i;
+        } else if (!plain(address[i])) {
+            fast = false;
+        }
+    }
+    std::string d;
+    if (fast && at != std::string_view::npos && at > 0 && at + 1 < address.size()) {
+        d.assign(address.substr(at + 1));
+    } else {
+        d = find_address(address);
+        std::size_t a = d.rfind('@');
+        if (a == std::string::npos) return std::string();
+        d.erase(0, a + 1);  // the domain, folded in place (no second copy)
+    }
+    for (char &c : d)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return d;
+}
 
 bool read_notice(const mime::Message &msg, Extraction &ex) {
     const char *kind = is_challenge(msg) ? "challenge" : is_virus_notice(msg) ? "virusnotice" : nullptr;
