@@ -617,7 +617,11 @@ void fill_original(const mime::Headers &h, const std::vector<std::string> &extra
         }
     }
     if (message_id) o.message_id = angle_id(*message_id);
-    if (from) o.from = bare_address(mime::decode_words(*from));
+    if (from) {
+        // decode_words returns plain valid UTF-8 unchanged: read such a value in place.
+        const bool plain = from->find("=?") == std::string::npos && mime::valid_utf8(*from);
+        o.from = plain ? bare_address(*from) : bare_address(mime::decode_words(*from));
+    }
     o.subject = subject ? mime::decode_words(*subject) : std::string();
     if (date) {
         o.date = iso_date(*date);

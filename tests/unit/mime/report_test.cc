@@ -234,6 +234,20 @@ TEST(Original, FromAttachedMessage) {
     EXPECT_EQ(n.headers, o.headers);
 }
 
+// The From address is the same whether the field is plain, encoded (RFC 2047) or not UTF-8.
+TEST(Original, FromAddressOfEveryKindOfField) {
+    for (const char *from : {"Sender <sender@example.com>", "=?UTF-8?Q?J=C3=B6rg?= <sender@example.com>",
+                             "\"J\xf6rg\" <sender@example.com>", "sender@example.com (J\xf6rg)"}) {
+        Original o;
+        report::read_original(parse(std::string("From: MAILER-DAEMON@mx.example.com\nContent-Type: multipart/report; "
+                                                "boundary=b\n\n--b\n\ntext\n--b\nContent-Type: message/rfc822\n\n"
+                                                "Message-ID: <abc@example.com>\nFrom: ") +
+                                    from + "\nSubject: s\n\nbody\n--b--\n"),
+                              {}, o);
+        EXPECT_EQ(o.from, "sender@example.com") << from;
+    }
+}
+
 TEST(Original, FromHeadersBlockAndQuotedText) {
     Original a;
     report::read_original(parse("From: m@example.com\nContent-Type: multipart/report; boundary=b\n\n--b\n"
