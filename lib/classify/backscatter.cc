@@ -564,7 +564,7 @@ std::string org_domain(const std::string &d) {
 // id is bare_message_id(o.message_id), which the caller has already.
 bool looks_forged(const Original &o, const std::string &id, std::string &evidence) {
     std::string mid;
-    if (std::size_t at = id.rfind('@'); at != std::string::npos) mid = lower(id.substr(at + 1));
+    if (std::size_t at = id.rfind('@'); at != std::string::npos) mid = lower(std::string_view(id).substr(at + 1));  // a view: no copy
     if (mid.empty()) return false;
     auto related = [](const std::string &a, const std::string &b) {
         return domain_within(a, b) || domain_within(b, a) || org_domain(a) == org_domain(b);
@@ -742,7 +742,7 @@ void judge_backscatter(const Context &ctx, const mime::Message &msg, const Extra
     }
     if (!ctx.message_id_domains.empty() || !ctx.message_id_patterns.empty()) {
         std::string d;
-        if (std::size_t at = mid.rfind('@'); at != std::string::npos) d = lower(mid.substr(at + 1));
+        if (std::size_t at = mid.rfind('@'); at != std::string::npos) d = lower(std::string_view(mid).substr(at + 1));
         bool ours = !d.empty() && in_domains(d, ctx.message_id_domains);
         for (const auto &re : ctx.message_id_patterns)
             ours = ours || (!mid.empty() && RE2::FullMatch(mid, *re));
