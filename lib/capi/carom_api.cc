@@ -28,8 +28,8 @@ carom_status_t report(carom_status_t st, const std::string &message, char **erro
 }
 
 const Record *record_at(const carom_result_t *r, size_t index) {
-    if (!r || !r->result || index >= r->result->records.size()) return nullptr;
-    return &r->result->records[index];
+    if (!r || index >= r->result.records.size()) return nullptr;
+    return &r->result.records[index];
 }
 
 const std::string *record_field(const Record &rec, carom_field_t field) {
@@ -247,8 +247,8 @@ carom_status_t carom_classify_ex(const carom_engine_t *engine, const char *bytes
     return guard([&] {
         if (!engine || (!bytes && length) || (flags & ~CAROM_CLASSIFY_EXPLAIN)) return CAROM_E_INVALID;
         auto handle = std::make_unique<carom_result>();
-        handle->result = engine->engine->classify(std::string_view(bytes ? bytes : "", length),
-                                                  (flags & CAROM_CLASSIFY_EXPLAIN) != 0);
+        engine->engine->classify(std::string_view(bytes ? bytes : "", length), (flags & CAROM_CLASSIFY_EXPLAIN) != 0,
+                                 handle->result);
         *result = handle.release();
         return CAROM_OK;
     });
@@ -267,15 +267,15 @@ void carom_result_free(carom_result_t *result) {
 }
 
 carom_status_t carom_result_status(const carom_result_t *result) {
-    return guard([&] { return result ? result->result->status : CAROM_E_INVALID; });
+    return guard([&] { return result ? result->result.status : CAROM_E_INVALID; });
 }
 
 const char *carom_result_message(const carom_result_t *result) {
-    return guard_value<const char *>("", [&] { return result ? result->result->message.c_str() : ""; });
+    return guard_value<const char *>("", [&] { return result ? result->result.message.c_str() : ""; });
 }
 
 size_t carom_result_record_count(const carom_result_t *result) {
-    return guard_value<size_t>(0, [&]() -> size_t { return result ? result->result->records.size() : 0; });
+    return guard_value<size_t>(0, [&]() -> size_t { return result ? result->result.records.size() : 0; });
 }
 
 const char *carom_result_field(const carom_result_t *result, size_t index, carom_field_t field,
@@ -285,7 +285,7 @@ const char *carom_result_field(const carom_result_t *result, size_t index, carom
         if (!result) return nullptr;
         const std::string *s = nullptr;
         if (static_cast<int>(field) >= 100) {
-            s = carom::message_field(*result->result, field);
+            s = carom::message_field(result->result, field);
         } else if (const carom::Record *rec = carom::record_at(result, index)) {
             s = carom::record_field(*rec, field);
         }
@@ -318,7 +318,7 @@ int carom_result_status_derived(const carom_result_t *result, size_t index) {
 
 carom_verdict_t carom_result_verdict(const carom_result_t *result) {
     return guard_value(CAROM_VERDICT_UNKNOWN,
-                       [&] { return result ? result->result->backscatter.verdict : CAROM_VERDICT_UNKNOWN; });
+                       [&] { return result ? result->result.backscatter.verdict : CAROM_VERDICT_UNKNOWN; });
 }
 
 carom_status_t carom_result_to_json(const carom_result_t *result, const char *source, size_t source_length,
@@ -328,7 +328,7 @@ carom_status_t carom_result_to_json(const carom_result_t *result, const char *so
     return guard([&] {
         if (!result || !json || (!source && source_length)) return CAROM_E_INVALID;
         std::string_view src(source ? source : "", source_length);
-        std::string s = carom::to_json(*result->result, source ? &src : nullptr);
+        std::string s = carom::to_json(result->result, source ? &src : nullptr);
         char *p = carom::dup_c_string(s);
         if (!p) return CAROM_E_NOMEM;
         *json = p;

@@ -15,5 +15,5 @@ struct carom_engine {
 };
 
 struct carom_result {
-    std::unique_ptr<carom::Result> result;
+    carom::Result result;  // held in place: one allocation per classification, not two
 };

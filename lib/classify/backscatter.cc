@@ -52,15 +52,7 @@ struct Tiered {
     Outcome outcome;
 };
 
-std::string domain_of(std::string_view address) {
-    std::string a = find_address(address);
-    std::size_t at = a.rfind('@');
-    if (at == std::string::npos) return std::string();
-    a.erase(0, at + 1);  // the domain, folded in place (no second copy)
-    for (char &c : a)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return a;
-}
+std::string domain_of(std::string_view address) { return address_domain(address); }
 
 // domain equals d or is a subdomain of it.
 bool domain_within(std::string_view domain, std::string_view d) {
@@ -572,7 +564,7 @@ std::string org_domain(const std::string &d) {
 // id is bare_message_id(o.message_id), which the caller has already.
 bool looks_forged(const Original &o, const std::string &id, std::string &evidence) {
     std::string mid;
-    if (std::size_t at = id.rfind('@'); at != std::string::npos) mid = lower(id.substr(at + 1));
+    if (std::size_t at = id.rfind('@'); at != std::string::npos) mid = lower(std::string_view(id).substr(at + 1));  // a view: no copy
     if (mid.empty()) return false;
     auto related = [](const std::string &a, const std::string &b) {
         return domain_within(a, b) || domain_within(b, a) || org_domain(a) == org_domain(b);
@@ -603,6 +595,40 @@ std::vector<std::string> envelope_recipients(const mime::Message &msg) {
 }
 
 }  // namespace
+
+std::string address_domain(std::string_view address) {
+    // Most callers hand over a bare address (the original's From and Return-Path, already
+    // extracted): letters, digits, '.', '-', '_', '+' and one '@' with something on both sides,
+    // neither starting with '.' nor ending with '.' or '-'. find_address would return all of it
+    // (no brackets; the characters around the '@' are address characters; nothing to trim), so
+    // the domain is what follows the '@'. Anything else takes the general path.
+    auto plain = [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+               c == '_' || c == '+';
+    };
+    std::size_t at = std::string_view::npos;
+    bool fast = !address.empty() && address.front() != '.' && address.back() != '.' && address.back() != '-';
+    for (std::size_t i = 0; fast && i < address.size(); ++i) {
+        if (address[i] == '@') {
+            fast = at == std::string_view::npos;
+            at = i;
+        } else if (!plain(address[i])) {
+            fast = false;
+        }
+    }
+    std::string d;
+    if (fast && at != std::string_view::npos && at > 0 && at + 1 < address.size()) {
+        d.assign(address.substr(at + 1));
+    } else {
+        d = find_address(address);
+        std::size_t a = d.rfind('@');
+        if (a == std::string::npos) return std::string();
+        d.erase(0, a + 1);  // the domain, folded in place (no second copy)
+    }
+    for (char &c : d)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return d;
+}
 
 bool read_notice(const mime::Message &msg, Extraction &ex) {
     const char *kind = is_challenge(msg) ? "challenge" : is_virus_notice(msg) ? "virusnotice" : nullptr;
@@ -716,7 +742,7 @@ void judge_backscatter(const Context &ctx, const mime::Message &msg, const Extra
     }
     if (!ctx.message_id_domains.empty() || !ctx.message_id_patterns.empty()) {
         std::string d;
-        if (std::size_t at = mid.rfind('@'); at != std::string::npos) d = lower(mid.substr(at + 1));
+        if (std::size_t at = mid.rfind('@'); at != std::string::npos) d = lower(std::string_view(mid).substr(at + 1));
         bool ours = !d.empty() && in_domains(d, ctx.message_id_domains);
         for (const auto &re : ctx.message_id_patterns)
             ours = ours || (!mid.empty() && RE2::FullMatch(mid, *re));

@@ -63,6 +63,9 @@ ReceivedHop parse_received(std::string_view header);
 // or its verified client. A HELO name alone never matches: a forger chooses it.
 bool hop_has_relay(const ReceivedHop &hop, std::string_view relay);
 
+// The lower-case domain of the address formats::find_address finds in `address`, "" when none.
+std::string address_domain(std::string_view address);
+
 // Challenge-response and antivirus notices that are not delivery reports: adds one record and
 // sets ex.notice. Called when no reader found a bounce.
 bool read_notice(const mime::Message &msg, Extraction &ex);

@@ -35,21 +35,29 @@ void cut_utf8(std::string &s, std::size_t n) {
 
 std::unique_ptr<Result> Engine::classify(std::string_view bytes, bool explain) const {
     auto result = std::make_unique<Result>();
-    result->explain = explain;
+    classify(bytes, explain, *result);
+    return result;
+}
+
+void Engine::classify(std::string_view bytes, bool explain, Result &out) const {
+    out.explain = explain;
     const Limits &limits = options_.limits;
 
     mime::Message msg;
     std::string error;
     carom_status_t st = mime::parse(bytes, limits, msg, error);
     if (st != CAROM_OK) {
-        result->status = st;
-        result->message = error.empty() ? carom_status_string(st) : error;
-        return result;
+        out.status = st;
+        out.message = error.empty() ? carom_status_string(st) : error;
+        return;
     }
 
     Extraction ex;
-    const std::string body = mime::body_text(msg);
-    report::read_original(msg, options_.original_headers, ex.original);
+    std::string body_scratch;  // body_text copies only when it must join or convert leaves
+    const std::string &body = mime::body_text(msg, body_scratch);
+    // Only judge_backscatter's relay check reads the Received chain; the output never shows it.
+    const bool received = options_.backscatter && !options_.context.relays.empty();
+    report::read_original(msg, options_.original_headers, ex.original, received);
     if (report::is_mdn(msg)) {
         ex.mdn = true;
         ex.format = "mdn";
@@ -60,18 +68,17 @@ std::unique_ptr<Result> Engine::classify(std::string_view bytes, bool explain) c
     }
 
     if (ex.records.size() > limits.recipients()) {
-        result->status = CAROM_E_TOO_MANY_RECIPIENTS;
-        result->message = "the message reports " + std::to_string(ex.records.size()) +
-                          " recipients, more than the recipients limit of " + std::to_string(limits.recipients());
-        return result;
+        out.status = CAROM_E_TOO_MANY_RECIPIENTS;
+        out.message = "the message reports " + std::to_string(ex.records.size()) +
+                      " recipients, more than the recipients limit of " + std::to_string(limits.recipients());
+        return;
     }
     for (Record &r : ex.records) cut_utf8(r.diagnostic, limits.diagnostic_bytes());
 
-    result->format = ex.format;
-    decide(*rules_, explain, ex, *result);
-    if (options_.backscatter) judge_backscatter(options_.context, msg, ex, *result);
-    result->original = std::move(ex.original);  // last reader of ex.original is judge_backscatter
-    return result;
+    out.format = ex.format;
+    decide(*rules_, explain, ex, out);
+    if (options_.backscatter) judge_backscatter(options_.context, msg, ex, out);
+    out.original = std::move(ex.original);  // last reader of ex.original is judge_backscatter
 }
 
 }  // namespace carom

@@ -23,6 +23,7 @@ public:
         std::size_t total = 0;
         for (std::string_view p : kBodyMarkers) {
             total += p.size();
+            longest_ = std::max(longest_, p.size());
             for (char ch : p) {
                 const unsigned char f = fold(static_cast<unsigned char>(ch));
                 if (class_of_folded_[f] == 0) class_of_folded_[f] = static_cast<std::uint8_t>(++classes_);
@@ -100,41 +101,93 @@ public:
         }
     }
 
+    // Each table step depends on the one before (the next row comes from the last load), so a
+    // single walk runs at the latency of a load per byte, not at the instruction rate. A body of
+    // kTwoLanes bytes or more is therefore walked as two independent lanes in one loop: the first
+    // half (extended by the longest phrase less one byte, so that every phrase starting in it
+    // ends in it) and the second half. Every occurrence lies wholly in a lane; a phrase the first
+    // lane finds starts there first (any occurrence the second lane sees that starts earlier
+    // lies inside the first lane too), so the second lane only adds phrases the first did not
+    // find. Same answer as one walk (tests/unit/formats/test_markers.cc).
     void scan(std::string_view body, MarkerSet &found, std::size_t *first) const {
-        const std::uint32_t *d = delta_.data();
-        const std::uint8_t *cls = cls_;
-        const std::uint32_t first_out = first_out_, outs = static_cast<std::uint32_t>(classes_);
         const auto *begin = reinterpret_cast<const unsigned char *>(body.data());
-        // A phrase ends at byte `last`: note it, and where it starts when it is its first time
-        // (matches come in order of their end, so the first end is the first start).
-        auto hit = [&](std::size_t s, const unsigned char *last) {
-            for (const std::uint16_t *o = &out_ids_[d[s + outs]]; *o != kEnd; ++o)
-                if (!found.has(*o)) {
-                    found.add(*o);
-                    first[*o] = static_cast<std::size_t>(last - begin) + 1 - kBodyMarkers[*o].size();
-                }
-        };
-        const auto *p = begin;
-        const auto *e = p + body.size();
-        // The state is a row offset; kept 64 bits wide so that indexing needs no zero-extension.
-        std::size_t s = 0;
-        // Four bytes per iteration: the loop test is paid once for four table steps.
-        for (const auto *e4 = body.size() >= 4 ? e - 3 : p; p < e4; p += 4) {
-            if ((s = d[s + cls[p[0]]]) >= first_out) hit(s, p);
-            if ((s = d[s + cls[p[1]]]) >= first_out) hit(s, p + 1);
-            if ((s = d[s + cls[p[2]]]) >= first_out) hit(s, p + 2);
-            if ((s = d[s + cls[p[3]]]) >= first_out) hit(s, p + 3);
+        if (body.size() < kTwoLanes) {
+            walk(begin, begin, begin + body.size(), found, first);
+            return;
         }
-        for (; p < e; ++p)
-            if ((s = d[s + cls[*p]]) >= first_out) hit(s, p);
+        const std::size_t mid = body.size() / 2;
+        const std::size_t end_a = std::min(body.size(), mid + longest_ - 1);
+        MarkerSet found_b;
+        std::size_t first_b[kBodyMarkerCount];
+        walk2(begin, begin, begin + end_a, found, first, begin + mid, begin + body.size(), found_b, first_b);
+        for (std::size_t i = 0; i < kBodyMarkerCount; ++i)
+            if (found_b.has(i) && !found.has(i)) {
+                found.add(i);
+                first[i] = first_b[i];
+            }
     }
 
 private:
+    static constexpr std::size_t kTwoLanes = 256;
+
+    // A phrase ends at byte `last` in state row `s`: note it, and where it starts when it is its
+    // first time (matches come in order of their end, so the first end is the first start).
+    void hit(std::size_t s, const unsigned char *last, const unsigned char *begin, MarkerSet &found,
+             std::size_t *first) const {
+        for (const std::uint16_t *o = &out_ids_[delta_[s + classes_]]; *o != kEnd; ++o)
+            if (!found.has(*o)) {
+                found.add(*o);
+                first[*o] = static_cast<std::size_t>(last - begin) + 1 - kBodyMarkers[*o].size();
+            }
+    }
+
+    // One lane over [p, e), positions relative to begin.
+    void walk(const unsigned char *begin, const unsigned char *p, const unsigned char *e, MarkerSet &found,
+              std::size_t *first) const {
+        const std::uint32_t *d = delta_.data();
+        const std::uint8_t *cls = cls_;
+        const std::uint32_t first_out = first_out_;
+        // The state is a row offset; kept 64 bits wide so that indexing needs no zero-extension.
+        std::size_t s = 0;
+        // Four bytes per iteration: the loop test is paid once for four table steps.
+        for (const auto *e4 = e - p >= 4 ? e - 3 : p; p < e4; p += 4) {
+            if ((s = d[s + cls[p[0]]]) >= first_out) hit(s, p, begin, found, first);
+            if ((s = d[s + cls[p[1]]]) >= first_out) hit(s, p + 1, begin, found, first);
+            if ((s = d[s + cls[p[2]]]) >= first_out) hit(s, p + 2, begin, found, first);
+            if ((s = d[s + cls[p[3]]]) >= first_out) hit(s, p + 3, begin, found, first);
+        }
+        for (; p < e; ++p)
+            if ((s = d[s + cls[*p]]) >= first_out) hit(s, p, begin, found, first);
+    }
+
+    // Two lanes, [a, ea) and [b, eb), stepped together so that their loads overlap.
+    void walk2(const unsigned char *begin, const unsigned char *a, const unsigned char *ea, MarkerSet &found_a,
+               std::size_t *first_a, const unsigned char *b, const unsigned char *eb, MarkerSet &found_b,
+               std::size_t *first_b) const {
+        const std::uint32_t *d = delta_.data();
+        const std::uint8_t *cls = cls_;
+        const std::uint32_t first_out = first_out_;
+        std::size_t sa = 0, sb = 0;
+        const std::size_t n = static_cast<std::size_t>(std::min(ea - a, eb - b));
+        for (std::size_t i = 0; i < n; ++i) {
+            sa = d[sa + cls[a[i]]];
+            sb = d[sb + cls[b[i]]];
+            if (sa >= first_out) hit(sa, a + i, begin, found_a, first_a);
+            if (sb >= first_out) hit(sb, b + i, begin, found_b, first_b);
+        }
+        // The longer lane's rest, from its state.
+        for (a += n; a < ea; ++a)
+            if ((sa = d[sa + cls[*a]]) >= first_out) hit(sa, a, begin, found_a, first_a);
+        for (b += n; b < eb; ++b)
+            if ((sb = d[sb + cls[*b]]) >= first_out) hit(sb, b, begin, found_b, first_b);
+    }
+
     static constexpr std::uint16_t kEnd = 0xFFFF;
     static_assert(kBodyMarkerCount < kEnd, "marker ids are 16 bits");
     std::uint8_t class_of_folded_[256] = {};
     std::uint8_t cls_[256] = {};
     std::size_t classes_ = 0;
+    std::size_t longest_ = 1;           // the longest phrase's length
     std::vector<std::uint32_t> delta_;  // rows of classes_ + 1 entries, indexed by row offset
     std::uint32_t first_out_ = 0;       // the first row offset of a state that ends a phrase
     std::vector<std::uint16_t> out_ids_;

@@ -440,6 +440,20 @@ void collect_text(const Part &p, bool html, std::string &out) {
         out += p.text;
 }
 
+// The text/plain leaves collect_text(p, false, ...) would join: counts them and keeps the first.
+// Stops counting at two.
+void plain_leaves(const Part &p, const std::string *&first, int &n) {
+    if (p.multipart()) {
+        for (const Part &c : p.children) {
+            plain_leaves(c, first, n);
+            if (n > 1) return;
+        }
+        return;
+    }
+    if (p.type != "text"sv || p.subtype != "plain"sv) return;
+    if (n++ == 0) first = &p.text;
+}
+
 }  // namespace
 
 char *Arena::alloc(std::size_t n) {
@@ -594,6 +608,17 @@ std::string body_text(const Message &msg) {
     std::string html;
     collect_text(msg.root, true, html);
     return html;
+}
+
+const std::string &body_text(const Message &msg, std::string &scratch) {
+    // A lone non-empty text/plain leaf joins to exactly its own text. (An empty leaf after a
+    // non-empty one still adds a line break, and no plain text means the HTML path: both copy.)
+    const std::string *first = nullptr;
+    int n = 0;
+    plain_leaves(msg.root, first, n);
+    if (n == 1 && !first->empty()) return *first;
+    scratch = body_text(msg);
+    return scratch;
 }
 
 }  // namespace carom::mime

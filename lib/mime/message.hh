@@ -109,4 +109,9 @@ const Part *find(const Part &root, std::string_view type, std::string_view subty
 // messages (text/html stripped of tags when there is no text/plain), joined by newlines.
 std::string body_text(const Message &msg);
 
+// The same text without a copy when a single non-empty text/plain leaf makes it up (the common
+// case): returns that leaf's `text`; otherwise builds the text in `scratch` and returns it. The
+// reference lives as long as `msg` and `scratch`.
+const std::string &body_text(const Message &msg, std::string &scratch);
+
 }  // namespace carom::mime

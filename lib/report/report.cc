@@ -585,7 +585,7 @@ std::string angle_id(std::string_view v) {
 
 // One pass over the fields (names told apart by length first) instead of a lookup per item: the
 // header blocks of returned messages are long, and this runs for most messages.
-void fill_original(const mime::Headers &h, const std::vector<std::string> &extra, Original &o) {
+void fill_original(const mime::Headers &h, const std::vector<std::string> &extra, bool received, Original &o) {
     const std::string_view *message_id = nullptr, *from = nullptr, *subject = nullptr, *date = nullptr,
                            *return_path = nullptr, *list_id = nullptr;
     for (const mime::Field &f : h.fields) {
@@ -604,7 +604,7 @@ void fill_original(const mime::Headers &h, const std::vector<std::string> &extra
                 else if (!list_id && iequals(n, "list-id")) list_id = &f.value;
                 break;
             case 8:
-                if (iequals(n, "received")) o.received.emplace_back(f.value);
+                if (received && iequals(n, "received")) o.received.emplace_back(f.value);
                 break;
             case 10:
                 if (!message_id && iequals(n, "message-id")) message_id = &f.value;
@@ -617,7 +617,11 @@ void fill_original(const mime::Headers &h, const std::vector<std::string> &extra
         }
     }
     if (message_id) o.message_id = angle_id(*message_id);
-    if (from) o.from = bare_address(mime::decode_words(*from));
+    if (from) {
+        // decode_words returns plain valid UTF-8 unchanged: read such a value in place.
+        const bool plain = from->find("=?") == std::string::npos && mime::valid_utf8(*from);
+        o.from = plain ? bare_address(*from) : bare_address(mime::decode_words(*from));
+    }
     o.subject = subject ? mime::decode_words(*subject) : std::string();
     if (date) {
         o.date = iso_date(*date);
@@ -632,9 +636,10 @@ void fill_original(const mime::Headers &h, const std::vector<std::string> &extra
 
 }  // namespace
 
-void read_original(const mime::Message &msg, const std::vector<std::string> &extra, Original &out) {
+void read_original(const mime::Message &msg, const std::vector<std::string> &extra, Original &out,
+                   bool received) {
     if (const mime::Headers *h = attached_headers(msg)) {
-        fill_original(*h, extra, out);
+        fill_original(*h, extra, received, out);
         return;
     }
     mime::Headers quoted;
@@ -644,7 +649,7 @@ void read_original(const mime::Message &msg, const std::vector<std::string> &ext
         if (p.subtype != "plain"sv && p.subtype != "delivery-status"sv) return;
         found = quoted_headers(p.text, quoted);
     });
-    if (found) fill_original(quoted, extra, out);
+    if (found) fill_original(quoted, extra, received, out);
 }
 
 // ---- ARF ----------------------------------------------------------------------------------

@@ -45,7 +45,10 @@ bool read_auto_reply(const mime::Message &msg, Extraction &ex);
 bool is_mdn(const mime::Message &msg);
 
 // The returned original: fills ex.original from the attached message or headers, or from headers
-// quoted in the body. `extra` names additional headers to keep (lower case).
-void read_original(const mime::Message &msg, const std::vector<std::string> &extra, Original &out);
+// quoted in the body. `extra` names additional headers to keep (lower case). The Received chain
+// (out.received, long strings read only by the backscatter relay check) is copied only when
+// `received` is true.
+void read_original(const mime::Message &msg, const std::vector<std::string> &extra, Original &out,
+                   bool received = true);
 
 }  // namespace carom::report

@@ -3,6 +3,7 @@
 // which meson generates at build time with Python's hmac module (batv_vectors.py).
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 
 #include "base/model.hh"
@@ -10,6 +11,7 @@
 #include "classify/backscatter.hh"
 #include "classify/classifier.hh"
 #include "classify/context.hh"
+#include "formats/text.hh"
 #include "mime/message.hh"
 #include "rules/rules.hh"
 
@@ -580,6 +582,31 @@ TEST(Verdict, NotBounceLikeIsNotJudged) {
     c.batv_keys[0] = "s";
     EXPECT_EQ(k.judge(c), CAROM_VERDICT_UNKNOWN);
     EXPECT_TRUE(k.out.backscatter.signals.empty());
+}
+
+// address_domain takes a short cut for bare addresses; it must agree with the general path
+// (the domain of find_address's result, lower case) on any input.
+std::string reference_domain(std::string_view address) {
+    std::string a = formats::find_address(address);
+    std::size_t at = a.rfind('@');
+    if (at == std::string::npos) return std::string();
+    return formats::lower(std::string_view(a).substr(at + 1));
+}
+
+TEST(AddressDomain, AgreesWithFindAddress) {
+    for (const char *a : {"user@Example.COM", "a.b+c@mx.example.org", "@example.org", "user@", "user@example.org.",
+                          "user@example-", ".user@example.org", "..@example.org", "a@b@example.org", "<u@example.org>",
+                          "Name <u@Example.org>", "rfc822;u@example.org", "", "nobody", "u@-x.example", "-u@x.example"}) {
+        EXPECT_EQ(address_domain(a), reference_domain(a)) << a;
+    }
+    EXPECT_EQ(address_domain("User@Mail.Example.COM"), "mail.example.com");
+    std::mt19937 rng(8);
+    const std::string alphabet = "abAB09.-_+@@<>; '/?`=\xc3";
+    for (int n = 0; n < 20000; ++n) {
+        std::string a(rng() % 14, ' ');
+        for (char &c : a) c = alphabet[rng() % alphabet.size()];
+        ASSERT_EQ(address_domain(a), reference_domain(a)) << a;
+    }
 }
 
 TEST(Robustness, JunkNeverCrashes) {

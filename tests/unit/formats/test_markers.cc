@@ -30,7 +30,9 @@ void expect_same_as_icontains(const std::string &text) {
     for (std::size_t i = 0; i < kBodyMarkerCount; ++i) {
         ASSERT_EQ(found.has(i), icontains(text, kBodyMarkers[i])) << "phrase \"" << kBodyMarkers[i] << "\" in \"" << text << "\"";
         ASSERT_EQ(found2.has(i), found.has(i));
-        if (found.has(i)) ASSERT_EQ(first[i], carom::formats::ifind(text, kBodyMarkers[i])) << kBodyMarkers[i] << " in " << text;
+        if (found.has(i)) {
+            ASSERT_EQ(first[i], carom::formats::ifind(text, kBodyMarkers[i])) << kBodyMarkers[i] << " in " << text;
+        }
     }
 }
 
@@ -76,6 +78,39 @@ TEST(BodyMarkers, RandomTextsOfPhrasePieces) {
             text += piece;
             const int n = static_cast<int>(rng() % 4);
             for (int j = 0; j < n; ++j) text += noise[rng() % noise.size()];
+        }
+        expect_same_as_icontains(text);
+    }
+}
+
+// Bodies of 256 bytes or more are walked as two lanes (halves); a phrase across the middle, or
+// found in both halves, must give the same answer and first position as one walk.
+TEST(BodyMarkers, LongTextsAcrossTheMiddle) {
+    std::mt19937 rng(9);
+    for (std::size_t i = 0; i < kBodyMarkerCount; ++i) {
+        const std::string phrase(kBodyMarkers[i]);
+        for (std::size_t total : {256u, 300u, 1001u}) {
+            for (std::size_t back = 0; back <= phrase.size(); ++back) {
+                // the phrase starts `back` bytes before the middle of a `total`-byte text
+                std::string text(total, 'x');
+                const std::size_t start = total / 2 - back;
+                text.replace(start, phrase.size(), phrase);
+                text.resize(total, 'x');
+                expect_same_as_icontains(text);
+                // and again later in the text: the first position must stay the earlier one
+                std::string twice = text;
+                if (total - 10 > start + phrase.size() + phrase.size())
+                    twice.replace(total - 10 - phrase.size(), phrase.size(), phrase);
+                expect_same_as_icontains(twice);
+            }
+        }
+    }
+    for (int round = 0; round < 300; ++round) {
+        std::string text;
+        const int pieces = 20 + static_cast<int>(rng() % 60);
+        for (int k = 0; k < pieces; ++k) {
+            text += kBodyMarkers[rng() % kBodyMarkerCount];
+            text += std::string(rng() % 30, rng() % 2 ? ' ' : 'q');
         }
         expect_same_as_icontains(text);
     }

@@ -217,6 +217,35 @@ TEST(Original, FromAttachedMessage) {
     ASSERT_EQ(o.headers.size(), 1u);
     EXPECT_EQ(o.headers[0].first, "x-campaign-id");
     EXPECT_EQ(o.headers[0].second, "spring-42");
+
+    // Without the Received chain (the engine's choice when no relay check will read it) the rest
+    // is the same.
+    Original n;
+    report::read_original(parse(mail), {"x-campaign-id"}, n, false);
+    EXPECT_TRUE(n.received.empty());
+    EXPECT_TRUE(n.present);
+    EXPECT_EQ(n.message_id, o.message_id);
+    EXPECT_EQ(n.from, o.from);
+    EXPECT_EQ(n.to, o.to);
+    EXPECT_EQ(n.subject, o.subject);
+    EXPECT_EQ(n.date, o.date);
+    EXPECT_EQ(n.return_path, o.return_path);
+    EXPECT_EQ(n.list_id, o.list_id);
+    EXPECT_EQ(n.headers, o.headers);
+}
+
+// The From address is the same whether the field is plain, encoded (RFC 2047) or not UTF-8.
+TEST(Original, FromAddressOfEveryKindOfField) {
+    for (const char *from : {"Sender <sender@example.com>", "=?UTF-8?Q?J=C3=B6rg?= <sender@example.com>",
+                             "\"J\xf6rg\" <sender@example.com>", "sender@example.com (J\xf6rg)"}) {
+        Original o;
+        report::read_original(parse(std::string("From: MAILER-DAEMON@mx.example.com\nContent-Type: multipart/report; "
+                                                "boundary=b\n\n--b\n\ntext\n--b\nContent-Type: message/rfc822\n\n"
+                                                "Message-ID: <abc@example.com>\nFrom: ") +
+                                    from + "\nSubject: s\n\nbody\n--b--\n"),
+                              {}, o);
+        EXPECT_EQ(o.from, "sender@example.com") << from;
+    }
 }
 
 TEST(Original, FromHeadersBlockAndQuotedText) {

@@ -135,6 +135,35 @@ TEST(Tree, BodyTextSkipsAttachedMessagesAndPrefersPlain) {
     EXPECT_EQ(body_text(h), "Mailbox full");
 }
 
+// body_text(msg, scratch) must equal body_text(msg) in every case, and borrow the leaf's text
+// only when a lone non-empty text/plain leaf makes up the body.
+TEST(Tree, BodyTextByReferenceEqualsTheCopy) {
+    struct Case {
+        const char *mime;
+        bool borrowed;
+    };
+    const Case cases[] = {
+        {"From: a@example.org\n\nMailbox full\n", true},
+        {"From: a@example.org\nContent-Type: multipart/mixed; boundary=b\n\n--b\n\none\n--b\n\ntwo\n--b--\n", false},
+        // an empty leaf after a non-empty one adds a line break
+        {"From: a@example.org\nContent-Type: multipart/mixed; boundary=b\n\n--b\n\none\n--b\n\n--b--\n", false},
+        {"From: a@example.org\nContent-Type: multipart/mixed; boundary=b\n\n--b\n\n--b\n\ntwo\n--b--\n", false},
+        {"From: a@example.org\nContent-Type: multipart/alternative; boundary=b\n\n--b\n"
+         "Content-Type: text/html\n\n<p>Mailbox <b>full</b></p>\n--b--\n", false},
+        {"From: a@example.org\nContent-Type: multipart/alternative; boundary=b\n\n--b\n\n--b\n"
+         "Content-Type: text/html\n\n<p>html only</p>\n--b--\n", false},
+        {kReport.c_str(), true},
+    };
+    for (const Case &c : cases) {
+        Message m;
+        ASSERT_EQ(parse_str(c.mime, m), CAROM_OK) << c.mime;
+        std::string scratch;
+        const std::string &ref = body_text(m, scratch);
+        EXPECT_EQ(ref, body_text(m)) << c.mime;
+        EXPECT_EQ(&ref != &scratch, c.borrowed) << c.mime;
+    }
+}
+
 TEST(Tree, LineEndsGiveIdenticalTrees) {
     Message lf, crlf, cr;
     ASSERT_EQ(parse_str(kReport, lf), CAROM_OK);
