@@ -54,19 +54,11 @@ struct HeaderLimits {
     std::uint64_t line, block;
 };
 
-// Appends a continuation line (trimmed, after one space) to the value of the field above: the
-// joined value is a new block of the arena.
-carom_status_t fold_into(std::string_view &v, std::string_view line, Arena &a, const HeaderLimits *lim,
-                         std::string &error) {
+// Appends a continuation line (trimmed, after one space) to the value of the field above.
+carom_status_t fold_into(std::string &v, std::string_view line, const HeaderLimits *lim, std::string &error) {
     std::string_view t = trim(line);
-    const std::size_t n = v.size() + (!v.empty()) + t.size();
-    char *w = a.alloc(n);
-    if (!v.empty()) {
-        std::memcpy(w, v.data(), v.size());
-        w[v.size()] = ' ';
-    }
-    if (!t.empty()) std::memcpy(w + n - t.size(), t.data(), t.size());
-    v = std::string_view(w, n);
+    if (!v.empty()) v.push_back(' ');
+    v.append(t.data(), t.size());
     if (lim && v.size() > lim->line) {
         error = "a header field is longer than the header_line_bytes limit (" + std::to_string(lim->line) + ")";
         return CAROM_E_HEADER_TOO_LONG;
@@ -88,6 +80,24 @@ carom_status_t read_headers(std::string_view text, const HeaderLimits *lim, bool
     }
     // The end of the line at next_i when the field above already found it.
     std::size_t next_i = std::string_view::npos, next_e = 0;
+    // A value folded over more lines than are collected at once, or with stripped folding, grows
+    // here (amortised: a new arena copy per line would be quadratic) and goes to the arena when
+    // its field ends.
+    std::string long_value;
+    bool long_open = false;
+    auto fold = [&](std::string_view line) {
+        if (!long_open) {
+            long_value.assign(h.fields.back().value.data(), h.fields.back().value.size());
+            long_open = true;
+        }
+        return fold_into(long_value, line, lim, error);
+    };
+    auto close = [&] {
+        if (long_open) {
+            h.fields.back().value = arena.copy(long_value);
+            long_open = false;
+        }
+    };
     while (i < text.size()) {
         std::size_t e = 0;
         if (i == next_i) {
@@ -102,6 +112,7 @@ carom_status_t read_headers(std::string_view text, const HeaderLimits *lim, bool
             return CAROM_E_HEADERS_TOO_LARGE;
         }
         if (ws_only(line)) {
+            close();
             rest = e < text.size() ? e + 1 : text.size();
             return CAROM_OK;
         }
@@ -110,7 +121,7 @@ carom_status_t read_headers(std::string_view text, const HeaderLimits *lim, bool
                 rest = i;
                 return CAROM_OK;
             }
-            if (carom_status_t st = fold_into(h.fields.back().value, line, arena, lim, error); st != CAROM_OK) return st;
+            if (carom_status_t st = fold(line); st != CAROM_OK) return st;
             i = e + 1;
             continue;
         }
@@ -136,15 +147,17 @@ carom_status_t read_headers(std::string_view text, const HeaderLimits *lim, bool
             }
             // A field written with an empty value and its value on the next line is the same
             // stripped folding.
-            if (!h.fields.empty() && h.fields.back().value.empty()) continues = true;
+            if (!h.fields.empty() && (long_open ? long_value.empty() : h.fields.back().value.empty())) continues = true;
             if (!continues) {
+                close();
                 rest = i;
                 return CAROM_OK;
             }
-            if (carom_status_t st = fold_into(h.fields.back().value, line, arena, lim, error); st != CAROM_OK) return st;
+            if (carom_status_t st = fold(line); st != CAROM_OK) return st;
             i = e + 1;
             continue;
         }
+        close();
         std::string_view value = trim(line.substr(colon + 1));
         if (lim && value.size() > lim->line) {
             error = "a header field is longer than the header_line_bytes limit (" + std::to_string(lim->line) + ")";
@@ -200,6 +213,7 @@ carom_status_t read_headers(std::string_view text, const HeaderLimits *lim, bool
         h.fields.push_back(Field{std::string_view(line.data(), ne), v});
         i = j;
     }
+    close();
     rest = text.size();
     return CAROM_OK;
 }
@@ -461,8 +475,10 @@ char *Arena::alloc(std::size_t n) {
         // Small requests share 4 KiB blocks; a large one (the input) gets a block of its own
         // with room for the small ones that follow.
         const std::size_t size = n < 2048 ? 4096 : n + 2048;
-        blocks_.emplace_back(new char[size]);
-        cur_ = blocks_.back().get();
+        // Owned before the vector may grow (and throw), so a failed growth frees the block.
+        std::unique_ptr<char[]> b(new char[size]);
+        cur_ = b.get();
+        blocks_.push_back(std::move(b));
         left_ = size;
     }
     char *p = cur_;
