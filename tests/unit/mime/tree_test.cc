@@ -535,3 +535,48 @@ TEST(Multipart, SplitMatchesStraightforwardSearchOnRandomBodies) {
         }
     }
 }
+
+// The header fields of a Message are views into the Message's own storage: they stay valid when
+// the input buffer is overwritten and freed and when the Message is moved, including values
+// joined from folded lines (more of them than the reader collects at once, and stripped folding).
+TEST(Headers, MessageOwnsTheBytesItsFieldsView) {
+    std::uint32_t seed = 777;
+    auto rnd = [&seed]() { return (seed = seed * 1103515245u + 12345u) >> 8; };
+    const char *bits[] = {"Subject", "X-A", ": v", "\n ", "\n\t", "value", "\n", "a b", "\r\n", "\nplain\n", "Short"};
+    for (int round = 0; round < 2000; ++round) {
+        std::string text = "To: x@example.org\n";
+        if (round % 7 == 0) {  // a long folded value and a value continued without indentation
+            text += "Received: from a";
+            for (int i = 0; i < 40; ++i) text += "\n\tby host" + std::to_string(i);
+            text += "\nX-Empty:\nstripped fold\n";
+        }
+        const int n = static_cast<int>(rnd() % 40);
+        for (int k = 0; k < n; ++k) text += bits[rnd() % (sizeof bits / sizeof bits[0])];
+        text += "\n\nbody\n";
+        std::string norm = normalize_newlines(text);
+        Headers want = parse_headers(norm);
+        std::vector<Message> keep(1);
+        {
+            auto copy = std::make_unique<std::string>(text);
+            Message m;
+            std::string err;
+            ASSERT_EQ(parse(*copy, Limits(), m, err), CAROM_OK) << text;
+            std::fill(copy->begin(), copy->end(), '#');
+            copy.reset();
+            keep[0] = std::move(m);
+        }
+        keep.resize(8);  // the vector reallocates: the Message moves again
+        const Headers &got = keep[0].root.headers;
+        ASSERT_EQ(got.fields.size(), want.fields.size()) << text;
+        for (std::size_t k = 0; k < got.fields.size(); ++k) {
+            ASSERT_EQ(got.fields[k].name, want.fields[k].name) << text;
+            ASSERT_EQ(got.fields[k].value, want.fields[k].value) << text;
+        }
+        if (round % 7 == 0) {
+            ASSERT_NE(got.get("Received"), nullptr);
+            EXPECT_EQ(got.get("Received")->size(), std::string_view("from a").size() + 40 * 9 + 30);
+            ASSERT_NE(got.get("X-Empty"), nullptr);
+            EXPECT_EQ(got.get("X-Empty")->substr(0, 13), "stripped fold");  // random lines may continue it
+        }
+    }
+}
