@@ -4,7 +4,8 @@
 //
 // Header fields are views (std::string_view): into the Message's own copy of the input, or
 // into blocks of an Arena that the Message (or a Headers from parse_headers) keeps alive. The
-// other strings of a Part are owned.
+// other strings of a Part are owned. A copy of a Part's Headers taken from a Message views the
+// Message's storage: it must not outlive the Message.
 #pragma once
 
 #include <cstddef>
