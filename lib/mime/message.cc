@@ -297,7 +297,6 @@ std::vector<std::string_view> split_multipart(std::string_view body, std::string
         }
         if (part_start != std::string_view::npos) {
             std::size_t end = p > part_start ? p - 1 : part_start;  // the line break before the delimiter
-            if (end < part_start) end = part_start;
             parts.push_back(body.substr(part_start, end - part_start));
         }
         if (close) return parts;

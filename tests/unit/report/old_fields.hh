@@ -10,6 +10,7 @@
 
 #include "base/strings.hh"
 #include "mime/decode.hh"
+#include "old_comments.hh"
 
 namespace old_fields {
 
@@ -30,38 +31,7 @@ inline int hexval(char c) {
     return -1;
 }
 
-// Removes comments outside quoted strings.
-std::string strip_comments(std::string_view s) {
-    if (s.find('(') == std::string_view::npos) return std::string(s);  // no comment: the loop copies s
-    std::string r;
-    r.reserve(s.size());
-    bool quoted = false;
-    int depth = 0;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        char c = s[i];
-        if (c == '\\' && i + 1 < s.size() && (quoted || depth > 0)) {
-            if (depth == 0) {
-                r.push_back(c);
-                r.push_back(s[i + 1]);
-            }
-            ++i;
-            continue;
-        }
-        if (depth == 0 && c == '"') quoted = !quoted;
-        if (!quoted) {
-            if (c == '(') {
-                ++depth;
-                continue;
-            }
-            if (c == ')' && depth > 0) {
-                --depth;
-                continue;
-            }
-        }
-        if (depth == 0) r.push_back(c);
-    }
-    return r;
-}
+using old_report_text::strip_comments;
 
 // RFC 6533 utf-8-addr-xtext / unitext escapes: "\x{HHHH}".
 std::string unescape_embedded_unicode(std::string_view s) {

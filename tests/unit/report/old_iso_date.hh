@@ -10,40 +10,7 @@
 #include "base/calendar.hh"
 #include "mime/decode.hh"
 #include "report/fields.hh"
-
-namespace carom::report {
-// A copy of fields.cc's internal strip_comments (comments outside quoted strings removed).
-inline std::string testing_strip_comments(std::string_view s) {
-    if (s.find('(') == std::string_view::npos) return std::string(s);
-    std::string r;
-    bool quoted = false;
-    int depth = 0;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        char c = s[i];
-        if (c == '\\' && i + 1 < s.size() && (quoted || depth > 0)) {
-            if (depth == 0) {
-                r.push_back(c);
-                r.push_back(s[i + 1]);
-            }
-            ++i;
-            continue;
-        }
-        if (depth == 0 && c == '"') quoted = !quoted;
-        if (!quoted) {
-            if (c == '(') {
-                ++depth;
-                continue;
-            }
-            if (c == ')' && depth > 0) {
-                --depth;
-                continue;
-            }
-        }
-        if (depth == 0) r.push_back(c);
-    }
-    return r;
-}
-}  // namespace carom::report
+#include "old_comments.hh"
 
 namespace old_report {
 using carom::days_from_civil;
@@ -125,7 +92,7 @@ int month_of(std::string_view w) {
 }  // namespace
 
 inline std::string iso_date(std::string_view value) {
-    std::string v = value.find('(') == std::string_view::npos ? std::string(value) : carom::report::testing_strip_comments(value);
+    std::string v = value.find('(') == std::string_view::npos ? std::string(value) : old_report_text::strip_comments(value);
     // Separate tokens on white space and commas; ISO "T" handled below.
     std::string_view tok[17];
     std::size_t ntok = 0;
