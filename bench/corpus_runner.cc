@@ -3,8 +3,12 @@
 // classifies them all with one shared engine on 1..N threads, several rounds, and reports
 // messages/s, MB/s, p50 / p99 latency and peak RSS. Uses only carom.h.
 //
-//   carom-bench [--threads N] [--rounds R] [--json] PATH...
+//   carom-bench [--threads N] [--rounds R] [--trials T] [--json] PATH...
 //   carom-bench --scaling N [--rounds R] [--trials T] PATH...
+//
+// With --trials T (default 1) the measurement is repeated T times and the figures are those of
+// the median trial (by messages/s), with the slowest and fastest trial beside it: on a shared
+// machine one trial of a second or less can be 20 % off either way.
 //
 // --scaling N measures how N threads sharing one engine scale against one thread: it alternates
 // T trials (default 3) of 1 thread and of N threads, R rounds each, and prints the best
@@ -85,7 +89,7 @@ long peak_rss_kb() {
 }
 
 constexpr const char *kUsage =
-    "usage: carom-bench [--threads N] [--rounds R] [--json] PATH...\n"
+    "usage: carom-bench [--threads N] [--rounds R] [--trials T] [--json] PATH...\n"
     "       carom-bench --scaling N [--rounds R] [--trials T] PATH...";
 
 struct Run {
@@ -131,7 +135,7 @@ std::string loadavg() {
 }  // namespace
 
 int main(int argc, char **argv) {
-    unsigned threads = 1, rounds = 5, scaling = 0, trials = 3;
+    unsigned threads = 1, rounds = 5, scaling = 0, trials = 0;  // trials 0: 3 with --scaling, else 1
     bool json = false;
     std::vector<std::string> paths;
     for (int i = 1; i < argc; ++i) {
@@ -153,10 +157,11 @@ int main(int argc, char **argv) {
             paths.push_back(a);
         }
     }
-    if (paths.empty() || threads == 0 || rounds == 0 || trials == 0) {
+    if (paths.empty() || threads == 0 || rounds == 0) {
         std::fprintf(stderr, "%s\n", kUsage);
         return 2;
     }
+    if (trials == 0) trials = scaling > 0 ? 3 : 1;
     std::vector<std::string> msgs;
     for (const auto &p : paths) collect(p, msgs);
     if (msgs.empty()) {
@@ -202,11 +207,15 @@ int main(int argc, char **argv) {
         return 0;
     }
 
-    Run r = run(engine, msgs, threads, rounds);
+    std::vector<Run> runs;
+    for (unsigned t = 0; t < trials; ++t) runs.push_back(run(engine, msgs, threads, rounds));
     carom_engine_free(engine);
+    std::sort(runs.begin(), runs.end(), [](const Run &a, const Run &b) { return a.secs > b.secs; });
+    const std::size_t total = msgs.size() * rounds;
+    const double slowest = total / runs.front().secs, fastest = total / runs.back().secs;
+    Run &r = runs[runs.size() / 2];  // the median trial
     std::vector<double> &lat = r.lat;
     const double secs = r.secs, cpu = r.cpu;
-    const std::size_t total = msgs.size() * rounds;
 
     std::sort(lat.begin(), lat.end());
     double p50 = lat[lat.size() / 2], p99 = lat[std::min(lat.size() - 1, lat.size() * 99 / 100)];
@@ -214,12 +223,17 @@ int main(int argc, char **argv) {
     if (json) {
         std::printf(
             "{\"messages\": %zu, \"bytes\": %zu, \"threads\": %u, \"rounds\": %u, \"messages_per_s\": %.0f, "
-            "\"messages_per_cpu_s\": %.0f, \"mb_per_s\": %.2f, \"p50_us\": %.1f, \"p99_us\": %.1f, \"engine_build_ms\": %.2f, \"peak_rss_kb\": %ld}\n",
-            msgs.size(), bytes, threads, rounds, mps, mpcs, mbps, p50, p99, build_ms, peak_rss_kb());
+            "\"messages_per_cpu_s\": %.0f, \"mb_per_s\": %.2f, \"p50_us\": %.1f, \"p99_us\": %.1f, \"engine_build_ms\": %.2f, \"peak_rss_kb\": %ld, "
+            "\"trials\": %u, \"slowest_messages_per_s\": %.0f, \"fastest_messages_per_s\": %.0f}\n",
+            msgs.size(), bytes, threads, rounds, mps, mpcs, mbps, p50, p99, build_ms, peak_rss_kb(), trials, slowest,
+            fastest);
     } else {
         std::printf("messages      %zu (%.1f MB) x %u rounds, %u thread(s)\n", msgs.size(), bytes / 1e6, rounds,
                     threads);
         std::printf("throughput    %.0f messages/s, %.2f MB/s\n", mps, mbps);
+        if (trials > 1)
+            std::printf("trials        %u: median above, slowest %.0f, fastest %.0f messages/s\n", trials, slowest,
+                        fastest);
         std::printf("cpu time      %.3f s: %.0f messages per CPU-second\n", cpu, mpcs);
         std::printf("latency       p50 %.1f us, p99 %.1f us\n", p50, p99);
         std::printf("engine build  %.2f ms\n", build_ms);
