@@ -550,15 +550,17 @@ Headers parse_headers(std::string_view text, std::size_t *rest) {
     return h;
 }
 
-std::string normalize_newlines(std::string_view bytes) {
-    // Written through a pointer into a buffer of the input's size (the output is never longer):
-    // one memcpy per line instead of an append and a push_back.
-    std::string norm(bytes.size(), '\0');
-    char *w = norm.data();
+namespace {
+
+// CRLF and bare CR -> LF, written to `w` (room for bytes.size()): one memcpy per line instead of
+// an append and a push_back. Returns the length written (never more than the input's). `cr` is
+// the first '\r' of the input when the caller has found it already, else null.
+std::size_t normalize_into(std::string_view bytes, char *w, const char *cr = nullptr) {
+    char *const w0 = w;
     const char *p = bytes.data();
     const char *end = p + bytes.size();
     while (p < end) {
-        const char *cr = static_cast<const char *>(std::memchr(p, '\r', static_cast<std::size_t>(end - p)));
+        if (!cr) cr = static_cast<const char *>(std::memchr(p, '\r', static_cast<std::size_t>(end - p)));
         if (!cr) {
             std::memcpy(w, p, static_cast<std::size_t>(end - p));
             w += end - p;
@@ -569,8 +571,16 @@ std::string normalize_newlines(std::string_view bytes) {
         *w++ = '\n';
         p = cr + 1;
         if (p < end && *p == '\n') ++p;
+        cr = nullptr;
     }
-    norm.resize(static_cast<std::size_t>(w - norm.data()));
+    return static_cast<std::size_t>(w - w0);
+}
+
+}  // namespace
+
+std::string normalize_newlines(std::string_view bytes) {
+    std::string norm(bytes.size(), '\0');
+    norm.resize(normalize_into(bytes, norm.data()));
     return norm;
 }
 
@@ -583,13 +593,12 @@ carom_status_t parse(std::string_view bytes, const Limits &limits, Message &out,
         return CAROM_E_TOO_LARGE;
     }
     // CRLF and bare CR become LF before anything reads the bytes, so the three variants of a
-    // message are byte-identical from here on.
-    // The header fields point into the Message's copy of the bytes, so the Message does not
-    // depend on the caller's buffer.
+    // message are byte-identical from here on. The header fields point into the Message's copy
+    // of the bytes, normalised on the way into the arena, so the Message does not depend on the
+    // caller's buffer.
     out.store = std::make_shared<Arena>();
-    std::string_view text;
-    if (std::memchr(bytes.data(), '\r', bytes.size())) text = out.store->copy(normalize_newlines(bytes));
-    else text = out.store->copy(bytes);
+    char *w = out.store->alloc(bytes.size());
+    std::string_view text(w, normalize_into(bytes, w));
     // Leading blank lines (some archives prepend them) are not the end of an empty header block.
     while (!text.empty() && text.front() == '\n') text.remove_prefix(1);
     if (text.empty()) return error = "the message has only blank lines", CAROM_E_EMPTY;

@@ -174,6 +174,43 @@ TEST(Tree, LineEndsGiveIdenticalTrees) {
     EXPECT_EQ(body_text(lf), body_text(cr));
 }
 
+// parse() normalises line ends on the way into the Message's arena; normalize_newlines() shares
+// that routine. Both against the byte-at-a-time rule (CRLF and bare CR -> LF) on random inputs:
+// CRs first, last, doubled, before and after LFs, across long runs without any.
+TEST(Tree, NormalisingIntoTheArenaMatchesTheByteRule) {
+    auto ref = [](std::string_view s) {
+        std::string r;
+        for (std::size_t i = 0; i < s.size(); ++i) {
+            if (s[i] != '\r') {
+                r.push_back(s[i]);
+                continue;
+            }
+            r.push_back('\n');
+            if (i + 1 < s.size() && s[i + 1] == '\n') ++i;
+        }
+        return r;
+    };
+    const char *bits[] = {"\r", "\n", "\r\n", "\n\r", "x", "Subject: a", "To: b@example.org", "\n\n",
+                          "body line of some length without breaks ", "\t folded", "\r\r"};
+    std::uint32_t seed = 99;
+    auto rnd = [&seed]() { return (seed = seed * 1103515245u + 12345u) >> 8; };
+    for (int round = 0; round < 3000; ++round) {
+        std::string text = round % 2 ? "From: a@example.org\r\n" : "From: a@example.org\n";
+        const int n = static_cast<int>(rnd() % 40);
+        for (int k = 0; k < n; ++k) text += bits[rnd() % (sizeof bits / sizeof bits[0])];
+        const std::string want = ref(text);
+        ASSERT_EQ(normalize_newlines(text), want) << text;
+        Message got, lf;
+        std::string e1, e2;
+        const carom_status_t s1 = parse(text, Limits(), got, e1), s2 = parse(want, Limits(), lf, e2);
+        ASSERT_EQ(s1, s2) << text;
+        ASSERT_EQ(e1, e2) << text;
+        if (s1 == CAROM_OK) {
+            ASSERT_EQ(dump(got.root), dump(lf.root)) << text;
+        }
+    }
+}
+
 TEST(Tree, MissingCloseDelimiterAndNestedBoundaries) {
     Message m;
     ASSERT_EQ(parse_str("From: a@example.org\nContent-Type: multipart/mixed; boundary=\"a\"\n\n--a\n"
