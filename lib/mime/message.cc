@@ -584,7 +584,7 @@ std::string normalize_newlines(std::string_view bytes) {
     return norm;
 }
 
-carom_status_t parse(std::string_view bytes, const Limits &limits, Message &out, std::string &error) {
+carom_status_t parse(std::string_view bytes, const Limits &limits, Message &out, std::string &error, Bytes mode) {
     out = Message();
     if (bytes.empty()) return error = "empty message", CAROM_E_EMPTY;
     if (bytes.size() > limits.message_bytes()) {
@@ -594,11 +594,17 @@ carom_status_t parse(std::string_view bytes, const Limits &limits, Message &out,
     }
     // CRLF and bare CR become LF before anything reads the bytes, so the three variants of a
     // message are byte-identical from here on. The header fields point into the Message's copy
-    // of the bytes, normalised on the way into the arena, so the Message does not depend on the
-    // caller's buffer.
+    // of the bytes (normalised on the way into the arena), so the Message does not depend on the
+    // caller's buffer; a borrowing parse views the caller's bytes when they need no normalising.
     out.store = std::make_shared<Arena>();
-    char *w = out.store->alloc(bytes.size());
-    std::string_view text(w, normalize_into(bytes, w));
+    std::string_view text;
+    const char *cr = mode == Bytes::borrow ? static_cast<const char *>(std::memchr(bytes.data(), '\r', bytes.size())) : nullptr;
+    if (mode == Bytes::borrow && !cr) {
+        text = bytes;
+    } else {
+        char *w = out.store->alloc(bytes.size());
+        text = std::string_view(w, normalize_into(bytes, w, cr));
+    }
     // Leading blank lines (some archives prepend them) are not the end of an empty header block.
     while (!text.empty() && text.front() == '\n') text.remove_prefix(1);
     if (text.empty()) return error = "the message has only blank lines", CAROM_E_EMPTY;

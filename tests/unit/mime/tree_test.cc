@@ -211,6 +211,39 @@ TEST(Tree, NormalisingIntoTheArenaMatchesTheByteRule) {
     }
 }
 
+// Bytes::borrow gives the tree Bytes::copy gives; its fields view the caller's LF input in place,
+// while input with CRs is still normalised into the Message's own storage (the caller's buffer
+// may then be overwritten).
+TEST(Tree, BorrowedInputGivesTheSameTree) {
+    auto inside = [](std::string_view v, const std::string &buf) {
+        return !v.empty() && v.data() >= buf.data() && v.data() < buf.data() + buf.size();
+    };
+    for (const char *eol : {"\n", "\r\n", "\r"}) {
+        const std::string text = with_ends(kReport, eol);
+        Message copied, borrowed;
+        std::string e1, e2;
+        ASSERT_EQ(parse(text, Limits(), copied, e1), CAROM_OK);
+        auto buf = std::make_unique<std::string>(text);
+        ASSERT_EQ(parse(*buf, Limits(), borrowed, e2, Bytes::borrow), CAROM_OK);
+        EXPECT_EQ(dump(borrowed.root), dump(copied.root)) << eol;
+        EXPECT_EQ(body_text(borrowed), body_text(copied));
+        const std::string_view *from = borrowed.root.headers.get("From");
+        ASSERT_NE(from, nullptr);
+        EXPECT_EQ(inside(*from, *buf), std::string_view(eol) == "\n") << eol;
+        EXPECT_FALSE(inside(*copied.root.headers.get("From"), text));
+        if (std::string_view(eol) != "\n") {
+            std::fill(buf->begin(), buf->end(), '#');
+            buf.reset();
+            EXPECT_EQ(dump(borrowed.root), dump(copied.root)) << eol;
+        }
+    }
+    // Limits and errors are the same in both modes.
+    Message m;
+    std::string err;
+    EXPECT_EQ(parse("\n\n\n", Limits(), m, err, Bytes::borrow), CAROM_E_EMPTY);
+    EXPECT_EQ(parse("just text\n", Limits(), m, err, Bytes::borrow), CAROM_E_NOT_EMAIL);
+}
+
 TEST(Tree, MissingCloseDelimiterAndNestedBoundaries) {
     Message m;
     ASSERT_EQ(parse_str("From: a@example.org\nContent-Type: multipart/mixed; boundary=\"a\"\n\n--a\n"
