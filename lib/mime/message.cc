@@ -259,19 +259,23 @@ bool is_text_like(const Part &p) {
 // The close delimiter may be missing: the last part then runs to the end.
 std::vector<std::string_view> split_multipart(std::string_view body, std::string_view boundary) {
     std::vector<std::string_view> parts;
-    std::string delim = "--";
-    delim.append(boundary.data(), boundary.size());
-    std::size_t pos = 0;
-    std::size_t part_start = std::string_view::npos;
+    parts.reserve(4);  // a report's three parts and the odd fourth: no regrowth
     // The first line start at or after `from` that begins with the delimiter: a Horspool search
     // for "\n--boundary", which skips up to its length per step through the long parts (the
     // delimiter's leading '-' alone is everywhere in bounce text). Linear: the needle has a single
-    // line break, at its start, so partial matches never overlap.
-    std::string needle = "\n" + delim;
+    // line break, at its start, so partial matches never overlap. One string holds the needle;
+    // the delimiter is its tail. Skips are bytes (capped at 255, never more than the true shift),
+    // so the table is set with one memset.
+    std::string needle = "\n--";
+    needle.append(boundary.data(), boundary.size());
+    const std::string_view delim = std::string_view(needle).substr(1);
+    std::size_t pos = 0;
+    std::size_t part_start = std::string_view::npos;
     const std::size_t nl = needle.size();
-    std::uint32_t skip[256];
-    for (auto &k : skip) k = static_cast<std::uint32_t>(nl);
-    for (std::size_t k = 0; k + 1 < nl; ++k) skip[static_cast<unsigned char>(needle[k])] = static_cast<std::uint32_t>(nl - 1 - k);
+    std::uint8_t skip[256];
+    std::memset(skip, static_cast<int>(nl < 255 ? nl : 255), sizeof skip);
+    for (std::size_t k = nl > 256 ? nl - 256 : 0; k + 1 < nl; ++k)
+        skip[static_cast<unsigned char>(needle[k])] = static_cast<std::uint8_t>(nl - 1 - k);
     auto next_delim = [&](std::size_t from) -> std::size_t {
         if (from == 0 && body.compare(0, delim.size(), delim) == 0) return 0;
         std::size_t q = from == 0 ? 0 : from - 1;  // the '\n' before a line start >= from

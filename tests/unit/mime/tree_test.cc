@@ -606,6 +606,35 @@ TEST(Multipart, SplitMatchesStraightforwardSearchOnRandomBodies) {
     }
 }
 
+// Boundaries longer than a byte skip can hold (the skips are capped at 255) and boundaries that
+// differ from the body's near-misses only far from their end.
+TEST(Multipart, LongBoundariesMatchStraightforwardSearch) {
+    std::uint32_t seed = 4242;
+    auto rnd = [&seed]() { return (seed = seed * 1103515245u + 12345u) >> 8; };
+    for (std::size_t len : {250u, 254u, 255u, 256u, 257u, 300u, 600u}) {
+        std::string b;
+        for (std::size_t k = 0; k < len; ++k) b.push_back(static_cast<char>('a' + k % 7));
+        std::string near = b;
+        near[len / 3] = 'z';  // the same length, one byte off early on
+        const std::string bits[] = {"--" + b, "--" + b + "--", "--" + near, "--" + b.substr(1), "--" + b + "x",
+                                    "\n", "\n", "x", "-", " ", b.substr(0, 40), "\n--" + b + "\n", b};
+        for (int round = 0; round < 3000; ++round) {
+            std::string body;
+            const int n = static_cast<int>(rnd() % 20);
+            for (int k = 0; k < n; ++k) body += bits[rnd() % (sizeof bits / sizeof bits[0])];
+            for (std::string_view boundary : {std::string_view(b), std::string_view(near)}) {
+                auto got = split_multipart(body, boundary);
+                auto want = ref_split(body, boundary);
+                ASSERT_EQ(got.size(), want.size()) << len;
+                for (std::size_t k = 0; k < got.size(); ++k) {
+                    ASSERT_EQ(got[k].data() - body.data(), want[k].data() - body.data()) << len;
+                    ASSERT_EQ(got[k].size(), want[k].size()) << len;
+                }
+            }
+        }
+    }
+}
+
 // The header fields of a Message are views into the Message's own storage: they stay valid when
 // the input buffer is overwritten and freed and when the Message is moved, including values
 // joined from folded lines (more of them than the reader collects at once, and stripped folding).
