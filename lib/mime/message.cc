@@ -75,6 +75,9 @@ carom_status_t read_headers(std::string_view text, const HeaderLimits *lim, bool
                             std::size_t &rest, std::string &error) {
     std::size_t i = 0;
     rest = text.size();
+    // The limits as plain numbers (none: the largest), compared without a null test and a load
+    // per line.
+    const std::uint64_t line_max = lim ? lim->line : UINT64_MAX, block_max = lim ? lim->block : UINT64_MAX;
     if (top && text.compare(0, 5, "From ") == 0) {
         std::size_t e = text.find('\n');
         i = e == std::string_view::npos ? text.size() : e + 1;
@@ -107,8 +110,8 @@ carom_status_t read_headers(std::string_view text, const HeaderLimits *lim, bool
             e = text.find('\n', i);
             if (e == std::string_view::npos) e = text.size();
         }
-        std::string_view line = text.substr(i, e - i);
-        if (lim && e > lim->block) {
+        std::string_view line(text.data() + i, e - i);
+        if (e > block_max) {
             error = "a header block is larger than the header_bytes limit (" + std::to_string(lim->block) + ")";
             return CAROM_E_HEADERS_TOO_LARGE;
         }
@@ -137,7 +140,7 @@ carom_status_t read_headers(std::string_view text, const HeaderLimits *lim, bool
             while (!h.fields.empty() && j < text.size() && run < 8) {
                 std::size_t je = text.find('\n', j);
                 if (je == std::string_view::npos) je = text.size();
-                std::string_view l2 = text.substr(j, je - j);
+                std::string_view l2(text.data() + j, je - j);
                 if (ws_only(l2)) break;
                 if (!is_wsp(l2[0]) && field_name(l2, c2, ne2)) {
                     continues = run > 0;
@@ -160,7 +163,7 @@ carom_status_t read_headers(std::string_view text, const HeaderLimits *lim, bool
         }
         close();
         std::string_view value = trim(line.substr(colon + 1));
-        if (lim && value.size() > lim->line) {
+        if (value.size() > line_max) {
             error = "a header field is longer than the header_line_bytes limit (" + std::to_string(lim->line) + ")";
             return CAROM_E_HEADER_TOO_LONG;
         }
@@ -176,13 +179,13 @@ carom_status_t read_headers(std::string_view text, const HeaderLimits *lim, bool
         while (j < text.size() && np < kPieces) {
             std::size_t je = text.find('\n', j);
             if (je == std::string_view::npos) je = text.size();
-            std::string_view l2 = text.substr(j, je - j);
+            std::string_view l2(text.data() + j, je - j);
             if (l2.empty() || !is_wsp(l2[0]) || ws_only(l2)) {
                 next_i = j;
                 next_e = je;
                 break;
             }
-            if (lim && je > lim->block) {
+            if (je > block_max) {
                 error = "a header block is larger than the header_bytes limit (" + std::to_string(lim->block) + ")";
                 return CAROM_E_HEADERS_TOO_LARGE;
             }
@@ -191,7 +194,7 @@ carom_status_t read_headers(std::string_view text, const HeaderLimits *lim, bool
             pn[np] = t.size();
             total += (total != 0) + t.size();
             ++np;
-            if (lim && total > lim->line) {
+            if (total > line_max) {
                 error = "a header field is longer than the header_line_bytes limit (" + std::to_string(lim->line) + ")";
                 return CAROM_E_HEADER_TOO_LONG;
             }
