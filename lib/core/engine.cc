@@ -45,7 +45,8 @@ void Engine::classify(std::string_view bytes, bool explain, Result &out) const {
 
     mime::Message msg;
     std::string error;
-    carom_status_t st = mime::parse(bytes, limits, msg, error);
+    // The bytes outlive msg (a local of this call), so the tree may view them in place.
+    carom_status_t st = mime::parse(bytes, limits, msg, error, mime::Bytes::borrow);
     if (st != CAROM_OK) {
         out.status = st;
         out.message = error.empty() ? carom_status_string(st) : error;

@@ -35,6 +35,23 @@ struct B64Table {
 };
 constexpr B64Table kB64{};
 
+// Byte classes of quick_content_type()'s scans.
+enum : unsigned char { kWs = 1, kSlash = 2, kSemi = 4, kEq = 8, kQuote = 16 };
+struct CtClassTable {
+    unsigned char v[256];
+    constexpr CtClassTable() : v() {
+        v[static_cast<unsigned char>(' ')] = kWs;
+        v[static_cast<unsigned char>('\t')] = kWs;
+        v[static_cast<unsigned char>('\n')] = kWs;
+        v[static_cast<unsigned char>('\r')] = kWs;
+        v[static_cast<unsigned char>('/')] = kSlash;
+        v[static_cast<unsigned char>(';')] = kSemi;
+        v[static_cast<unsigned char>('=')] = kEq;
+        v[static_cast<unsigned char>('"')] = kQuote;
+    }
+};
+constexpr CtClassTable kCtClass{};
+
 }  // namespace
 
 bool istarts_with(std::string_view s, std::string_view p) {
@@ -400,11 +417,14 @@ bool quick_content_type(std::string_view v, QuickContentType &out) {
             if (v[k] == '(' || v[k] == '*' || v[k] == '\\') return false;
     }
     if (v.find("=?") != std::string_view::npos) return false;
+    // The scans below stop at bytes of a class, looked up in one table instead of testing each.
+    auto cls = [](char c) { return kCtClass.v[static_cast<unsigned char>(c)]; };
     auto ws = [](char c) { return is_ws(c); };
+    const char *const vd = v.data();
     std::size_t i = 0;
     while (i < v.size() && ws(v[i])) ++i;
     std::size_t ts = i;
-    while (i < v.size() && v[i] != '/' && v[i] != ';' && !ws(v[i])) ++i;
+    while (i < v.size() && !(cls(vd[i]) & (kWs | kSlash | kSemi))) ++i;
     std::string_view type = v.substr(ts, i - ts);
     while (i < v.size() && ws(v[i])) ++i;
     out.type = out.subtype = std::string_view();
@@ -412,7 +432,7 @@ bool quick_content_type(std::string_view v, QuickContentType &out) {
         ++i;
         while (i < v.size() && ws(v[i])) ++i;
         std::size_t ss = i;
-        while (i < v.size() && v[i] != ';' && !ws(v[i]) && v[i] != '"') ++i;
+        while (i < v.size() && !(cls(vd[i]) & (kWs | kSemi | kQuote))) ++i;
         std::string_view sub = v.substr(ss, i - ss);
         if (!type.empty() && !sub.empty()) {
             out.type = type;
@@ -423,6 +443,12 @@ bool quick_content_type(std::string_view v, QuickContentType &out) {
     std::string_view s = semi == std::string_view::npos ? v.substr(std::min(i, v.size())) : v.substr(semi + 1);
     out.has_charset = out.has_boundary = out.has_report_type = false;
     out.charset = out.boundary = out.report_type = std::string_view();
+    // The offset of the first c at or after i in s, or s.size().
+    auto find = [&s](std::size_t from, char c) {
+        const void *f = std::memchr(s.data() + from, c, s.size() - from);
+        return f ? static_cast<std::size_t>(static_cast<const char *>(f) - s.data()) : s.size();
+    };
+    const char *const sd = s.data();
     std::size_t count = 0;
     i = 0;
     while (i < s.size()) {
@@ -432,11 +458,11 @@ bool quick_content_type(std::string_view v, QuickContentType &out) {
             continue;
         }
         std::size_t ns = i;
-        while (i < s.size() && s[i] != '=' && s[i] != ';' && !ws(s[i])) ++i;
+        while (i < s.size() && !(cls(sd[i]) & (kWs | kSemi | kEq))) ++i;
         std::string_view name = s.substr(ns, i - ns);
         while (i < s.size() && ws(s[i])) ++i;
         if (i >= s.size() || s[i] != '=') {
-            while (i < s.size() && s[i] != ';') ++i;
+            i = find(i, ';');
             if (i == ns) ++i;
             continue;
         }
@@ -445,15 +471,14 @@ bool quick_content_type(std::string_view v, QuickContentType &out) {
         std::string_view value;
         if (i < s.size() && s[i] == '"') {
             ++i;
-            std::size_t q = i;
-            while (q < s.size() && s[q] != '"') ++q;
+            std::size_t q = find(i, '"');
             value = s.substr(i, q - i);
             i = q;
             if (i < s.size()) ++i;
-            while (i < s.size() && s[i] != ';') ++i;
+            i = find(i, ';');
         } else {
             std::size_t vs = i;
-            while (i < s.size() && s[i] != ';') ++i;
+            i = find(i, ';');
             value = trim(s.substr(vs, i - vs));
             std::size_t c = value.find(" (");  // never found: '(' is excluded above
             if (c != std::string_view::npos) value = trim(value.substr(0, c));

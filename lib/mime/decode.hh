@@ -69,11 +69,16 @@ using carom::iequals;
 bool istarts_with(std::string_view s, std::string_view prefix);
 // Inline: called for every header field and DSN line.
 inline std::string_view trim(std::string_view s) {
+    const char *d = s.data();
     std::size_t b = 0, e = s.size();
-    auto ws = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
-    while (b < e && ws(s[b])) ++b;
-    while (e > b && ws(s[e - 1])) --e;
-    return s.substr(b, e - b);
+    // ' ', '\t', '\n', '\r' as bits of one mask: a compare and a bit test per byte.
+    auto ws = [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u <= ' ' && ((0x100002600ull >> u) & 1) != 0;
+    };
+    while (b < e && ws(d[b])) ++b;
+    while (e > b && ws(d[e - 1])) --e;
+    return std::string_view(d + b, e - b);
 }
 
 }  // namespace carom::mime

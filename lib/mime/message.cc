@@ -24,8 +24,9 @@ bool ws_only(std::string_view s) {
 
 // A field name: printable ASCII except ':' (white space before the colon is tolerated). The
 // colon is found with memchr and the name bytes checked eight at a time: `colon` receives the
-// colon's offset (at most 256), `name_end` the end of the name.
-bool field_name(std::string_view line, std::size_t &colon, std::size_t &name_end) {
+// colon's offset (at most 256), `name_end` the end of the name. Forced inline: it runs for
+// nearly every header line, and the call's register saves cost as much as the scan.
+inline __attribute__((always_inline)) bool field_name(std::string_view line, std::size_t &colon, std::size_t &name_end) {
     const char *d = line.data();
     const void *cp = std::memchr(d, ':', line.size() < 257 ? line.size() : 257);
     if (!cp) return false;
@@ -74,6 +75,9 @@ carom_status_t read_headers(std::string_view text, const HeaderLimits *lim, bool
                             std::size_t &rest, std::string &error) {
     std::size_t i = 0;
     rest = text.size();
+    // The limits as plain numbers (none: the largest), compared without a null test and a load
+    // per line.
+    const std::uint64_t line_max = lim ? lim->line : UINT64_MAX, block_max = lim ? lim->block : UINT64_MAX;
     if (top && text.compare(0, 5, "From ") == 0) {
         std::size_t e = text.find('\n');
         i = e == std::string_view::npos ? text.size() : e + 1;
@@ -106,8 +110,8 @@ carom_status_t read_headers(std::string_view text, const HeaderLimits *lim, bool
             e = text.find('\n', i);
             if (e == std::string_view::npos) e = text.size();
         }
-        std::string_view line = text.substr(i, e - i);
-        if (lim && e > lim->block) {
+        std::string_view line(text.data() + i, e - i);
+        if (e > block_max) {
             error = "a header block is larger than the header_bytes limit (" + std::to_string(lim->block) + ")";
             return CAROM_E_HEADERS_TOO_LARGE;
         }
@@ -136,7 +140,7 @@ carom_status_t read_headers(std::string_view text, const HeaderLimits *lim, bool
             while (!h.fields.empty() && j < text.size() && run < 8) {
                 std::size_t je = text.find('\n', j);
                 if (je == std::string_view::npos) je = text.size();
-                std::string_view l2 = text.substr(j, je - j);
+                std::string_view l2(text.data() + j, je - j);
                 if (ws_only(l2)) break;
                 if (!is_wsp(l2[0]) && field_name(l2, c2, ne2)) {
                     continues = run > 0;
@@ -159,7 +163,7 @@ carom_status_t read_headers(std::string_view text, const HeaderLimits *lim, bool
         }
         close();
         std::string_view value = trim(line.substr(colon + 1));
-        if (lim && value.size() > lim->line) {
+        if (value.size() > line_max) {
             error = "a header field is longer than the header_line_bytes limit (" + std::to_string(lim->line) + ")";
             return CAROM_E_HEADER_TOO_LONG;
         }
@@ -175,13 +179,13 @@ carom_status_t read_headers(std::string_view text, const HeaderLimits *lim, bool
         while (j < text.size() && np < kPieces) {
             std::size_t je = text.find('\n', j);
             if (je == std::string_view::npos) je = text.size();
-            std::string_view l2 = text.substr(j, je - j);
+            std::string_view l2(text.data() + j, je - j);
             if (l2.empty() || !is_wsp(l2[0]) || ws_only(l2)) {
                 next_i = j;
                 next_e = je;
                 break;
             }
-            if (lim && je > lim->block) {
+            if (je > block_max) {
                 error = "a header block is larger than the header_bytes limit (" + std::to_string(lim->block) + ")";
                 return CAROM_E_HEADERS_TOO_LARGE;
             }
@@ -190,7 +194,7 @@ carom_status_t read_headers(std::string_view text, const HeaderLimits *lim, bool
             pn[np] = t.size();
             total += (total != 0) + t.size();
             ++np;
-            if (lim && total > lim->line) {
+            if (total > line_max) {
                 error = "a header field is longer than the header_line_bytes limit (" + std::to_string(lim->line) + ")";
                 return CAROM_E_HEADER_TOO_LONG;
             }
@@ -258,19 +262,23 @@ bool is_text_like(const Part &p) {
 // The close delimiter may be missing: the last part then runs to the end.
 std::vector<std::string_view> split_multipart(std::string_view body, std::string_view boundary) {
     std::vector<std::string_view> parts;
-    std::string delim = "--";
-    delim.append(boundary.data(), boundary.size());
-    std::size_t pos = 0;
-    std::size_t part_start = std::string_view::npos;
+    parts.reserve(4);  // a report's three parts and the odd fourth: no regrowth
     // The first line start at or after `from` that begins with the delimiter: a Horspool search
     // for "\n--boundary", which skips up to its length per step through the long parts (the
     // delimiter's leading '-' alone is everywhere in bounce text). Linear: the needle has a single
-    // line break, at its start, so partial matches never overlap.
-    std::string needle = "\n" + delim;
+    // line break, at its start, so partial matches never overlap. One string holds the needle;
+    // the delimiter is its tail. Skips are bytes (capped at 255, never more than the true shift),
+    // so the table is set with one memset.
+    std::string needle = "\n--";
+    needle.append(boundary.data(), boundary.size());
+    const std::string_view delim = std::string_view(needle).substr(1);
+    std::size_t pos = 0;
+    std::size_t part_start = std::string_view::npos;
     const std::size_t nl = needle.size();
-    std::uint32_t skip[256];
-    for (auto &k : skip) k = static_cast<std::uint32_t>(nl);
-    for (std::size_t k = 0; k + 1 < nl; ++k) skip[static_cast<unsigned char>(needle[k])] = static_cast<std::uint32_t>(nl - 1 - k);
+    std::uint8_t skip[256];
+    std::memset(skip, static_cast<int>(nl < 255 ? nl : 255), sizeof skip);
+    for (std::size_t k = nl > 256 ? nl - 256 : 0; k + 1 < nl; ++k)
+        skip[static_cast<unsigned char>(needle[k])] = static_cast<std::uint8_t>(nl - 1 - k);
     auto next_delim = [&](std::size_t from) -> std::size_t {
         if (from == 0 && body.compare(0, delim.size(), delim) == 0) return 0;
         std::size_t q = from == 0 ? 0 : from - 1;  // the '\n' before a line start >= from
@@ -550,15 +558,17 @@ Headers parse_headers(std::string_view text, std::size_t *rest) {
     return h;
 }
 
-std::string normalize_newlines(std::string_view bytes) {
-    // Written through a pointer into a buffer of the input's size (the output is never longer):
-    // one memcpy per line instead of an append and a push_back.
-    std::string norm(bytes.size(), '\0');
-    char *w = norm.data();
+namespace {
+
+// CRLF and bare CR -> LF, written to `w` (room for bytes.size()): one memcpy per line instead of
+// an append and a push_back. Returns the length written (never more than the input's). `cr` is
+// the first '\r' of the input when the caller has found it already, else null.
+std::size_t normalize_into(std::string_view bytes, char *w, const char *cr = nullptr) {
+    char *const w0 = w;
     const char *p = bytes.data();
     const char *end = p + bytes.size();
     while (p < end) {
-        const char *cr = static_cast<const char *>(std::memchr(p, '\r', static_cast<std::size_t>(end - p)));
+        if (!cr) cr = static_cast<const char *>(std::memchr(p, '\r', static_cast<std::size_t>(end - p)));
         if (!cr) {
             std::memcpy(w, p, static_cast<std::size_t>(end - p));
             w += end - p;
@@ -569,12 +579,20 @@ std::string normalize_newlines(std::string_view bytes) {
         *w++ = '\n';
         p = cr + 1;
         if (p < end && *p == '\n') ++p;
+        cr = nullptr;
     }
-    norm.resize(static_cast<std::size_t>(w - norm.data()));
+    return static_cast<std::size_t>(w - w0);
+}
+
+}  // namespace
+
+std::string normalize_newlines(std::string_view bytes) {
+    std::string norm(bytes.size(), '\0');
+    norm.resize(normalize_into(bytes, norm.data()));
     return norm;
 }
 
-carom_status_t parse(std::string_view bytes, const Limits &limits, Message &out, std::string &error) {
+carom_status_t parse(std::string_view bytes, const Limits &limits, Message &out, std::string &error, Bytes mode) {
     out = Message();
     if (bytes.empty()) return error = "empty message", CAROM_E_EMPTY;
     if (bytes.size() > limits.message_bytes()) {
@@ -583,13 +601,18 @@ carom_status_t parse(std::string_view bytes, const Limits &limits, Message &out,
         return CAROM_E_TOO_LARGE;
     }
     // CRLF and bare CR become LF before anything reads the bytes, so the three variants of a
-    // message are byte-identical from here on.
-    // The header fields point into the Message's copy of the bytes, so the Message does not
-    // depend on the caller's buffer.
+    // message are byte-identical from here on. The header fields point into the Message's copy
+    // of the bytes (normalised on the way into the arena), so the Message does not depend on the
+    // caller's buffer; a borrowing parse views the caller's bytes when they need no normalising.
     out.store = std::make_shared<Arena>();
     std::string_view text;
-    if (std::memchr(bytes.data(), '\r', bytes.size())) text = out.store->copy(normalize_newlines(bytes));
-    else text = out.store->copy(bytes);
+    const char *cr = mode == Bytes::borrow ? static_cast<const char *>(std::memchr(bytes.data(), '\r', bytes.size())) : nullptr;
+    if (mode == Bytes::borrow && !cr) {
+        text = bytes;
+    } else {
+        char *w = out.store->alloc(bytes.size());
+        text = std::string_view(w, normalize_into(bytes, w, cr));
+    }
     // Leading blank lines (some archives prepend them) are not the end of an empty header block.
     while (!text.empty() && text.front() == '\n') text.remove_prefix(1);
     if (text.empty()) return error = "the message has only blank lines", CAROM_E_EMPTY;

@@ -2,8 +2,9 @@
 // sees the bytes, normalises line ends (CRLF and bare CR become LF, so the three variants of a
 // message give identical results) and decodes transfer encodings and charsets to UTF-8.
 //
-// Header fields are views (std::string_view): into the Message's own copy of the input, or
-// into blocks of an Arena that the Message (or a Headers from parse_headers) keeps alive. The
+// Header fields are views (std::string_view): into the Message's own copy of the input (or into
+// the caller's input itself, for parse(..., Bytes::borrow)), or into blocks of an Arena that the
+// Message (or a Headers from parse_headers) keeps alive. The
 // other strings of a Part are owned. A copy of a Part's Headers taken from a Message views the
 // Message's storage: it must not outlive the Message.
 #pragma once
@@ -77,15 +78,24 @@ struct Part {
 struct Message {
     Part root;          // root.headers are the bounce's own headers
     std::size_t parts = 0;
-    // The copy of the input (line ends normalised), decoded attached messages, header blocks
+    // The copy of the input (line ends normalised; not with Bytes::borrow when the input had no
+    // CR: the fields then view the caller's bytes), decoded attached messages, header blocks
     // read from texts and unfolded values: every header field of the tree points in here.
     std::shared_ptr<Arena> store;
 };
 
+// What parse() does with the input bytes. `copy`: the Message keeps its own copy (line ends
+// normalised) and never depends on the caller's buffer. `borrow`: when the bytes have no CR to
+// normalise, the tree views them where they are (no copy), so they must stay alive and unchanged
+// for as long as the Message (and any view taken from it) is used; input with CRs is copied as
+// with `copy`.
+enum class Bytes { copy, borrow };
+
 // Parses bytes into `out`. Returns CAROM_OK, or the limit/format status that stopped it with a
 // message in `error` (CAROM_E_TOO_LARGE, CAROM_E_HEADER_TOO_LONG, CAROM_E_TOO_DEEP,
 // CAROM_E_TOO_MANY_PARTS, CAROM_E_NOT_EMAIL, CAROM_E_EMPTY, CAROM_E_HEADERS_TOO_LARGE).
-carom_status_t parse(std::string_view bytes, const Limits &limits, Message &out, std::string &error);
+carom_status_t parse(std::string_view bytes, const Limits &limits, Message &out, std::string &error,
+                     Bytes mode = Bytes::copy);
 
 // Parses a header block (RFC 5322 fields, folded lines) that ends at the first blank line or at
 // the end of the text; the last field is kept even without a closing blank line. `rest`, when not

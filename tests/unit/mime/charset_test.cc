@@ -230,3 +230,22 @@ TEST(Charset, Iso2022JpByHandMatchesIcu) {
         ASSERT_EQ(to_utf8(in, "ISO-2022-JP"), plain ? in : icu_decode(in, "ISO-2022-JP-2")) << in;
     }
 }
+
+// The ASCII test before any conversion reads 64 bytes per step (SSE2) and then words and bytes:
+// one 8-bit byte anywhere, in any lane of any step or in the tail, must send the text to the
+// converter; a text without one is returned as it is.
+TEST(Charset, OneEightBitByteAnywhereIsSeen) {
+    std::string out;
+    for (std::size_t n = 1; n <= 200; ++n) {
+        std::string text(n, 'a');
+        for (std::size_t k = 0; k < n; ++k) text[k] = static_cast<char>('a' + (k * 7) % 26);
+        EXPECT_FALSE(carom::mime::to_utf8_into(text, "iso-8859-1", out)) << n;
+        for (std::size_t p = 0; p < n; ++p) {
+            std::string t = text;
+            t[p] = static_cast<char>(0x80 | (p % 0x7F));
+            out.clear();
+            ASSERT_TRUE(carom::mime::to_utf8_into(t, "iso-8859-1", out)) << n << " " << p;
+            EXPECT_EQ(out, carom::mime::to_utf8(t, "iso-8859-1")) << n << " " << p;
+        }
+    }
+}

@@ -174,6 +174,76 @@ TEST(Tree, LineEndsGiveIdenticalTrees) {
     EXPECT_EQ(body_text(lf), body_text(cr));
 }
 
+// parse() normalises line ends on the way into the Message's arena; normalize_newlines() shares
+// that routine. Both against the byte-at-a-time rule (CRLF and bare CR -> LF) on random inputs:
+// CRs first, last, doubled, before and after LFs, across long runs without any.
+TEST(Tree, NormalisingIntoTheArenaMatchesTheByteRule) {
+    auto ref = [](std::string_view s) {
+        std::string r;
+        for (std::size_t i = 0; i < s.size(); ++i) {
+            if (s[i] != '\r') {
+                r.push_back(s[i]);
+                continue;
+            }
+            r.push_back('\n');
+            if (i + 1 < s.size() && s[i + 1] == '\n') ++i;
+        }
+        return r;
+    };
+    const char *bits[] = {"\r", "\n", "\r\n", "\n\r", "x", "Subject: a", "To: b@example.org", "\n\n",
+                          "body line of some length without breaks ", "\t folded", "\r\r"};
+    std::uint32_t seed = 99;
+    auto rnd = [&seed]() { return (seed = seed * 1103515245u + 12345u) >> 8; };
+    for (int round = 0; round < 3000; ++round) {
+        std::string text = round % 2 ? "From: a@example.org\r\n" : "From: a@example.org\n";
+        const int n = static_cast<int>(rnd() % 40);
+        for (int k = 0; k < n; ++k) text += bits[rnd() % (sizeof bits / sizeof bits[0])];
+        const std::string want = ref(text);
+        ASSERT_EQ(normalize_newlines(text), want) << text;
+        Message got, lf;
+        std::string e1, e2;
+        const carom_status_t s1 = parse(text, Limits(), got, e1), s2 = parse(want, Limits(), lf, e2);
+        ASSERT_EQ(s1, s2) << text;
+        ASSERT_EQ(e1, e2) << text;
+        if (s1 == CAROM_OK) {
+            ASSERT_EQ(dump(got.root), dump(lf.root)) << text;
+        }
+    }
+}
+
+// Bytes::borrow gives the tree Bytes::copy gives; its fields view the caller's LF input in place,
+// while input with CRs is still normalised into the Message's own storage (the caller's buffer
+// may then be overwritten).
+TEST(Tree, BorrowedInputGivesTheSameTree) {
+    auto inside = [](std::string_view v, const std::string &buf) {
+        return !v.empty() && v.data() >= buf.data() && v.data() < buf.data() + buf.size();
+    };
+    for (const char *eol : {"\n", "\r\n", "\r"}) {
+        const std::string text = with_ends(kReport, eol);
+        Message copied, borrowed;
+        std::string e1, e2;
+        ASSERT_EQ(parse(text, Limits(), copied, e1), CAROM_OK);
+        auto buf = std::make_unique<std::string>(text);
+        ASSERT_EQ(parse(*buf, Limits(), borrowed, e2, Bytes::borrow), CAROM_OK);
+        EXPECT_EQ(dump(borrowed.root), dump(copied.root)) << eol;
+        EXPECT_EQ(body_text(borrowed), body_text(copied));
+        const std::string_view *from = borrowed.root.headers.get("From");
+        ASSERT_NE(from, nullptr);
+        EXPECT_EQ(inside(*from, *buf), std::string_view(eol) == "\n") << eol;
+        EXPECT_FALSE(inside(*copied.root.headers.get("From"), text));
+        if (std::string_view(eol) != "\n") {
+            std::fill(buf->begin(), buf->end(), '#');
+            buf.reset();
+            EXPECT_EQ(dump(borrowed.root), dump(copied.root)) << eol;
+        }
+    }
+    // Limits and errors are the same in both modes.
+    Message m;
+    std::string err;
+    EXPECT_EQ(parse("\n\n\n", Limits(), m, err, Bytes::borrow), CAROM_E_EMPTY);
+    EXPECT_EQ(parse("just text\n", Limits(), m, err, Bytes::borrow), CAROM_E_NOT_EMAIL);
+}
+
 TEST(Tree, MissingCloseDelimiterAndNestedBoundaries) {
     Message m;
     ASSERT_EQ(parse_str("From: a@example.org\nContent-Type: multipart/mixed; boundary=\"a\"\n\n--a\n"
@@ -531,6 +601,35 @@ TEST(Multipart, SplitMatchesStraightforwardSearchOnRandomBodies) {
             for (std::size_t k = 0; k < got.size(); ++k) {
                 ASSERT_EQ(got[k].data() - body.data(), want[k].data() - body.data()) << body;
                 ASSERT_EQ(got[k].size(), want[k].size()) << body;
+            }
+        }
+    }
+}
+
+// Boundaries longer than a byte skip can hold (the skips are capped at 255) and boundaries that
+// differ from the body's near-misses only far from their end.
+TEST(Multipart, LongBoundariesMatchStraightforwardSearch) {
+    std::uint32_t seed = 4242;
+    auto rnd = [&seed]() { return (seed = seed * 1103515245u + 12345u) >> 8; };
+    for (std::size_t len : {250u, 254u, 255u, 256u, 257u, 300u, 600u}) {
+        std::string b;
+        for (std::size_t k = 0; k < len; ++k) b.push_back(static_cast<char>('a' + k % 7));
+        std::string near = b;
+        near[len / 3] = 'z';  // the same length, one byte off early on
+        const std::string bits[] = {"--" + b, "--" + b + "--", "--" + near, "--" + b.substr(1), "--" + b + "x",
+                                    "\n", "\n", "x", "-", " ", b.substr(0, 40), "\n--" + b + "\n", b};
+        for (int round = 0; round < 3000; ++round) {
+            std::string body;
+            const int n = static_cast<int>(rnd() % 20);
+            for (int k = 0; k < n; ++k) body += bits[rnd() % (sizeof bits / sizeof bits[0])];
+            for (std::string_view boundary : {std::string_view(b), std::string_view(near)}) {
+                auto got = split_multipart(body, boundary);
+                auto want = ref_split(body, boundary);
+                ASSERT_EQ(got.size(), want.size()) << len;
+                for (std::size_t k = 0; k < got.size(); ++k) {
+                    ASSERT_EQ(got[k].data() - body.data(), want[k].data() - body.data()) << len;
+                    ASSERT_EQ(got[k].size(), want[k].size()) << len;
+                }
             }
         }
     }
