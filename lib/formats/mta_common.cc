@@ -100,8 +100,11 @@ std::string remote_host_phrase(std::string_view t) {
     return "";
 }
 
-void finish(Record &r) {
-    squeeze_in_place(r.diagnostic);
+namespace {
+
+// finish() after squeeze_in_place(r.diagnostic): merge() squeezes the DSN side's diagnostics
+// before comparing them with the text's (fill), so it does not squeeze them twice.
+void finish_squeezed(Record &r) {
     if (r.action.empty()) r.action = "failed";
     const std::string ds = find_status(r.diagnostic);
     if (!ds.empty()) {
@@ -116,6 +119,13 @@ void finish(Record &r) {
     if (r.command.empty()) r.command = find_command(r.diagnostic);
     if (r.recipient.size() > 2 && r.recipient.front() == '<' && r.recipient.back() == '>')
         r.recipient = r.recipient.substr(1, r.recipient.size() - 2);
+}
+
+}  // namespace
+
+void finish(Record &r) {
+    squeeze_in_place(r.diagnostic);
+    finish_squeezed(r);
 }
 
 std::string unquote_around(std::string_view text, std::string_view marker) {
@@ -137,20 +147,22 @@ std::string unquote_around(std::string_view text, std::string_view marker) {
     return out;
 }
 
-namespace {
-
-// Text diagnostic says more than the DSN one when it contains it, or when the DSN one is empty.
-bool says_more(const std::string &text, const std::string &dsn) {
+bool says_more(std::string_view text, std::string_view dsn) {
+    // Both squeezed: lower(text).find(lower(dsn)) is ifind(text, dsn), without the copies.
     if (text.empty()) return false;
     if (dsn.empty()) return true;
-    std::string t = squeeze_lower(text), d = squeeze_lower(dsn);
-    std::size_t semi = d.find(';');
-    if (semi != std::string::npos && semi < 12) d = std::string(trim(std::string_view(d).substr(semi + 1)));
-    return t.size() > d.size() && t.find(d) != std::string::npos;
+    std::size_t semi = dsn.find(';');
+    if (semi != std::string_view::npos && semi < 12) dsn = trim(dsn.substr(semi + 1));
+    return text.size() > dsn.size() && ifind(text, dsn) != std::string_view::npos;
 }
 
-void fill(Record &r, const Record &t) {
-    // Equal texts: nothing to replace (and no need to compare them squeezed).
+namespace {
+
+// r.diagnostic is squeezed already (merge); t's is squeezed here, in place: the text records are
+// merge's own copies, read only through fill, and finish() would squeeze the one chosen anyway.
+void fill(Record &r, Record &t) {
+    squeeze_in_place(t.diagnostic);
+    // Equal texts: nothing to replace.
     if (t.diagnostic != r.diagnostic && says_more(t.diagnostic, r.diagnostic)) r.diagnostic = t.diagnostic;
     if (r.reply_code.empty()) r.reply_code = t.reply_code;
     if (r.command.empty()) r.command = t.command;
@@ -171,9 +183,10 @@ bool merge(const Input &in, Extraction &ex, std::vector<Record> text) {
     if (have_dsn)
         for (const Record &r : dsn.records) named = named || !r.recipient.empty();
     if (have_dsn && named) {
+        for (Record &r : dsn.records) squeeze_in_place(r.diagnostic);  // as finish() would
         std::vector<bool> used(text.size(), false);
         for (Record &r : dsn.records) {
-            const Record *t = nullptr;
+            Record *t = nullptr;
             for (std::size_t i = 0; i < text.size() && !t; ++i)
                 if (!used[i] && same_address(text[i].recipient, r.recipient)) t = &text[i], used[i] = true;
             if (!t && text.size() == 1 && dsn.records.size() == 1) t = &text[0];
@@ -193,10 +206,11 @@ bool merge(const Input &in, Extraction &ex, std::vector<Record> text) {
             }
         }
         ex.records = std::move(dsn.records);
+        for (Record &r : ex.records) finish_squeezed(r);
     } else {
         ex.records = std::move(text);
+        for (Record &r : ex.records) finish(r);
     }
-    for (Record &r : ex.records) finish(r);
     return !ex.records.empty();
 }
 

@@ -39,6 +39,11 @@ bool same_address(std::string_view a, std::string_view b);
 // Returns true when ex.records is not empty.
 bool merge(const Input &in, Extraction &ex, std::vector<Record> text_records);
 
+// merge()'s test of a text diagnostic against the DSN's, both squeezed (squeeze()): true when the
+// text one is not empty and the DSN one is, or when the text one contains the DSN one (after a
+// "type;" prefix of under 12 bytes) and is longer, ASCII case-insensitive.
+bool says_more(std::string_view text, std::string_view dsn);
+
 // Completes one record: default action "failed"; status from the diagnostic when missing, or
 // when the record only has a class-level code (x.0.0) and the diagnostic names a detailed code of
 // the same class; reply code and command from the diagnostic when missing; white space of the

@@ -2,6 +2,7 @@
 // extraction cases of the MTA readers that are easy to get wrong.
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 
 #include "base/limits.hh"
@@ -22,6 +23,44 @@ TEST(MtaText, FindCommandNeedsWordStart) {
     EXPECT_EQ(find_command("550 denied (in reply to MAIL FROM command)"), "MAIL");
     EXPECT_EQ(find_command("host x said: 550 no (in reply to end of DATA command)"), "DATA");
     EXPECT_EQ(find_command("192.0.2.1 does not like recipient."), "RCPT");
+}
+
+// merge()'s old test of a text diagnostic against the DSN's, on lower-case squeezed copies; the
+// reference for says_more, which takes both squeezed and searches case-insensitively in place.
+bool old_says_more(const std::string &text, const std::string &dsn) {
+    if (text.empty()) return false;
+    if (dsn.empty()) return true;
+    std::string t = squeeze_lower(text), d = squeeze_lower(dsn);
+    std::size_t semi = d.find(';');
+    if (semi != std::string::npos && semi < 12) d = std::string(trim(std::string_view(d).substr(semi + 1)));
+    return t.size() > d.size() && t.find(d) != std::string::npos;
+}
+
+TEST(MtaCommon, SaysMoreAsOnLowerCaseCopies) {
+    EXPECT_TRUE(says_more("host mx said: 550 5.1.1 <a@example.org>: User Unknown", "smtp; 550 5.1.1 <A@EXAMPLE.ORG>: user unknown"));
+    EXPECT_FALSE(says_more("550 5.1.1 user unknown", "smtp; 550 5.1.1 mailbox full"));
+    EXPECT_FALSE(says_more("550 x", "550 x"));
+    EXPECT_TRUE(says_more("x", ""));
+    EXPECT_FALSE(says_more("", ""));
+    std::mt19937 rng(7);
+    const char *const pieces[] = {"smtp;", "SMTP; ", "x-postfix;", "550", " ", "\t", "\n ", ";", "User", "user",
+                                  "UNKNOWN", "a", "B", "\xc3\x89", "\xc3\xa9", "  ", "\r\n", ".", "<a@b.c>", "\v"};
+    for (int round = 0; round < 20000; ++round) {
+        std::string t, d;
+        for (int k = static_cast<int>(rng() % 8); k > 0; --k) t += pieces[rng() % (sizeof pieces / sizeof pieces[0])];
+        for (int k = static_cast<int>(rng() % 6); k > 0; --k) d += pieces[rng() % (sizeof pieces / sizeof pieces[0])];
+        if (rng() % 3 == 0) t += d;  // containment is the interesting case
+        if (rng() % 5 == 0) t = d;
+        // What the output shows is the diagnostic chosen, squeezed (finish): the same either way.
+        const std::string old_choice = squeeze(old_says_more(t, d) ? t : d);
+        const std::string st = squeeze(t), sd = squeeze(d);
+        const std::string new_choice = st != sd && says_more(st, sd) ? st : sd;
+        ASSERT_EQ(new_choice, old_choice) << "t=[" << t << "] d=[" << d << "]";
+        // Apart from a text of white space only against an empty DSN text, the answers agree.
+        if (!(d.empty() && st.empty()) && st != sd) {
+            ASSERT_EQ(says_more(st, sd), old_says_more(t, d)) << t << "|" << d;
+        }
+    }
 }
 
 TEST(MtaCommon, RemoteHostPhrase) {
