@@ -1,6 +1,7 @@
 #include "formats/text.hh"
 
 #include <cctype>
+#include <cstdint>
 #include <cstring>
 
 namespace carom::formats {
@@ -41,6 +42,23 @@ struct ByteRanks {
 };
 constexpr ByteRanks kByteRanks;
 inline unsigned byte_rank(char c) { return kByteRanks.r[static_cast<unsigned char>(c)]; }
+
+// Eight bytes as one little-endian word (memcpy: no alignment needed).
+inline std::uint64_t load64(const char *p) {
+    std::uint64_t v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+}
+constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
+// Bit 7 of each byte of the result: that byte of x is an ASCII letter or digit (SWAR; no carry
+// crosses a byte, since every sum below stays under 0x100).
+inline std::uint64_t alnum_mask(std::uint64_t x) {
+    const std::uint64_t x7 = x & ~kHighs;
+    const std::uint64_t digit = (x7 + kOnes * (0x80 - '0')) ^ (x7 + kOnes * (0x7F - '9'));
+    const std::uint64_t y = x7 | kOnes * 0x20;  // A-Z -> a-z
+    const std::uint64_t alpha = (y + kOnes * (0x80 - 'a')) ^ (y + kOnes * (0x7F - 'z'));
+    return (digit | alpha) & ~x & kHighs;
+}
 
 inline bool iequal_at(const char *h, std::string_view needle) {
     for (std::size_t k = 0; k < needle.size(); ++k)
@@ -213,7 +231,8 @@ std::string find_reply_code(std::string_view t) {
 
 std::string find_command(std::string_view t) {
     struct Cmd {
-        const char *text, *name;
+        std::string_view text;  // lower case: letters and spaces
+        const char *name;
     };
     static constexpr Cmd kCmds[] = {
         {"rcpt to", "RCPT"}, {"mail from", "MAIL"}, {"end of data", "DATA"}, {"data command", "DATA"},
@@ -233,7 +252,9 @@ std::string find_command(std::string_view t) {
         bool alnum[256];
         // Per lower-case first letter, the commands starting with it in table order (-1 ends).
         signed char first[26][8];
-        constexpr Index() : alnum(), first() {
+        // Per lower-case first letter, the second letters (bit c - 'a') some command has there.
+        std::uint32_t second[26];
+        constexpr Index() : alnum(), first(), second() {
             for (int c = 0; c < 256; ++c)
                 alnum[c] = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
             int n[26] = {};
@@ -242,26 +263,50 @@ std::string find_command(std::string_view t) {
             for (int i = 0; i < static_cast<int>(sizeof kCmds / sizeof kCmds[0]); ++i) {
                 const int l = kCmds[i].text[0] - 'a';
                 first[l][n[l]++] = static_cast<signed char>(i);
+                second[l] |= std::uint32_t{1} << (kCmds[i].text[1] - 'a');
             }
         }
     };
     static constexpr Index kIndex;
     const char *name = "";
-    const char *p = t.data(), *const e = p + t.size();
-    while (p < e) {
-        // Skip to the next word start, then past that word.
-        while (p < e && !kIndex.alnum[static_cast<unsigned char>(*p)]) ++p;
-        if (p == e) break;
-        const char *w = p;
-        while (p < e && kIndex.alnum[static_cast<unsigned char>(*p)]) ++p;
+    const char *const b = t.data(), *const e = b + t.size();
+    // The word starting at w: the commands beginning with its letter, in table order.
+    auto try_at = [&name, e](const char *w) {
         const unsigned char l = static_cast<unsigned char>(lc(*w) - 'a');
-        if (l >= 26 || w + 1 == e) continue;  // every command starts with a letter and has 4+ bytes
+        if (l >= 26 || w + 1 == e) return;  // every command starts with a letter and has 4+ bytes
         const char second = lc(w[1]);
-        for (const signed char *k = kIndex.first[l]; *k >= 0; ++k)
-            if (kCmds[*k].text[1] == second && istarts_with(std::string_view(w, static_cast<std::size_t>(e - w)), kCmds[*k].text)) {
+        // Most words fail here: no command begins with their first two letters.
+        if (static_cast<unsigned char>(second - 'a') >= 26 || !(kIndex.second[l] >> (second - 'a') & 1)) return;
+        const std::size_t room = static_cast<std::size_t>(e - w);
+        for (const signed char *k = kIndex.first[l]; *k >= 0; ++k) {
+            // The first two bytes match; the rest, folded (the texts are lower case already).
+            const std::string_view c = kCmds[*k].text;
+            if (c[1] != second || c.size() > room) continue;
+            std::size_t i = 2;
+            while (i < c.size() && lc(w[i]) == c[i]) ++i;
+            if (i == c.size()) {
                 name = kCmds[*k].name;
-                break;
+                return;
             }
+        }
+    };
+    const char *p = b;
+    bool prev = false;  // the byte before p is a letter or digit
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    // Eight bytes at a time: the word starts are the letters and digits not after one.
+    std::uint64_t carry = 0;  // bit 7: the byte before p is a letter or digit
+    for (; e - p >= 8; p += 8) {
+        const std::uint64_t a = alnum_mask(load64(p));
+        for (std::uint64_t starts = a & ~((a << 8) | carry); starts != 0; starts &= starts - 1)
+            try_at(p + (__builtin_ctzll(starts) >> 3));
+        carry = a >> 56;
+    }
+    prev = carry != 0;
+#endif
+    for (; p < e; ++p) {
+        const bool cur = kIndex.alnum[static_cast<unsigned char>(*p)];
+        if (cur && !prev) try_at(p);
+        prev = cur;
     }
     return name;
 }

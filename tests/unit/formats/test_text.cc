@@ -113,6 +113,24 @@ TEST(TextFindCommand, SameAsPlainDefinitionOnRandomText) {
     }
 }
 
+// find_command looks for word starts eight bytes at a time: random bytes around the letter and
+// digit ranges ('/', ':', '@', '[', '`', '{', DEL, and their images with bit 7 set, which are not
+// letters) and phrases at every offset against the plain definition.
+TEST(TextFindCommand, SameAsPlainDefinitionOnEdgeBytes) {
+    std::mt19937 rng(99);
+    const std::string edges = std::string("/09:@AZ[`az{\x7f \t\n.-") + "\xaf\xb0\xb9\xba\xc0\xc1\xda\xdb\xe0\xe1\xfa\xfb\xff\x80";
+    const char *const phrases[] = {"rcpt to", "Mail From", "EHLO", "helo", "after data", "AUTH ", "data command",
+                                   "our final data", "greeting failed", "starttls", "does not like sender"};
+    for (int round = 0; round < 20000; ++round) {
+        std::string t;
+        for (int k = static_cast<int>(rng() % 40); k > 0; --k) {
+            if (rng() % 6 == 0) t += phrases[rng() % (sizeof phrases / sizeof phrases[0])];
+            else t += edges[rng() % edges.size()];
+        }
+        ASSERT_EQ(carom::formats::find_command(t), naive_find_command(t)) << t;
+    }
+}
+
 }  // namespace
 
 namespace {
