@@ -60,6 +60,12 @@ inline std::uint64_t alnum_mask(std::uint64_t x) {
     return (digit | alpha) & ~x & kHighs;
 }
 
+// Bit 7 of each byte of the result: that byte of x is A-Z.
+inline std::uint64_t upper_mask(std::uint64_t x) {
+    const std::uint64_t x7 = x & ~kHighs;
+    return ((x7 + kOnes * (0x80 - 'A')) ^ (x7 + kOnes * (0x7F - 'Z'))) & ~x & kHighs;
+}
+
 inline bool iequal_at(const char *h, std::string_view needle) {
     for (std::size_t k = 0; k < needle.size(); ++k)
         if (h[k] != needle[k] && lc(h[k]) != lc(needle[k])) return false;
@@ -328,16 +334,40 @@ char *squeeze_to(std::string_view s, char *const begin) {
     };
     static constexpr Spaces kSpace;
     char *w = begin;
-    bool space = false;
-    for (char c : s) {
+    bool space = false;  // white space read since the last byte written (never before the first)
+    auto step = [&w, &space, begin](char c) {
         if (kSpace.b[static_cast<unsigned char>(c)]) {
             space = w != begin;
-            continue;
+            return;
         }
         if (space) *w++ = ' ';
         space = false;
         *w++ = kLower ? lc(c) : c;
+    };
+    const char *r = s.data(), *const e = r + s.size();
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    // Eight bytes at a time where they hold no control byte and no space but single ones between
+    // other bytes (most of a diagnostic): such a word is written as it is (folded), after the
+    // space pending before it, just as the loop below would. The word is read before it is
+    // written and w never passes r (w + space <= r), so begin may be s itself.
+    while (e - r >= 8) {
+        const std::uint64_t x = load64(r);
+        const std::uint64_t y = x ^ (kOnes * ' ');
+        const std::uint64_t sp = (y - kOnes) & ~y & kHighs;          // every space (and maybe more)
+        const std::uint64_t ctl = (x - kOnes * 0x20) & ~x & kHighs;  // non-zero: a byte < 0x20
+        constexpr std::uint64_t kEnds = 0x8000000000000080ull;       // first and last byte
+        if (ctl == 0 && (sp & ((sp << 8) | kEnds)) == 0) {
+            if (space) *w++ = ' ';
+            space = false;
+            const std::uint64_t v = kLower ? x | upper_mask(x) >> 2 : x;
+            std::memcpy(w, &v, sizeof v);
+            w += 8, r += 8;
+            continue;
+        }
+        for (const char *stop = r + 8; r < stop; ++r) step(*r);
     }
+#endif
+    for (; r < e; ++r) step(*r);
     return w;
 }
 
