@@ -16,6 +16,11 @@ std::string header(const Input &in, std::string_view name) {
     return v;
 }
 
+Subject::Subject(const Input &in) : s_(&own_) {
+    if (in.scan) s_ = &in.scan->subject;
+    else own_ = header(in, "Subject");
+}
+
 bool header_has(const Input &in, std::string_view name, std::string_view needle) {
     for (const auto &f : in.msg.root.headers.fields) {
         if (f.name.size() != name.size() || !istarts_with(f.name, name)) continue;

@@ -14,6 +14,22 @@ namespace carom::formats {
 
 // The bounce's own header, RFC 2047-decoded; "" when absent.
 std::string header(const Input &in, std::string_view name);
+// header(in, "Subject") without the copy: a view of the Subject read_known decoded once
+// (formats/markers.hh), or of its own decoded copy where there is no scan. Neither copied nor
+// moved (it may point into itself); converts to std::string_view.
+class Subject {
+  public:
+    explicit Subject(const Input &in);
+    Subject(const Subject &) = delete;
+    Subject &operator=(const Subject &) = delete;
+    std::string_view view() const { return *s_; }
+    operator std::string_view() const { return *s_; }
+
+  private:
+    std::string own_;
+    const std::string *s_;
+};
+
 // True when any of the bounce's own fields called `name` contains `needle` (ASCII case-insensitive).
 bool header_has(const Input &in, std::string_view name, std::string_view needle);
 

@@ -178,7 +178,7 @@ std::vector<Record> listed(std::string_view body) {
 bool sendmail_detect(const Input &in) {
     if (body_has(in, BODY_MARKER("----- The following addresses had"))) return true;
     // The Subject first: read_known decoded it once for every reader, the From is decoded here.
-    const std::string subject = header(in, "Subject");
+    const Subject subject(in);
     return (icontains(subject, "see transcript for details") || istarts_with(subject, "Warning: could not send message")) &&
            icontains(header(in, "From"), "Mail Delivery Subsystem");
 }

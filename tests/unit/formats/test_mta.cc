@@ -6,6 +6,7 @@
 #include <string>
 
 #include "base/limits.hh"
+#include "formats/markers.hh"
 #include "formats/mta_common.hh"
 #include "formats/reader.hh"
 #include "read_message.hh"
@@ -60,6 +61,29 @@ TEST(MtaCommon, SaysMoreAsOnLowerCaseCopies) {
         if (!(d.empty() && st.empty()) && st != sd) {
             ASSERT_EQ(says_more(st, sd), old_says_more(t, d)) << t << "|" << d;
         }
+    }
+}
+
+// Subject replaces header(in, "Subject") copies: the same text with and without read_known's scan.
+TEST(MtaCommon, SubjectViewIsTheDecodedHeader) {
+    const char *const raws[] = {
+        "From: a@example.org\nSubject:  =?UTF-8?B?w4ljaGVj?= de livraison \t\nTo: b@example.org\n\nbody\n",
+        "From: a@example.org\nSubject: Undelivered Mail Returned to Sender\n\nThis is the mail system at host x.\n",
+        "From: a@example.org\n\nno subject\n",
+    };
+    for (const char *raw : raws) {
+        Limits limits;
+        mime::Message msg;
+        std::string err;
+        ASSERT_EQ(mime::parse(raw, limits, msg, err), CAROM_OK);
+        const std::string body = mime::body_text(msg);
+        const Input plain{msg, body, limits};
+        const std::string expected = header(plain, "Subject");
+        EXPECT_EQ(Subject(plain).view(), expected);
+        const Scan once = scan(plain);
+        const Input scanned{msg, body, limits, &once};
+        EXPECT_EQ(Subject(scanned).view(), expected);
+        EXPECT_EQ(header(scanned, "Subject"), expected);
     }
 }
 
