@@ -87,6 +87,39 @@ TEST(MtaCommon, SubjectViewIsTheDecodedHeader) {
     }
 }
 
+// Sendmail's transcript: the command of the last ">>>" verb (any case; QUIT does not count),
+// Sendmail's own lines read only when the diagnostic needs them (a bare exit status), and there
+// the last verdict line (one starting with a reply code) over the other lines.
+TEST(MtaSendmail, TranscriptVerbsAndOwnLines) {
+    const std::string head =
+        "From: Mail Delivery Subsystem <MAILER-DAEMON@example.org>\nSubject: Returned mail: see transcript for details\n"
+        "To: a@example.org\n\n";
+    {
+        const Read r = run(head +
+                           "   ----- The following addresses had permanent fatal errors -----\n<b@example.net>\n"
+                           "    (reason: 255)\n\n   ----- Transcript of session follows -----\n"
+                           "... while talking to mx.example.net.:\n>>> mail From:<a@example.org>\n<<< 250 ok\n"
+                           ">>> rcpt To:<b@example.net>\n<<< 250 ok\n"
+                           "<b@example.net>... first own line\n554 5.3.0 unknown mailer error 255\nsecond own line\n");
+        ASSERT_TRUE(r.ok);
+        ASSERT_EQ(r.ex.records.size(), 1u);
+        EXPECT_EQ(r.ex.records[0].command, "RCPT");
+        EXPECT_EQ(r.ex.records[0].remote_mta, "mx.example.net");
+        EXPECT_EQ(r.ex.records[0].diagnostic, "554 5.3.0 unknown mailer error 255");
+    }
+    {
+        const Read r = run(head +
+                           "   ----- The following addresses had permanent fatal errors -----\n<b@example.net>\n"
+                           "    (reason: 71)\n\n   ----- Transcript of session follows -----\n"
+                           "... while talking to mx.example.net.:\n>>> DATA\n>>> quit\n"
+                           "<b@example.net>... Deferred: Connection refused\nby mx.example.net.\n");
+        ASSERT_TRUE(r.ok);
+        ASSERT_EQ(r.ex.records.size(), 1u);
+        EXPECT_EQ(r.ex.records[0].command, "");  // QUIT was the last command
+        EXPECT_EQ(r.ex.records[0].diagnostic, "<b@example.net>... Deferred: Connection refused by mx.example.net.");
+    }
+}
+
 TEST(MtaCommon, RemoteHostPhrase) {
     EXPECT_EQ(remote_host_phrase("host mx.example.org[192.0.2.1] said: 550"), "mx.example.org");
     EXPECT_EQ(remote_host_phrase("host mx.example.org [192.0.2.1]: 550"), "mx.example.org");
