@@ -135,6 +135,44 @@ TEST(TextFindCommand, SameAsPlainDefinitionOnEdgeBytes) {
 
 namespace {
 
+// find_reply_code before it tried only the bytes '2', '4' and '5' found eight at a time.
+std::string old_find_reply_code(std::string_view t) {
+    auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    auto alnum = [&digit](char c) { return digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+    for (std::size_t i = 0; i + 3 <= t.size(); ++i) {
+        char c = t[i];
+        if (c != '2' && c != '4' && c != '5') continue;
+        if (i > 0 && (digit(t[i - 1]) || alnum(t[i - 1]) || t[i - 1] == '.')) continue;
+        if (!digit(t[i + 1]) || !digit(t[i + 2])) continue;
+        if (t[i + 1] > '5') continue;
+        if (i + 3 < t.size()) {
+            char n = t[i + 3];
+            if (!(n == ' ' || n == '-' || n == '\t' || n == '\n' || n == ')' || n == ']' || n == ',')) continue;
+        }
+        return std::string(t.substr(i, 3));
+    }
+    return "";
+}
+
+TEST(TextFindReplyCode, SameAsByteLoop) {
+    EXPECT_EQ(carom::formats::find_reply_code("host said: 550 5.1.1 no"), "550");
+    EXPECT_EQ(carom::formats::find_reply_code("x 1550 a.450 560 421"), "421");
+    EXPECT_EQ(carom::formats::find_reply_code("12345678 (452)"), "452");
+    std::mt19937 rng(5);
+    // The digits, the bytes whose images under | 1 or ^ '2' look alike ('3', '4', '5', 0xb4,
+    // 0xb5, 0x32 | 0x80), the allowed followers and a few others.
+    const std::string alphabet = std::string("0123456789 -)],.\tx:") + "\xb2\xb4\xb5\n";
+    for (int round = 0; round < 30000; ++round) {
+        std::string t;
+        for (int k = static_cast<int>(rng() % 40); k > 0; --k) t += alphabet[rng() % alphabet.size()];
+        ASSERT_EQ(carom::formats::find_reply_code(t), old_find_reply_code(t)) << t;
+        // A view that stops before digits: nothing past its end may count.
+        const std::string longer = t + "55 ";
+        const std::string_view view(longer.data(), t.size());
+        ASSERT_EQ(carom::formats::find_reply_code(view), old_find_reply_code(view)) << t;
+    }
+}
+
 // The byte loop squeeze had before it copied eight bytes at a time: the reference.
 std::string old_squeeze(std::string_view s, bool lower) {
     std::string out;
