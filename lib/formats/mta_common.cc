@@ -1,6 +1,7 @@
 #include "formats/mta_common.hh"
 
 #include <cctype>
+#include <cstdint>
 
 #include "formats/markers.hh"
 #include "formats/text.hh"
@@ -55,13 +56,23 @@ std::string_view block_after(std::string_view text, std::string_view start,
         std::size_t nl = text.find('\n', p);
         b = nl == std::string_view::npos ? text.size() : nl + 1;
     }
+    // The ends' first bytes, folded: most lines start with none of them and are passed over
+    // without trying each end.
+    auto fold = [](char c) { return static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c); };
+    std::uint64_t firsts[4] = {};
+    for (std::string_view end : ends)
+        if (!end.empty()) firsts[fold(end[0]) >> 6] |= std::uint64_t{1} << (fold(end[0]) & 63);
     std::size_t i = b;
     while (i < text.size()) {
         std::size_t nl = text.find('\n', i);
         std::size_t e = nl == std::string_view::npos ? text.size() : nl;
-        std::string_view line = trim(text.substr(i, e - i));
-        for (std::string_view end : ends)
-            if (!end.empty() && istarts_with(line, end)) return text.substr(b, i - b);
+        std::size_t f = i;
+        while (f < e && is_space(text[f])) ++f;
+        if (f < e && (firsts[fold(text[f]) >> 6] >> (fold(text[f]) & 63) & 1)) {
+            std::string_view line = trim(text.substr(f, e - f));
+            for (std::string_view end : ends)
+                if (!end.empty() && istarts_with(line, end)) return text.substr(b, i - b);
+        }
         i = e + 1;
     }
     return text.substr(b);

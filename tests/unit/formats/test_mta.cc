@@ -4,6 +4,7 @@
 
 #include <random>
 #include <string>
+#include <vector>
 
 #include "base/limits.hh"
 #include "formats/markers.hh"
@@ -117,6 +118,47 @@ TEST(MtaSendmail, TranscriptVerbsAndOwnLines) {
         ASSERT_EQ(r.ex.records.size(), 1u);
         EXPECT_EQ(r.ex.records[0].command, "");  // QUIT was the last command
         EXPECT_EQ(r.ex.records[0].diagnostic, "<b@example.net>... Deferred: Connection refused by mx.example.net.");
+    }
+}
+
+// block_after before it passed over lines by their first byte: the reference.
+std::string_view old_block_after(std::string_view text, std::string_view start, const std::vector<std::string_view> &ends) {
+    std::size_t b = 0;
+    if (!start.empty()) {
+        std::size_t p = ifind(text, start);
+        if (p == std::string_view::npos) return {};
+        std::size_t nl = text.find('\n', p);
+        b = nl == std::string_view::npos ? text.size() : nl + 1;
+    }
+    std::size_t i = b;
+    while (i < text.size()) {
+        std::size_t nl = text.find('\n', i);
+        std::size_t e = nl == std::string_view::npos ? text.size() : nl;
+        std::string_view line = trim(text.substr(i, e - i));
+        for (std::string_view end : ends)
+            if (!end.empty() && istarts_with(line, end)) return text.substr(b, i - b);
+        i = e + 1;
+    }
+    return text.substr(b);
+}
+
+TEST(MtaCommon, BlockAfterSameAsTryingEveryEnd) {
+    std::mt19937 rng(11);
+    const char *const pieces[] = {"--", "-", "Content-Type:", "content-TYPE: x", "  ", "\t", "\n", "\n\n", "start",
+                                  "START here", "a", "Z", "\xc3\xa9", "-----", "Reporting-MTA:", " \v", "ends with "};
+    const std::vector<std::vector<std::string_view>> endsets = {
+        {"--", "Content-Type:"}, {"-----", "--", "Content-Type:"}, {"", "reporting-mta:"}, {"ends with "}, {}, {"\xc3\xa9"}};
+    for (int round = 0; round < 20000; ++round) {
+        std::string t;
+        for (int k = static_cast<int>(rng() % 14); k > 0; --k) t += pieces[rng() % (sizeof pieces / sizeof pieces[0])];
+        const auto &ends = endsets[rng() % endsets.size()];
+        const std::string_view start = rng() % 2 ? "start" : "";
+        const std::string_view got = block_after(t, start, ends), want = old_block_after(t, start, ends);
+        ASSERT_EQ(got.data() == nullptr, want.data() == nullptr) << t;
+        ASSERT_EQ(got, want) << t;
+        if (!got.empty()) {
+            ASSERT_EQ(got.data(), want.data()) << t;
+        }
     }
 }
 
