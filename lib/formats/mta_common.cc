@@ -191,10 +191,10 @@ void fill(Record &r, Record &t) {
 }  // namespace
 
 bool merge(const Input &in, Extraction &ex, std::vector<Record> text) {
+    // read_dsn fills records, format and bounce only: ex.original stays where it is (lending it
+    // cost two moves of every Original field per merge).
     Extraction dsn;
-    dsn.original = std::move(ex.original);  // lent to the DSN pass, returned below
     bool have_dsn = report::read_dsn(in.msg, dsn);
-    ex.original = std::move(dsn.original);
     bool named = false;
     if (have_dsn)
         for (const Record &r : dsn.records) named = named || !r.recipient.empty();
