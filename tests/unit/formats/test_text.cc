@@ -53,6 +53,26 @@ TEST(TextIfind, MatchesNaiveScan) {
     }
 }
 
+// Haystacks of 64 bytes and more, where ifind picks its anchor among the needle's first bytes,
+// with needles longer than the bytes it ranks.
+TEST(TextIfind, MatchesNaiveScanOnLongText) {
+    std::mt19937 rng(777);
+    const std::string alphabet = "eE tT-zZqQ\n\xC3\xA9";
+    for (int round = 0; round < 5000; ++round) {
+        std::string hay(64 + rng() % 200, ' '), needle(1 + rng() % 24, ' ');
+        for (char &c : hay) c = alphabet[rng() % 4];  // common bytes
+        for (char &c : needle) c = alphabet[rng() % alphabet.size()];
+        if (rng() % 2) {  // plant the needle, in another case, at a random place
+            std::string planted = needle;
+            for (char &c : planted) c = static_cast<char>(rng() % 2 ? std::toupper(static_cast<unsigned char>(c)) : c);
+            hay.replace(rng() % (hay.size() - needle.size()), needle.size(), planted);
+        }
+        std::size_t from = rng() % 8;
+        ASSERT_EQ(ifind(hay, needle, from), naive_ifind(hay, needle, from))
+            << "hay=[" << hay << "] needle=[" << needle << "] from=" << from;
+    }
+}
+
 }  // namespace
 
 // find_command walks the text once with a byte table and a per-letter command index; this is the
