@@ -365,22 +365,23 @@ char *squeeze_to(std::string_view s, char *const begin) {
     };
     const char *r = s.data(), *const e = r + s.size();
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    // Eight bytes at a time where they hold no control byte and no space but single ones between
-    // other bytes (most of a diagnostic): such a word is written as it is (folded), after the
-    // space pending before it, just as the loop below would. The word is read before it is
-    // written and w never passes r (w + space <= r), so begin may be s itself.
+    // Eight bytes at a time where they hold no control byte and no two spaces in a row (most of
+    // a diagnostic): such a word is written as it is (folded), just as the loop below would write
+    // it: a space that ends it becomes the pending space, one that starts it stands for the
+    // pending one (and is dropped only at the very start). The word is read before it is written
+    // and w never passes r (w + space <= r), so begin may be s itself.
     while (e - r >= 8) {
         const std::uint64_t x = load64(r);
         const std::uint64_t y = x ^ (kOnes * ' ');
         const std::uint64_t sp = (y - kOnes) & ~y & kHighs;          // every space (and maybe more)
         const std::uint64_t ctl = (x - kOnes * 0x20) & ~x & kHighs;  // non-zero: a byte < 0x20
-        constexpr std::uint64_t kEnds = 0x8000000000000080ull;       // first and last byte
-        if (ctl == 0 && (sp & ((sp << 8) | kEnds)) == 0) {
-            if (space) *w++ = ' ';
-            space = false;
+        const bool lead = (x & 0xFF) == ' ', trail = (x >> 56) == ' ';
+        if (ctl == 0 && (sp & (sp << 8)) == 0 && !(lead && w == begin)) {
+            if (space && !lead) *w++ = ' ';
             const std::uint64_t v = kLower ? x | upper_mask(x) >> 2 : x;
             std::memcpy(w, &v, sizeof v);
-            w += 8, r += 8;
+            w += trail ? 7 : 8, r += 8;
+            space = trail;
             continue;
         }
         for (const char *stop = r + 8; r < stop; ++r) step(*r);
