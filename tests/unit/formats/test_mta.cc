@@ -162,6 +162,51 @@ TEST(MtaCommon, BlockAfterSameAsTryingEveryEnd) {
     }
 }
 
+// read_known lets the readers write into ex when it arrives fresh (the engine's case) and into a
+// fresh Extraction otherwise: the result is the same either way, and a message no reader takes
+// leaves ex as it came (its original kept).
+TEST(MtaRegistry, FreshOrNotTheSameExtraction) {
+    const std::string postfix =
+        "From: MAILER-DAEMON@example.org (Mail Delivery System)\nSubject: Undelivered Mail Returned to Sender\n"
+        "To: a@example.org\n\nThis is the mail system at host mx.example.org.\n\n"
+        "<b@example.net>: host mx.example.net[192.0.2.1] said: 550 5.1.1 <b@example.net>: User\n"
+        "    unknown (in reply to RCPT TO command)\n";
+    const std::string none = "From: a@example.org\nSubject: hello\nTo: b@example.org\n\nJust a letter.\n";
+    // Postfix's detect step takes it, its read step finds no recipient: ex is reset, original kept.
+    const std::string failing = "From: a@example.org\nSubject: hello\n\nThis is the mail system at host x.\n\nnothing\n";
+    for (const std::string *raw : {&postfix, &none, &failing}) {
+        Limits limits;
+        mime::Message msg;
+        std::string err;
+        ASSERT_EQ(mime::parse(*raw, limits, msg, err), CAROM_OK);
+        const std::string body = mime::body_text(msg);
+        const Input in{msg, body, limits};
+        Extraction fresh, used;
+        fresh.original.subject = used.original.subject = "kept";
+        used.notice = "challenge";  // not fresh: the readers get their own Extraction
+        used.auto_reply = true;
+        const bool a = read_known(in, fresh), b = read_known(in, used);
+        EXPECT_EQ(a, b);
+        EXPECT_EQ(fresh.original.subject, "kept");
+        EXPECT_EQ(used.original.subject, "kept");
+        ASSERT_EQ(fresh.records.size(), used.records.size());
+        for (std::size_t i = 0; i < fresh.records.size(); ++i) {
+            EXPECT_EQ(fresh.records[i].recipient, used.records[i].recipient);
+            EXPECT_EQ(fresh.records[i].diagnostic, used.records[i].diagnostic);
+            EXPECT_EQ(fresh.records[i].command, used.records[i].command);
+        }
+        EXPECT_EQ(fresh.format, used.format);
+        if (a) {
+            EXPECT_EQ(fresh.format, "postfix");
+            EXPECT_EQ(fresh.records.size(), 1u);
+            EXPECT_TRUE(used.notice.empty() && !used.auto_reply);  // replaced whole, as before
+        } else {
+            EXPECT_EQ(used.notice, "challenge");  // left as it came
+            EXPECT_TRUE(fresh.records.empty() && fresh.format.empty());
+        }
+    }
+}
+
 TEST(MtaCommon, RemoteHostPhrase) {
     EXPECT_EQ(remote_host_phrase("host mx.example.org[192.0.2.1] said: 550"), "mx.example.org");
     EXPECT_EQ(remote_host_phrase("host mx.example.org [192.0.2.1]: 550"), "mx.example.org");
