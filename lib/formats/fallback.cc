@@ -76,7 +76,7 @@ const std::vector<std::string_view> kEnds = {
 bool bounce_like(const Input &in) {
     if (in.msg.root.headers.has("X-Failed-Recipients")) return true;
     if (from_mail_system(in)) return true;
-    const std::string subject = lower(header(in, "Subject"));
+    const std::string subject = lower(Subject(in));
     for (std::string_view s : kSubjects)
         if (subject.find(s) != std::string::npos) return true;
     return false;

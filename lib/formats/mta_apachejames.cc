@@ -20,10 +20,10 @@
 namespace carom::formats {
 
 bool apachejames_detect(const Input &in) {
-    if (header_has(in, "Received", "JAMES SMTP Server") || header_has(in, "Message-ID", ".JavaMail.")) {
-        if (body_has(in, BODY_MARKER("Message details:"))) return true;
-    }
-    return body_has(in, BODY_MARKER("Error message below:")) && body_has(in, BODY_MARKER("Message details:"));
+    // Both ways need "Message details:": a bit test before the header searches.
+    if (!body_has(in, BODY_MARKER("Message details:"))) return false;
+    return body_has(in, BODY_MARKER("Error message below:")) || header_has(in, "Received", "JAMES SMTP Server") ||
+           header_has(in, "Message-ID", ".JavaMail.");
 }
 
 bool apachejames_read(const Input &in, Extraction &ex) {

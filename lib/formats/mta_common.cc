@@ -1,6 +1,7 @@
 #include "formats/mta_common.hh"
 
 #include <cctype>
+#include <cstdint>
 
 #include "formats/markers.hh"
 #include "formats/text.hh"
@@ -14,6 +15,11 @@ std::string header(const Input &in, std::string_view name) {
     const std::string_view t = trim(v);
     if (t.size() != v.size()) return std::string(t);  // a copy only when there is white space to trim
     return v;
+}
+
+Subject::Subject(const Input &in) : s_(&own_) {
+    if (in.scan) s_ = &in.scan->subject;
+    else own_ = header(in, "Subject");
 }
 
 bool header_has(const Input &in, std::string_view name, std::string_view needle) {
@@ -50,13 +56,23 @@ std::string_view block_after(std::string_view text, std::string_view start,
         std::size_t nl = text.find('\n', p);
         b = nl == std::string_view::npos ? text.size() : nl + 1;
     }
+    // The ends' first bytes, folded: most lines start with none of them and are passed over
+    // without trying each end.
+    auto fold = [](char c) { return static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c); };
+    std::uint64_t firsts[4] = {};
+    for (std::string_view end : ends)
+        if (!end.empty()) firsts[fold(end[0]) >> 6] |= std::uint64_t{1} << (fold(end[0]) & 63);
     std::size_t i = b;
     while (i < text.size()) {
         std::size_t nl = text.find('\n', i);
         std::size_t e = nl == std::string_view::npos ? text.size() : nl;
-        std::string_view line = trim(text.substr(i, e - i));
-        for (std::string_view end : ends)
-            if (!end.empty() && istarts_with(line, end)) return text.substr(b, i - b);
+        std::size_t f = i;
+        while (f < e && is_space(text[f])) ++f;
+        if (f < e && (firsts[fold(text[f]) >> 6] >> (fold(text[f]) & 63) & 1)) {
+            std::string_view line = trim(text.substr(f, e - f));
+            for (std::string_view end : ends)
+                if (!end.empty() && istarts_with(line, end)) return text.substr(b, i - b);
+        }
         i = e + 1;
     }
     return text.substr(b);
@@ -100,8 +116,11 @@ std::string remote_host_phrase(std::string_view t) {
     return "";
 }
 
-void finish(Record &r) {
-    squeeze_in_place(r.diagnostic);
+namespace {
+
+// finish() after squeeze_in_place(r.diagnostic): merge() squeezes the DSN side's diagnostics
+// before comparing them with the text's (fill), so it does not squeeze them twice.
+void finish_squeezed(Record &r) {
     if (r.action.empty()) r.action = "failed";
     const std::string ds = find_status(r.diagnostic);
     if (!ds.empty()) {
@@ -116,6 +135,13 @@ void finish(Record &r) {
     if (r.command.empty()) r.command = find_command(r.diagnostic);
     if (r.recipient.size() > 2 && r.recipient.front() == '<' && r.recipient.back() == '>')
         r.recipient = r.recipient.substr(1, r.recipient.size() - 2);
+}
+
+}  // namespace
+
+void finish(Record &r) {
+    squeeze_in_place(r.diagnostic);
+    finish_squeezed(r);
 }
 
 std::string unquote_around(std::string_view text, std::string_view marker) {
@@ -137,20 +163,22 @@ std::string unquote_around(std::string_view text, std::string_view marker) {
     return out;
 }
 
-namespace {
-
-// Text diagnostic says more than the DSN one when it contains it, or when the DSN one is empty.
-bool says_more(const std::string &text, const std::string &dsn) {
+bool says_more(std::string_view text, std::string_view dsn) {
+    // Both squeezed: lower(text).find(lower(dsn)) is ifind(text, dsn), without the copies.
     if (text.empty()) return false;
     if (dsn.empty()) return true;
-    std::string t = squeeze_lower(text), d = squeeze_lower(dsn);
-    std::size_t semi = d.find(';');
-    if (semi != std::string::npos && semi < 12) d = std::string(trim(std::string_view(d).substr(semi + 1)));
-    return t.size() > d.size() && t.find(d) != std::string::npos;
+    std::size_t semi = dsn.find(';');
+    if (semi != std::string_view::npos && semi < 12) dsn = trim(dsn.substr(semi + 1));
+    return text.size() > dsn.size() && ifind(text, dsn) != std::string_view::npos;
 }
 
-void fill(Record &r, const Record &t) {
-    // Equal texts: nothing to replace (and no need to compare them squeezed).
+namespace {
+
+// r.diagnostic is squeezed already (merge); t's is squeezed here, in place: the text records are
+// merge's own copies, read only through fill, and finish() would squeeze the one chosen anyway.
+void fill(Record &r, Record &t) {
+    squeeze_in_place(t.diagnostic);
+    // Equal texts: nothing to replace.
     if (t.diagnostic != r.diagnostic && says_more(t.diagnostic, r.diagnostic)) r.diagnostic = t.diagnostic;
     if (r.reply_code.empty()) r.reply_code = t.reply_code;
     if (r.command.empty()) r.command = t.command;
@@ -163,17 +191,18 @@ void fill(Record &r, const Record &t) {
 }  // namespace
 
 bool merge(const Input &in, Extraction &ex, std::vector<Record> text) {
+    // read_dsn fills records, format and bounce only: ex.original stays where it is (lending it
+    // cost two moves of every Original field per merge).
     Extraction dsn;
-    dsn.original = std::move(ex.original);  // lent to the DSN pass, returned below
     bool have_dsn = report::read_dsn(in.msg, dsn);
-    ex.original = std::move(dsn.original);
     bool named = false;
     if (have_dsn)
         for (const Record &r : dsn.records) named = named || !r.recipient.empty();
     if (have_dsn && named) {
+        for (Record &r : dsn.records) squeeze_in_place(r.diagnostic);  // as finish() would
         std::vector<bool> used(text.size(), false);
         for (Record &r : dsn.records) {
-            const Record *t = nullptr;
+            Record *t = nullptr;
             for (std::size_t i = 0; i < text.size() && !t; ++i)
                 if (!used[i] && same_address(text[i].recipient, r.recipient)) t = &text[i], used[i] = true;
             if (!t && text.size() == 1 && dsn.records.size() == 1) t = &text[0];
@@ -193,10 +222,11 @@ bool merge(const Input &in, Extraction &ex, std::vector<Record> text) {
             }
         }
         ex.records = std::move(dsn.records);
+        for (Record &r : ex.records) finish_squeezed(r);
     } else {
         ex.records = std::move(text);
+        for (Record &r : ex.records) finish(r);
     }
-    for (Record &r : ex.records) finish(r);
     return !ex.records.empty();
 }
 

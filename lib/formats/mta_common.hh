@@ -14,6 +14,22 @@ namespace carom::formats {
 
 // The bounce's own header, RFC 2047-decoded; "" when absent.
 std::string header(const Input &in, std::string_view name);
+// header(in, "Subject") without the copy: a view of the Subject read_known decoded once
+// (formats/markers.hh), or of its own decoded copy where there is no scan. Neither copied nor
+// moved (it may point into itself); converts to std::string_view.
+class Subject {
+  public:
+    explicit Subject(const Input &in);
+    Subject(const Subject &) = delete;
+    Subject &operator=(const Subject &) = delete;
+    std::string_view view() const { return *s_; }
+    operator std::string_view() const { return *s_; }
+
+  private:
+    std::string own_;
+    const std::string *s_;
+};
+
 // True when any of the bounce's own fields called `name` contains `needle` (ASCII case-insensitive).
 bool header_has(const Input &in, std::string_view name, std::string_view needle);
 
@@ -38,6 +54,11 @@ bool same_address(std::string_view a, std::string_view b);
 // that names no recipient) the text records are the result. finish() is applied to every record.
 // Returns true when ex.records is not empty.
 bool merge(const Input &in, Extraction &ex, std::vector<Record> text_records);
+
+// merge()'s test of a text diagnostic against the DSN's, both squeezed (squeeze()): true when the
+// text one is not empty and the DSN one is, or when the text one contains the DSN one (after a
+// "type;" prefix of under 12 bytes) and is longer, ASCII case-insensitive.
+bool says_more(std::string_view text, std::string_view dsn);
 
 // Completes one record: default action "failed"; status from the diagnostic when missing, or
 // when the record only has a class-level code (x.0.0) and the diagnostic names a detailed code of

@@ -31,7 +31,7 @@ constexpr std::string_view kSignature = "running the Courier mail server";
 
 bool courier_detect(const Input &in) {
     return body_has(in, BODY_MARKER(kSignature)) ||
-           (header_has(in, "Message-ID", "courier") && body_has(in, BODY_MARKER("UNDELIVERABLE MAIL")));
+           (body_has(in, BODY_MARKER("UNDELIVERABLE MAIL")) && header_has(in, "Message-ID", "courier"));
 }
 
 bool courier_read(const Input &in, Extraction &ex) {

@@ -21,7 +21,7 @@
 namespace carom::formats {
 
 bool domino_detect(const Input &in) {
-    const std::string subject = header(in, "Subject");
+    const Subject subject(in);
     if (istarts_with(subject, "DELIVERY FAILURE:") || istarts_with(subject, "DELIVERY_FAILURE:") ||
         istarts_with(subject, "Delivery Failure Report"))
         return true;
@@ -42,9 +42,9 @@ bool domino_read(const Input &in, Extraction &ex) {
         reason += std::string(trim(l));
     }
     if (reason.empty()) {
-        const std::string subject = header(in, "Subject");
-        std::size_t c = subject.find(':');
-        if (c != std::string::npos) reason = std::string(trim(std::string_view(subject).substr(c + 1)));
+        const Subject subject(in);
+        std::size_t c = subject.view().find(':');
+        if (c != std::string_view::npos) reason = std::string(trim(subject.view().substr(c + 1)));
     }
     std::vector<Record> out;
     for (std::string_view l : lines(who)) {

@@ -31,10 +31,13 @@ constexpr std::string_view kIntro[] = {
 }  // namespace
 
 bool exchange2003_detect(const Input &in) {
-    if (header_has(in, "X-Mailer", "Internet Mail Service") ||
-        header_has(in, "X-Mailer", "Microsoft Exchange Server Internet Mail Connector") ||
-        in.msg.root.headers.has("X-MS-Embedded-Report"))
-        return true;
+    // One pass over the fields for both X-Mailer texts.
+    for (const auto &f : in.msg.root.headers.fields)
+        if (f.name.size() == 8 && istarts_with(f.name, "X-Mailer") &&
+            (icontains(f.value, "Internet Mail Service") ||
+             icontains(f.value, "Microsoft Exchange Server Internet Mail Connector")))
+            return true;
+    if (in.msg.root.headers.has("X-MS-Embedded-Report")) return true;
     return body_has(in, BODY_MARKER("did not reach the following recipient(s)")) && body_has(in, BODY_MARKER("MSEXCH:"));
 }
 

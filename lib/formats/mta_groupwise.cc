@@ -33,7 +33,7 @@ const std::vector<std::string_view> kEnds = {
 
 bool groupwise_detect(const Input &in) {
     if (header_has(in, "X-Mailer", "GroupWise")) return true;
-    if (!icontains(header(in, "Subject"), "Message status - undeliverable")) return false;
+    if (!icontains(Subject(in), "Message status - undeliverable")) return false;
     for (std::string_view i : kIntros)
         if (icontains(in.body, i)) return true;
     return false;

@@ -15,7 +15,7 @@ namespace carom::formats {
 
 bool imailserver_detect(const Input &in) {
     return header_has(in, "X-Mailer", "<SMTP32 v") ||
-           (istarts_with(header(in, "Subject"), "Undeliverable Mail") && body_has(in, BODY_MARKER("Original message follows.")));
+           (istarts_with(Subject(in), "Undeliverable Mail") && body_has(in, BODY_MARKER("Original message follows.")));
 }
 
 bool imailserver_read(const Input &in, Extraction &ex) {

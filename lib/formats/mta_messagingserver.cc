@@ -36,13 +36,13 @@ std::string after_type(std::string_view v) {
 
 bool messagingserver_detect(const Input &in) {
     return body_has(in, BODY_MARKER("This report relates to a message you sent with the following header fields")) ||
-           (body_has(in, BODY_MARKER("Recipient address:")) && icontains(header(in, "Subject"), "Delivery Notification:"));
+           (body_has(in, BODY_MARKER("Recipient address:")) && icontains(Subject(in), "Delivery Notification:"));
 }
 
 bool messagingserver_read(const Input &in, Extraction &ex) {
     std::vector<Record> out;
     std::vector<std::string> originals;
-    const std::string subject = header(in, "Subject");
+    const Subject subject(in);
     const bool delayed = icontains(subject, "delayed") || body_has(in, BODY_MARKER("has been delayed"));
     std::string_view body = in.body;
     std::size_t top = ifind(body, "This report relates to a message");

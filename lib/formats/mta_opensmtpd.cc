@@ -22,14 +22,14 @@ namespace carom::formats {
 
 bool opensmtpd_detect(const Input &in) {
     if (body_has(in, BODY_MARKER("This is the MAILER-DAEMON, please DO NOT REPLY to this"))) return true;
-    return istarts_with(header(in, "Subject"), "Delivery status notification:") &&
+    return istarts_with(Subject(in), "Delivery status notification:") &&
            body_has(in, BODY_MARKER("list of recipients:"));
 }
 
 bool opensmtpd_read(const Input &in, Extraction &ex) {
     std::string_view list = block_after(in.body, "list of recipients:",
                                         {"Below is a copy of", "--", "Content-Type:"});
-    const std::string subject = header(in, "Subject");
+    const Subject subject(in);
     const bool delayed = icontains(subject, "delay") || icontains(subject, "warning") ||
                          body_has(in, BODY_MARKER("has been delayed")) || body_has(in, BODY_MARKER("A message is delayed"));
     std::vector<Record> out;

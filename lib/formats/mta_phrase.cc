@@ -54,7 +54,7 @@ const std::vector<std::string_view> kEnds = {
 };
 
 bool failure_subject(const Input &in) {
-    const std::string s = lower(header(in, "Subject"));
+    const std::string s = lower(Subject(in));
     for (std::string_view k : kSubjects)
         if (s.find(k) != std::string::npos) return true;
     return false;

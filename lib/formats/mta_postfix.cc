@@ -18,7 +18,7 @@ namespace carom::formats {
 namespace {
 
 bool is_transcript(const Input &in) {
-    return istarts_with(header(in, "Subject"), "Postfix SMTP server: errors from") &&
+    return istarts_with(Subject(in), "Postfix SMTP server: errors from") &&
            body_has(in, BODY_MARKER("Transcript of session follows"));
 }
 
@@ -114,7 +114,7 @@ std::vector<Record> transcript(std::string_view body) {
 bool postfix_detect(const Input &in) {
     if (body_has(in, BODY_MARKER("This is the mail system at host")) || body_has(in, BODY_MARKER("This is the Postfix program at host")))
         return true;
-    const std::string subject = header(in, "Subject");
+    const Subject subject(in);
     if (istarts_with(subject, "Undelivered Mail Returned to Sender") || istarts_with(subject, "Delayed Mail (still being retried)"))
         return true;
     return is_transcript(in);
@@ -123,7 +123,7 @@ bool postfix_detect(const Input &in) {
 bool postfix_read(const Input &in, Extraction &ex) {
     std::vector<Record> text = is_transcript(in) ? transcript(in.body) : paragraphs(in.body);
     const bool warning = body_has(in, BODY_MARKER("THIS IS A WARNING ONLY")) ||
-                         istarts_with(header(in, "Subject"), "Delayed Mail");
+                         istarts_with(Subject(in), "Delayed Mail");
     for (Record &r : text)
         if (warning) r.action = "delayed";
     if (!merge(in, ex, std::move(text)) && !ex.original.to.empty() && from_mail_system(in)) {

@@ -52,16 +52,36 @@ std::vector<Talk> transcript(std::string_view body) {
     return out;
 }
 
-std::string smtp_verb(std::string_view cmd) {
+// The command a ">>>" line sends, upper case, when it is one of those below; "" otherwise.
+const char *smtp_verb(std::string_view cmd) {
     cmd = trim(cmd);
     std::size_t e = 0;
-    while (e < cmd.size() && std::isalpha(static_cast<unsigned char>(cmd[e]))) ++e;
-    std::string v = lower(cmd.substr(0, e));
-    for (char &c : v) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    if (v == "RCPT" || v == "MAIL" || v == "DATA" || v == "EHLO" || v == "HELO" || v == "QUIT" || v == "RSET" ||
-        v == "STARTTLS" || v == "AUTH")
-        return v;
+    while (e < cmd.size() && is_alpha(cmd[e])) ++e;
+    static constexpr const char *kVerbs[] = {"RCPT", "MAIL", "DATA", "EHLO", "HELO", "QUIT", "RSET", "STARTTLS", "AUTH"};
+    for (const char *v : kVerbs) {
+        const std::string_view sv(v);
+        if (sv.size() == e && istarts_with(cmd, sv)) return v;
+    }
     return "";
+}
+
+// Sendmail's own lines of a conversation (neither ">>>" nor "<<<"): "<user@example.org>...
+// Deferred: Connection refused by mx.example.org.", "554 5.3.0 unknown mailer error 255",
+// "Message could not be delivered for 5 days". A line that starts with a reply code is
+// Sendmail's verdict, and the last one wins over the rest; without one, the lines joined.
+std::string own_text(const Talk &k) {
+    std::string_view verdict;
+    std::string own;
+    for (std::string_view l : k.lines) {
+        if (istarts_with(l, ">>>") || istarts_with(l, "<<<")) continue;
+        if (!find_reply_code(l).empty() && (istarts_with(l, "4") || istarts_with(l, "5"))) {
+            verdict = l;
+        } else {
+            if (!own.empty()) own += ' ';
+            own += l;
+        }
+    }
+    return verdict.empty() ? own : std::string(verdict);
 }
 
 // Fills command / remote host / reply for a recipient from the conversation that mentions it
@@ -76,13 +96,13 @@ void enrich(Record &r, const std::vector<Talk> &talks, bool single) {
     }
     if (!hit && (talks.size() == 1 || (single && !talks.empty()))) hit = &talks.back();
     if (!hit) return;
-    std::string last_cmd, reply, own, verdict;
+    std::string last_cmd, reply;
     bool sent = false;       // a command was sent: a reply before any is the greeting
     bool continued = false;  // the reply so far ends with a "NNN-" line
     for (std::string_view l : hit->lines) {
         if (istarts_with(l, ">>>")) {
-            std::string v = smtp_verb(l.substr(3));
-            if (!v.empty()) last_cmd = v;
+            const char *v = smtp_verb(l.substr(3));
+            if (*v) last_cmd = v;
             sent = true;
         } else if (istarts_with(l, "<<<")) {
             std::string_view rr = trim(l.substr(3));
@@ -95,7 +115,7 @@ void enrich(Record &r, const std::vector<Talk> &talks, bool single) {
                 const std::string es = find_status(more);
                 if (!es.empty() && istarts_with(more, es)) more.remove_prefix(es.size());
                 reply += ' ';
-                reply += std::string(trim(more));
+                reply += trim(more);
                 continued = rr.size() > 3 && rr[3] == '-';
                 continue;
             }
@@ -103,21 +123,9 @@ void enrich(Record &r, const std::vector<Talk> &talks, bool single) {
                 continued = true;
             if (!sent && last_cmd.empty() && (istarts_with(rr, "4") || istarts_with(rr, "5"))) last_cmd = "CONN";
             if (reply.empty() && (istarts_with(rr, "4") || istarts_with(rr, "5"))) reply = std::string(rr);
-        } else {
-            // Sendmail's own lines: "<user@example.org>... Deferred: Connection refused by
-            // mx.example.org.", "554 5.3.0 unknown mailer error 255", "Message could not be
-            // delivered for 5 days".
-            // A line that starts with a reply code is Sendmail's verdict; the last one wins over
-            // the rest.
-            if (!find_reply_code(l).empty() && (istarts_with(l, "4") || istarts_with(l, "5"))) {
-                verdict = std::string(l);
-            } else {
-                if (!own.empty()) own += ' ';
-                own += std::string(l);
-            }
         }
+        // Sendmail's own lines are read only when the diagnostic needs them (own_text).
     }
-    if (!verdict.empty()) own = verdict;
     if (r.command.empty() && last_cmd != "QUIT" && last_cmd != "RSET") r.command = last_cmd;
     if (r.remote_mta.empty()) r.remote_mta = hit->host;
     // A bare number is a local mailer's exit status ("(reason: 255)", "X-Unix; 71"): the
@@ -129,7 +137,7 @@ void enrich(Record &r, const std::vector<Talk> &talks, bool single) {
         r.diagnostic = reply;
     if (r.diagnostic.empty() || bare) {
         if (!reply.empty()) r.diagnostic = reply;
-        else if (!own.empty()) r.diagnostic = own;
+        else if (std::string own = own_text(*hit); !own.empty()) r.diagnostic = std::move(own);
     }
 }
 
@@ -178,7 +186,7 @@ std::vector<Record> listed(std::string_view body) {
 bool sendmail_detect(const Input &in) {
     if (body_has(in, BODY_MARKER("----- The following addresses had"))) return true;
     // The Subject first: read_known decoded it once for every reader, the From is decoded here.
-    const std::string subject = header(in, "Subject");
+    const Subject subject(in);
     return (icontains(subject, "see transcript for details") || istarts_with(subject, "Warning: could not send message")) &&
            icontains(header(in, "From"), "Mail Delivery Subsystem");
 }

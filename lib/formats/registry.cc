@@ -75,10 +75,25 @@ bool read_known(const Input &in_, Extraction &ex) {
     // (formats/markers.hh).
     const Scan once = scan(in_);
     const Input in{in_.msg, in_.body, in_.limits, &once};
+    // Each reader works on a fresh Extraction holding ex.original. When ex is one already (as
+    // the engine passes it: every field but original at its default, as listed here from
+    // base/model.hh), that is ex itself, reset only after a reader that yields nothing; otherwise
+    // a fresh one that borrows ex.original (moved, not copied, and moved back).
+    const bool fresh = ex.format.empty() && ex.records.empty() && !ex.bounce && !ex.auto_reply && !ex.feedback &&
+                       !ex.mdn && ex.notice.empty();
     for (const Reader &r : registry()) {
         if (!r.detect(in)) continue;
-        // The reader works on a fresh Extraction that borrows ex.original (moved, not copied, and
-        // moved back when the reader yields nothing).
+        if (fresh) {
+            if (r.read(in, ex) && !ex.records.empty()) {
+                if (ex.format.empty()) ex.format = r.name;
+                ex.bounce = true;
+                return true;
+            }
+            Extraction reset;
+            reset.original = std::move(ex.original);
+            ex = std::move(reset);
+            continue;
+        }
         Extraction tmp;
         tmp.original = std::move(ex.original);
         const bool ok = r.read(in, tmp) && !tmp.records.empty();

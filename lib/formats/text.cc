@@ -1,6 +1,7 @@
 #include "formats/text.hh"
 
 #include <cctype>
+#include <cstdint>
 #include <cstring>
 
 namespace carom::formats {
@@ -42,6 +43,32 @@ struct ByteRanks {
 constexpr ByteRanks kByteRanks;
 inline unsigned byte_rank(char c) { return kByteRanks.r[static_cast<unsigned char>(c)]; }
 
+// Eight bytes as one little-endian word (memcpy: no alignment needed).
+inline std::uint64_t load64(const char *p) {
+    std::uint64_t v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+}
+constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
+// Bit 7 of each byte of the result: that byte of x is an ASCII letter or digit (SWAR; no carry
+// crosses a byte, since every sum below stays under 0x100).
+inline std::uint64_t alnum_mask(std::uint64_t x) {
+    const std::uint64_t x7 = x & ~kHighs;
+    const std::uint64_t digit = (x7 + kOnes * (0x80 - '0')) ^ (x7 + kOnes * (0x7F - '9'));
+    const std::uint64_t y = x7 | kOnes * 0x20;  // A-Z -> a-z
+    const std::uint64_t alpha = (y + kOnes * (0x80 - 'a')) ^ (y + kOnes * (0x7F - 'z'));
+    return (digit | alpha) & ~x & kHighs;
+}
+
+// Bit 7 of each byte of the result: that byte of x is zero (exact, no borrow between bytes).
+inline std::uint64_t zero_bytes(std::uint64_t y) { return ~(((y & ~kHighs) + ~kHighs) | y | ~kHighs); }
+
+// Bit 7 of each byte of the result: that byte of x is A-Z.
+inline std::uint64_t upper_mask(std::uint64_t x) {
+    const std::uint64_t x7 = x & ~kHighs;
+    return ((x7 + kOnes * (0x80 - 'A')) ^ (x7 + kOnes * (0x7F - 'Z'))) & ~x & kHighs;
+}
+
 inline bool iequal_at(const char *h, std::string_view needle) {
     for (std::size_t k = 0; k < needle.size(); ++k)
         if (h[k] != needle[k] && lc(h[k]) != lc(needle[k])) return false;
@@ -54,12 +81,15 @@ std::size_t ifind(std::string_view hay, std::string_view needle, std::size_t fro
     const std::size_t n = needle.size();
     if (n == 0) return from <= hay.size() ? from : std::string_view::npos;
     if (from > hay.size() || hay.size() - from < n) return std::string_view::npos;
-    // Anchor: the needle's least common byte. Half the calls search a line of under 64 bytes,
-    // where choosing costs more than it saves: there the first byte is the anchor.
+    // Anchor: the least common of the needle's first 12 bytes (any anchor finds the same first
+    // match; ranking a long needle's tail cost more than it saved). Half the calls search a line
+    // of under 64 bytes, where choosing costs more than it saves: there the first byte is the anchor.
     std::size_t k = 0;
     if (hay.size() - from >= 64 + n)
-        for (std::size_t i = 1, best = byte_rank(needle[0]); i < n; ++i)
-            if (byte_rank(needle[i]) < best) best = byte_rank(needle[i]), k = i;
+        for (std::size_t i = 1, best = byte_rank(needle[0]), m = n < 12 ? n : 12; i < m; ++i) {
+            const unsigned r = byte_rank(needle[i]);
+            if (r < best) best = r, k = i;
+        }
     const char lo = lc(needle[k]);
     const char up = (lo >= 'a' && lo <= 'z') ? static_cast<char>(lo - 'a' + 'A') : lo;
     // Anchor positions run from from + k to hay.size() - n + k inclusive.
@@ -194,26 +224,40 @@ std::string find_status(std::string_view t) {
 }
 
 std::string find_reply_code(std::string_view t) {
-    for (std::size_t i = 0; i + 3 <= t.size(); ++i) {
-        char c = t[i];
-        if (c != '2' && c != '4' && c != '5') continue;
-        if (i > 0 && (is_digit(t[i - 1]) || is_alnum(t[i - 1]) || t[i - 1] == '.'))
-            continue;
-        if (!is_digit(t[i + 1]) || !is_digit(t[i + 2])) continue;
-        if (t[i + 1] > '5') continue;
+    // A code at i: 2xx/4xx/5xx with a second digit 0-5, not inside a word, number or dotted
+    // token, and followed by the end, white space or one of - ) ] ,
+    auto code_at = [t](std::size_t i) {
+        if (i > 0 && (is_alnum(t[i - 1]) || t[i - 1] == '.')) return false;
+        if (!is_digit(t[i + 1]) || !is_digit(t[i + 2])) return false;
+        if (t[i + 1] > '5') return false;
         if (i + 3 < t.size()) {
             char n = t[i + 3];
-            if (!(n == ' ' || n == '-' || n == '\t' || n == '\n' || n == ')' || n == ']' || n == ','))
-                continue;
+            if (!(n == ' ' || n == '-' || n == '\t' || n == '\n' || n == ')' || n == ']' || n == ',')) return false;
         }
-        return std::string(t.substr(i, 3));
+        return true;
+    };
+    std::size_t i = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    // Eight bytes at a time: only the bytes '2', '4' and '5' are tried, in order.
+    for (; i + 8 <= t.size(); i += 8) {
+        const std::uint64_t x = load64(t.data() + i);
+        for (std::uint64_t m = zero_bytes(x ^ (kOnes * '2')) | zero_bytes((x | kOnes) ^ (kOnes * '5')); m != 0; m &= m - 1) {
+            const std::size_t k = i + static_cast<std::size_t>(__builtin_ctzll(m) >> 3);
+            if (k + 3 <= t.size() && code_at(k)) return std::string(t.substr(k, 3));
+        }
+    }
+#endif
+    for (; i + 3 <= t.size(); ++i) {
+        const char c = t[i];
+        if ((c == '2' || c == '4' || c == '5') && code_at(i)) return std::string(t.substr(i, 3));
     }
     return "";
 }
 
 std::string find_command(std::string_view t) {
     struct Cmd {
-        const char *text, *name;
+        std::string_view text;  // lower case: letters and spaces
+        const char *name;
     };
     static constexpr Cmd kCmds[] = {
         {"rcpt to", "RCPT"}, {"mail from", "MAIL"}, {"end of data", "DATA"}, {"data command", "DATA"},
@@ -233,7 +277,9 @@ std::string find_command(std::string_view t) {
         bool alnum[256];
         // Per lower-case first letter, the commands starting with it in table order (-1 ends).
         signed char first[26][8];
-        constexpr Index() : alnum(), first() {
+        // Per lower-case first letter, the second letters (bit c - 'a') some command has there.
+        std::uint32_t second[26];
+        constexpr Index() : alnum(), first(), second() {
             for (int c = 0; c < 256; ++c)
                 alnum[c] = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
             int n[26] = {};
@@ -242,26 +288,50 @@ std::string find_command(std::string_view t) {
             for (int i = 0; i < static_cast<int>(sizeof kCmds / sizeof kCmds[0]); ++i) {
                 const int l = kCmds[i].text[0] - 'a';
                 first[l][n[l]++] = static_cast<signed char>(i);
+                second[l] |= std::uint32_t{1} << (kCmds[i].text[1] - 'a');
             }
         }
     };
     static constexpr Index kIndex;
     const char *name = "";
-    const char *p = t.data(), *const e = p + t.size();
-    while (p < e) {
-        // Skip to the next word start, then past that word.
-        while (p < e && !kIndex.alnum[static_cast<unsigned char>(*p)]) ++p;
-        if (p == e) break;
-        const char *w = p;
-        while (p < e && kIndex.alnum[static_cast<unsigned char>(*p)]) ++p;
+    const char *const b = t.data(), *const e = b + t.size();
+    // The word starting at w: the commands beginning with its letter, in table order.
+    auto try_at = [&name, e](const char *w) {
         const unsigned char l = static_cast<unsigned char>(lc(*w) - 'a');
-        if (l >= 26 || w + 1 == e) continue;  // every command starts with a letter and has 4+ bytes
+        if (l >= 26 || w + 1 == e) return;  // every command starts with a letter and has 4+ bytes
         const char second = lc(w[1]);
-        for (const signed char *k = kIndex.first[l]; *k >= 0; ++k)
-            if (kCmds[*k].text[1] == second && istarts_with(std::string_view(w, static_cast<std::size_t>(e - w)), kCmds[*k].text)) {
+        // Most words fail here: no command begins with their first two letters.
+        if (static_cast<unsigned char>(second - 'a') >= 26 || !(kIndex.second[l] >> (second - 'a') & 1)) return;
+        const std::size_t room = static_cast<std::size_t>(e - w);
+        for (const signed char *k = kIndex.first[l]; *k >= 0; ++k) {
+            // The first two bytes match; the rest, folded (the texts are lower case already).
+            const std::string_view c = kCmds[*k].text;
+            if (c[1] != second || c.size() > room) continue;
+            std::size_t i = 2;
+            while (i < c.size() && lc(w[i]) == c[i]) ++i;
+            if (i == c.size()) {
                 name = kCmds[*k].name;
-                break;
+                return;
             }
+        }
+    };
+    const char *p = b;
+    bool prev = false;  // the byte before p is a letter or digit
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    // Eight bytes at a time: the word starts are the letters and digits not after one.
+    std::uint64_t carry = 0;  // bit 7: the byte before p is a letter or digit
+    for (; e - p >= 8; p += 8) {
+        const std::uint64_t a = alnum_mask(load64(p));
+        for (std::uint64_t starts = a & ~((a << 8) | carry); starts != 0; starts &= starts - 1)
+            try_at(p + (__builtin_ctzll(starts) >> 3));
+        carry = a >> 56;
+    }
+    prev = carry != 0;
+#endif
+    for (; p < e; ++p) {
+        const bool cur = kIndex.alnum[static_cast<unsigned char>(*p)];
+        if (cur && !prev) try_at(p);
+        prev = cur;
     }
     return name;
 }
@@ -283,16 +353,41 @@ char *squeeze_to(std::string_view s, char *const begin) {
     };
     static constexpr Spaces kSpace;
     char *w = begin;
-    bool space = false;
-    for (char c : s) {
+    bool space = false;  // white space read since the last byte written (never before the first)
+    auto step = [&w, &space, begin](char c) {
         if (kSpace.b[static_cast<unsigned char>(c)]) {
             space = w != begin;
-            continue;
+            return;
         }
         if (space) *w++ = ' ';
         space = false;
         *w++ = kLower ? lc(c) : c;
+    };
+    const char *r = s.data(), *const e = r + s.size();
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    // Eight bytes at a time where they hold no control byte and no two spaces in a row (most of
+    // a diagnostic): such a word is written as it is (folded), just as the loop below would write
+    // it: a space that ends it becomes the pending space, one that starts it stands for the
+    // pending one (and is dropped only at the very start). The word is read before it is written
+    // and w never passes r (w + space <= r), so begin may be s itself.
+    while (e - r >= 8) {
+        const std::uint64_t x = load64(r);
+        const std::uint64_t y = x ^ (kOnes * ' ');
+        const std::uint64_t sp = (y - kOnes) & ~y & kHighs;          // every space (and maybe more)
+        const std::uint64_t ctl = (x - kOnes * 0x20) & ~x & kHighs;  // non-zero: a byte < 0x20
+        const bool lead = (x & 0xFF) == ' ', trail = (x >> 56) == ' ';
+        if (ctl == 0 && (sp & (sp << 8)) == 0 && !(lead && w == begin)) {
+            if (space && !lead) *w++ = ' ';
+            const std::uint64_t v = kLower ? x | upper_mask(x) >> 2 : x;
+            std::memcpy(w, &v, sizeof v);
+            w += trail ? 7 : 8, r += 8;
+            space = trail;
+            continue;
+        }
+        for (const char *stop = r + 8; r < stop; ++r) step(*r);
     }
+#endif
+    for (; r < e; ++r) step(*r);
     return w;
 }
 

@@ -53,6 +53,26 @@ TEST(TextIfind, MatchesNaiveScan) {
     }
 }
 
+// Haystacks of 64 bytes and more, where ifind picks its anchor among the needle's first bytes,
+// with needles longer than the bytes it ranks.
+TEST(TextIfind, MatchesNaiveScanOnLongText) {
+    std::mt19937 rng(777);
+    const std::string alphabet = "eE tT-zZqQ\n\xC3\xA9";
+    for (int round = 0; round < 5000; ++round) {
+        std::string hay(64 + rng() % 200, ' '), needle(1 + rng() % 24, ' ');
+        for (char &c : hay) c = alphabet[rng() % 4];  // common bytes
+        for (char &c : needle) c = alphabet[rng() % alphabet.size()];
+        if (rng() % 2) {  // plant the needle, in another case, at a random place
+            std::string planted = needle;
+            for (char &c : planted) c = static_cast<char>(rng() % 2 ? std::toupper(static_cast<unsigned char>(c)) : c);
+            hay.replace(rng() % (hay.size() - needle.size()), needle.size(), planted);
+        }
+        std::size_t from = rng() % 8;
+        ASSERT_EQ(ifind(hay, needle, from), naive_ifind(hay, needle, from))
+            << "hay=[" << hay << "] needle=[" << needle << "] from=" << from;
+    }
+}
+
 }  // namespace
 
 // find_command walks the text once with a byte table and a per-letter command index; this is the
@@ -113,9 +133,103 @@ TEST(TextFindCommand, SameAsPlainDefinitionOnRandomText) {
     }
 }
 
+// find_command looks for word starts eight bytes at a time: random bytes around the letter and
+// digit ranges ('/', ':', '@', '[', '`', '{', DEL, and their images with bit 7 set, which are not
+// letters) and phrases at every offset against the plain definition.
+TEST(TextFindCommand, SameAsPlainDefinitionOnEdgeBytes) {
+    std::mt19937 rng(99);
+    const std::string edges = std::string("/09:@AZ[`az{\x7f \t\n.-") + "\xaf\xb0\xb9\xba\xc0\xc1\xda\xdb\xe0\xe1\xfa\xfb\xff\x80";
+    const char *const phrases[] = {"rcpt to", "Mail From", "EHLO", "helo", "after data", "AUTH ", "data command",
+                                   "our final data", "greeting failed", "starttls", "does not like sender"};
+    for (int round = 0; round < 20000; ++round) {
+        std::string t;
+        for (int k = static_cast<int>(rng() % 40); k > 0; --k) {
+            if (rng() % 6 == 0) t += phrases[rng() % (sizeof phrases / sizeof phrases[0])];
+            else t += edges[rng() % edges.size()];
+        }
+        ASSERT_EQ(carom::formats::find_command(t), naive_find_command(t)) << t;
+    }
+}
+
 }  // namespace
 
 namespace {
+
+// find_reply_code before it tried only the bytes '2', '4' and '5' found eight at a time.
+std::string old_find_reply_code(std::string_view t) {
+    auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    auto alnum = [&digit](char c) { return digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+    for (std::size_t i = 0; i + 3 <= t.size(); ++i) {
+        char c = t[i];
+        if (c != '2' && c != '4' && c != '5') continue;
+        if (i > 0 && (digit(t[i - 1]) || alnum(t[i - 1]) || t[i - 1] == '.')) continue;
+        if (!digit(t[i + 1]) || !digit(t[i + 2])) continue;
+        if (t[i + 1] > '5') continue;
+        if (i + 3 < t.size()) {
+            char n = t[i + 3];
+            if (!(n == ' ' || n == '-' || n == '\t' || n == '\n' || n == ')' || n == ']' || n == ',')) continue;
+        }
+        return std::string(t.substr(i, 3));
+    }
+    return "";
+}
+
+TEST(TextFindReplyCode, SameAsByteLoop) {
+    EXPECT_EQ(carom::formats::find_reply_code("host said: 550 5.1.1 no"), "550");
+    EXPECT_EQ(carom::formats::find_reply_code("x 1550 a.450 560 421"), "421");
+    EXPECT_EQ(carom::formats::find_reply_code("12345678 (452)"), "452");
+    std::mt19937 rng(5);
+    // The digits, the bytes whose images under | 1 or ^ '2' look alike ('3', '4', '5', 0xb4,
+    // 0xb5, 0x32 | 0x80), the allowed followers and a few others.
+    const std::string alphabet = std::string("0123456789 -)],.\tx:") + "\xb2\xb4\xb5\n";
+    for (int round = 0; round < 30000; ++round) {
+        std::string t;
+        for (int k = static_cast<int>(rng() % 40); k > 0; --k) t += alphabet[rng() % alphabet.size()];
+        ASSERT_EQ(carom::formats::find_reply_code(t), old_find_reply_code(t)) << t;
+        // A view that stops before digits: nothing past its end may count.
+        const std::string longer = t + "55 ";
+        const std::string_view view(longer.data(), t.size());
+        ASSERT_EQ(carom::formats::find_reply_code(view), old_find_reply_code(view)) << t;
+    }
+}
+
+// The byte loop squeeze had before it copied eight bytes at a time: the reference.
+std::string old_squeeze(std::string_view s, bool lower) {
+    std::string out;
+    bool space = false;
+    for (char c : s) {
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            space = !out.empty();
+            continue;
+        }
+        if (space) out += ' ';
+        space = false;
+        out += lower && c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+    return out;
+}
+
+TEST(TextSqueeze, SameAsByteLoopOnLongText) {
+    std::mt19937 rng(17);
+    // Words of letters (both cases, and the bytes beside A-Z), single and double spaces, the other
+    // white space, controls that are not white space (\v, \f, 0x1f), '!' (0x21: a space's
+    // neighbour for the SWAR test), and non-ASCII bytes.
+    const std::string alphabet = std::string("aAzZ@[`{09!.-_") + "\x80\xc1\xda\xff\x1f\v\f";
+    for (int round = 0; round < 20000; ++round) {
+        std::string s;
+        for (int k = static_cast<int>(rng() % 80); k > 0; --k) {
+            const unsigned r = rng() % 10;
+            if (r < 6) s += alphabet[rng() % alphabet.size()];
+            else if (r < 8) s += ' ';
+            else s += " \t\n\r"[rng() % 4];
+        }
+        ASSERT_EQ(carom::formats::squeeze(s), old_squeeze(s, false)) << s;
+        ASSERT_EQ(carom::formats::squeeze_lower(s), old_squeeze(s, true)) << s;
+        std::string in_place = s;
+        carom::formats::squeeze_in_place(in_place);
+        ASSERT_EQ(in_place, old_squeeze(s, false)) << s;
+    }
+}
 
 TEST(TextSqueeze, LowerInOnePass) {
     using carom::formats::squeeze;
