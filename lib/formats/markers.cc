@@ -19,14 +19,22 @@ constexpr std::size_t max_states() {
     return n;
 }
 
+// The least power of two >= n.
+constexpr std::size_t power_of_two_from(std::size_t n) {
+    std::size_t p = 1;
+    while (p < n) p *= 2;
+    return p;
+}
+
 // A deterministic Aho-Corasick automaton over every phrase of kBodyMarkers, bytes folded like
 // ifind does (A-Z as a-z, every other byte as itself). Bytes are first mapped to classes (the
 // distinct folded bytes the phrases use, 0 for all others). Built once, immutable afterwards.
 //
 // The table is small enough to stay in the caches (the walk waits on one table load per byte):
-// state numbers are 16 bits when the phrases allow it (State: 3,730 states today; more than
-// 65,535 would take 32 bits, chosen at compile time), and the table is stored column by column,
-// one column per class, each column one entry per state: next = table[column(byte) + state].
+// state numbers are 16 bits when the phrases allow it (State: 3,730 states today, numbered below
+// 4,096 plus the states that end a phrase; a bound past 65,535 would take 32 bits, chosen at
+// compile time), and the table is stored column by column, one column per class, each column
+// one entry per state: next = table[column(byte) + state].
 // The column's offset (class x states) comes from a 256-entry table indexed by the byte, off the
 // chain of dependent loads, so a step costs one add and one load, as with rows of offsets. States
 // are numbered breadth first, so the shallow states, where a walk over ordinary text spends
@@ -34,7 +42,8 @@ constexpr std::size_t max_states() {
 // row offsets in insertion order were 1.6 MB, their hot entries spread over all of it).
 class Automaton {
 public:
-    using State = std::conditional_t<(max_states() <= 0xFFFF), std::uint16_t, std::uint32_t>;
+    using State = std::conditional_t<(power_of_two_from(max_states()) + max_states() <= 0xFFFF), std::uint16_t,
+                                     std::uint32_t>;
 
     Automaton() {
         // Classes: one per distinct folded byte of any phrase; 0 = a byte no phrase contains.
@@ -95,30 +104,31 @@ public:
         order.insert(order.begin(), 0);  // the root first
         const auto &next = go;
 
-        // Flatten. States are renumbered breadth first, those ending a phrase after all others:
-        // a state number at or above first_out_ then means "a phrase ends here", one comparison
-        // per byte; out_at_[s - first_out_] is where its phrases start in out_ids_ (a list ended
-        // by kEnd).
+        // Flatten. States are renumbered breadth first, those ending a phrase after all others,
+        // from first_out_, the least power of two above the other states' numbers: a state
+        // number at or above it then means "a phrase ends here", one comparison per byte, and
+        // for the lanes one comparison of their states or-ed together (the numbers between are
+        // unused, a column's tail that is never read). out_at_[s - first_out_] is where the
+        // state's phrases start in out_ids_ (a list ended by kEnd).
         std::vector<std::uint32_t> number(states);
-        std::uint32_t n = 0;
-        for (int pass = 0; pass < 2; ++pass)
-            for (std::uint32_t st : order)
-                if (out[st].empty() == (pass == 0)) number[st] = n++;
-        first_out_ = static_cast<std::uint32_t>(states);
-        for (std::uint32_t st : order)
-            if (!out[st].empty()) first_out_ = std::min(first_out_, number[st]);
-        table_.assign(states * classes_, 0);
-        out_at_.assign(states - first_out_, 0);
+        std::uint32_t plain = 0;
+        for (std::uint32_t st : order) plain += out[st].empty() ? 1 : 0;
+        first_out_ = static_cast<std::uint32_t>(power_of_two_from(plain));
+        std::uint32_t n = 0, m = first_out_;
+        for (std::uint32_t st : order) number[st] = out[st].empty() ? n++ : m++;
+        const std::size_t length = m;  // of a column
+        table_.assign(length * classes_, 0);
+        out_at_.assign(m - first_out_, 0);
         for (std::size_t st = 0; st < states; ++st) {
             for (std::size_t c = 0; c < classes_; ++c)
-                table_[c * states + number[st]] = static_cast<State>(number[next[st * classes_ + c]]);
+                table_[c * length + number[st]] = static_cast<State>(number[next[st * classes_ + c]]);
             if (!out[st].empty()) {
                 out_at_[number[st] - first_out_] = static_cast<std::uint32_t>(out_ids_.size());
                 out_ids_.insert(out_ids_.end(), out[st].begin(), out[st].end());
                 out_ids_.push_back(kEnd);
             }
         }
-        for (unsigned b = 0; b < 256; ++b) column_[b] = static_cast<std::uint32_t>(cls[b] * states);
+        for (unsigned b = 0; b < 256; ++b) column_[b] = static_cast<std::uint32_t>(cls[b] * length);
     }
 
     // Each table step depends on the one before (the next row comes from the last load), so a
@@ -190,9 +200,11 @@ private:
         const std::size_t first_out = first_out_;
         std::size_t st[N] = {};
         auto step = [&](std::size_t j) {
-            for (std::size_t k = 0; k < N; ++k) st[k] = d[col[from[k][j]] + st[k]];
-            for (std::size_t k = 0; k < N; ++k)
-                if (st[k] >= first_out) hit(st[k], from[k] + j, begin, lane_found[k], lane_first[k]);
+            std::size_t any = 0;
+            for (std::size_t k = 0; k < N; ++k) any |= st[k] = d[col[from[k][j]] + st[k]];
+            if (any >= first_out)  // first_out is a power of two: some lane's state is at or above it
+                for (std::size_t k = 0; k < N; ++k)
+                    if (st[k] >= first_out) hit(st[k], from[k] + j, begin, lane_found[k], lane_first[k]);
         };
         std::size_t j = 0;
         for (; j + 2 <= n; j += 2) {  // two steps per loop test
