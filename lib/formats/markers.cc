@@ -181,6 +181,45 @@ private:
             if ((s = d[col[*p] + s]) >= first_out) hit(s, p, begin, found, first);
     }
 
+    // The lanes' steps from j on, until n or until the step at which some lane's state ends a
+    // phrase (or-ed, the states have a bit of `high`): returns that step's j, with the lanes'
+    // states after it in st. A function of its own with no call inside, so that the compiler
+    // keeps the lanes' pointers and states in registers (inlined into lanes, with hit's calls
+    // beside, it kept the pointers on the stack and loaded them at every step).
+    template <std::size_t N>
+    __attribute__((noinline)) static std::size_t steps(const State *d, const std::uint32_t *col, std::size_t high,
+                                                       const unsigned char *const *from, std::size_t *st,
+                                                       std::size_t j, std::size_t n) {
+        const unsigned char *f[N];
+        std::uint32_t s[N];  // the lanes' states; or-ed as State (tested without widening again)
+        for (std::size_t k = 0; k < N; ++k) {
+            f[k] = from[k];
+            s[k] = static_cast<std::uint32_t>(st[k]);
+        }
+        const auto h = static_cast<State>(high);
+        auto step = [&](std::size_t i) {  // true: some lane's state ends a phrase
+            State any = 0;
+            for (std::size_t k = 0; k < N; ++k) {
+                const State next = d[col[f[k][i]] + s[k]];
+                s[k] = next;
+                any = static_cast<State>(any | next);
+            }
+            return (any & h) != 0;
+        };
+        for (; j + 2 <= n; j += 2) {  // two steps per loop test
+            if (step(j)) goto out;
+            if (step(j + 1)) {
+                ++j;
+                goto out;
+            }
+        }
+        for (; j < n; ++j)
+            if (step(j)) break;
+    out:
+        for (std::size_t k = 0; k < N; ++k) st[k] = s[k];
+        return j;
+    }
+
     // N lanes over a body of `size` bytes (size >= N * longest_), merged into found / first.
     template <std::size_t N>
     void lanes(const unsigned char *begin, std::size_t size, MarkerSet &found, std::size_t *first) const {
@@ -198,20 +237,13 @@ private:
         const State *d = table_.data();
         const std::uint32_t *col = column_;
         const std::size_t first_out = first_out_;
+        // first_out is a power of two: a state is at or above it when it has one of these bits,
+        // and some lane's is when the lanes' states or-ed together have one.
+        const std::size_t high = ~(first_out - 1);
         std::size_t st[N] = {};
-        auto step = [&](std::size_t j) {
-            std::size_t any = 0;
-            for (std::size_t k = 0; k < N; ++k) any |= st[k] = d[col[from[k][j]] + st[k]];
-            if (any >= first_out)  // first_out is a power of two: some lane's state is at or above it
-                for (std::size_t k = 0; k < N; ++k)
-                    if (st[k] >= first_out) hit(st[k], from[k] + j, begin, lane_found[k], lane_first[k]);
-        };
-        std::size_t j = 0;
-        for (; j + 2 <= n; j += 2) {  // two steps per loop test
-            step(j);
-            step(j + 1);
-        }
-        for (; j < n; ++j) step(j);
+        for (std::size_t j = 0; (j = steps<N>(d, col, high, from, st, j, n)) < n; ++j)
+            for (std::size_t k = 0; k < N; ++k)
+                if (st[k] >= first_out) hit(st[k], from[k] + j, begin, lane_found[k], lane_first[k]);
         for (std::size_t k = 0; k < N; ++k)  // each lane's rest, from its state
             walk(begin, from[k] + n, to[k], lane_found[k], lane_first[k], st[k]);
 
