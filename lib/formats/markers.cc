@@ -106,10 +106,11 @@ public:
 
         // Flatten. States are renumbered breadth first, those ending a phrase after all others,
         // from first_out_, the least power of two above the other states' numbers: a state
-        // number at or above it then means "a phrase ends here", one comparison per byte, and
-        // for the lanes one comparison of their states or-ed together (the numbers between are
-        // unused, a column's tail that is never read). out_at_[s - first_out_] is where the
-        // state's phrases start in out_ids_ (a list ended by kEnd).
+        // number at or above it then means "a phrase ends here", one comparison per byte; the
+        // lanes compare the sum of their states with it, which two other states' numbers seldom
+        // reach with first_out_ so far above most of them (the numbers between are unused, a
+        // column's tail that is never read). out_at_[s - first_out_] is where the state's
+        // phrases start in out_ids_ (a list ended by kEnd).
         std::vector<std::uint32_t> number(states);
         std::uint32_t plain = 0;
         for (std::uint32_t st : order) plain += out[st].empty() ? 1 : 0;
@@ -181,42 +182,49 @@ private:
             if ((s = d[col[*p] + s]) >= first_out) hit(s, p, begin, found, first);
     }
 
-    // The lanes' steps from j on, until n or until the step at which some lane's state ends a
-    // phrase (or-ed, the states have a bit of `high`): returns that step's j, with the lanes'
-    // states after it in st. A function of its own with no call inside, so that the compiler
-    // keeps the lanes' pointers and states in registers (inlined into lanes, with hit's calls
-    // beside, it kept the pointers on the stack and loaded them at every step).
+    // The lanes' steps from j on, until n or until a step at which some lane's state may end a
+    // phrase: returns that step's j, with the lanes' states after it in st. A function of its
+    // own with no call inside, so that the compiler keeps the lanes' pointers and states in
+    // registers (inlined into lanes, with hit's calls beside, it kept the pointers on the stack
+    // and loaded them at every step).
     template <std::size_t N>
-    __attribute__((noinline)) static std::size_t steps(const State *d, const std::uint32_t *col, std::size_t high,
+    __attribute__((noinline)) static std::size_t steps(const State *d, const std::uint32_t *col, std::uint32_t fo,
                                                        const unsigned char *const *from, std::size_t *st,
                                                        std::size_t j, std::size_t n) {
-        const unsigned char *f[N];
-        std::uint32_t s[N];  // the lanes' states; or-ed as State (tested without widening again)
-        for (std::size_t k = 0; k < N; ++k) {
-            f[k] = from[k];
-            s[k] = static_cast<std::uint32_t>(st[k]);
-        }
-        const auto h = static_cast<State>(high);
-        auto step = [&](std::size_t i) {  // true: some lane's state ends a phrase
-            State any = 0;
-            for (std::size_t k = 0; k < N; ++k) {
-                const State next = d[col[f[k][i]] + s[k]];
-                s[k] = next;
-                any = static_cast<State>(any | next);
-            }
-            return (any & h) != 0;
+        static_assert(N == 2, "the steps are written for two lanes (four were slower)");
+        const unsigned char *const f0 = from[0], *const f1 = from[1];
+        std::uint32_t s0 = static_cast<std::uint32_t>(st[0]), s1 = static_cast<std::uint32_t>(st[1]);
+        // One step of both lanes at byte i; true when some lane's state may end a phrase
+        // (fo = first_out). The test is on the sum of the states, which the compiler forms in a
+        // third register (an or overwrote one of the states and put a copy into the chain of
+        // dependent loads): at or above first_out whenever one of them is (the sum stays below
+        // 2^32), and now and then when neither is (two deep states), which lanes then sees and
+        // steps on.
+        auto step = [&](std::size_t i) {
+            s0 = d[col[f0[i]] + s0];
+            s1 = d[col[f1[i]] + s1];
+            return s0 + s1 >= fo;
         };
-        for (; j + 2 <= n; j += 2) {  // two steps per loop test
+        for (; j + 4 <= n; j += 4) {  // four steps per loop test
             if (step(j)) goto out;
             if (step(j + 1)) {
-                ++j;
+                j += 1;
+                goto out;
+            }
+            if (step(j + 2)) {
+                j += 2;
+                goto out;
+            }
+            if (step(j + 3)) {
+                j += 3;
                 goto out;
             }
         }
         for (; j < n; ++j)
             if (step(j)) break;
     out:
-        for (std::size_t k = 0; k < N; ++k) st[k] = s[k];
+        st[0] = s0;
+        st[1] = s1;
         return j;
     }
 
@@ -237,11 +245,8 @@ private:
         const State *d = table_.data();
         const std::uint32_t *col = column_;
         const std::size_t first_out = first_out_;
-        // first_out is a power of two: a state is at or above it when it has one of these bits,
-        // and some lane's is when the lanes' states or-ed together have one.
-        const std::size_t high = ~(first_out - 1);
         std::size_t st[N] = {};
-        for (std::size_t j = 0; (j = steps<N>(d, col, high, from, st, j, n)) < n; ++j)
+        for (std::size_t j = 0; (j = steps<N>(d, col, first_out_, from, st, j, n)) < n; ++j)
             for (std::size_t k = 0; k < N; ++k)
                 if (st[k] >= first_out) hit(st[k], from[k] + j, begin, lane_found[k], lane_first[k]);
         for (std::size_t k = 0; k < N; ++k)  // each lane's rest, from its state
