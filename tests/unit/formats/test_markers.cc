@@ -141,6 +141,22 @@ TEST(BodyMarkers, RandomBytesBetweenPhrasePieces) {
     }
 }
 
+// Both lanes deep inside long phrases at once (the same near-miss text in either half, so the
+// lanes step through the same deep states together): the lanes' test for a hit also fires there
+// (the sum of two deep states' numbers), and nothing may be found that is not there.
+TEST(BodyMarkers, BothLanesDeepWithoutAPhrase) {
+    for (std::string_view p : kBodyMarkers) {
+        if (p.size() < 20) continue;
+        std::string half;
+        while (half.size() < 300) {
+            half += p.substr(0, p.size() - 1);  // one byte short: not the phrase
+            half += '~';
+        }
+        expect_same_as_icontains(half + half);
+        expect_same_as_icontains(half + half + std::string(p));  // and then the phrase, at the end
+    }
+}
+
 TEST(BodyMarkers, InputWithAndWithoutScan) {
     carom::mime::Message msg;
     carom::Limits limits;
