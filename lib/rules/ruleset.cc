@@ -10,6 +10,9 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "base/strings.hh"
 #include "base/taxonomy.hh"
@@ -458,9 +461,9 @@ bool ascii_space(UChar32 c) { return c <= 0x20 || c == 0x7F; }
 
 constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
 
-// Eight bytes that normalise() copies unchanged except for case: printable ASCII where every
-// space stands alone (not the first or last byte, no space beside it). Word-at-a-time tests
-// (each exact for bytes below 0x80, which the first test ensures).
+// Eight bytes that normalise() copies unchanged except for case: printable ASCII and spaces,
+// no two spaces side by side (a space at either end is the caller's to handle). Word-at-a-time
+// tests (each exact for bytes below 0x80, which the first test ensures).
 bool plain_chunk(std::uint64_t x) {
     if (x & kHigh) return false;                                      // non-ASCII
     if ((x - kOnes * 0x20) & ~x & kHigh) return false;                // a byte below 0x20
@@ -468,8 +471,7 @@ bool plain_chunk(std::uint64_t x) {
     if ((del - kOnes) & ~del & kHigh) return false;                   // DEL
     const std::uint64_t sp = x ^ (kOnes * 0x20);
     const std::uint64_t spaces = ~(((sp & ~kHigh) + ~kHigh) | sp) & kHigh;  // 0x80 where a space is
-    if (spaces & (spaces << 8)) return false;                         // two spaces side by side
-    return (spaces & (0x80ull | (0x80ull << 56))) == 0;               // a space at either end
+    return (spaces & (spaces << 8)) == 0;                             // no two spaces side by side
 }
 
 // A-Z -> a-z in eight ASCII bytes.
@@ -478,6 +480,24 @@ std::uint64_t fold_chunk(std::uint64_t x) {
     const std::uint64_t gt_z = x + kOnes * (0x80 - 'Z' - 1);  // high bit: byte > 'Z'
     return x | ((ge_a & ~gt_z & kHigh) >> 2);
 }
+
+#if defined(__SSE2__)
+// Sixteen bytes at once, the same test as plain_chunk: printable ASCII and spaces (0x20-0x7E:
+// bytes from 0x80 up are negative as signed bytes and fail the first comparison), no two spaces
+// side by side.
+bool plain16(__m128i x) {
+    const __m128i printable = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x1F)), _mm_cmplt_epi8(x, _mm_set1_epi8(0x7F)));
+    if (_mm_movemask_epi8(printable) != 0xFFFF) return false;
+    const unsigned spaces = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(' '))));
+    return (spaces & (spaces >> 1)) == 0;
+}
+
+// A-Z -> a-z in sixteen ASCII bytes.
+__m128i fold16(__m128i x) {
+    const __m128i upper = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('A' - 1)), _mm_cmplt_epi8(x, _mm_set1_epi8('Z' + 1)));
+    return _mm_or_si128(x, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
+}
+#endif
 
 }  // namespace
 
@@ -488,6 +508,7 @@ std::string normalise(std::string_view text) {
     // the classification time, docs/performance.md). A test checks the two paths agree. One pass
     // through a table: the first non-ASCII byte abandons it for the ICU path. Runs of eight bytes
     // that need only case folding (most of a diagnostic's words and single spaces) go at once.
+    // `pending`: white space was seen after some output, so one space goes before the next byte.
     std::string out(text.size(), '\0');  // never longer than the text: written through a pointer
     char *const begin = &out[0];
     char *w = begin;
@@ -496,15 +517,35 @@ std::string normalise(std::string_view text) {
     const std::size_t n = text.size();
     std::size_t i = 0;
     while (i < n) {
-        if (!pending && n - i >= 8) {
-            // No space pending and no space at the chunk's ends: its single spaces stay as they
-            // are, and the byte after it starts fresh.
+#if defined(__SSE2__)
+        if (n - i >= 16) {  // as the eight-byte chunks below, sixteen bytes at a time
+            const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p + i));
+            const bool lead = p[i] == ' ';
+            if (plain16(x) && !(lead && w == begin)) {
+                if (pending && !lead) *w++ = ' ';
+                _mm_storeu_si128(reinterpret_cast<__m128i *>(w), fold16(x));
+                pending = p[i + 15] == ' ';
+                w += pending ? 15 : 16;
+                i += 16;
+                continue;
+            }
+        }
+#endif
+        if (n - i >= 8) {
+            // Single spaces between printable bytes stay as they are. A space first in the chunk
+            // is the one space of a run already pending, or, after output, a run of its own (at
+            // the very start it would be dropped: the byte path does that). Pending white space
+            // before a printable first byte is written first. A space last in the chunk is held
+            // back as pending: more white space or the end of the text may follow.
             std::uint64_t x;
             std::memcpy(&x, p + i, 8);
-            if (plain_chunk(x)) {
+            const bool lead = p[i] == ' ';
+            if (plain_chunk(x) && !(lead && w == begin)) {
+                if (pending && !lead) *w++ = ' ';
                 x = fold_chunk(x);
                 std::memcpy(w, &x, 8);
-                w += 8;
+                pending = p[i + 7] == ' ';
+                w += pending ? 7 : 8;
                 i += 8;
                 continue;
             }

@@ -118,6 +118,45 @@ TEST(BodyMarkers, LongTextsAcrossLaneBoundaries) {
     }
 }
 
+// Any byte value (0-255, every byte's class: letters of either case, UTF-8 lead and continuation
+// bytes the phrases use and those they do not) between pieces of phrases, in bodies short and
+// long (one walk and two lanes): the 16-bit column-major table against the naive search.
+TEST(BodyMarkers, RandomBytesBetweenPhrasePieces) {
+    std::mt19937 rng(10);
+    for (int round = 0; round < 1500; ++round) {
+        std::string text;
+        const std::size_t want = rng() % 2 ? rng() % 300 : 200 + rng() % 3000;
+        while (text.size() < want) {
+            if (rng() % 3 == 0) {
+                std::string_view p = kBodyMarkers[rng() % kBodyMarkerCount];
+                std::string piece(p.substr(0, rng() % 4 ? p.size() : rng() % (p.size() + 1)));
+                for (char &c : piece)
+                    if (rng() % 2) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+                text += piece;
+            }
+            const int n = static_cast<int>(rng() % 12);
+            for (int j = 0; j < n; ++j) text += static_cast<char>(rng() % 256);
+        }
+        expect_same_as_icontains(text);
+    }
+}
+
+// Both lanes deep inside long phrases at once (the same near-miss text in either half, so the
+// lanes step through the same deep states together): the lanes' test for a hit also fires there
+// (the sum of two deep states' numbers), and nothing may be found that is not there.
+TEST(BodyMarkers, BothLanesDeepWithoutAPhrase) {
+    for (std::string_view p : kBodyMarkers) {
+        if (p.size() < 20) continue;
+        std::string half;
+        while (half.size() < 300) {
+            half += p.substr(0, p.size() - 1);  // one byte short: not the phrase
+            half += '~';
+        }
+        expect_same_as_icontains(half + half);
+        expect_same_as_icontains(half + half + std::string(p));  // and then the phrase, at the end
+    }
+}
+
 TEST(BodyMarkers, InputWithAndWithoutScan) {
     carom::mime::Message msg;
     carom::Limits limits;

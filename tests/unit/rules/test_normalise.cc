@@ -54,6 +54,27 @@ TEST(Normalise, AsciiShortcutAgreesWithIcuOnWordyText) {
     EXPECT_EQ(normalise("  @AZ[`az{ 12345678  ABCDEFGH  "), "@az[`az{ 12345678 abcdefgh");
 }
 
+// Spaces at every place of the sixteen- and eight-byte chunks normalise copies at once (first byte, last
+// byte, both; after a pending run of white space; at the start and the end of the text), at
+// several densities of white space and lengths past a few chunks.
+TEST(Normalise, AsciiShortcutAgreesWithIcuOnSpacesAtChunkEnds) {
+    std::mt19937 rng(12);
+    const std::string alphabet = "abcXYZ019.:<@[]-'";
+    const std::string ws = std::string(" \t\r\n\x01\x7F") + '\0';
+    for (int round = 0; round < 30000; ++round) {
+        const unsigned space_rate = 5 + rng() % 45, other_ws = rng() % 3;
+        std::string s(rng() % 200, ' ');
+        for (char &c : s) {
+            const unsigned r = rng() % 100;
+            c = r < space_rate ? (rng() % 10 < other_ws ? ws[rng() % ws.size()] : ' ') : alphabet[rng() % alphabet.size()];
+        }
+        ASSERT_EQ(normalise(s), normalise_unicode(s)) << "round " << round << " \"" << s << "\"";
+    }
+    EXPECT_EQ(normalise(" abcdefg hijklmn opqrstu "), "abcdefg hijklmn opqrstu");
+    EXPECT_EQ(normalise("abcdefg  HIJKLMN\t OPQRSTU V"), "abcdefg hijklmn opqrstu v");
+    EXPECT_EQ(normalise("abcdefg \n\n        x"), "abcdefg x");
+}
+
 // The ICU path as first written (NFKC, fold, to UTF-8, then collapse while decoding that UTF-8),
 // kept here as the reference for the one that collapses straight from UTF-16.
 std::string reference_unicode(std::string_view text) {
