@@ -483,12 +483,33 @@ bool original_header_name(std::string_view n) {
     return false;
 }
 
+// A field of a flush-left quoted block, noted while the block is qualified: its value as
+// split_field read it and its continuation lines, trimmed: pieces [piece_begin, piece_end).
+struct QuotedField {
+    std::string_view name, value;
+    std::size_t piece_begin, piece_end;
+};
+
+// White space only, as mime::parse_headers reads a blank line.
+bool blank_line(std::string_view l) {
+    for (char c : l)
+        if (c != ' ' && c != '\t' && c != '\r' && c != '\f' && c != '\v') return false;
+    return true;
+}
+
+}  // namespace
+
 // Looks for a header block quoted in a text body: a run of lines that starts at a paragraph or
 // after a non-field line (such as "----- Original message -----"), holds no delivery-status
 // field, and either (flush left) parses as at least three fields of an original message (From,
 // To, Subject, Message-ID, Received, ...) including From, Message-ID, Subject or Received, or
 // (indented, as in "Your message\n  To: ...\n  Subject: ...") as at least two including From,
 // Message-ID or Subject.
+//
+// A flush-left block is read once: the fields noted while it is qualified are the fields
+// mime::parse_headers would find (views into `text`; folded values joined into out.own) when
+// the block ends at a blank line or at the end of the text and every line of it is a field with
+// a plain name or a continuation. Any other block is parsed by mime::parse_headers, as before.
 bool quoted_headers(std::string_view text, mime::Headers &out) {
     auto indent_of = [](std::string_view l) {
         std::size_t k = 0;
@@ -499,6 +520,10 @@ bool quoted_headers(std::string_view text, mime::Headers &out) {
     int tries = 0;
     bool prev_field = false;
     std::size_t prev_indent = 0;
+    std::vector<QuotedField> noted;     // the fields of the candidate block (flush left only)
+    std::vector<std::string_view> pieces;  // their continuation lines, trimmed
+    noted.reserve(32);  // one allocation each for most texts
+    pieces.reserve(32);
     while (pos < text.size() && tries < 200) {
         std::size_t e = text.find('\n', pos);
         if (e == std::string_view::npos) e = text.size();
@@ -511,19 +536,41 @@ bool quoted_headers(std::string_view text, mime::Headers &out) {
             // Count without allocating; parse only a block that qualifies.
             int known = 0;
             bool key = false, dsn = false;
+            // `read`: the noted fields are the block as parse_headers reads it (flush left only)
+            bool read = ind == 0, ended = false;
+            noted.clear();
+            pieces.clear();
             std::size_t q = pos, end = pos;
             while (q < text.size()) {
                 std::size_t qe = text.find('\n', q);
                 if (qe == std::string_view::npos) qe = text.size();
                 std::string_view l = text.substr(q, qe - q);
-                if (trim(l).empty()) break;
+                if (trim(l).empty()) {
+                    ended = true;
+                    break;
+                }
                 std::size_t li = indent_of(l);
                 if (li > ind) {  // continuation
+                    if (read) {
+                        if (noted.empty() || blank_line(l)) read = false;
+                        else {
+                            pieces.push_back(trim(l));
+                            noted.back().piece_end = pieces.size();
+                        }
+                    }
                     q = end = qe + 1;
                     continue;
                 }
                 std::string_view n, v;
                 if (li != ind || !split_field(l.substr(li), n, v)) break;
+                if (read) {
+                    // parse_headers' name: the bytes before the colon, blanks before it dropped
+                    std::size_t k = n.size();
+                    if (n.data() != l.data()) read = false;
+                    while (read && k < l.size() && (l[k] == ' ' || l[k] == '\t')) ++k;
+                    if (read && k < l.size() && l[k] == ':') noted.push_back({n, v, pieces.size(), pieces.size()});
+                    else read = false;
+                }
                 if (original_header_name(n)) ++known;
                 if (iequals(n, "from") || iequals(n, "message-id") || iequals(n, "subject") ||
                     (ind == 0 && iequals(n, "received")))
@@ -531,8 +578,30 @@ bool quoted_headers(std::string_view text, mime::Headers &out) {
                 if (kind_of(n) != FieldKind::Other) dsn = true;
                 q = end = qe + 1;
             }
+            if (q >= text.size()) ended = true;
             if (key && !dsn && known >= (ind == 0 ? 3 : 2)) {
-                if (ind == 0) {
+                if (read && ended) {
+                    out.fields.reserve(noted.size());
+                    for (const QuotedField &f : noted) {
+                        std::string_view v = f.value;
+                        if (f.piece_end != f.piece_begin) {
+                            // a folded value: the trimmed lines joined by one space, as parse_headers does
+                            std::size_t total = v.size();
+                            for (std::size_t k = f.piece_begin; k < f.piece_end; ++k) total += (total != 0) + pieces[k].size();
+                            if (!out.own) out.own = std::make_shared<mime::Arena>();
+                            char *w = out.own->alloc(total);
+                            std::memcpy(w, v.data(), v.size());
+                            std::size_t at = v.size();
+                            for (std::size_t k = f.piece_begin; k < f.piece_end; ++k) {
+                                if (at != 0) w[at++] = ' ';
+                                std::memcpy(w + at, pieces[k].data(), pieces[k].size());
+                                at += pieces[k].size();
+                            }
+                            v = std::string_view(w, total);
+                        }
+                        out.fields.push_back(mime::Field{f.name, v});
+                    }
+                } else if (ind == 0) {
                     out = mime::parse_headers(text.substr(pos));
                 } else {
                     std::string flat;  // the block without its indentation
@@ -562,6 +631,8 @@ bool quoted_headers(std::string_view text, mime::Headers &out) {
     }
     return false;
 }
+
+namespace {
 
 const mime::Headers *attached_headers(const mime::Message &msg) {
     const mime::Headers *found = nullptr;
