@@ -473,14 +473,56 @@ bool read_dsn(const mime::Message &msg, Extraction &ex) {
 
 namespace {
 
-bool original_header_name(std::string_view n) {
-    static constexpr std::string_view kNames[] = {
-        "from", "to", "cc", "subject", "date", "message-id", "received", "return-path", "mime-version",
-        "content-type", "reply-to", "sender", "x-mailer", "list-id", "references", "in-reply-to",
-        "dkim-signature", "content-transfer-encoding", "user-agent", "list-unsubscribe", "delivered-to"};
-    for (auto k : kNames)
-        if (iequals(n, k)) return true;
-    return false;
+// What a field name tells about a quoted header block: a field of an original message
+// (OriginalName::Known and up), one that marks the block as the original's headers (Key), or
+// Received, which marks only a flush-left block (KeyFlushLeft). Told apart by length first, as
+// field_id does: every field line of every candidate block comes here.
+enum class OriginalName { Other, Known, Key, KeyFlushLeft };
+
+OriginalName original_name(std::string_view n) {
+    auto is = [n](std::string_view k) { return name_is(n, k); };
+    switch (n.size()) {
+        case 2:
+            if (is("to") || is("cc")) return OriginalName::Known;
+            break;
+        case 4:
+            if (is("from")) return OriginalName::Key;
+            if (is("date")) return OriginalName::Known;
+            break;
+        case 6:
+            if (is("sender")) return OriginalName::Known;
+            break;
+        case 7:
+            if (is("subject")) return OriginalName::Key;
+            if (is("list-id")) return OriginalName::Known;
+            break;
+        case 8:
+            if (is("received")) return OriginalName::KeyFlushLeft;
+            if (is("reply-to") || is("x-mailer")) return OriginalName::Known;
+            break;
+        case 10:
+            if (is("message-id")) return OriginalName::Key;
+            if (is("references") || is("user-agent")) return OriginalName::Known;
+            break;
+        case 11:
+            if (is("return-path") || is("in-reply-to")) return OriginalName::Known;
+            break;
+        case 12:
+            if (is("mime-version") || is("content-type") || is("delivered-to")) return OriginalName::Known;
+            break;
+        case 14:
+            if (is("dkim-signature")) return OriginalName::Known;
+            break;
+        case 16:
+            if (is("list-unsubscribe")) return OriginalName::Known;
+            break;
+        case 25:
+            if (is("content-transfer-encoding")) return OriginalName::Known;
+            break;
+        default:
+            break;
+    }
+    return OriginalName::Other;
 }
 
 // A field of a flush-left quoted block, noted while the block is qualified: its value as
@@ -571,10 +613,9 @@ bool quoted_headers(std::string_view text, mime::Headers &out) {
                     if (read && k < l.size() && l[k] == ':') noted.push_back({n, v, pieces.size(), pieces.size()});
                     else read = false;
                 }
-                if (original_header_name(n)) ++known;
-                if (iequals(n, "from") || iequals(n, "message-id") || iequals(n, "subject") ||
-                    (ind == 0 && iequals(n, "received")))
-                    key = true;
+                const OriginalName on = original_name(n);
+                if (on != OriginalName::Other) ++known;
+                if (on == OriginalName::Key || (ind == 0 && on == OriginalName::KeyFlushLeft)) key = true;
                 if (kind_of(n) != FieldKind::Other) dsn = true;
                 q = end = qe + 1;
             }

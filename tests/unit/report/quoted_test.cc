@@ -58,10 +58,29 @@ const char *const kLines[] = {
     "value: looks like a field in prose",
 };
 
+// Every name that counts for a block (and a few near misses), in random case.
+const char *const kNames[] = {
+    "from", "to", "cc", "subject", "date", "message-id", "received", "return-path", "mime-version",
+    "content-type", "reply-to", "sender", "x-mailer", "list-id", "references", "in-reply-to",
+    "dkim-signature", "content-transfer-encoding", "user-agent", "list-unsubscribe", "delivered-to",
+    "final-recipient", "x-powermta-bouncecategory", "froma", "t0", "messageid", "receivedx", "x-mailers", "list_id",
+};
+
+std::string random_name(std::mt19937 &rng) {
+    std::string n = kNames[rng() % (sizeof kNames / sizeof *kNames)];
+    for (char &c : n)
+        if (c >= 'a' && c <= 'z' && rng() % 3 == 0) c = static_cast<char>(c - 'a' + 'A');
+    return n;
+}
+
 std::string random_text(std::mt19937 &rng) {
     std::string t;
     const std::size_t n = 1 + rng() % 40;
     for (std::size_t i = 0; i < n; ++i) {
+        if (rng() % 3 == 0) {
+            t += (rng() % 5 == 0 ? "  " : "") + random_name(rng) + ": v\n";
+            continue;
+        }
         // runs of header lines are likelier than single ones: blocks that qualify
         if (rng() % 4 == 0) {
             t += "From: s@example.org\nTo: r@example.net\nSubject: s\n";
