@@ -180,8 +180,11 @@ void set_diagnostic(Record &r, std::string_view value) {
     r.diagnostic = mime::decode_words(v);
 }
 
+// A recipient block being read, into the Record it becomes (built in place at the end of the
+// output, removed again when the block names no usable recipient).
 struct Pending {
-    Record rec;
+    explicit Pending(Record &r) : rec(r) {}
+    Record &rec;
     bool has_final = false, has_original = false, has_actual = false;
     std::string actual;
     bool any() const { return has_final || has_original || has_actual; }
@@ -259,16 +262,16 @@ bool usable_address(const std::string &a) {
     return a.find('.', at) != std::string::npos;
 }
 
-void finish(Pending &p, std::vector<Record> &out) {
-    if (!p.any()) return;
+// False when the block names no recipient (its record is then dropped).
+bool finish(Pending &p) {
+    if (!p.any()) return false;
     Record &r = p.rec;
     // Final-Recipient is the address the reporting MTA last tried; when that is an internal
     // alias (a source route, a host without a domain, a pipe) while Original-Recipient is a
     // real address, the original is the one the sender knows.
     if (!usable_address(r.recipient) && usable_address(r.original_recipient)) r.recipient = r.original_recipient;
     if (r.recipient.empty()) r.recipient = !r.original_recipient.empty() ? r.original_recipient : p.actual;
-    if (r.recipient.empty()) return;
-    out.push_back(std::move(r));
+    return !r.recipient.empty();
 }
 
 // A delivery-status body read once, in place: the fields as views into the text (a value folded
@@ -410,12 +413,13 @@ std::size_t parse_delivery_status(std::string_view text, std::vector<Record> &ou
     std::size_t n = 0;
     out.reserve(out.size() + s.recipients.size());
     for (const auto &[begin, end] : s.recipients) {
-        Pending p;
+        Record &r = out.emplace_back();  // no reallocation: reserved above
+        Pending p{r};
         for (std::size_t k = begin; k < end; ++k) apply_recipient_field(p, s.fields[k].id, s.fields[k].value);
-        std::size_t before = out.size();
-        finish(p, out);
-        if (out.size() == before) continue;
-        Record &r = out.back();
+        if (!finish(p)) {
+            out.pop_back();
+            continue;
+        }
         r.reporting_mta = reporting;
         r.reply_code = leading_reply_code(r.diagnostic);
         refine_status(r);
