@@ -150,6 +150,27 @@ std::string bare_address(std::string_view value) {
     // Views all the way: the only copies are the comment-free text when there are comments, and
     // the result.
     std::string_view t = strip_type_view(value);
+    // The common shapes, "local@domain" and "<local@domain>" of plain bytes (letters, digits and
+    // ". _ + - = @", not ending in '.'): the steps below would return exactly the address, so
+    // it is returned without them.
+    {
+        static constexpr auto kPlain = [] {
+            struct Table {
+                bool t[256];
+            } r{};
+            for (int c = 0; c < 256; ++c)
+                r.t[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                         c == '_' || c == '+' || c == '-' || c == '=' || c == '@';
+            return r;
+        }();
+        std::string_view a = t;
+        if (a.size() >= 2 && a.front() == '<' && a.back() == '>') a = a.substr(1, a.size() - 2);
+        if (!a.empty() && a.back() != '.') {
+            std::size_t k = 0;
+            while (k < a.size() && kPlain.t[static_cast<unsigned char>(a[k])]) ++k;
+            if (k == a.size()) return std::string(a);
+        }
+    }
     std::string uncommented;
     if (t.find('(') != std::string_view::npos) {
         uncommented = strip_comments(t);

@@ -54,6 +54,11 @@ TEST(Addresses, SameAsTheReferenceOnMutations) {
         "Display <not-this@example.org> <this@example.org>",
         "x400; /c=us/ad=example/",
         "list <a@example.org>, (only a comment), \"q\\\"uote\" <b@example.org>",
+        "a.b+c=d_e-f@example.org",  // the plain shapes read without the general steps
+        "<a.b+c=d_e-f@Example.ORG>",
+        "rfc822; <x@example.org.>",
+        "<>",
+        "<<a@example.org>>",
     };
     std::mt19937 rng(5965);
     const std::string alphabet = "<>\"'(),;:@. \\x{}mMsStTa1-";
