@@ -216,8 +216,8 @@ std::string bare_address(std::string_view value) {
     return unescape_embedded_unicode(t);
 }
 
-std::vector<std::string> address_list(std::string_view value) {
-    std::vector<std::string> out;
+void append_address_list(std::string_view value, std::vector<std::string> &out) {
+    const std::size_t base = out.size();  // the limit counts this value's addresses
     std::string uncommented;
     std::string_view v = value;
     if (value.find('(') != std::string_view::npos) {
@@ -258,9 +258,14 @@ std::vector<std::string> address_list(std::string_view value) {
             take(i);
             start = i + 1;
         }
-        if (out.size() >= 10000) return out;
+        if (out.size() - base >= 10000) return;
     }
     take(v.size());
+}
+
+std::vector<std::string> address_list(std::string_view value) {
+    std::vector<std::string> out;
+    append_address_list(value, out);
     return out;
 }
 

@@ -709,7 +709,7 @@ void fill_original(const mime::Headers &h, const std::vector<std::string> &extra
         switch (n.size()) {
             case 2:
                 if (iequals(n, "to"))
-                    for (auto &a : address_list(f.value)) o.to.push_back(std::move(a));
+                    append_address_list(f.value, o.to);
                 break;
             case 4:
                 if (!from && iequals(n, "from")) from = &f.value;

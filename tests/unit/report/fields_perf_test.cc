@@ -108,3 +108,22 @@ TEST(CommandFromText, SameAsTheReferenceOnRandomText) {
     }
     EXPECT_GT(named, 1000);  // enough inputs name a command for the comparison to mean something
 }
+
+// fill_original appends the To addresses in place: the same addresses as address_list, after
+// the ones already there, and the 10,000-address limit counts only the value's own.
+TEST(Addresses, AppendedListSameAsTheList) {
+    for (const char *v : {"a@example.org", "\"Doe, J\" <j@example.net>, k@example.org", "group: a@x.org, b@y.org;", ""}) {
+        std::vector<std::string> out = {"earlier@example.org", "second@example.org"};
+        append_address_list(v, out);
+        std::vector<std::string> want = {"earlier@example.org", "second@example.org"};
+        for (auto &a : address_list(v)) want.push_back(a);
+        EXPECT_EQ(out, want) << v;
+    }
+    std::string many;
+    for (int i = 0; i < 10050; ++i) many += "u" + std::to_string(i) + "@example.org,";
+    std::vector<std::string> out(5, "earlier@example.org");
+    append_address_list(many, out);
+    EXPECT_EQ(out.size(), 10005u);
+    EXPECT_EQ(address_list(many).size(), 10000u);
+    EXPECT_EQ(out.back(), "u9999@example.org");
+}
