@@ -150,6 +150,27 @@ std::string bare_address(std::string_view value) {
     // Views all the way: the only copies are the comment-free text when there are comments, and
     // the result.
     std::string_view t = strip_type_view(value);
+    // The common shapes, "local@domain" and "<local@domain>" of plain bytes (letters, digits and
+    // ". _ + - = @", not ending in '.'): the steps below would return exactly the address, so
+    // it is returned without them.
+    {
+        static constexpr auto kPlain = [] {
+            struct Table {
+                bool t[256];
+            } r{};
+            for (int c = 0; c < 256; ++c)
+                r.t[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                         c == '_' || c == '+' || c == '-' || c == '=' || c == '@';
+            return r;
+        }();
+        std::string_view a = t;
+        if (a.size() >= 2 && a.front() == '<' && a.back() == '>') a = a.substr(1, a.size() - 2);
+        if (!a.empty() && a.back() != '.') {
+            std::size_t k = 0;
+            while (k < a.size() && kPlain.t[static_cast<unsigned char>(a[k])]) ++k;
+            if (k == a.size()) return std::string(a);
+        }
+    }
     std::string uncommented;
     if (t.find('(') != std::string_view::npos) {
         uncommented = strip_comments(t);
@@ -195,8 +216,8 @@ std::string bare_address(std::string_view value) {
     return unescape_embedded_unicode(t);
 }
 
-std::vector<std::string> address_list(std::string_view value) {
-    std::vector<std::string> out;
+void append_address_list(std::string_view value, std::vector<std::string> &out) {
+    const std::size_t base = out.size();  // the limit counts this value's addresses
     std::string uncommented;
     std::string_view v = value;
     if (value.find('(') != std::string_view::npos) {
@@ -237,9 +258,14 @@ std::vector<std::string> address_list(std::string_view value) {
             take(i);
             start = i + 1;
         }
-        if (out.size() >= 10000) return out;
+        if (out.size() - base >= 10000) return;
     }
     take(v.size());
+}
+
+std::vector<std::string> address_list(std::string_view value) {
+    std::vector<std::string> out;
+    append_address_list(value, out);
     return out;
 }
 
@@ -492,13 +518,29 @@ inline bool weekday3(std::string_view w) {
 std::string utc_string(long long year, int month, int day, int h, int mi, int s, int zone) {
     if (year < 1900 || year > 9999 || month < 1 || month > 12 || day < 1 || h < 0) return "";
     if (static_cast<unsigned>(day) > days_in_month(year, static_cast<unsigned>(month))) return "";
-    long long secs = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400LL +
-                     h * 3600LL + mi * 60LL + (s == 60 ? 59 : s) - zone * 60LL;
-    long long days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
-    long long rem = secs - days * 86400;
-    long long y;
-    unsigned m, d;
-    civil_from_days(days, y, m, d);
+    // The time of day in UTC; the date moves only when the zone carries it over midnight, by one
+    // day in the common case: stepped here by hand, the day count used only for larger steps.
+    long long rem = h * 3600LL + mi * 60LL + (s == 60 ? 59 : s) - zone * 60LL;
+    long long y = year;
+    unsigned m = static_cast<unsigned>(month), d = static_cast<unsigned>(day);
+    if (rem < 0 && rem >= -86400) {  // the day before
+        rem += 86400;
+        if (--d == 0) {
+            if (--m == 0) m = 12, --y;
+            d = days_in_month(y, m);
+        }
+    } else if (rem >= 86400 && rem < 2 * 86400) {  // the day after
+        rem -= 86400;
+        if (++d > days_in_month(y, m)) {
+            d = 1;
+            if (++m == 13) m = 1, ++y;
+        }
+    } else if (rem < 0 || rem >= 86400) {
+        const long long secs = days_from_civil(year, m, d) * 86400LL + rem;
+        const long long days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
+        rem = secs - days * 86400;
+        civil_from_days(days, y, m, d);
+    }
     // "%04lld-%02u-%02uT%02d:%02d:%02dZ" written by hand into a buffer (snprintf cost more than
     // the whole parse, docs/performance.md). Every field here is non-negative; the year is
     // 1899-10000 (the zone shift moves it by a few days at most).
@@ -534,10 +576,21 @@ bool common_rfc5322_date(std::string_view v, long long &year, int &month, int &d
     };
     // exactly `width` digits (or 1-2 when width is 0), not followed by another digit
     auto number = [&](int &out, std::size_t width) {
-        const std::size_t b = i, max = width ? width : 2;
         int x = 0;
-        while (i < n && i - b < max && is_digit(v[i])) x = x * 10 + (v[i++] - '0');
-        if (i == b || (width && i - b != width) || (i < n && is_digit(v[i]))) return false;
+        if (width) {  // a fixed width: read in place (i <= n throughout)
+            if (n - i < width) return false;
+            for (std::size_t k = 0; k < width; ++k) {
+                const auto c = static_cast<unsigned>(static_cast<unsigned char>(v[i + k])) - '0';
+                if (c > 9) return false;
+                x = x * 10 + static_cast<int>(c);
+            }
+            i += width;
+        } else {
+            const std::size_t b = i;
+            while (i < n && i - b < 2 && is_digit(v[i])) x = x * 10 + (v[i++] - '0');
+            if (i == b) return false;
+        }
+        if (i < n && is_digit(v[i])) return false;
         out = x;
         return true;
     };

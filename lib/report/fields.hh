@@ -17,6 +17,8 @@ std::string bare_address(std::string_view value);
 // Every address of an address-list field (To, Cc), in order: commas inside quotes, comments and
 // angle brackets do not split; groups ("name: a, b;") are flattened.
 std::vector<std::string> address_list(std::string_view value);
+// The same, appended to `out` (at most 10,000 addresses of this value, as address_list).
+void append_address_list(std::string_view value, std::vector<std::string> &out);
 
 // RFC 3461 xtext: "+HH" → the byte.
 std::string xtext_decode(std::string_view s);

@@ -180,8 +180,11 @@ void set_diagnostic(Record &r, std::string_view value) {
     r.diagnostic = mime::decode_words(v);
 }
 
+// A recipient block being read, into the Record it becomes (built in place at the end of the
+// output, removed again when the block names no usable recipient).
 struct Pending {
-    Record rec;
+    explicit Pending(Record &r) : rec(r) {}
+    Record &rec;
     bool has_final = false, has_original = false, has_actual = false;
     std::string actual;
     bool any() const { return has_final || has_original || has_actual; }
@@ -259,16 +262,16 @@ bool usable_address(const std::string &a) {
     return a.find('.', at) != std::string::npos;
 }
 
-void finish(Pending &p, std::vector<Record> &out) {
-    if (!p.any()) return;
+// False when the block names no recipient (its record is then dropped).
+bool finish(Pending &p) {
+    if (!p.any()) return false;
     Record &r = p.rec;
     // Final-Recipient is the address the reporting MTA last tried; when that is an internal
     // alias (a source route, a host without a domain, a pipe) while Original-Recipient is a
     // real address, the original is the one the sender knows.
     if (!usable_address(r.recipient) && usable_address(r.original_recipient)) r.recipient = r.original_recipient;
     if (r.recipient.empty()) r.recipient = !r.original_recipient.empty() ? r.original_recipient : p.actual;
-    if (r.recipient.empty()) return;
-    out.push_back(std::move(r));
+    return !r.recipient.empty();
 }
 
 // A delivery-status body read once, in place: the fields as views into the text (a value folded
@@ -410,12 +413,13 @@ std::size_t parse_delivery_status(std::string_view text, std::vector<Record> &ou
     std::size_t n = 0;
     out.reserve(out.size() + s.recipients.size());
     for (const auto &[begin, end] : s.recipients) {
-        Pending p;
+        Record &r = out.emplace_back();  // no reallocation: reserved above
+        Pending p{r};
         for (std::size_t k = begin; k < end; ++k) apply_recipient_field(p, s.fields[k].id, s.fields[k].value);
-        std::size_t before = out.size();
-        finish(p, out);
-        if (out.size() == before) continue;
-        Record &r = out.back();
+        if (!finish(p)) {
+            out.pop_back();
+            continue;
+        }
         r.reporting_mta = reporting;
         r.reply_code = leading_reply_code(r.diagnostic);
         refine_status(r);
@@ -473,15 +477,73 @@ bool read_dsn(const mime::Message &msg, Extraction &ex) {
 
 namespace {
 
-bool original_header_name(std::string_view n) {
-    static constexpr std::string_view kNames[] = {
-        "from", "to", "cc", "subject", "date", "message-id", "received", "return-path", "mime-version",
-        "content-type", "reply-to", "sender", "x-mailer", "list-id", "references", "in-reply-to",
-        "dkim-signature", "content-transfer-encoding", "user-agent", "list-unsubscribe", "delivered-to"};
-    for (auto k : kNames)
-        if (iequals(n, k)) return true;
-    return false;
+// What a field name tells about a quoted header block: a field of an original message
+// (OriginalName::Known and up), one that marks the block as the original's headers (Key), or
+// Received, which marks only a flush-left block (KeyFlushLeft). Told apart by length first, as
+// field_id does: every field line of every candidate block comes here.
+enum class OriginalName { Other, Known, Key, KeyFlushLeft };
+
+OriginalName original_name(std::string_view n) {
+    auto is = [n](std::string_view k) { return name_is(n, k); };
+    switch (n.size()) {
+        case 2:
+            if (is("to") || is("cc")) return OriginalName::Known;
+            break;
+        case 4:
+            if (is("from")) return OriginalName::Key;
+            if (is("date")) return OriginalName::Known;
+            break;
+        case 6:
+            if (is("sender")) return OriginalName::Known;
+            break;
+        case 7:
+            if (is("subject")) return OriginalName::Key;
+            if (is("list-id")) return OriginalName::Known;
+            break;
+        case 8:
+            if (is("received")) return OriginalName::KeyFlushLeft;
+            if (is("reply-to") || is("x-mailer")) return OriginalName::Known;
+            break;
+        case 10:
+            if (is("message-id")) return OriginalName::Key;
+            if (is("references") || is("user-agent")) return OriginalName::Known;
+            break;
+        case 11:
+            if (is("return-path") || is("in-reply-to")) return OriginalName::Known;
+            break;
+        case 12:
+            if (is("mime-version") || is("content-type") || is("delivered-to")) return OriginalName::Known;
+            break;
+        case 14:
+            if (is("dkim-signature")) return OriginalName::Known;
+            break;
+        case 16:
+            if (is("list-unsubscribe")) return OriginalName::Known;
+            break;
+        case 25:
+            if (is("content-transfer-encoding")) return OriginalName::Known;
+            break;
+        default:
+            break;
+    }
+    return OriginalName::Other;
 }
+
+// A field of a flush-left quoted block, noted while the block is qualified: its value as
+// split_field read it and its continuation lines, trimmed: pieces [piece_begin, piece_end).
+struct QuotedField {
+    std::string_view name, value;
+    std::size_t piece_begin, piece_end;
+};
+
+// White space only, as mime::parse_headers reads a blank line.
+bool blank_line(std::string_view l) {
+    for (char c : l)
+        if (c != ' ' && c != '\t' && c != '\r' && c != '\f' && c != '\v') return false;
+    return true;
+}
+
+}  // namespace
 
 // Looks for a header block quoted in a text body: a run of lines that starts at a paragraph or
 // after a non-field line (such as "----- Original message -----"), holds no delivery-status
@@ -489,6 +551,11 @@ bool original_header_name(std::string_view n) {
 // To, Subject, Message-ID, Received, ...) including From, Message-ID, Subject or Received, or
 // (indented, as in "Your message\n  To: ...\n  Subject: ...") as at least two including From,
 // Message-ID or Subject.
+//
+// A flush-left block is read once: the fields noted while it is qualified are the fields
+// mime::parse_headers would find (views into `text`; folded values joined into out.own) when
+// the block ends at a blank line or at the end of the text and every line of it is a field with
+// a plain name or a continuation. Any other block is parsed by mime::parse_headers, as before.
 bool quoted_headers(std::string_view text, mime::Headers &out) {
     auto indent_of = [](std::string_view l) {
         std::size_t k = 0;
@@ -499,6 +566,10 @@ bool quoted_headers(std::string_view text, mime::Headers &out) {
     int tries = 0;
     bool prev_field = false;
     std::size_t prev_indent = 0;
+    std::vector<QuotedField> noted;     // the fields of the candidate block (flush left only)
+    std::vector<std::string_view> pieces;  // their continuation lines, trimmed
+    noted.reserve(32);  // one allocation each for most texts
+    pieces.reserve(32);
     while (pos < text.size() && tries < 200) {
         std::size_t e = text.find('\n', pos);
         if (e == std::string_view::npos) e = text.size();
@@ -511,28 +582,71 @@ bool quoted_headers(std::string_view text, mime::Headers &out) {
             // Count without allocating; parse only a block that qualifies.
             int known = 0;
             bool key = false, dsn = false;
+            // `read`: the noted fields are the block as parse_headers reads it (flush left only)
+            bool read = ind == 0, ended = false;
+            noted.clear();
+            pieces.clear();
             std::size_t q = pos, end = pos;
             while (q < text.size()) {
                 std::size_t qe = text.find('\n', q);
                 if (qe == std::string_view::npos) qe = text.size();
                 std::string_view l = text.substr(q, qe - q);
-                if (trim(l).empty()) break;
+                if (trim(l).empty()) {
+                    ended = true;
+                    break;
+                }
                 std::size_t li = indent_of(l);
                 if (li > ind) {  // continuation
+                    if (read) {
+                        if (noted.empty() || blank_line(l)) read = false;
+                        else {
+                            pieces.push_back(trim(l));
+                            noted.back().piece_end = pieces.size();
+                        }
+                    }
                     q = end = qe + 1;
                     continue;
                 }
                 std::string_view n, v;
                 if (li != ind || !split_field(l.substr(li), n, v)) break;
-                if (original_header_name(n)) ++known;
-                if (iequals(n, "from") || iequals(n, "message-id") || iequals(n, "subject") ||
-                    (ind == 0 && iequals(n, "received")))
-                    key = true;
+                if (read) {
+                    // parse_headers' name: the bytes before the colon, blanks before it dropped
+                    std::size_t k = n.size();
+                    if (n.data() != l.data()) read = false;
+                    while (read && k < l.size() && (l[k] == ' ' || l[k] == '\t')) ++k;
+                    if (read && k < l.size() && l[k] == ':') noted.push_back({n, v, pieces.size(), pieces.size()});
+                    else read = false;
+                }
+                const OriginalName on = original_name(n);
+                if (on != OriginalName::Other) ++known;
+                if (on == OriginalName::Key || (ind == 0 && on == OriginalName::KeyFlushLeft)) key = true;
                 if (kind_of(n) != FieldKind::Other) dsn = true;
                 q = end = qe + 1;
             }
+            if (q >= text.size()) ended = true;
             if (key && !dsn && known >= (ind == 0 ? 3 : 2)) {
-                if (ind == 0) {
+                if (read && ended) {
+                    out.fields.reserve(noted.size());
+                    for (const QuotedField &f : noted) {
+                        std::string_view v = f.value;
+                        if (f.piece_end != f.piece_begin) {
+                            // a folded value: the trimmed lines joined by one space, as parse_headers does
+                            std::size_t total = v.size();
+                            for (std::size_t k = f.piece_begin; k < f.piece_end; ++k) total += (total != 0) + pieces[k].size();
+                            if (!out.own) out.own = std::make_shared<mime::Arena>();
+                            char *w = out.own->alloc(total);
+                            std::memcpy(w, v.data(), v.size());
+                            std::size_t at = v.size();
+                            for (std::size_t k = f.piece_begin; k < f.piece_end; ++k) {
+                                if (at != 0) w[at++] = ' ';
+                                std::memcpy(w + at, pieces[k].data(), pieces[k].size());
+                                at += pieces[k].size();
+                            }
+                            v = std::string_view(w, total);
+                        }
+                        out.fields.push_back(mime::Field{f.name, v});
+                    }
+                } else if (ind == 0) {
                     out = mime::parse_headers(text.substr(pos));
                 } else {
                     std::string flat;  // the block without its indentation
@@ -562,6 +676,8 @@ bool quoted_headers(std::string_view text, mime::Headers &out) {
     }
     return false;
 }
+
+namespace {
 
 const mime::Headers *attached_headers(const mime::Message &msg) {
     const mime::Headers *found = nullptr;
@@ -593,7 +709,7 @@ void fill_original(const mime::Headers &h, const std::vector<std::string> &extra
         switch (n.size()) {
             case 2:
                 if (iequals(n, "to"))
-                    for (auto &a : address_list(f.value)) o.to.push_back(std::move(a));
+                    append_address_list(f.value, o.to);
                 break;
             case 4:
                 if (!from && iequals(n, "from")) from = &f.value;

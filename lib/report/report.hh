@@ -44,6 +44,10 @@ bool read_auto_reply(const mime::Message &msg, Extraction &ex);
 // multipart/report; report-type=disposition-notification (read receipts).
 bool is_mdn(const mime::Message &msg);
 
+// The header block quoted in a text body that read_original falls back to (docs/mime.md): true
+// and `out` filled when the text holds one. Exposed for the unit tests.
+bool quoted_headers(std::string_view text, mime::Headers &out);
+
 // The returned original: fills ex.original from the attached message or headers, or from headers
 // quoted in the body. `extra` names additional headers to keep (lower case). The Received chain
 // (out.received, long strings read only by the backscatter relay check) is copied only when

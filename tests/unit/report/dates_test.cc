@@ -94,3 +94,29 @@ TEST(IsoDate, SameAsTheReferenceOnMutations) {
     EXPECT_EQ(differences, 0);
     EXPECT_GT(nonempty, 10000);  // the mutations keep many inputs readable: the comparison means something
 }
+
+// utc_string steps the date by a day by hand when the zone carries the time over midnight: every
+// month end, leap and century years, the year range's ends, times and zones either side of
+// midnight, against the reference (which counts days).
+TEST(IsoDate, SameAsTheReferenceAcrossMidnight) {
+    static const char *const kMonthNames[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    const int years[] = {1900, 1901, 1999, 2000, 2015, 2016, 2100, 9999};
+    const int days[] = {1, 2, 27, 28, 29, 30, 31};
+    const char *times[] = {"00:00:00", "00:59:59", "08:59:60", "12:00:00", "15:00:00", "23:59:59", "24:00:00", "24:59:60"};
+    const char *zones[] = {"+0000", "+0100", "+0900", "+1400", "+2359", "-0000", "-0100", "-0500", "-1200", "-2359"};
+    int compared = 0, moved = 0;
+    for (int y : years)
+        for (int mo = 0; mo < 12; ++mo)
+            for (int d : days)
+                for (const char *t : times)
+                    for (const char *z : zones) {
+                        const std::string s = std::to_string(d) + " " + kMonthNames[mo] + " " + std::to_string(y) + " " + t + " " + z;
+                        const std::string got = iso_date(s), want = old_report::iso_date(s);
+                        ASSERT_EQ(got, want) << s;
+                        ++compared;
+                        if (!want.empty() && std::stoi(want.substr(8, 2)) != d) ++moved;
+                    }
+    EXPECT_GT(compared, 30000);
+    EXPECT_GT(moved, 10000);  // many of them change the day: the stepping is exercised
+}

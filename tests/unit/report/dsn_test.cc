@@ -161,3 +161,26 @@ TEST(SplitField, SameAsTheReferenceOnRandomLines) {
     }
     EXPECT_GT(fields, 10000);
 }
+
+// A recipient block whose addresses are all empty gives no record; the record built for it in
+// place is dropped, and the blocks around it are read as before.
+TEST(DsnReader, BlockWithoutAddressDropped) {
+    const char *text =
+        "Reporting-MTA: dns; mx.example.org\n\n"
+        "Final-Recipient: rfc822; first@example.org\nAction: failed\nStatus: 5.1.1\n\n"
+        "Final-Recipient: rfc822;\nAction: failed\nStatus: 5.2.2\nDiagnostic-Code: smtp; 552 full\n\n"
+        "Original-Recipient: rfc822; <>\nAction: delayed\n\n"
+        "Final-Recipient: rfc822; last@example.org\nAction: delayed\nStatus: 4.4.1\n";
+    std::vector<Record> got, want;
+    got.emplace_back();  // records already in the vector stay as they are
+    got.back().recipient = "earlier@example.org";
+    want = got;
+    ASSERT_EQ(report::parse_delivery_status(text, got), 2u);
+    ASSERT_EQ(old_report::parse_delivery_status(text, want), 2u);
+    expect_same_records(got, want, text);
+    ASSERT_EQ(got.size(), 3u);
+    EXPECT_EQ(got[0].recipient, "earlier@example.org");
+    EXPECT_EQ(got[1].recipient, "first@example.org");
+    EXPECT_EQ(got[2].recipient, "last@example.org");
+    EXPECT_EQ(got[2].status, "4.4.1");
+}

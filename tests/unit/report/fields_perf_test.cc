@@ -54,6 +54,11 @@ TEST(Addresses, SameAsTheReferenceOnMutations) {
         "Display <not-this@example.org> <this@example.org>",
         "x400; /c=us/ad=example/",
         "list <a@example.org>, (only a comment), \"q\\\"uote\" <b@example.org>",
+        "a.b+c=d_e-f@example.org",  // the plain shapes read without the general steps
+        "<a.b+c=d_e-f@Example.ORG>",
+        "rfc822; <x@example.org.>",
+        "<>",
+        "<<a@example.org>>",
     };
     std::mt19937 rng(5965);
     const std::string alphabet = "<>\"'(),;:@. \\x{}mMsStTa1-";
@@ -102,4 +107,23 @@ TEST(CommandFromText, SameAsTheReferenceOnRandomText) {
         named += !got.empty();
     }
     EXPECT_GT(named, 1000);  // enough inputs name a command for the comparison to mean something
+}
+
+// fill_original appends the To addresses in place: the same addresses as address_list, after
+// the ones already there, and the 10,000-address limit counts only the value's own.
+TEST(Addresses, AppendedListSameAsTheList) {
+    for (const char *v : {"a@example.org", "\"Doe, J\" <j@example.net>, k@example.org", "group: a@x.org, b@y.org;", ""}) {
+        std::vector<std::string> out = {"earlier@example.org", "second@example.org"};
+        append_address_list(v, out);
+        std::vector<std::string> want = {"earlier@example.org", "second@example.org"};
+        for (auto &a : address_list(v)) want.push_back(a);
+        EXPECT_EQ(out, want) << v;
+    }
+    std::string many;
+    for (int i = 0; i < 10050; ++i) many += "u" + std::to_string(i) + "@example.org,";
+    std::vector<std::string> out(5, "earlier@example.org");
+    append_address_list(many, out);
+    EXPECT_EQ(out.size(), 10005u);
+    EXPECT_EQ(address_list(many).size(), 10000u);
+    EXPECT_EQ(out.back(), "u9999@example.org");
 }
