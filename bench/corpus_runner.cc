@@ -11,9 +11,10 @@
 // machine one trial of a second or less can be 20 % off either way.
 //
 // --scaling N measures how N threads sharing one engine scale against one thread: it alternates
-// T trials (default 3) of 1 thread and of N threads, R rounds each, and prints the best
-// messages/s of each and their ratio, with the load average before and after (the ratio only
-// means something when the machine has N idle cores).
+// T trials (default 3) of 1 thread and of N threads, R rounds each, and prints the median and
+// the best messages/s of each and their ratios, with the load average before and after (the
+// ratio only means something when the machine has N idle cores; on a shared machine one lucky
+// trial moves the best figures, the medians less).
 #include <sys/resource.h>
 #include <time.h>
 
@@ -190,20 +191,23 @@ int main(int argc, char **argv) {
 
     if (scaling > 0) {
         const std::string load_before = loadavg();
-        double best1 = 0, bestn = 0;
+        std::vector<double> one, many;  // messages/s of each trial
         for (unsigned t = 0; t < trials; ++t) {
-            Run one = run(engine, msgs, 1, rounds);
-            Run many = run(engine, msgs, scaling, rounds);
-            best1 = std::max(best1, msgs.size() * rounds / one.secs);
-            bestn = std::max(bestn, msgs.size() * rounds / many.secs);
+            one.push_back(msgs.size() * rounds / run(engine, msgs, 1, rounds).secs);
+            many.push_back(msgs.size() * rounds / run(engine, msgs, scaling, rounds).secs);
         }
         carom_engine_free(engine);
-        std::printf("messages      %zu (%.1f MB) x %u rounds, best of %u trials each\n", msgs.size(), bytes / 1e6,
+        std::sort(one.begin(), one.end());
+        std::sort(many.begin(), many.end());
+        auto median = [](const std::vector<double> &v) {
+            return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+        };
+        std::printf("messages      %zu (%.1f MB) x %u rounds, %u alternating trials each\n", msgs.size(), bytes / 1e6,
                     rounds, trials);
-        std::printf("1 thread      %.0f messages/s\n", best1);
-        std::printf("%u threads     %.0f messages/s\n", scaling, bestn);
-        std::printf("scaling       %.2fx (load average before %s, after %s)\n", bestn / best1,
-                    load_before.c_str(), loadavg().c_str());
+        std::printf("1 thread      median %.0f, best %.0f messages/s\n", median(one), one.back());
+        std::printf("%u threads     median %.0f, best %.0f messages/s\n", scaling, median(many), many.back());
+        std::printf("scaling       %.2fx of the medians, %.2fx of the best (load average before %s, after %s)\n",
+                    median(many) / median(one), many.back() / one.back(), load_before.c_str(), loadavg().c_str());
         return 0;
     }
 

@@ -17,6 +17,9 @@ def main():
     assert r["trials"] == 3, r
     assert r["slowest_messages_per_s"] <= r["messages_per_s"] <= r["fastest_messages_per_s"], r
     assert r["peak_rss_kb"] > 0 and r["p50_us"] <= r["p99_us"], r
+    sc = subprocess.run([bench, "--scaling", "2", "--rounds", "1", "--trials", "2", corpus],
+                        check=True, capture_output=True, text=True).stdout
+    assert "2 alternating trials" in sc and "x of the medians" in sc and "x of the best" in sc, sc
     bad = subprocess.run([bench, "--rounds", "0", corpus], capture_output=True, text=True)
     assert bad.returncode == 2 and "usage" in bad.stderr, bad
     cmp = subprocess.run([sys.executable, compare, "--pairs", "2", "--rounds", "1", bench, bench, corpus],
