@@ -426,11 +426,12 @@ TEST(Verdict, ForgedOriginalNeedsThreeUnrelatedDomains) {
             std::string want = !row.forged ? "" : auto_reply ? "backscatter" : "unknown";
             EXPECT_EQ(k.signal("forged_original"), want) << row.from << " " << row.return_path << " " << row.message_id;
             EXPECT_EQ(v, row.forged && auto_reply ? CAROM_VERDICT_BACKSCATTER : CAROM_VERDICT_UNKNOWN);
-            if (row.forged)
+            if (row.forged) {
                 EXPECT_NE(k.out.backscatter.signals.back().evidence.find(
                               "From domain example.com differs from Return-Path domain example.net; Message-ID domain "
                               "mail.example.org is unrelated to the sender"),
                           std::string::npos);
+            }
         }
     }
 }

@@ -20,7 +20,7 @@ std::unique_ptr<Compiled> build(const std::vector<Source> &user, bool builtin = 
 
 Input in(std::string_view status, std::string_view reply, std::string_view diag, std::string_view command = "",
          std::string_view host = "", std::string_view action = "failed") {
-    return Input{status, reply, diag, command, host, "", action};
+    return Input{status, reply, diag, command, host, "", action, "", ""};
 }
 
 const char *kSmall =
@@ -284,7 +284,9 @@ TEST(RulesMatcher, CatchAllPatternsMatchLikeTheSet) {
         std::string all;
         for (const std::string &h : d.hits) all += h + " ";
         EXPECT_EQ(d.decided, !d.hits.empty());
-        if (d.decided) EXPECT_EQ(d.rule, d.hits.front());
+        if (d.decided) {
+            EXPECT_EQ(d.rule, d.hits.front());
+        }
         return all;
     };
     EXPECT_EQ(hits("5.7.1", "Quota exceeded (42)"), "a.any-blocked a.quota a.digit a.any ");
