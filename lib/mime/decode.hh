@@ -80,5 +80,11 @@ inline std::string_view trim(std::string_view s) {
     while (e > b && ws(d[e - 1])) --e;
     return std::string_view(d + b, e - b);
 }
+// A blank line as the header parsers read it: only ' ', '\t', '\r', '\f' or '\v' (or nothing).
+inline bool ws_only(std::string_view s) {
+    for (char c : s)
+        if (c != ' ' && c != '\t' && c != '\r' && c != '\f' && c != '\v') return false;
+    return true;
+}
 
 }  // namespace carom::mime

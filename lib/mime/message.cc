@@ -16,12 +16,6 @@ namespace {
 
 inline bool is_wsp(char c) { return c == ' ' || c == '\t'; }
 
-bool ws_only(std::string_view s) {
-    for (char c : s)
-        if (!is_wsp(c) && c != '\r' && c != '\f' && c != '\v') return false;
-    return true;
-}
-
 // A field name: printable ASCII except ':' (white space before the colon is tolerated). The
 // colon is found with memchr and the name bytes checked eight at a time: `colon` receives the
 // colon's offset (at most 256), `name_end` the end of the name. Forced inline: it runs for

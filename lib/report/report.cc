@@ -536,13 +536,6 @@ struct QuotedField {
     std::size_t piece_begin, piece_end;
 };
 
-// White space only, as mime::parse_headers reads a blank line.
-bool blank_line(std::string_view l) {
-    for (char c : l)
-        if (c != ' ' && c != '\t' && c != '\r' && c != '\f' && c != '\v') return false;
-    return true;
-}
-
 }  // namespace
 
 // Looks for a header block quoted in a text body: a run of lines that starts at a paragraph or
@@ -598,7 +591,7 @@ bool quoted_headers(std::string_view text, mime::Headers &out) {
                 std::size_t li = indent_of(l);
                 if (li > ind) {  // continuation
                     if (read) {
-                        if (noted.empty() || blank_line(l)) read = false;
+                        if (noted.empty() || mime::ws_only(l)) read = false;
                         else {
                             pieces.push_back(trim(l));
                             noted.back().piece_end = pieces.size();
