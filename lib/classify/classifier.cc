@@ -130,8 +130,8 @@ void decide(const rules::Compiled &rules, bool explain, Extraction &ex, Result &
             r.cls = CAROM_CLASS_DELAYED;
         } else {
             r.cls = reason_default_class(r.reason);
-            // notaccept is hard only when permanent (null MX, 5xx); a 4xx refusal may pass.
-            if (r.reason == CAROM_REASON_NOTACCEPT && starts_with(r.status, "4")) r.cls = CAROM_CLASS_SOFT;
+            // A temporary failure (4.x.x) may pass later: it is never hard, whatever its reason.
+            if (r.cls == CAROM_CLASS_HARD && starts_with(r.status, "4")) r.cls = CAROM_CLASS_SOFT;
         }
     }
     out.records = std::move(ex.records);

@@ -15,7 +15,7 @@ import sys
 
 FORMAT_VERSION = 1
 FIELDS = ("status", "reply", "text", "command", "host", "format", "action", "reporter", "category")
-KEYS = set(FIELDS) | {"says", "reason", "priority"}
+KEYS = set(FIELDS) | {"says", "reason", "priority", "excludes", "tier"}
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 STATUS_RE = re.compile(r"^([245*])\.([0-9]{1,3}|\*)\.([0-9]{1,3}|\*)$")
 REPLY_RE = re.compile(r"^[245][0-9xX][0-9xX]$")
@@ -115,6 +115,19 @@ def check_file(path, name, reasons, ids):
             if not re.match(r"^priority[ \t]+[0-9]{1,3}$", value):
                 fail(n, vcol, "expected \"default priority N\" (N from 0 to 999)")
             continue
+        if key in ("precedence", "outcome") and not indent:
+            if cur:
+                finish(cur)
+                cur = None
+            names = value.lower().split()
+            if not names:
+                fail(n, vcol, f"\"{key}\" needs one or more reason names")
+            for w in names:
+                if w not in reasons:
+                    fail(n, vcol, f"unknown reason \"{w}\"")
+            if len(set(names)) != len(names):
+                fail(n, vcol, f"a reason named twice in \"{key}\"")
+            continue
         if key == "rule":
             if indent:
                 fail(n, indent + 1, "\"rule\" must start at the beginning of the line")
@@ -142,7 +155,14 @@ def check_file(path, name, reasons, ids):
         if key in cur["keys"]:
             fail(n, indent + 1, f"duplicate \"{key}\" in rule {cur['id']}")
         cur["keys"].add(key)
-        if key == "reason":
+        if key == "tier":
+            if value != "provider":
+                fail(n, vcol, "\"tier\" takes one value: provider")
+        elif key == "excludes":
+            for w in value.lower().split():
+                if w not in reasons:
+                    fail(n, vcol, f"unknown reason \"{w}\"")
+        elif key == "reason":
             if value.lower() not in reasons:
                 fail(n, vcol, f"unknown reason \"{value}\"")
         elif key == "priority":

@@ -1,13 +1,16 @@
-// The compiled rule set: one RE2::Set per field, an index → rule vector, and the priority order
-// of docs/rules-format.md ("How a decision is made").
+// The compiled rule set: one RE2::Set per field, an index → rule vector, and the order of
+// docs/taxonomy.md ("How a reason is decided"): origin, priority, evidence tier, the length of the
+// words that are the evidence, the number of conditions, the reasons' precedence.
 #include "rules/rules.hh"
 
 #include <re2/re2.h>
 #include <re2/set.h>
 
 #include <algorithm>
+#include <bitset>
 #include <cstring>
 #include <memory>
+#include <tuple>
 #include <nlohmann/json.hpp>
 
 #include "base/json_release.hh"
@@ -117,8 +120,15 @@ struct FieldSet {
 
 class Matcher final : public Compiled {
 public:
-    std::vector<Rule> rules;        // in priority order (index = rank)
+    std::vector<Rule> rules;        // in static order (index = rank); see group
     std::vector<std::uint8_t> need; // conditions per rule
+    // Rules of one group (same origin, priority and tier) are ranked by their evidence first:
+    // group[i] numbers the group of rule i; evidence[i] is rule i's text pattern compiled for the
+    // leftmost-longest match (null without a text condition).
+    std::vector<std::uint32_t> group;
+    std::vector<std::unique_ptr<RE2>> evidence;
+    std::vector<std::bitset<128>> excludes;  // per rule: the reasons it rules out
+    std::bitset<128> outcome_;               // the reasons that tell an outcome, not a cause
     FieldSet fields[kFieldCount];
     // Per field matched last (host, then reporter): its rules and how many of their conditions
     // are on that field or on a field matched after it.
@@ -145,6 +155,8 @@ private:
         std::vector<int> hits;     // the set's answer, reused across fields
     };
     void match_field(Field f, std::string_view text, Scratch &s) const;
+    // The length of the longest stretch of the text that rule i's text pattern matches.
+    std::size_t evidence_length(std::size_t i, std::string_view text) const;
     // Whether a rule with a condition on f (host or reporter, matched last in that order) still
     // can be complete: its matched conditions plus those left to match (f and after) reach need.
     bool can_complete(Field f, const Scratch &s) const {
@@ -248,21 +260,69 @@ Decision Matcher::decide(const Input &in, bool explain) const {
         std::string_view reporter = folded(in.reporting_mta, false, store[4]);
         if (!reporter.empty()) match_field(kReporter, reporter, s);
     }
-    // Rules are stored in priority order: the first complete match decides. Only the rules that
-    // matched some condition can be complete; in index (= priority) order.
+    // The complete matches in static order. A matching rule's `excludes` rules out those reasons
+    // (a strong status code bounds what the words may claim).
     std::sort(s.touched, s.touched + s.ntouched);
+    std::bitset<128> excluded;
+    std::size_t complete = 0;
     for (std::size_t k = 0; k < s.ntouched; ++k) {
         const std::uint32_t i = s.touched[k];
         if (s.count[i] != need[i]) continue;
-        if (!d.decided) {
-            d.decided = true;
-            d.reason = rules[i].reason;
-            d.rule = rules[i].id;
-            if (!explain) break;
-        }
-        d.hits.push_back(rules[i].id);
+        excluded |= excludes[i];
+        s.touched[complete++] = i;
     }
+    std::uint32_t *first = s.touched, *end = s.touched + complete;
+    end = std::remove_if(first, end, [&](std::uint32_t i) { return excluded.test(static_cast<std::size_t>(rules[i].reason) & 127); });
+    if (first == end) return d;
+    // Within the first group: words that name a cause outrank words that only tell what became
+    // of the message (the "outcome" reasons: "I gave up" is no reason); then the longest evidence
+    // wins (more words, more specific: "host not found, try again" over "host not found"); then
+    // the static order (more conditions, then the reasons' precedence).
+    std::uint32_t *group_end = first;
+    while (group_end != end && group[*group_end] == group[*first]) ++group_end;
+    if (group_end - first > 1) {
+        bool differ = false;
+        for (std::uint32_t *k = first + 1; k != group_end; ++k) differ |= rules[*k].reason != rules[*first].reason;
+        if (differ || explain) {
+            std::string text = normalise(in.diagnostic);
+            struct Ranked {
+                bool outcome;
+                std::size_t length;
+                std::uint32_t rule;
+            };
+            std::vector<Ranked> ranked;
+            for (std::uint32_t *k = first; k != group_end; ++k)
+                ranked.push_back({outcome_.test(static_cast<std::size_t>(rules[*k].reason) & 127),
+                                  evidence_length(*k, text), *k});
+            std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked &a, const Ranked &b) {
+                if (a.outcome != b.outcome) return b.outcome;
+                return a.length > b.length;
+            });
+            for (std::size_t k = 0; k < ranked.size(); ++k) first[k] = ranked[k].rule;
+        }
+    }
+    d.decided = true;
+    d.reason = rules[*first].reason;
+    d.rule = rules[*first].id;
+    if (explain)
+        for (std::uint32_t *k = first; k != end; ++k) d.hits.push_back(rules[*k].id);
     return d;
+}
+
+std::size_t Matcher::evidence_length(std::size_t i, std::string_view text) const {
+    const RE2 *re = evidence[i].get();
+    if (!re) return 0;
+    std::size_t best = 0, at = 0;
+    re2::StringPiece m;
+    // Every match, left to right (bounded: a diagnostic names few causes); the longest counts.
+    for (int guard = 0; guard < 32 && at <= text.size(); ++guard) {
+        if (!re->Match(re2::StringPiece(text.data(), text.size()), at, text.size(), RE2::UNANCHORED, &m, 1)) break;
+        best = std::max<std::size_t>(best, m.size());
+        const std::size_t next = static_cast<std::size_t>(m.data() - text.data()) + std::max<std::size_t>(m.size(), 1);
+        if (next <= at) break;
+        at = next;
+    }
+    return best;
 }
 
 std::string Matcher::list_jsonl() const {
@@ -271,7 +331,7 @@ std::string Matcher::list_jsonl() const {
         // object() up front and json_release at the end: see base/json_release.hh.
         // Room for every key first: growing an ordered_map copies and destroys its values.
         nlohmann::ordered_json j = nlohmann::ordered_json::object();
-        j.get_ref<nlohmann::ordered_json::object_t &>().reserve(8);
+        j.get_ref<nlohmann::ordered_json::object_t &>().reserve(10);
         j["id"] = r.id;
         j["file"] = r.file;
         j["line"] = r.line;
@@ -282,6 +342,12 @@ std::string Matcher::list_jsonl() const {
         j["reason"] = reason_name(r.reason) ? reason_name(r.reason) : r.reason_name;
         j["class"] = class_name(reason_default_class(r.reason));
         j["priority"] = r.effective_priority();
+        j["tier"] = tier_name(r.tier());
+        if (!r.excludes.empty()) {
+            nlohmann::ordered_json ex = nlohmann::ordered_json::array();
+            for (carom_reason_t x : r.excludes) ex.push_back(reason_name(x) ? reason_name(x) : "?");
+            j["excludes"] = std::move(ex);
+        }
         j["says"] = r.says;
         out += j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
         out += '\n';
@@ -306,13 +372,18 @@ std::unique_ptr<Compiled> compile(const std::vector<Source> &user, bool builtin,
     std::vector<Rule> all;
     std::unordered_map<std::string, std::size_t> seen;  // id → index in all
     std::size_t user_count = user.size();
+    // Each directive from the first source (in precedence order) that has it.
+    Directives directives;
     for (std::size_t si = 0; si < order.size(); ++si) {
         std::vector<Rule> got;
-        carom_status_t st = parse(*order[si], got, error);
+        Directives here;
+        carom_status_t st = parse(*order[si], got, error, &here);
         if (st != CAROM_OK) {
             status = st;
             return nullptr;
         }
+        if (directives.precedence.empty()) directives.precedence = std::move(here.precedence);
+        if (directives.outcome.empty()) directives.outcome = std::move(here.outcome);
         bool is_builtin = si >= user_count;
         for (Rule &r : got) {
             auto it = seen.find(r.id);
@@ -331,16 +402,26 @@ std::unique_ptr<Compiled> compile(const std::vector<Source> &user, bool builtin,
             all.push_back(std::move(r));
         }
     }
-    // Priority order: user rules before built-in ones (later user files first); then the
-    // effective priority; then the order in the source.
-    std::stable_sort(all.begin(), all.end(), [&](const Rule &a, const Rule &b) {
-        bool ua = a.source < user_count, ub = b.source < user_count;
-        if (ua != ub) return ua;
-        if (ua && a.source != b.source) return a.source < b.source;
-        int pa = a.effective_priority(), pb = b.effective_priority();
-        if (pa != pb) return pa < pb;
-        if (a.source != b.source) return a.source < b.source;
-        return a.line < b.line;
+    // The reasons' precedence: listed ones in their order, then the others by value.
+    std::vector<int> reason_rank(128);
+    for (std::size_t k = 0; k < reason_rank.size(); ++k) reason_rank[k] = 1000 + static_cast<int>(k);
+    for (std::size_t k = 0; k < directives.precedence.size(); ++k)
+        reason_rank[static_cast<std::size_t>(directives.precedence[k]) & 127] = static_cast<int>(k);
+    // The group of a rule: user rules before built-in ones (later user files first), then the
+    // priority, then the evidence tier. Built-in files are one origin: their order never matters.
+    auto group_key = [&](const Rule &r) {
+        const std::size_t origin = r.source < user_count ? r.source : user_count;
+        return std::make_tuple(origin, r.effective_priority(), static_cast<int>(r.tier()));
+    };
+    // Static order: the group; more conditions first; the reasons' precedence; the id (a tie
+    // of two built-in rules with different reasons is a test failure, not a matter of order).
+    std::sort(all.begin(), all.end(), [&](const Rule &a, const Rule &b) {
+        auto ga = group_key(a), gb = group_key(b);
+        if (ga != gb) return ga < gb;
+        if (a.condition_count() != b.condition_count()) return a.condition_count() > b.condition_count();
+        int ra = reason_rank[static_cast<std::size_t>(a.reason) & 127], rb = reason_rank[static_cast<std::size_t>(b.reason) & 127];
+        if (ra != rb) return ra < rb;
+        return a.id < b.id;
     });
 
     auto m = std::make_unique<Matcher>();
@@ -467,6 +548,22 @@ std::unique_ptr<Compiled> compile(const std::vector<Source> &user, bool builtin,
         fs.memo.clear();  // only the table is read per record
     }
     for (const Rule &r : all) m->need.push_back(static_cast<std::uint8_t>(r.condition_count()));
+    for (carom_reason_t x : directives.outcome) m->outcome_.set(static_cast<std::size_t>(x) & 127);
+    RE2::Options longest = opt;
+    longest.set_longest_match(true);
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        const Rule &r = all[i];
+        m->group.push_back(i == 0 ? 0 : m->group.back() + (group_key(all[i - 1]) != group_key(r) ? 1 : 0));
+        std::unique_ptr<RE2> re;
+        if (r.cond[kText].present) {
+            re = std::make_unique<RE2>(re2::StringPiece("(?:" + r.cond[kText].pattern + ")"), longest);
+            if (!re->ok()) re.reset();
+        }
+        m->evidence.push_back(std::move(re));
+        std::bitset<128> ex;
+        for (carom_reason_t x : r.excludes) ex.set(static_cast<std::size_t>(x) & 127);
+        m->excludes.push_back(ex);
+    }
     for (std::size_t i = 0; i < all.size(); ++i) {
         const Rule &r = all[i];
         const auto left = static_cast<std::uint8_t>((r.cond[kHost].present ? 1 : 0) + (r.cond[kReporter].present ? 1 : 0));

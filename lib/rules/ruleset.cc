@@ -44,7 +44,8 @@ std::vector<std::string_view> words(std::string_view v) {
 
 class Parser {
 public:
-    Parser(const Source &src, std::vector<Rule> &out, std::string &error) : src_(src), out_(out), error_(error) {}
+    Parser(const Source &src, std::vector<Rule> &out, std::string &error, Directives *directives)
+        : src_(src), out_(out), error_(error), directives_(directives) {}
 
     carom_status_t run();
 
@@ -59,10 +60,31 @@ private:
     carom_status_t finish(Rule &r);
     carom_status_t set_condition(Rule &r, Field f, std::string_view value, unsigned line, unsigned column);
 
+    carom_status_t reason_list(std::string_view value, unsigned line, unsigned column, const char *what,
+                               std::vector<carom_reason_t> &out);
+
     const Source &src_;
     std::vector<Rule> &out_;
     std::string &error_;
+    Directives *directives_;
 };
+
+// A space-separated list of reason names, each once.
+carom_status_t Parser::reason_list(std::string_view value, unsigned line, unsigned column, const char *what,
+                                   std::vector<carom_reason_t> &out) {
+    out.clear();
+    std::vector<std::string_view> ws = words(value);
+    if (ws.empty()) return fail(line, column, std::string("\"") + what + "\" needs one or more reason names");
+    for (std::string_view w : ws) {
+        carom_reason_t rsn;
+        const auto at = static_cast<unsigned>(column + (w.data() - value.data()));
+        if (!reason_from_name(w, &rsn)) return fail(line, at, "unknown reason \"" + std::string(w) + "\"");
+        for (carom_reason_t seen : out)
+            if (seen == rsn) return fail(line, at, "reason \"" + std::string(w) + "\" named twice");
+        out.push_back(rsn);
+    }
+    return CAROM_OK;
+}
 
 carom_status_t Parser::version_line(std::string_view line) {
     // "carom-rules N"
@@ -356,6 +378,22 @@ carom_status_t Parser::run() {
             if (pos > t.size()) break;
             continue;
         }
+        if ((key == "precedence" || key == "outcome") && ind == 0) {
+            // "precedence REASON...": which reason wins when equally strong evidence names two;
+            // "outcome REASON...": reasons that words naming a cause outrank.
+            if (in_rule) {
+                carom_status_t st = finish(cur);
+                if (st != CAROM_OK) return st;
+                in_rule = false;
+            }
+            std::vector<carom_reason_t> list;
+            const bool prec = key == "precedence";
+            carom_status_t st = reason_list(value, lineno, vcol, prec ? "precedence" : "outcome", list);
+            if (st != CAROM_OK) return st;
+            if (directives_) (prec ? directives_->precedence : directives_->outcome) = std::move(list);
+            if (pos > t.size()) break;
+            continue;
+        }
         if (!in_rule) return fail(lineno, col, "\"" + std::string(key) + "\" outside a rule (start one with \"rule ID\")");
         if (ind == 0) return fail(lineno, col, "a rule's lines must be indented");
         if (key == "says") {
@@ -375,6 +413,15 @@ carom_status_t Parser::run() {
             if (value.empty() || value.size() > 3 || value.find_first_not_of("0123456789") != std::string_view::npos)
                 return fail(lineno, vcol, "\"priority\" must be a number from 0 to 999");
             cur.priority = std::atoi(std::string(value).c_str());
+        } else if (key == "tier") {
+            // "tier provider": the text is a code or marker that one provider documents (Comcast's
+            // BL000001, Yahoo's [TS01]): it ranks with the rules that name a provider.
+            if (value != "provider") return fail(lineno, vcol, "\"tier\" takes one value: provider");
+            cur.provider_marker = true;
+        } else if (key == "excludes") {
+            if (!cur.excludes.empty()) return fail(lineno, col, "duplicate \"excludes\" in rule " + cur.id);
+            carom_status_t st = reason_list(value, lineno, vcol, "excludes", cur.excludes);
+            if (st != CAROM_OK) return st;
         } else {
             bool known = false;
             for (std::size_t f = 0; f < kFieldCount; ++f) {
@@ -387,7 +434,7 @@ carom_status_t Parser::run() {
             if (!known)
                 return fail(lineno, col,
                             "unknown key \"" + std::string(key) +
-                                "\" (says status reply text command host format action reporter category reason priority)");
+                                "\" (says status reply text command host format action reporter category reason excludes tier priority)");
         }
         if (pos > t.size()) break;
     }
@@ -405,27 +452,42 @@ unsigned Rule::condition_count() const {
     return n;
 }
 
-int Rule::effective_priority() const {
-    if (priority >= 0) return priority;
-    if (cond[kHost].present || cond[kFormat].present || cond[kReporter].present || cond[kCategory].present) return 100;
-    if (cond[kText].present) return 300;
+int Rule::effective_priority() const { return priority >= 0 ? priority : kNoPriority; }
+
+Tier Rule::tier() const {
+    if (cond[kCategory].present) return kTierCategory;
+    if (cond[kHost].present || cond[kFormat].present || cond[kReporter].present || provider_marker) return kTierProvider;
+    // "text ." only says that there is a diagnostic: no word of it is evidence.
+    if (cond[kText].present && cond[kText].value != ".") return kTierText;
     if (cond[kStatus].present) {
-        // Generic codes (detail 0, or any wildcard) are weak; specific ones are strong.
-        const std::string &v = cond[kStatus].value;
-        bool generic = v.find('*') != std::string::npos;
-        for (std::string_view w : words(v)) {
+        // A code with a detail (5.1.1) names a cause; X.Y.0 and wildcards only a class or subject.
+        bool generic = cond[kStatus].value.find('*') != std::string::npos;
+        for (std::string_view w : words(cond[kStatus].value)) {
             std::size_t d = w.rfind('.');
             if (d != std::string_view::npos && w.substr(d + 1) == "0") generic = true;
         }
-        return generic ? 700 : 500;
+        return generic ? kTierGeneric : kTierCode;
     }
-    if (cond[kReply].present) return 800;
-    return 900;
+    if (cond[kReply].present) return kTierGeneric;
+    return kTierStage;
 }
 
-carom_status_t parse(const Source &source, std::vector<Rule> &out, std::string &error) {
+const char *tier_name(Tier t) {
+    switch (t) {
+    case kTierCategory: return "category";
+    case kTierProvider: return "provider";
+    case kTierText: return "text";
+    case kTierCode: return "code";
+    case kTierGeneric: return "generic";
+    case kTierStage: return "stage";
+    }
+    return "?";
+}
+
+carom_status_t parse(const Source &source, std::vector<Rule> &out, std::string &error,
+                     Directives *directives) {
     std::vector<Rule> tmp;
-    Parser p(source, tmp, error);
+    Parser p(source, tmp, error, directives);
     carom_status_t st = p.run();
     if (st != CAROM_OK) return st;
     for (auto &r : tmp) out.push_back(std::move(r));

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,25 +29,52 @@ struct Condition {
     unsigned line = 0, column = 0;
 };
 
+// Evidence tiers, most specific first.
+enum Tier : std::uint8_t {
+    kTierCategory = 1,  // the reporting MTA's own classification of the failure
+    kTierProvider = 2,  // a named provider, reader or reporting MTA, with its own codes or words
+    kTierText = 3,      // words of the diagnostic that name a cause
+    kTierCode = 4,      // an enhanced status code with a detail (X.Y.Z, Z != 0)
+    kTierGeneric = 5,   // a generic status code (X.Y.0, wildcards) or a reply code
+    kTierStage = 6,     // only the SMTP command, the action, or "there is a diagnostic"
+};
+const char *tier_name(Tier t);
+
 struct Rule {
     std::string id;
     std::vector<std::string> says;  // what the MTA writes (one or more comment lines)
     std::array<Condition, kFieldCount> cond;
     carom_reason_t reason = CAROM_REASON_UNDEFINED;
     std::string reason_name;        // as written
-    int priority = -1;              // explicit priority; -1: default from the conditions
+    int priority = -1;              // explicit priority; -1: none (kNoPriority)
+    std::vector<carom_reason_t> excludes;  // reasons this rule rules out when it matches (a bound)
+    bool provider_marker = false;   // "tier provider": its text is a provider's documented code
     unsigned line = 0;              // line of the "rule" keyword
     std::size_t source = 0;         // index of the source in the compile order
     std::string file;               // source name
 
-    // The effective priority (lower wins): explicit, or the default of docs/rules-format.md.
+    // The effective priority (lower wins): explicit, or kNoPriority.
     int effective_priority() const;
+    // The kind of evidence the rule rests on (docs/taxonomy.md, "How a reason is decided"):
+    // lower is more specific. Computed from the conditions, never set by hand.
+    Tier tier() const;
     unsigned condition_count() const;
 };
 
+// The priority of a rule that sets none: the middle of 0-999, so that a user file can put its
+// rules before (or after) the others of its own origin.
+inline constexpr int kNoPriority = 500;
+
 // Parses one source. On failure returns CAROM_E_RULES / CAROM_E_RULES_VERSION and sets error to
 // "name:line:column: message"; on success appends the rules to out.
-carom_status_t parse(const Source &source, std::vector<Rule> &out, std::string &error);
+// The file-level lines that order reasons (docs/rules-format.md): "precedence" (which reason wins
+// when equally strong evidence names two) and "outcome" (reasons that tell what became of the
+// message, not why: words naming a cause outrank them). Empty when the file has no such line.
+struct Directives {
+    std::vector<carom_reason_t> precedence, outcome;
+};
+carom_status_t parse(const Source &source, std::vector<Rule> &out, std::string &error,
+                     Directives *directives = nullptr);
 
 // Text normalisation applied to the diagnostic before matching: Unicode NFKC, ICU default case
 // folding, every run of white space (and control characters) collapsed to one space, trimmed.
