@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "base/taxonomy.hh"
+#include "rules/builtin.hh"
 #include "rules/rules.hh"
 
 namespace {
@@ -131,6 +132,59 @@ TEST(RulesCases, EveryBuiltinRuleDecidesACase) {
                                        << j["file"].get<std::string>() << ":" << j["line"] << ")";
     }
     EXPECT_EQ(rules, c->size());
+}
+
+// No built-in rule is ranked by hand, and the order of the built-in files (or of the rules in
+// them) decides nothing: all the files joined in reverse order, rules reversed, decide every
+// sample alike.
+TEST(RulesCases, NoHandSetPrioritiesAndFileOrderDecidesNothing) {
+    auto c = builtin();
+    ASSERT_TRUE(c);
+    std::istringstream list(c->list_jsonl());
+    std::string line;
+    while (std::getline(list, line)) {
+        auto j = nlohmann::json::parse(line);
+        EXPECT_EQ(j["priority"].get<int>(), 500) << j["id"].get<std::string>() << " sets a priority";
+    }
+    // Reverse the rules: split each file into its header (directives) and its rule blocks.
+    std::vector<std::string> headers, blocks;
+    for (const carom::rules::Source &src : carom::rules::builtin_sources()) {
+        std::istringstream in(src.text);
+        std::string l, cur;
+        bool in_rule = false;
+        std::getline(in, l);  // "carom-rules 1"
+        while (std::getline(in, l)) {
+            if (l.rfind("rule ", 0) == 0) {
+                if (in_rule) blocks.push_back(cur);
+                cur.clear();
+                in_rule = true;
+            } else if (!in_rule || (!l.empty() && l[0] != ' ' && l[0] != '\t' && l[0] != '#')) {
+                if (in_rule && !l.empty() && l[0] != ' ' && l[0] != '\t') {
+                    blocks.push_back(cur);
+                    cur.clear();
+                    in_rule = false;
+                }
+                if (!in_rule) {
+                    headers.push_back(l);
+                    continue;
+                }
+            }
+            cur += l + "\n";
+        }
+        if (in_rule) blocks.push_back(cur);
+    }
+    std::string joined = "carom-rules 1\n";
+    for (const std::string &h : headers) joined += h + "\n";
+    for (auto it = blocks.rbegin(); it != blocks.rend(); ++it) joined += *it;
+    carom_status_t st;
+    std::string err;
+    auto reversed = carom::rules::compile({{"reversed", joined}}, false, 64 << 20, st, err);
+    ASSERT_TRUE(reversed) << err;
+    EXPECT_EQ(reversed->size(), c->size());
+    for (const Case &k : load()) {
+        carom::rules::Input in{k.status, k.reply, k.diagnostic, k.command, k.host, k.format, k.action, k.reporter, k.category};
+        EXPECT_EQ(reversed->decide(in, false).rule, c->decide(in, false).rule) << k.where;
+    }
 }
 
 }  // namespace

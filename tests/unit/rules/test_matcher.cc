@@ -106,9 +106,11 @@ TEST(RulesMatcher, UserRulesOutrankBuiltinAndLaterUserFilesWin) {
     Decision d = c->decide(in("5.1.1", "550", "550 5.1.1 User unknown", "RCPT"), true);
     EXPECT_EQ(d.rule, "u.two");
     EXPECT_EQ(d.reason, CAROM_REASON_SUSPEND);
-    ASSERT_GE(d.hits.size(), 3u);
+    ASSERT_GE(d.hits.size(), 4u);
     EXPECT_EQ(d.hits[1], "u.one");
-    EXPECT_EQ(d.hits[2], "status.x.1.1");  // then the built-in ones, in priority order
+    // then the built-in ones, by evidence: the words before the code
+    EXPECT_EQ(d.hits[2], "diag.userunknown.en.user-unknown");
+    EXPECT_EQ(d.hits[3], "status.x.1.1");
 }
 
 TEST(RulesMatcher, UserRuleReplacesBuiltinOfSameId) {
@@ -228,13 +230,12 @@ TEST(RulesMatcher, ConstDecideIsThreadSafe) {
 namespace {
 
 // The reporter (Reporting-MTA, searched) and category (the reporting MTA's own class, whole
-// names) conditions; both default to priority 100, ahead of text rules.
+// names) conditions; both rank ahead of text rules (tiers category and provider).
 TEST(RulesMatcher, ReporterAndCategoryConditions) {
     const char *rules =
         "carom-rules 1\n"
         "rule t.unknown\n  says user unknown\n  text user unknown\n  reason userunknown\n"
         "rule t.unknown-none\n  says relayed user unknown\n  text user unknown\n  command NONE\n  reason filtered\n"
-        "  priority 280\n"
         "rule r.relay\n  says relay service\n  reporter (^|\\.)relay\\.example\\.net$\n  text user unknown\n"
         "  reason userunknown\n"
         "rule c.quota\n  says X-Vendor-Category: quota-issues\n  category quota-issues over-quota\n  reason mailboxfull\n";
@@ -345,14 +346,16 @@ TEST(RulesMatcher, LargeUserRuleSetDecidesLikeASmallOne) {
     auto c = build({{"big", big}}, true);
     ASSERT_TRUE(c);
     EXPECT_GT(c->size(), 700u);
+    // The longest evidence first ("w650", "w699" before "w3"); of the two equally long, the
+    // reasons' precedence (userunknown before mailboxfull).
     Decision d = c->decide(in("5.1.1", "550", "W650 then w3 and w699"), true);
     ASSERT_TRUE(d.decided);
-    EXPECT_EQ(d.rule, "r.3");
-    EXPECT_EQ(d.reason, CAROM_REASON_MAILBOXFULL);
+    EXPECT_EQ(d.rule, "r.650");
+    EXPECT_EQ(d.reason, CAROM_REASON_USERUNKNOWN);
     ASSERT_GE(d.hits.size(), 3u);
-    EXPECT_EQ(d.hits[0], "r.3");
-    EXPECT_EQ(d.hits[1], "r.650");
-    EXPECT_EQ(d.hits[2], "r.699");
+    EXPECT_EQ(d.hits[0], "r.650");
+    EXPECT_EQ(d.hits[1], "r.699");
+    EXPECT_EQ(d.hits[2], "r.3");
     EXPECT_EQ(c->decide(in("", "", "w698"), false).rule, "r.698");
     EXPECT_EQ(c->decide(in("5.1.1", "", "nothing here"), false).rule, "status.x.1.1");  // built-in
 }
@@ -403,6 +406,80 @@ TEST(RulesMatcher, HostAndReporterRulesInEveryCombination) {
     EXPECT_EQ(hits("mx.example.org", "relay.example.com", "later"), "r.text h.only ");
     EXPECT_EQ(hits("MX.Example.ORG", "", ""), "h.only ");
     EXPECT_EQ(hits("mx.example.org.evil.net", "", ""), "");
+}
+
+}  // namespace
+
+namespace {
+
+// docs/taxonomy.md, "How a reason is decided": each step of the procedure on rules made for it.
+const char *kProcedure =
+    "carom-rules 1\n"
+    "precedence userunknown hostunknown mailboxfull networkerror filtered expired onhold\n"
+    "outcome expired onhold\n"
+    "rule code.mailbox\n  says x\n  status 5.1.1\n  reason userunknown\n  excludes filtered\n"
+    "rule code.generic\n  says x\n  status 5.0.0 4.0.0\n  reason onhold\n"
+    "rule words.host\n  says x\n  text host not found\n  reason hostunknown\n"
+    "rule words.host-again\n  says x\n  text host not found, try again\n  reason networkerror\n"
+    "rule words.full\n  says x\n  text mailbox full\n  reason mailboxfull\n"
+    "rule words.gave-up\n  says x\n  text retry timeout exceeded\n  reason expired\n"
+    "rule words.filter\n  says x\n  text refused by the recipient's filter\n  reason filtered\n"
+    "rule words.unknown\n  says x\n  text unknown\n  reason userunknown\n"
+    "rule words.unknown-data\n  says x\n  text unknown\n  command DATA\n  reason filtered\n"
+    "rule vendor.code\n  says x\n  text \\bzz01\\b\n  tier provider\n  reason mailboxfull\n"
+    "rule any\n  says x\n  text .\n  reason onhold\n";
+
+TEST(RulesProcedure, WordsOutrankCodesAndTheLongestWordsWin) {
+    auto c = build({{"p", kProcedure}});
+    ASSERT_TRUE(c);
+    EXPECT_EQ(c->decide(in("5.0.0", "", "nothing we know"), false).rule, "code.generic");
+    EXPECT_EQ(c->decide(in("5.0.0", "", "mailbox full"), false).rule, "words.full");
+    EXPECT_EQ(c->decide(in("5.0.0", "", "Host not found"), false).rule, "words.host");
+    EXPECT_EQ(c->decide(in("4.0.0", "", "Host not found, try again"), false).rule, "words.host-again");
+    EXPECT_EQ(c->decide(in("", "", "something"), false).rule, "any");
+}
+
+TEST(RulesProcedure, CausesOutrankOutcomes) {
+    auto c = build({{"p", kProcedure}});
+    ASSERT_TRUE(c);
+    EXPECT_EQ(c->decide(in("4.0.0", "", "retry timeout exceeded"), false).rule, "words.gave-up");
+    // "retry timeout exceeded" is longer, but it only says what became of the message.
+    EXPECT_EQ(c->decide(in("4.0.0", "", "mailbox full: retry timeout exceeded"), false).rule, "words.full");
+}
+
+TEST(RulesProcedure, AStrongCodeBoundsTheWords) {
+    auto c = build({{"p", kProcedure}});
+    ASSERT_TRUE(c);
+    EXPECT_EQ(c->decide(in("5.7.1", "", "refused by the recipient's filter"), false).rule, "words.filter");
+    Decision d = c->decide(in("5.1.1", "", "refused by the recipient's filter"), true);
+    EXPECT_EQ(d.rule, "code.mailbox");
+    for (const auto &h : d.hits) EXPECT_NE(h, "words.filter");
+}
+
+TEST(RulesProcedure, MoreConditionsThenPrecedenceBreakTies) {
+    auto c = build({{"p", kProcedure}});
+    ASSERT_TRUE(c);
+    EXPECT_EQ(c->decide(in("5.0.0", "", "user unknown", "DATA"), false).rule, "words.unknown-data");
+    EXPECT_EQ(c->decide(in("5.0.0", "", "user unknown", "RCPT"), false).rule, "words.unknown");
+    // Equal evidence ("unknown" is as long as "mailbox full"? no: "unknown" 7, "mailbox full" 12).
+    EXPECT_EQ(c->decide(in("5.0.0", "", "unknown; mailbox full"), false).rule, "words.full");
+    // The same length: the precedence line decides, and a user file's own line replaces it.
+    auto tie = build({{"p", "carom-rules 1\nprecedence mailboxfull userunknown\n"
+                            "rule a\n  says x\n  text aaaa\n  reason userunknown\n"
+                            "rule b\n  says x\n  text bbbb\n  reason mailboxfull\n"}});
+    ASSERT_TRUE(tie);
+    EXPECT_EQ(tie->decide(in("", "", "aaaa bbbb"), false).rule, "b");
+    auto other = build({{"p", "carom-rules 1\nprecedence userunknown mailboxfull\n"
+                              "rule a\n  says x\n  text aaaa\n  reason userunknown\n"
+                              "rule b\n  says x\n  text bbbb\n  reason mailboxfull\n"}});
+    ASSERT_TRUE(other);
+    EXPECT_EQ(other->decide(in("", "", "aaaa bbbb"), false).rule, "a");
+}
+
+TEST(RulesProcedure, AProviderCodeOutranksWords) {
+    auto c = build({{"p", kProcedure}});
+    ASSERT_TRUE(c);
+    EXPECT_EQ(c->decide(in("5.0.0", "", "host not found, try again [ZZ01]"), false).rule, "vendor.code");
 }
 
 }  // namespace

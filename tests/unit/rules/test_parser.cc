@@ -107,7 +107,10 @@ TEST(RulesParser, DefaultPriorityApplies) {
     EXPECT_EQ(out[1].effective_priority(), 7);
 }
 
-TEST(RulesParser, DefaultPriorities) {
+// The evidence tier comes from the conditions (docs/taxonomy.md); a rule that sets no priority has
+// the middle one, the same for all.
+TEST(RulesParser, TiersComeFromTheConditions) {
+    using carom::rules::Tier;
     std::vector<carom::rules::Rule> out;
     std::string err;
     ASSERT_EQ(carom::rules::parse(Source{"t", "carom-rules 1\n"
@@ -117,18 +120,49 @@ TEST(RulesParser, DefaultPriorities) {
                                               "rule g\n  says x\n  status 5.1.0\n  reason onhold\n"
                                               "rule w\n  says x\n  status 5.*.*\n  reason onhold\n"
                                               "rule r\n  says x\n  reply 550\n  reason onhold\n"
-                                              "rule a\n  says x\n  action delayed\n  reason expired\n"},
+                                              "rule a\n  says x\n  action delayed\n  reason expired\n"
+                                              "rule c\n  says x\n  category bad-mailbox\n  reason userunknown\n"
+                                              "rule m\n  says x\n  text \\bbl0001\\b\n  tier provider\n  reason blocked\n"
+                                              "rule d\n  says x\n  text .\n  reason onhold\n"},
                                   out, err),
               CAROM_OK)
         << err;
-    ASSERT_EQ(out.size(), 7u);
-    EXPECT_EQ(out[0].effective_priority(), 100);
-    EXPECT_EQ(out[1].effective_priority(), 300);
-    EXPECT_EQ(out[2].effective_priority(), 500);
-    EXPECT_EQ(out[3].effective_priority(), 700);
-    EXPECT_EQ(out[4].effective_priority(), 700);
-    EXPECT_EQ(out[5].effective_priority(), 800);
-    EXPECT_EQ(out[6].effective_priority(), 900);
+    ASSERT_EQ(out.size(), 10u);
+    const Tier want[] = {carom::rules::kTierProvider, carom::rules::kTierText,     carom::rules::kTierCode,
+                         carom::rules::kTierGeneric,  carom::rules::kTierGeneric,  carom::rules::kTierGeneric,
+                         carom::rules::kTierStage,    carom::rules::kTierCategory, carom::rules::kTierProvider,
+                         carom::rules::kTierStage};
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        EXPECT_EQ(out[i].tier(), want[i]) << out[i].id;
+        EXPECT_EQ(out[i].effective_priority(), carom::rules::kNoPriority) << out[i].id;
+    }
+}
+
+TEST(RulesParser, ExcludesPrecedenceAndOutcomeAreChecked) {
+    std::vector<carom::rules::Rule> out;
+    std::string err;
+    carom::rules::Directives dir;
+    ASSERT_EQ(carom::rules::parse(Source{"t", "carom-rules 1\n"
+                                              "precedence mailboxfull userunknown\n"
+                                              "outcome expired\n"
+                                              "rule s\n  says x\n  status 5.1.1\n  reason userunknown\n"
+                                              "  excludes filtered rejected\n"},
+                                  out, err, &dir),
+              CAROM_OK)
+        << err;
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(out[0].excludes, (std::vector<carom_reason_t>{CAROM_REASON_FILTERED, CAROM_REASON_REJECTED}));
+    EXPECT_EQ(dir.precedence, (std::vector<carom_reason_t>{CAROM_REASON_MAILBOXFULL, CAROM_REASON_USERUNKNOWN}));
+    EXPECT_EQ(dir.outcome, (std::vector<carom_reason_t>{CAROM_REASON_EXPIRED}));
+    for (const char *bad : {"carom-rules 1\nprecedence userunknown nosuchreason\n",
+                            "carom-rules 1\nprecedence userunknown userunknown\n",
+                            "carom-rules 1\noutcome\n",
+                            "carom-rules 1\nrule s\n  says x\n  status 5.1.1\n  reason userunknown\n  excludes bogus\n",
+                            "carom-rules 1\nrule s\n  says x\n  text a\n  reason userunknown\n  tier text\n"}) {
+        out.clear();
+        EXPECT_EQ(carom::rules::parse(Source{"t", bad}, out, err), CAROM_E_RULES) << bad;
+        EXPECT_EQ(err.rfind("t:", 0), 0u) << err;
+    }
 }
 
 TEST(RulesNormalise, FoldsCaseIncludingNonAscii) {
