@@ -83,6 +83,16 @@ const char *class_name(carom_class_t cls) {
     return i < kClassNames.size() ? kClassNames[i] : nullptr;
 }
 
+bool class_from_name(std::string_view name, carom_class_t *out) {
+    for (std::size_t i = 0; i < kClassNames.size(); ++i) {
+        if (name == kClassNames[i]) {
+            *out = static_cast<carom_class_t>(i);
+            return true;
+        }
+    }
+    return false;
+}
+
 const char *reason_name(carom_reason_t reason) {
     const ReasonSpec *s = find(reason);
     return s ? s->name : nullptr;

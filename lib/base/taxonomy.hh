@@ -15,6 +15,8 @@ struct ReasonSpec {
 
 const char *class_name(carom_class_t cls);
 const char *reason_name(carom_reason_t reason);
+// Exact lower-case class name ("hard", "auto_reply").
+bool class_from_name(std::string_view name, carom_class_t *out);
 // Case-insensitive; understands both generations of Sisimai names and a few aliases.
 bool reason_from_name(std::string_view name, carom_reason_t *out);
 carom_class_t reason_default_class(carom_reason_t reason);

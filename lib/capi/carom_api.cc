@@ -240,6 +240,20 @@ carom_status_t carom_engine_rules_json(const carom_engine_t *engine, char **json
     });
 }
 
+carom_status_t carom_engine_decision_json(const carom_engine_t *engine, char **json, size_t *length) {
+    if (json) *json = nullptr;
+    if (length) *length = 0;
+    return guard([&] {
+        if (!engine || !json) return CAROM_E_INVALID;
+        std::string s = engine->engine->rules().decision_json();
+        char *p = carom::dup_c_string(s);
+        if (!p) return CAROM_E_NOMEM;
+        *json = p;
+        if (length) *length = s.size();
+        return CAROM_OK;
+    });
+}
+
 carom_status_t carom_classify_ex(const carom_engine_t *engine, const char *bytes, size_t length, unsigned flags,
                                  carom_result_t **result) {
     if (!result) return CAROM_E_INVALID;

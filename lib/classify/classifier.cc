@@ -69,6 +69,15 @@ bool same_facts(const Record &a, bool a_action_empty, bool a_status_empty, const
            a.category == b.category && a.diagnostic == b.diagnostic;
 }
 
+// What the message or the record says of itself, for the rules' "report" condition.
+std::string_view report_of(const Extraction &ex, const Record &r) {
+    if (ex.feedback) return "feedback";
+    if (ex.auto_reply) return "auto-reply";
+    if (!ex.notice.empty()) return ex.notice;  // "challenge", "virusnotice"
+    if (r.action == "delivered" || r.action == "relayed" || r.action == "expanded") return r.action;
+    return {};
+}
+
 }  // namespace
 
 void decide(const rules::Compiled &rules, bool explain, Extraction &ex, Result &out) {
@@ -78,38 +87,16 @@ void decide(const rules::Compiled &rules, bool explain, Extraction &ex, Result &
     const Record *prev = nullptr;
     bool prev_action_empty = false, prev_status_empty = false;
     for (Record &r : ex.records) {
-        if (ex.feedback) {
-            r.cls = CAROM_CLASS_FEEDBACK;
-            r.reason = CAROM_REASON_FEEDBACK;
-            r.rule = "arf.feedback-report";
-            continue;
-        }
-        if (ex.auto_reply) {
-            r.cls = CAROM_CLASS_AUTO_REPLY;
-            r.reason = CAROM_REASON_VACATION;
-            r.rule = "rfc3834.auto-reply";
-            continue;
-        }
-        if (!ex.notice.empty()) {
-            r.cls = CAROM_CLASS_BACKSCATTER;
-            r.reason = ex.notice == "challenge" ? CAROM_REASON_CHALLENGE : CAROM_REASON_VIRUSNOTICE;
-            r.rule = "notice." + ex.notice;
-            continue;
-        }
-        if (r.action == "delivered" || r.action == "relayed" || r.action == "expanded") {
-            r.cls = CAROM_CLASS_DELIVERED;
-            r.reason = CAROM_REASON_DELIVERED;
-            r.rule = "dsn.action." + r.action;
-            if (r.status.empty()) r.status = "2.0.0";
-            continue;
-        }
-        prefer_quoted_status(r);
-        if (prev && same_facts(*prev, prev_action_empty, prev_status_empty, r)) {
+        const std::string_view report = report_of(ex, r);
+        if (report.empty()) prefer_quoted_status(r);
+        if (prev && report.empty() && report_of(ex, *prev).empty() &&
+            same_facts(*prev, prev_action_empty, prev_status_empty, r)) {
             r.reason = prev->reason;
             r.rule = prev->rule;
             r.hits = prev->hits;
         } else {
-            rules::Input in{r.status, r.reply_code, r.diagnostic, r.command, r.remote_mta, ex.format, r.action, r.reporting_mta, r.category};
+            rules::Input in{r.status, r.reply_code, r.diagnostic, r.command, r.remote_mta, ex.format, r.action,
+                            r.reporting_mta, r.category, report};
             rules::Decision d = rules.decide(in, explain);
             r.reason = d.decided ? d.reason : CAROM_REASON_UNDEFINED;
             if (d.decided)
@@ -121,18 +108,21 @@ void decide(const rules::Compiled &rules, bool explain, Extraction &ex, Result &
         prev = &r;
         prev_action_empty = r.action.empty();
         prev_status_empty = r.status.empty();
-        if (r.action.empty()) r.action = "failed";
-        if (r.status.empty()) {
+        if (r.action.empty() && report.empty()) r.action = "failed";
+        if (r.status.empty() && (report == "delivered" || report == "relayed" || report == "expanded")) r.status = "2.0.0";
+        if (r.status.empty() && report.empty()) {
             r.status = derived_status(r);
             r.status_derived = true;
         }
-        if (r.action == "delayed") {
+        r.cls = rules.class_of(r.reason);
+        if (!report.empty()) continue;
+        // Two facts of the record itself, not judgements of its words: a delay notice is a
+        // delay whatever its cause, and a temporary failure (4.x.x) may pass later, so it is
+        // never hard.
+        if (r.action == "delayed")
             r.cls = CAROM_CLASS_DELAYED;
-        } else {
-            r.cls = reason_default_class(r.reason);
-            // A temporary failure (4.x.x) may pass later: it is never hard, whatever its reason.
-            if (r.cls == CAROM_CLASS_HARD && starts_with(r.status, "4")) r.cls = CAROM_CLASS_SOFT;
-        }
+        else if (r.cls == CAROM_CLASS_HARD && starts_with(r.status, "4"))
+            r.cls = CAROM_CLASS_SOFT;
     }
     out.records = std::move(ex.records);
 }

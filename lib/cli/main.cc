@@ -449,14 +449,22 @@ int run_rules_list(const Config &cfg) {
     char *json = nullptr;
     size_t len = 0;
     carom_status_t st = carom_engine_rules_json(engine, &json, &len);
+    // The rules, one per line, then one line of how they are weighed (it has no "id").
+    char *decision = nullptr;
+    size_t dlen = 0;
+    if (st == CAROM_OK) st = carom_engine_decision_json(engine, &decision, &dlen);
     carom_engine_free(engine);
     if (st != CAROM_OK) {
+        carom_string_free(json);
         std::fprintf(stderr, "carom: %s\n", carom_status_string(st));
         return kExitErrors;
     }
     std::fwrite(json, 1, len, stdout);
     if (len && json[len - 1] != '\n') std::fputc('\n', stdout);
+    std::fwrite(decision, 1, dlen, stdout);
+    std::fputc('\n', stdout);
     carom_string_free(json);
+    carom_string_free(decision);
     return std::fflush(stdout) == 0 ? kExitOk : kExitUsage;
 }
 

@@ -14,13 +14,15 @@ import re
 import sys
 
 FORMAT_VERSION = 1
-FIELDS = ("status", "reply", "text", "command", "host", "format", "action", "reporter", "category")
+FIELDS = ("status", "reply", "text", "command", "host", "format", "action", "reporter", "category", "report")
 KEYS = set(FIELDS) | {"says", "reason", "priority", "excludes", "tier"}
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 STATUS_RE = re.compile(r"^([245*])\.([0-9]{1,3}|\*)\.([0-9]{1,3}|\*)$")
 REPLY_RE = re.compile(r"^[245][0-9xX][0-9xX]$")
 COMMANDS = {"CONN", "HELO", "EHLO", "STARTTLS", "AUTH", "MAIL", "RCPT", "DATA", "BDAT", "QUIT", "RSET", "NONE"}
 ACTIONS = {"failed", "delayed", "delivered", "relayed", "expanded"}
+REPORTS = {"feedback", "auto-reply", "challenge", "virusnotice", "delivered", "relayed", "expanded"}
+CLASSES = {"hard", "soft", "block", "backscatter", "delayed", "delivered", "auto_reply", "feedback"}
 
 
 class RulesError(Exception):
@@ -31,8 +33,6 @@ def reasons_from(taxonomy_path):
     text = open(taxonomy_path, encoding="utf-8").read()
     names = set(re.findall(r'\{CAROM_REASON_[A-Z_]+,\s*"([a-z_-]+)"', text))
     names |= set(re.findall(r'\{"([a-z_-]+)",\s*CAROM_REASON_', text))
-    names.discard("delivered")
-    names.discard("feedback")
     if len(names) < 20:
         raise RulesError(f"{taxonomy_path}: could not read the reason names")
     return names
@@ -115,6 +115,19 @@ def check_file(path, name, reasons, ids):
             if not re.match(r"^priority[ \t]+[0-9]{1,3}$", value):
                 fail(n, vcol, "expected \"default priority N\" (N from 0 to 999)")
             continue
+        if key == "class" and not indent:
+            if cur:
+                finish(cur)
+                cur = None
+            words = value.split()
+            if not words or words[0] not in CLASSES:
+                fail(n, vcol, f"unknown class \"{words[0] if words else ''}\"")
+            if len(words) < 2:
+                fail(n, vcol, "\"class\" needs a class and one or more reason names")
+            for w in words[1:]:
+                if w.lower() not in reasons:
+                    fail(n, vcol, f"unknown reason \"{w}\"")
+            continue
         if key in ("precedence", "outcome") and not indent:
             if cur:
                 finish(cur)
@@ -180,6 +193,10 @@ def check_file(path, name, reasons, ids):
             for w in value.split():
                 if w.upper() not in COMMANDS:
                     fail(n, vcol, f"unknown SMTP command \"{w}\"")
+        elif key == "report":
+            for w in value.split():
+                if w.lower() not in REPORTS:
+                    fail(n, vcol, f"unknown report \"{w}\"")
         elif key == "action":
             for w in value.split():
                 if w.lower() not in ACTIONS:

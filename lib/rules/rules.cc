@@ -129,6 +129,8 @@ public:
     std::vector<std::unique_ptr<RE2>> evidence;
     std::vector<std::bitset<128>> excludes;  // per rule: the reasons it rules out
     std::bitset<128> outcome_;               // the reasons that tell an outcome, not a cause
+    std::vector<carom_class_t> classes;      // per reason value: its class ("class" lines)
+    Directives directives;                   // as read, for list_jsonl
     FieldSet fields[kFieldCount];
     // Per field matched last (host, then reporter): its rules and how many of their conditions
     // are on that field or on a field matched after it.
@@ -141,7 +143,12 @@ public:
 
     Decision decide(const Input &input, bool explain) const override;
     std::size_t size() const override { return rules.size(); }
+    carom_class_t class_of(carom_reason_t reason) const override {
+        const auto i = static_cast<std::size_t>(reason);
+        return i < classes.size() ? classes[i] : reason_default_class(reason);
+    }
     std::string list_jsonl() const override;
+    std::string decision_json() const override;
 
 private:
     // Per-decision scratch, on the caller's stack (the matcher itself stays immutable).
@@ -231,19 +238,21 @@ Decision Matcher::decide(const Input &in, bool explain) const {
         s.count = count_heap.data();
         s.touched = touched_heap.data();
     }
-    std::string store[6];  // folded copies, when a value needs folding
+    std::string store[7];  // folded copies, when a value needs folding
     std::string_view status = trim(in.status);
     std::string_view reply = trim(in.reply_code);
     std::string_view command = folded(in.command, true, store[0]);
     std::string_view format = folded(in.format, false, store[2]);
     std::string_view action = folded(in.action, false, store[3]);
     std::string_view category = folded(in.category, false, store[5]);
+    std::string_view report = folded(in.report, false, store[6]);
     if (!status.empty()) match_field(kStatus, status, s);
     if (!reply.empty()) match_field(kReply, reply, s);
     match_field(kCommand, command, s);  // "NONE" matches the empty command
     if (!format.empty()) match_field(kFormat, format, s);
     if (!action.empty()) match_field(kAction, action, s);
     if (!category.empty()) match_field(kCategory, category, s);
+    if (!report.empty()) match_field(kReport, report, s);
     if (!in.diagnostic.empty() && (fields[kText].set || !fields[kText].alone.empty())) {
         std::string text = normalise(in.diagnostic);
         if (!text.empty()) match_field(kText, text, s);
@@ -340,7 +349,7 @@ std::string Matcher::list_jsonl() const {
             if (r.cond[f].present) c[field_name(static_cast<Field>(f))] = r.cond[f].value;
         j["conditions"] = std::move(c);
         j["reason"] = reason_name(r.reason) ? reason_name(r.reason) : r.reason_name;
-        j["class"] = class_name(reason_default_class(r.reason));
+        j["class"] = class_name(class_of(r.reason));
         j["priority"] = r.effective_priority();
         j["tier"] = tier_name(r.tier());
         if (!r.excludes.empty()) {
@@ -354,6 +363,28 @@ std::string Matcher::list_jsonl() const {
         json_release(j);
     }
     return out;
+}
+
+std::string Matcher::decision_json() const {
+    // The parts of the procedure that are data (docs/taxonomy.md): the tiers in order, the
+    // reasons' precedence, the outcome reasons and the class of every reason.
+    auto names = [](const std::vector<carom_reason_t> &v) {
+        nlohmann::ordered_json a = nlohmann::ordered_json::array();
+        for (carom_reason_t x : v) a.push_back(reason_name(x) ? reason_name(x) : "?");
+        return a;
+    };
+    nlohmann::ordered_json j = nlohmann::ordered_json::object();
+    nlohmann::ordered_json tiers = nlohmann::ordered_json::array();
+    for (Tier t : {kTierReport, kTierCategory, kTierProvider, kTierText, kTierCode, kTierGeneric, kTierStage})
+        tiers.push_back(tier_name(t));
+    j["tiers"] = std::move(tiers);
+    j["precedence"] = names(directives.precedence);
+    j["outcome"] = names(directives.outcome);
+    nlohmann::ordered_json cls = nlohmann::ordered_json::object();
+    for (std::size_t k = 0; k < classes.size(); ++k)
+        if (const char *n = reason_name(static_cast<carom_reason_t>(k))) cls[n] = class_name(classes[k]);
+    j["classes"] = std::move(cls);
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace
@@ -372,8 +403,10 @@ std::unique_ptr<Compiled> compile(const std::vector<Source> &user, bool builtin,
     std::vector<Rule> all;
     std::unordered_map<std::string, std::size_t> seen;  // id → index in all
     std::size_t user_count = user.size();
-    // Each directive from the first source (in precedence order) that has it.
+    // Each directive from the first source (in precedence order) that has it; "class" lines
+    // per source (a later one replaces an earlier one reason by reason).
     Directives directives;
+    std::vector<std::vector<std::pair<carom_class_t, std::vector<carom_reason_t>>>> class_lines;
     for (std::size_t si = 0; si < order.size(); ++si) {
         std::vector<Rule> got;
         Directives here;
@@ -384,6 +417,7 @@ std::unique_ptr<Compiled> compile(const std::vector<Source> &user, bool builtin,
         }
         if (directives.precedence.empty()) directives.precedence = std::move(here.precedence);
         if (directives.outcome.empty()) directives.outcome = std::move(here.outcome);
+        class_lines.push_back(std::move(here.classes));
         bool is_builtin = si >= user_count;
         for (Rule &r : got) {
             auto it = seen.find(r.id);
@@ -520,7 +554,7 @@ std::unique_ptr<Compiled> compile(const std::vector<Source> &user, bool builtin,
     // Format, action, category and command patterns are alternations of the literal names written
     // in the rules (ruleset.cc, set_condition; NONE is the empty command), matched whole: a value
     // matches only if it is one of those names. With every name remembered, the memo is complete.
-    for (Field f : {kFormat, kAction, kCategory, kCommand}) {
+    for (Field f : {kFormat, kAction, kCategory, kCommand, kReport}) {
         FieldSet &fs = m->fields[f];
         if (!fs.set) continue;
         bool complete = true;
@@ -549,6 +583,14 @@ std::unique_ptr<Compiled> compile(const std::vector<Source> &user, bool builtin,
     }
     for (const Rule &r : all) m->need.push_back(static_cast<std::uint8_t>(r.condition_count()));
     for (carom_reason_t x : directives.outcome) m->outcome_.set(static_cast<std::size_t>(x) & 127);
+    // Classes: the defaults of the taxonomy, then the sources from the lowest precedence (the
+    // built-in files) to the highest (the user file added last).
+    m->classes.resize(128);
+    for (std::size_t k = 0; k < m->classes.size(); ++k) m->classes[k] = reason_default_class(static_cast<carom_reason_t>(k));
+    for (auto it = class_lines.rbegin(); it != class_lines.rend(); ++it)
+        for (const auto &line : *it)
+            for (carom_reason_t x : line.second) m->classes[static_cast<std::size_t>(x) & 127] = line.first;
+    m->directives = std::move(directives);
     RE2::Options longest = opt;
     longest.set_longest_match(true);
     for (std::size_t i = 0; i < all.size(); ++i) {

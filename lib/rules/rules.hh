@@ -28,6 +28,9 @@ struct Input {
     std::string_view action;      // "failed", "delayed", ...
     std::string_view reporting_mta;  // the MTA that wrote the bounce (Reporting-MTA) or ""
     std::string_view category;    // the reporting MTA's own classification ("bad-mailbox") or ""
+    // What the message or record says of itself (ruleset.hh, kReportNames): "feedback",
+    // "auto-reply", "challenge", "virusnotice", "delivered" ... or "" for a failure or delay.
+    std::string_view report = {};
 };
 
 struct Decision {
@@ -47,7 +50,12 @@ public:
     // Thread-safe (const, no mutable state).
     virtual Decision decide(const Input &input, bool explain) const = 0;
     virtual std::size_t size() const = 0;
+    // The class of a failed record with this reason: the "class" lines of the rule data (the
+    // built-in ones, replaced reason by reason by user files), else carom_reason_default_class.
+    virtual carom_class_t class_of(carom_reason_t reason) const = 0;
     virtual std::string list_jsonl() const = 0;
+    // One JSON object: the tiers, the "precedence" and "outcome" lines, the class of each reason.
+    virtual std::string decision_json() const = 0;
 };
 
 // Compiles the built-in rules (when `builtin`) plus the user sources (later ones take precedence

@@ -21,7 +21,7 @@ namespace carom::rules {
 
 namespace {
 
-constexpr const char *kFieldNames[kFieldCount] = {"status", "reply", "text", "command", "host", "format", "action", "reporter", "category"};
+constexpr const char *kFieldNames[kFieldCount] = {"status", "reply", "text", "command", "host", "format", "action", "reporter", "category", "report"};
 
 bool is_space(char c) { return c == ' ' || c == '\t'; }
 
@@ -250,6 +250,18 @@ carom_status_t Parser::set_condition(Rule &r, Field f, std::string_view value, u
             add_alt(u == "NONE" ? std::string() : quote(u));
         }
         break;
+    case kReport:
+        for (std::string_view w : ws) {
+            std::string l = lower_ascii(w);
+            bool ok = false;
+            for (const char *k : kReportNames) ok = ok || l == k;
+            if (!ok)
+                return fail(line, static_cast<unsigned>(column + (w.data() - value.data())),
+                            "unknown report \"" + std::string(w) +
+                                "\" (feedback auto-reply challenge virusnotice delivered relayed expanded)");
+            add_alt(quote(l));
+        }
+        break;
     case kFormat:
     case kAction:
     case kCategory:
@@ -378,6 +390,27 @@ carom_status_t Parser::run() {
             if (pos > t.size()) break;
             continue;
         }
+        if (key == "class" && ind == 0) {
+            // "class CLASS REASON...": the class of failed records with these reasons.
+            if (in_rule) {
+                carom_status_t st = finish(cur);
+                if (st != CAROM_OK) return st;
+                in_rule = false;
+            }
+            std::size_t sp = 0;
+            while (sp < value.size() && !is_space(value[sp])) ++sp;
+            carom_class_t cls;
+            if (!class_from_name(value.substr(0, sp), &cls) || cls == CAROM_CLASS_NONE)
+                return fail(lineno, vcol, "unknown class \"" + std::string(value.substr(0, sp)) + "\"");
+            std::size_t rest = sp;
+            while (rest < value.size() && is_space(value[rest])) ++rest;
+            std::vector<carom_reason_t> list;
+            carom_status_t st = reason_list(value.substr(rest), lineno, static_cast<unsigned>(vcol + rest), "class", list);
+            if (st != CAROM_OK) return st;
+            if (directives_) directives_->classes.emplace_back(cls, std::move(list));
+            if (pos > t.size()) break;
+            continue;
+        }
         if ((key == "precedence" || key == "outcome") && ind == 0) {
             // "precedence REASON...": which reason wins when equally strong evidence names two;
             // "outcome REASON...": reasons that words naming a cause outrank.
@@ -403,7 +436,7 @@ carom_status_t Parser::run() {
             if (!cur.reason_name.empty()) return fail(lineno, col, "duplicate \"reason\" in rule " + cur.id);
             if (value.empty()) return fail(lineno, vcol, "\"reason\" needs a reason name");
             carom_reason_t rsn;
-            if (!reason_from_name(value, &rsn) || rsn == CAROM_REASON_DELIVERED || rsn == CAROM_REASON_FEEDBACK)
+            if (!reason_from_name(value, &rsn))
                 return fail(lineno, vcol, "unknown reason \"" + std::string(value) + "\"");
             cur.reason = rsn;
             cur.reason_name = lower_ascii(value);
@@ -434,7 +467,7 @@ carom_status_t Parser::run() {
             if (!known)
                 return fail(lineno, col,
                             "unknown key \"" + std::string(key) +
-                                "\" (says status reply text command host format action reporter category reason excludes tier priority)");
+                                "\" (says status reply text command host format action reporter category report reason excludes tier priority)");
         }
         if (pos > t.size()) break;
     }
@@ -455,6 +488,7 @@ unsigned Rule::condition_count() const {
 int Rule::effective_priority() const { return priority >= 0 ? priority : kNoPriority; }
 
 Tier Rule::tier() const {
+    if (cond[kReport].present) return kTierReport;
     if (cond[kCategory].present) return kTierCategory;
     if (cond[kHost].present || cond[kFormat].present || cond[kReporter].present || provider_marker) return kTierProvider;
     // "text ." only says that there is a diagnostic: no word of it is evidence.
@@ -474,6 +508,7 @@ Tier Rule::tier() const {
 
 const char *tier_name(Tier t) {
     switch (t) {
+    case kTierReport: return "report";
     case kTierCategory: return "category";
     case kTierProvider: return "provider";
     case kTierText: return "text";

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "carom.h"
@@ -17,7 +18,7 @@ namespace carom::rules {
 inline constexpr int kFormatVersion = 1;
 
 // The fields a rule can condition on. Each field is compiled into one RE2::Set.
-enum Field : std::size_t { kStatus = 0, kReply, kText, kCommand, kHost, kFormat, kAction, kReporter, kCategory, kFieldCount };
+enum Field : std::size_t { kStatus = 0, kReply, kText, kCommand, kHost, kFormat, kAction, kReporter, kCategory, kReport, kFieldCount };
 
 // Name of a field as written in a rule file ("status", "reply", "text", ...).
 const char *field_name(Field f);
@@ -31,6 +32,7 @@ struct Condition {
 
 // Evidence tiers, most specific first.
 enum Tier : std::uint8_t {
+    kTierReport = 0,    // what the message says of itself: a complaint, an auto-reply, "delivered"
     kTierCategory = 1,  // the reporting MTA's own classification of the failure
     kTierProvider = 2,  // a named provider, reader or reporting MTA, with its own codes or words
     kTierText = 3,      // words of the diagnostic that name a cause
@@ -72,7 +74,13 @@ inline constexpr int kNoPriority = 500;
 // message, not why: words naming a cause outrank them). Empty when the file has no such line.
 struct Directives {
     std::vector<carom_reason_t> precedence, outcome;
+    // "class CLASS REASON...": the class of a failed record with these reasons, in file order.
+    std::vector<std::pair<carom_class_t, std::vector<carom_reason_t>>> classes;
 };
+
+// The names the "report" condition takes (rules::Input::report).
+inline constexpr const char *kReportNames[] = {"feedback", "auto-reply", "challenge", "virusnotice",
+                                               "delivered", "relayed", "expanded"};
 carom_status_t parse(const Source &source, std::vector<Rule> &out, std::string &error,
                      Directives *directives = nullptr);
 

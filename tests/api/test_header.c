@@ -14,7 +14,7 @@ static const any_fn every_function[] = {
     (any_fn)carom_options_add_rules, (any_fn)carom_options_add_original_header,
     (any_fn)carom_options_set_context_json, (any_fn)carom_options_set_sent_callback, (any_fn)carom_engine_new,
     (any_fn)carom_engine_free, (any_fn)carom_engine_rules_version, (any_fn)carom_engine_rule_count,
-    (any_fn)carom_engine_rules_json, (any_fn)carom_classify, (any_fn)carom_classify_ex, (any_fn)carom_result_free,
+    (any_fn)carom_engine_rules_json, (any_fn)carom_engine_decision_json, (any_fn)carom_classify, (any_fn)carom_classify_ex, (any_fn)carom_result_free,
     (any_fn)carom_result_status, (any_fn)carom_result_message, (any_fn)carom_result_record_count,
     (any_fn)carom_result_field, (any_fn)carom_result_class, (any_fn)carom_result_reason,
     (any_fn)carom_result_verdict, (any_fn)carom_result_to_json,

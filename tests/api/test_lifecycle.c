@@ -95,6 +95,13 @@ static void test_engine_lifecycle(void) {
     CHECK(carom_engine_rules_json(NULL, &json, &length) == CAROM_E_INVALID);
     CHECK(json == NULL && length == 0);
     CHECK(carom_engine_rules_json(engine, NULL, NULL) == CAROM_E_INVALID);
+    CHECK(carom_engine_decision_json(engine, &json, &length) == CAROM_OK);
+    CHECK(json != NULL && strlen(json) == length && json[0] == '{' && strstr(json, "\"classes\"") != NULL);
+    carom_string_free(json);
+    json = (char *)&checks;
+    CHECK(carom_engine_decision_json(NULL, &json, &length) == CAROM_E_INVALID);
+    CHECK(json == NULL && length == 0);
+    CHECK(carom_engine_decision_json(engine, NULL, NULL) == CAROM_E_INVALID);
     /* Options may be freed once the engine is built; the engine is unaffected. */
     CHECK(carom_options_new(&options) == CAROM_OK);
     CHECK(carom_engine_new(options, &engine2, NULL) == CAROM_OK);

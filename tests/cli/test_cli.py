@@ -465,9 +465,15 @@ class OtherCommands(Base):
     def test_rules_list(self):
         rc, _, err, out = run(["rules", "list"], check_json=False)
         self.assertEqual(rc, 0, err)
-        for line in out.splitlines():
-            if line.strip():
-                self.assertIsInstance(json.loads(line), dict)
+        objs = [json.loads(line) for line in out.splitlines() if line.strip()]
+        for o in objs:
+            self.assertIsInstance(o, dict)
+        self.assertTrue(all("id" in o and "tier" in o for o in objs[:-1]))
+        last = objs[-1]
+        self.assertEqual(last["tiers"][0], "report")
+        self.assertEqual(last["precedence"][0], "userunknown")
+        self.assertIn("expired", last["outcome"])
+        self.assertEqual(last["classes"]["vacation"], "auto_reply")
 
     def test_rules_check_missing_file(self):
         rc, _, err, _ = run(["rules", "check", os.path.join(self.dir, "none.rules")], check_json=False)
@@ -505,7 +511,11 @@ class OtherCommands(Base):
             self.assertEqual(recs[0]["reason"], "mailboxfull")
         rc, _, err, out = run(["rules", "list", "--no-builtin-rules", "--rules", rules], check_json=False)
         self.assertEqual(rc, 0, err)
-        self.assertEqual([json.loads(l)["id"] for l in out.splitlines() if l.strip()], ["my.zebra"])
+        objs = [json.loads(l) for l in out.splitlines() if l.strip()]
+        self.assertEqual([o["id"] for o in objs if "id" in o], ["my.zebra"])
+        # the last line is how rules are weighed: no built-in precedence without built-in rules
+        self.assertEqual(objs[-1]["precedence"], [])
+        self.assertEqual(objs[-1]["classes"]["userunknown"], "hard")
 
     def test_explain_is_indented_json(self):
         a = self.write("a.eml", DSN)

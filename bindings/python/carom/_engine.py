@@ -305,6 +305,12 @@ class Engine:
         body = _ffi.take_string(text, length.value) or ""
         return [json.loads(line) for line in body.splitlines() if line.strip()]
 
+    def decision(self) -> Dict[str, Any]:
+        """How the rules are weighed: tiers, precedence, outcome reasons and each reason's class."""
+        text, length = c_void_p(), c_size_t()
+        lib.carom_engine_decision_json(self._live(), text, length)
+        return json.loads(_ffi.take_string(text, length.value) or "{}")
+
     # --- classification -------------------------------------------------------------------------
     def classify(self, message: Message, *, source: Optional[str] = None, explain: bool = False) -> Result:
         """Classifies one message.

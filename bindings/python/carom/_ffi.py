@@ -166,6 +166,7 @@ _DECLARATIONS: Sequence[Tuple[str, Any, List[Any], Any]] = [
     ("carom_engine_rules_version", c_char_p, [EnginePtr], None),  # static
     ("carom_engine_rule_count", c_size_t, [EnginePtr], None),
     ("carom_engine_rules_json", c_enum, [EnginePtr, POINTER(c_void_p), POINTER(c_size_t)], _STATUS),
+    ("carom_engine_decision_json", c_enum, [EnginePtr, POINTER(c_void_p), POINTER(c_size_t)], _STATUS),
     # classification
     ("carom_classify", c_enum, [EnginePtr, c_char_p, c_size_t, POINTER(ResultPtr)], _STATUS),
     ("carom_classify_ex", c_enum, [EnginePtr, c_char_p, c_size_t, c_uint, POINTER(ResultPtr)], _STATUS),

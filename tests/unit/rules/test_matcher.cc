@@ -175,6 +175,13 @@ TEST(RulesMatcher, BuiltinCompilesAndListsEveryRule) {
     std::size_t lines = 0;
     for (char ch : list) lines += ch == '\n';
     EXPECT_EQ(lines, c->size());
+    // How the rules are weighed, from the data (verdicts.rules, status-codes.rules).
+    std::string how = c->decision_json();
+    EXPECT_EQ(how.rfind("{\"tiers\":[\"report\",\"category\",\"provider\",\"text\"", 0), 0u) << how;
+    EXPECT_NE(how.find("\"precedence\":[\"userunknown\""), std::string::npos);
+    EXPECT_NE(how.find("\"outcome\":[\"expired\""), std::string::npos);
+    EXPECT_NE(how.find("\"userunknown\":\"hard\""), std::string::npos);
+    EXPECT_NE(how.find("\"vacation\":\"auto_reply\""), std::string::npos);
     EXPECT_NE(list.find("\"id\":\"status.x.1.1\""), std::string::npos);
     EXPECT_NE(list.find("\"file\":\"builtin:status-codes.rules\""), std::string::npos);
     EXPECT_NE(list.find("\"reason\":\"userunknown\""), std::string::npos);
@@ -480,6 +487,42 @@ TEST(RulesProcedure, AProviderCodeOutranksWords) {
     auto c = build({{"p", kProcedure}});
     ASSERT_TRUE(c);
     EXPECT_EQ(c->decide(in("5.0.0", "", "host not found, try again [ZZ01]"), false).rule, "vendor.code");
+}
+
+}  // namespace
+
+namespace {
+
+// The class table and the report verdicts are rule data: a user file replaces them.
+TEST(RulesProcedure, UserFilesReplaceClassesAndReportVerdicts) {
+    auto plain = build({}, true);
+    ASSERT_TRUE(plain);
+    EXPECT_EQ(plain->class_of(CAROM_REASON_MAILBOXFULL), CAROM_CLASS_SOFT);
+    EXPECT_EQ(plain->class_of(CAROM_REASON_VACATION), CAROM_CLASS_AUTO_REPLY);
+    Input fb = in("", "", "");
+    fb.report = "feedback";
+    EXPECT_EQ(plain->decide(fb, false).rule, "arf.feedback-report");
+    EXPECT_EQ(plain->decide(fb, false).reason, CAROM_REASON_FEEDBACK);
+
+    auto mine = build({{"mine", "carom-rules 1\nclass hard mailboxfull\nclass block suspend\n"
+                                "rule arf.feedback-report\n  says x\n  report feedback\n  reason blocked\n"}},
+                      true);
+    ASSERT_TRUE(mine);
+    EXPECT_EQ(mine->class_of(CAROM_REASON_MAILBOXFULL), CAROM_CLASS_HARD);
+    EXPECT_EQ(mine->class_of(CAROM_REASON_SUSPEND), CAROM_CLASS_BLOCK);
+    EXPECT_EQ(mine->class_of(CAROM_REASON_USERUNKNOWN), CAROM_CLASS_HARD);  // untouched
+    EXPECT_EQ(mine->decide(fb, false).reason, CAROM_REASON_BLOCKED);
+    EXPECT_NE(mine->decision_json().find("\"mailboxfull\":\"hard\""), std::string::npos);
+    // A later user file replaces an earlier one, reason by reason.
+    auto later = build({{"a", "carom-rules 1\nclass hard mailboxfull\n"}, {"b", "carom-rules 1\nclass block mailboxfull\n"}}, true);
+    ASSERT_TRUE(later);
+    EXPECT_EQ(later->class_of(CAROM_REASON_MAILBOXFULL), CAROM_CLASS_BLOCK);
+    // Class lines are checked.
+    carom_status_t st;
+    std::string err;
+    EXPECT_FALSE(compile({{"bad", "carom-rules 1\nclass firm mailboxfull\n"}}, false, 64 << 20, st, err));
+    EXPECT_EQ(st, CAROM_E_RULES);
+    EXPECT_NE(err.find("bad:2:"), std::string::npos) << err;
 }
 
 }  // namespace
