@@ -162,13 +162,14 @@ std::string host_of(std::string_view value) {
     return std::string(h);
 }
 
-// Fills the diagnostic fields of a record from "type; text".
+// Fills the diagnostic fields of a record from "type; text". A type is a word that starts with a
+// letter ("smtp", "X-Postfix"): a reply code before a semicolon ("552; mailbox full") is text.
 void set_diagnostic(Record &r, std::string_view value) {
     std::string_view v = trim(value);
     std::size_t semi = v.find(';');
     if (semi != std::string_view::npos && semi > 0 && semi <= 24) {
         std::string_view type = trim(v.substr(0, semi));
-        bool token = !type.empty();
+        bool token = !type.empty() && ((type[0] >= 'a' && type[0] <= 'z') || (type[0] >= 'A' && type[0] <= 'Z'));
         for (char c : type)
             if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
                 token = false;

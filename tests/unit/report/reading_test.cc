@@ -58,3 +58,18 @@ TEST(ReadingGaps, FinalRecipientVariants) {
     EXPECT_EQ(r[1].recipient, "two@example.org");
     EXPECT_EQ(r[2].recipient, "three@example.org");
 }
+
+TEST(ReadingGaps, ReplyCodeIsNoDiagnosticType) {
+    std::vector<Record> r;
+    report::parse_delivery_status("Final-Recipient: rfc822; kim@example.org\nAction: failed\nStatus: 5.2.2\n"
+                                  "Diagnostic-Code: 552; mailbox over quota\n\n"
+                                  "Final-Recipient: rfc822; lee@example.org\nAction: failed\nStatus: 5.1.1\n"
+                                  "Diagnostic-Code: X-Local2; no such mailbox\n",
+                                  r);
+    ASSERT_EQ(r.size(), 2u);
+    EXPECT_EQ(r[0].diagnostic_type, "");
+    EXPECT_EQ(r[0].diagnostic, "552; mailbox over quota");
+    EXPECT_EQ(r[0].reply_code, "552");
+    EXPECT_EQ(r[1].diagnostic_type, "x-local2");  // a type may hold digits after its first letter
+    EXPECT_EQ(r[1].diagnostic, "no such mailbox");
+}
