@@ -272,6 +272,9 @@ bool finish(Pending &p) {
     // real address, the original is the one the sender knows.
     if (!usable_address(r.recipient) && usable_address(r.original_recipient)) r.recipient = r.original_recipient;
     if (r.recipient.empty()) r.recipient = !r.original_recipient.empty() ? r.original_recipient : p.actual;
+    // Sendmail's X-Actual-Recipient names the mailbox an alias led to: the address to act on when
+    // neither of the others is one.
+    if (!usable_address(r.recipient) && usable_address(p.actual)) r.recipient = p.actual;
     return !r.recipient.empty();
 }
 

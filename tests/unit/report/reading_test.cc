@@ -73,3 +73,16 @@ TEST(ReadingGaps, ReplyCodeIsNoDiagnosticType) {
     EXPECT_EQ(r[1].diagnostic_type, "x-local2");  // a type may hold digits after its first letter
     EXPECT_EQ(r[1].diagnostic, "no such mailbox");
 }
+
+// Final-Recipient names a local alias; X-Actual-Recipient the address that failed.
+TEST(ReadingGaps, ActualRecipientWhenFinalIsNoAddress) {
+    std::vector<Record> r;
+    report::parse_delivery_status("Final-Recipient: rfc822; kim\nX-Actual-Recipient: rfc822; kim.lee@example.org\n"
+                                  "Action: failed\nStatus: 5.2.2\n\n"
+                                  "Final-Recipient: rfc822; lee@example.org\nX-Actual-Recipient: rfc822; |/usr/bin/filter\n"
+                                  "Action: failed\nStatus: 5.1.1\n",
+                                  r);
+    ASSERT_EQ(r.size(), 2u);
+    EXPECT_EQ(r[0].recipient, "kim.lee@example.org");
+    EXPECT_EQ(r[1].recipient, "lee@example.org");  // a usable Final-Recipient stays
+}
