@@ -6,10 +6,53 @@
 #include <string>
 #include <vector>
 
+#include "mime/message.hh"
 #include "report/fields.hh"
 #include "report/report.hh"
 
 using namespace carom;
+
+namespace {
+
+mime::Message parse(const std::string &s) {
+    mime::Message m;
+    std::string err;
+    EXPECT_EQ(mime::parse(s, Limits(), m, err), CAROM_OK) << err;
+    return m;
+}
+
+// A multipart/report bounce with the given extra header lines (each ending in "\n") and the
+// given delivery-status body.
+std::string bounce(const std::string &headers, const std::string &status) {
+    return "From: Mail Delivery System <MAILER-DAEMON@relay.example.com>\n"
+           "To: writer@example.com\n"
+           "Subject: Undelivered Mail Returned to Sender\n" +
+           headers +
+           "MIME-Version: 1.0\n"
+           "Content-Type: multipart/report; report-type=delivery-status; boundary=\"=-b-=\"\n"
+           "\n"
+           "--=-b-=\n"
+           "Content-Type: text/plain\n"
+           "\n"
+           "Your message could not be delivered.\n"
+           "\n"
+           "--=-b-=\n"
+           "Content-Type: message/delivery-status\n"
+           "\n"
+           "Reporting-MTA: dns; relay.example.com\n"
+           "\n" +
+           status +
+           "\n"
+           "--=-b-=--\n";
+}
+
+std::vector<Record> dsn_records(const std::string &message) {
+    Extraction ex;
+    report::read_dsn(parse(message), ex);
+    return ex.records;
+}
+
+}  // namespace
 
 // ---- addresses --------------------------------------------------------------------------------
 
@@ -85,4 +128,65 @@ TEST(ReadingGaps, ActualRecipientWhenFinalIsNoAddress) {
     ASSERT_EQ(r.size(), 2u);
     EXPECT_EQ(r[0].recipient, "kim.lee@example.org");
     EXPECT_EQ(r[1].recipient, "lee@example.org");  // a usable Final-Recipient stays
+}
+
+// ---- X-Failed-Recipients and recipient blocks without an address -----------------------------
+
+TEST(ReadingGaps, BlockWithoutRecipientTakesTheFailedAddress) {
+    const auto r = dsn_records(bounce("X-Failed-Recipients: kim@example.org\n",
+                                      "Action: failed\nStatus: 5.1.1\nRemote-MTA: dns; mx.example.org\n"
+                                      "Diagnostic-Code: smtp; 550 5.1.1 <kim@example.org>: user unknown\n"));
+    ASSERT_EQ(r.size(), 1u);
+    EXPECT_EQ(r[0].recipient, "kim@example.org");
+    EXPECT_EQ(r[0].action, "failed");
+    EXPECT_EQ(r[0].status, "5.1.1");
+    EXPECT_EQ(r[0].reply_code, "550");
+    EXPECT_EQ(r[0].diagnostic_type, "smtp");
+    EXPECT_EQ(r[0].diagnostic, "550 5.1.1 <kim@example.org>: user unknown");
+    EXPECT_EQ(r[0].remote_mta, "mx.example.org");
+    EXPECT_EQ(r[0].reporting_mta, "relay.example.com");
+}
+
+TEST(ReadingGaps, OriginalRecipientWithoutDomainJoinedByLocalPart) {
+    const auto r = dsn_records(bounce("X-Failed-Recipients: lee@example.net, kim@example.org\n",
+                                      "Original-Recipient: rfc822; kim\nAction: failed\nStatus: 5.2.2\n"
+                                      "Diagnostic-Code: smtp; 552 5.2.2 mailbox full\n\n"
+                                      "Final-Recipient: rfc822; lee@example.net\nAction: failed\nStatus: 5.1.1\n"));
+    ASSERT_EQ(r.size(), 2u);
+    EXPECT_EQ(r[0].recipient, "kim@example.org");
+    EXPECT_EQ(r[0].original_recipient, "kim");
+    EXPECT_EQ(r[0].status, "5.2.2");
+    EXPECT_EQ(r[1].recipient, "lee@example.net");
+    EXPECT_EQ(r[1].status, "5.1.1");
+}
+
+TEST(ReadingGaps, SeveralAnonymousBlocksJoinedInOrder) {
+    const auto r = dsn_records(bounce("X-Failed-Recipients: one@example.org,\n two@example.net\n",
+                                      "Action: failed\nStatus: 5.1.1\n\n"
+                                      "Final-Recipient: rfc822;\nAction: failed\nStatus: 5.2.2\n"));
+    ASSERT_EQ(r.size(), 2u);
+    EXPECT_EQ(r[0].recipient, "one@example.org");
+    EXPECT_EQ(r[0].status, "5.1.1");
+    EXPECT_EQ(r[1].recipient, "two@example.net");
+    EXPECT_EQ(r[1].status, "5.2.2");
+}
+
+TEST(ReadingGaps, NamedBlocksKeepTheirAddressesAndTheRestIsJoined) {
+    // lee@ is named by its own block; the anonymous block is the one address left
+    const auto r = dsn_records(bounce("X-Failed-Recipients: lee@example.net, kim@example.org\n",
+                                      "Final-Recipient: rfc822; Lee@example.net\nAction: failed\nStatus: 5.1.1\n\n"
+                                      "Action: failed\nStatus: 5.7.1\n"));
+    ASSERT_EQ(r.size(), 2u);
+    EXPECT_EQ(r[0].recipient, "Lee@example.net");
+    EXPECT_EQ(r[1].recipient, "kim@example.org");
+    EXPECT_EQ(r[1].status, "5.7.1");
+}
+
+TEST(ReadingGaps, NoGuessWhenTheCountsDiffer) {
+    // two anonymous blocks, one address: which block is it? Neither record is made up.
+    const auto r = dsn_records(bounce("X-Failed-Recipients: kim@example.org\n",
+                                      "Action: failed\nStatus: 5.1.1\n\nAction: failed\nStatus: 5.2.2\n"));
+    EXPECT_TRUE(r.empty());
+    // without X-Failed-Recipients a block without an address gives no record, as before
+    EXPECT_TRUE(dsn_records(bounce("", "Action: failed\nStatus: 5.1.1\n")).empty());
 }
