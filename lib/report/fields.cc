@@ -85,7 +85,62 @@ std::string unescape_embedded_unicode(std::string_view s) {
     return r;
 }
 
+// RFC 5322 atext (RFC 6532: and any byte of a UTF-8 sequence).
+bool is_atext(char c) {
+    if (is_alpha(c) || is_digit(c) || static_cast<unsigned char>(c) >= 0x80) return true;
+    for (char a : std::string_view("!#$%&'*+-/=?^_`{|}~"))
+        if (c == a) return true;
+    return false;
+}
+
+// A local part that needs no quotes: atext words separated by single dots.
+bool is_dot_atom(std::string_view s) {
+    if (s.empty() || s.front() == '.' || s.back() == '.') return false;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '.') {
+            if (s[i + 1] == '.') return false;  // s does not end in '.': i + 1 is in range
+        } else if (!is_atext(s[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// The offset of the quote that closes the quoted string opening at s[0] ('\\' escapes the next
+// byte), or npos.
+std::size_t closing_quote(std::string_view s) {
+    for (std::size_t i = 1; i < s.size(); ++i) {
+        if (s[i] == '\\') ++i;
+        else if (s[i] == '"') return i;
+    }
+    return std::string_view::npos;
+}
+
 }  // namespace
+
+std::string unquote_address(std::string a) {
+    if (a.size() < 2 || a.front() != '"') return a;
+    std::size_t close = closing_quote(a);
+    if (close == std::string::npos) return a;
+    if (close == a.size() - 1) {
+        // "local@domain" wrapped whole: the address inside, its local part quoted only when it
+        // needs it.
+        std::string_view in = std::string_view(a).substr(1, close - 1);
+        std::size_t at = in.rfind('@');
+        if (at == std::string_view::npos || at == 0 || at + 1 == in.size()) return a;
+        std::string_view local = in.substr(0, at), domain = in.substr(at + 1);
+        for (char c : domain)
+            if (c == ' ' || c == '\t' || c == '"' || c == '\\') return a;
+        if (is_dot_atom(local)) return std::string(in);
+        return '"' + std::string(local) + "\"@" + std::string(domain);
+    }
+    // "local"@domain: the quotes go when the local part is a dot-atom (RFC 5321 4.1.2: the
+    // same mailbox, written without them).
+    if (a[close + 1] != '@' || close + 2 == a.size()) return a;
+    std::string_view local = std::string_view(a).substr(1, close - 1);
+    if (!is_dot_atom(local)) return a;
+    return std::string(local) + a.substr(close + 1);
+}
 
 bool split_field(std::string_view line, std::string_view &name, std::string_view &value) {
     // One forward scan: white space, the name, white space, ':'. Most lines handed here are
@@ -120,7 +175,7 @@ std::string_view strip_type_view(std::string_view value) {
         bool token = true;
         for (std::size_t k = 0; k < semi; ++k) {
             char c = v[k];
-            if (!(is_alpha(c) || is_digit(c) || c == '-' || c == '_' || c == ' ')) token = false;
+            if (!(is_alpha(c) || is_digit(c) || c == '-' || c == '_' || c == ' ' || c == '\t')) token = false;
         }
         if (token) v = trim(v.substr(semi + 1));
     }
@@ -213,7 +268,7 @@ std::string bare_address(std::string_view value) {
     while (!t.empty() && (t.front() == '<' || t.front() == '\'')) t.remove_prefix(1);
     while (!t.empty() && (t.back() == '>' || t.back() == '\'')) t.remove_suffix(1);
     t = trim(t);
-    return unescape_embedded_unicode(t);
+    return unquote_address(unescape_embedded_unicode(t));
 }
 
 void append_address_list(std::string_view value, std::vector<std::string> &out) {

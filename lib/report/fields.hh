@@ -10,9 +10,15 @@ namespace carom::report {
 
 // The bare address of an address field value: drops an RFC 3464 address type ("rfc822;",
 // "utf-8;", "x400;"), comments, a display name and angle brackets, "mailto:" and RFC 6533
-// "\x{HHHH}" escapes. The local part is kept as written (quotes, VERP, +tags). "" when nothing
-// address-like remains.
+// "\x{HHHH}" escapes, and quotes that are not needed (unquote_address). The local part is
+// otherwise kept as written (VERP, +tags, quotes it needs). "" when nothing address-like remains.
 std::string bare_address(std::string_view value);
+
+// An address without the quotes it does not need: quotes around the whole address
+// ("\"a@example.org\"" → a@example.org) and around a local part that is a dot-atom
+// ("\"a.b\"@example.org" → a.b@example.org). A local part that needs them keeps them, as RFC 5321
+// writes it ("\"john doe\"@example.org"); anything else is returned as it is. bare_address's last step.
+std::string unquote_address(std::string address);
 
 // Every address of an address-list field (To, Cc), in order: commas inside quotes, comments and
 // angle brackets do not split; groups ("name: a, b;") are flattened.

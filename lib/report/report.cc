@@ -162,13 +162,14 @@ std::string host_of(std::string_view value) {
     return std::string(h);
 }
 
-// Fills the diagnostic fields of a record from "type; text".
+// Fills the diagnostic fields of a record from "type; text". A type is a word that starts with a
+// letter ("smtp", "X-Postfix"): a reply code before a semicolon ("552; mailbox full") is text.
 void set_diagnostic(Record &r, std::string_view value) {
     std::string_view v = trim(value);
     std::size_t semi = v.find(';');
     if (semi != std::string_view::npos && semi > 0 && semi <= 24) {
         std::string_view type = trim(v.substr(0, semi));
-        bool token = !type.empty();
+        bool token = !type.empty() && ((type[0] >= 'a' && type[0] <= 'z') || (type[0] >= 'A' && type[0] <= 'Z'));
         for (char c : type)
             if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
                 token = false;
@@ -271,6 +272,9 @@ bool finish(Pending &p) {
     // real address, the original is the one the sender knows.
     if (!usable_address(r.recipient) && usable_address(r.original_recipient)) r.recipient = r.original_recipient;
     if (r.recipient.empty()) r.recipient = !r.original_recipient.empty() ? r.original_recipient : p.actual;
+    // Sendmail's X-Actual-Recipient names the mailbox an alias led to: the address to act on when
+    // neither of the others is one.
+    if (!usable_address(r.recipient) && usable_address(p.actual)) r.recipient = p.actual;
     return !r.recipient.empty();
 }
 
@@ -284,11 +288,18 @@ struct DsnField {
     std::string folded;
 };
 
+// The fields [begin, end) of one recipient; `named` when they include Final-Recipient,
+// Original-Recipient or X-Actual-Recipient (an anonymous block has per-recipient fields only).
+struct RecipientRange {
+    std::size_t begin, end;
+    bool named;
+};
+
 struct DsnScan {
     std::string norm;               // the text with CR/CRLF line ends normalized, when it had any
     std::vector<DsnField> fields;   // every field of every block, in order
-    std::vector<std::size_t> per_message;                        // indices of per-message fields
-    std::vector<std::pair<std::size_t, std::size_t>> recipients;  // [begin, end) field ranges
+    std::vector<std::size_t> per_message;   // indices of per-message fields
+    std::vector<RecipientRange> recipients;  // in order, anonymous blocks included
 };
 
 // Appends a continuation line to a field's value (one space between the parts).
@@ -302,13 +313,16 @@ void unfold_into(DsnField &f, std::string_view line) {
 // Reads the block of fields [begin, end) of a delivery-status body: the report starts at the
 // first block with a DSN field and ends at the next block without one; a block naming a
 // recipient is a recipient block (split where a second Final-Recipient or Original-Recipient
-// starts the next recipient when blocks are not separated by blank lines); the per-message
-// fields of every block of the report are kept. False when the report is over.
+// starts the next recipient when blocks are not separated by blank lines); a block with
+// per-recipient fields (Action, Status, ...) but no recipient is an anonymous recipient block;
+// the per-message fields of every block of the report are kept. False when the report is over.
 bool take_block(DsnScan &s, std::size_t begin, std::size_t end, bool &started) {
-    bool dsn_fields = false, identity = false;
+    bool dsn_fields = false, identity = false, per_recipient = false;
     for (std::size_t k = begin; k < end; ++k) {
         const FieldId id = s.fields[k].id;
-        dsn_fields |= kind_of(id) != FieldKind::Other;
+        const FieldKind kind = kind_of(id);
+        dsn_fields |= kind != FieldKind::Other;
+        per_recipient |= kind == FieldKind::PerRecipient;
         identity |= id == FieldId::FinalRecipient || id == FieldId::OriginalRecipient || id == FieldId::XActualRecipient;
     }
     if (!dsn_fields) {
@@ -319,20 +333,23 @@ bool take_block(DsnScan &s, std::size_t begin, std::size_t end, bool &started) {
     started = true;
     for (std::size_t k = begin; k < end; ++k)
         if (kind_of(s.fields[k].id) == FieldKind::PerMessage) s.per_message.push_back(k);
-    if (!identity) return true;
+    if (!identity) {
+        if (per_recipient) s.recipients.push_back({begin, end, false});
+        return true;
+    }
     std::size_t cur = begin;
     bool has_final = false, has_orig = false;
     for (std::size_t k = begin; k < end; ++k) {
         const bool fin = s.fields[k].id == FieldId::FinalRecipient, orig = s.fields[k].id == FieldId::OriginalRecipient;
         if ((fin && has_final) || (orig && has_orig)) {
-            s.recipients.emplace_back(cur, k);
+            s.recipients.push_back({cur, k, true});
             cur = k;
             has_final = has_orig = false;
         }
         has_final |= fin;
         has_orig |= orig;
     }
-    s.recipients.emplace_back(cur, end);
+    s.recipients.push_back({cur, end, true});
     return true;
 }
 
@@ -392,16 +409,21 @@ DeliveryStatus parse_delivery_status_fields(std::string_view text) {
     DeliveryStatus ds;
     for (std::size_t k : s.per_message)
         ds.per_message.add(s.fields[k].name, s.fields[k].value);
-    for (const auto &[begin, end] : s.recipients) {
+    for (const RecipientRange &range : s.recipients) {
+        if (!range.named) continue;
         mime::Headers h;
-        for (std::size_t k = begin; k < end; ++k)
+        for (std::size_t k = range.begin; k < range.end; ++k)
             h.add(s.fields[k].name, s.fields[k].value);
         ds.recipients.push_back(std::move(h));
     }
     return ds;
 }
 
-std::size_t parse_delivery_status(std::string_view text, std::vector<Record> &out) {
+namespace {
+
+// parse_delivery_status, and with `anonymous` also a record for each recipient block that names
+// no address (its recipient empty), for read_dsn to give it one from X-Failed-Recipients.
+std::size_t read_delivery_status(std::string_view text, std::vector<Record> &out, bool anonymous) {
     DsnScan s;
     scan_dsn(text, s);
     std::string reporting;
@@ -412,11 +434,12 @@ std::size_t parse_delivery_status(std::string_view text, std::vector<Record> &ou
         }
     std::size_t n = 0;
     out.reserve(out.size() + s.recipients.size());
-    for (const auto &[begin, end] : s.recipients) {
+    for (const RecipientRange &range : s.recipients) {
+        if (!range.named && !anonymous) continue;
         Record &r = out.emplace_back();  // no reallocation: reserved above
         Pending p{r};
-        for (std::size_t k = begin; k < end; ++k) apply_recipient_field(p, s.fields[k].id, s.fields[k].value);
-        if (!finish(p)) {
+        for (std::size_t k = range.begin; k < range.end; ++k) apply_recipient_field(p, s.fields[k].id, s.fields[k].value);
+        if (!finish(p) && !anonymous) {
             out.pop_back();
             continue;
         }
@@ -429,14 +452,81 @@ std::size_t parse_delivery_status(std::string_view text, std::vector<Record> &ou
     return n;
 }
 
+// The local part of an address as a DSN may write it: "kim", "kim@host", "@relay:kim@host".
+std::string_view local_part(std::string_view a) {
+    std::size_t colon = a.rfind(':');
+    if (a.size() > 0 && a[0] == '@' && colon != std::string_view::npos) a.remove_prefix(colon + 1);
+    return a.substr(0, a.find('@'));
+}
+
+// Gives the records of recipient blocks that name no usable address (no Final-Recipient, an
+// empty one, or a local name such as "kim") the addresses of X-Failed-Recipients that no other
+// record names: a record whose address has the local part of exactly one of them takes that one;
+// the others are paired in order when as many records as addresses are left. A record still
+// without an address is dropped.
+void join_failed_recipients(std::vector<Record> &recs, std::vector<std::string> failed) {
+    std::vector<std::size_t> unnamed;  // indices of records without a usable address
+    for (std::size_t i = 0; i < recs.size(); ++i) {
+        if (!usable_address(recs[i].recipient)) {
+            unnamed.push_back(i);
+            continue;
+        }
+        for (auto f = failed.begin(); f != failed.end(); ++f)
+            if (iequals(*f, recs[i].recipient)) {
+                failed.erase(f);
+                break;
+            }
+    }
+    failed.erase(std::remove_if(failed.begin(), failed.end(), [](const std::string &a) { return !usable_address(a); }),
+                 failed.end());
+    // By local part: "Original-Recipient: rfc822; kim" is kim@example.org of the header.
+    for (auto u = unnamed.begin(); u != unnamed.end();) {
+        const Record &r = recs[*u];
+        const std::string_view local = local_part(!r.recipient.empty() ? r.recipient : r.original_recipient);
+        std::size_t match = failed.size(), matches = 0;
+        if (!local.empty())
+            for (std::size_t f = 0; f < failed.size(); ++f)
+                if (iequals(local_part(failed[f]), local)) match = f, ++matches;
+        if (matches == 1) {
+            recs[*u].recipient = std::move(failed[match]);
+            failed.erase(failed.begin() + static_cast<std::ptrdiff_t>(match));
+            u = unnamed.erase(u);
+        } else {
+            ++u;
+        }
+    }
+    // By order: one block and one address, or as many of each.
+    if (unnamed.size() == failed.size())
+        for (std::size_t k = 0; k < unnamed.size(); ++k) recs[unnamed[k]].recipient = std::move(failed[k]);
+    recs.erase(std::remove_if(recs.begin(), recs.end(), [](const Record &r) { return r.recipient.empty(); }), recs.end());
+}
+
+}  // namespace
+
+std::size_t parse_delivery_status(std::string_view text, std::vector<Record> &out) {
+    return read_delivery_status(text, out, false);
+}
+
 bool read_dsn(const mime::Message &msg, Extraction &ex) {
     std::vector<Record> recs;
+    // A recipient block may name no address when the bounce's X-Failed-Recipients header does.
+    std::vector<std::string> failed;
+    for (const std::string_view *v : msg.root.headers.all("X-Failed-Recipients")) append_address_list(*v, failed);
+    auto read_part = [&](std::string_view text) {
+        if (failed.empty()) {
+            parse_delivery_status(text, recs);
+            return;
+        }
+        read_delivery_status(text, recs, true);
+        join_failed_recipients(recs, failed);
+    };
     // 1. delivery-status parts outside attached messages (multipart/report at any depth, or a
     //    lone message/delivery-status), then 2. DSN fields written inline in a text part, then
-    //    3. delivery-status parts inside attached messages (a forwarded bounce).
+    //    3. delivery-status parts inside attached messages (a forwarded bounce, whose recipients
+    //    the X-Failed-Recipients of the bounce around it does not name).
     walk(msg.root, false, [&](const Part &p, bool inside) {
         if (!recs.empty() || inside || !p.children.empty()) return;
-        if (is_delivery_status(p)) parse_delivery_status(p.text, recs);
+        if (is_delivery_status(p)) read_part(p.text);
     });
     if (recs.empty()) {
         walk(msg.root, false, [&](const Part &p, bool inside) {
@@ -457,7 +547,7 @@ bool read_dsn(const mime::Message &msg, Extraction &ex) {
                 }
                 ++pos;
             }
-            if (found) parse_delivery_status(t, recs);
+            if (found) read_part(t);
         });
     }
     if (recs.empty()) {
