@@ -37,6 +37,15 @@ bool header_has(const Input &in, std::string_view name, std::string_view needle)
 // MAILER-DAEMON, postmaster, Mail Delivery System/Subsystem and the like.
 bool from_mail_system(const Input &in);
 
+// Structural evidence that the message is a bounce, which the readers that go by wording alone
+// (fallback.cc, mta_phrase.cc) require besides their sentences (docs/formats.md, "Wording is not
+// enough"): a null Return-Path, X-Failed-Recipients, a mail-system address (MAILER-DAEMON,
+// postmaster, ... by address, not display name) in From / Sender / Return-Path, Auto-Submitted
+// other than "no", or a returned original (ex.original.present). Never for a reply in a
+// conversation (reply/forward subject with In-Reply-To or References) without a null Return-Path
+// or X-Failed-Recipients, and a returned original does not count under a reply/forward subject.
+bool bounce_evidence(const Input &in, const Extraction &ex);
+
 // The text between the first line containing `start` (exclusive) and the first following line
 // that begins with one of `ends` (after leading white space; ASCII case-insensitive). When start
 // is empty the block begins at the top. The end line is not part of the block; no end → to EOF.

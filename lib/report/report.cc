@@ -899,6 +899,33 @@ bool read_arf(const mime::Message &msg, Extraction &ex) {
 
 namespace {
 
+// The prefixes a person's mail program puts before the subject of a reply or a forward ("Re:",
+// "AW:", "Fwd:", "RV:", "回复:", ...), lower case, without the colon. An auto-responder puts its
+// own marker first ("Automatic reply: Re: ..."), so a subject that opens with one of these is a
+// person answering or passing on a message, whatever words follow.
+constexpr std::string_view kReplyPrefixes[] = {
+    "re", "aw", "sv", "vs", "antw", "odp", "res", "r", "ynt", "fw", "fwd", "wg", "tr", "rv", "enc", "doorst",
+    "回复", "答复", "转发", "転送", "返信", "회신", "전달",
+};
+
+}  // namespace
+
+bool reply_or_forward_subject(std::string_view subject) {
+    const std::string s = lower(trim(subject));
+    std::size_t colon = s.find(':');
+    std::size_t wide = s.find("\xef\xbc\x9a");  // U+FF1A FULLWIDTH COLON
+    if (wide != std::string::npos && (colon == std::string::npos || wide < colon)) colon = wide;
+    if (colon == std::string::npos || colon > 12) return false;
+    std::string_view head = trim(std::string_view(s).substr(0, colon));
+    // "Re[2]:", "RE^3:" and similar counters
+    if (std::size_t b = head.find_first_of("[^("); b != std::string_view::npos) head = trim(head.substr(0, b));
+    for (std::string_view p : kReplyPrefixes)
+        if (head == p) return true;
+    return false;
+}
+
+namespace {
+
 bool from_daemon(const mime::Headers &h) {
     const std::string_view *f = h.get("From");
     if (!f) return false;
@@ -923,29 +950,6 @@ constexpr std::string_view kAutoSubjectPhrases[] = {
     "автоматический ответ", "自動返信", "自动回复", "自動回覆", "자동 응답", "automatisk svar",
     "automaattinen vastaus",
 };
-
-// The prefixes a person's mail program puts before the subject of a reply or a forward ("Re:",
-// "AW:", "Fwd:", "RV:", "回复:", ...), lower case, without the colon. An auto-responder puts its
-// own marker first ("Automatic reply: Re: ..."), so a subject that opens with one of these is a
-// person answering or passing on a message, whatever words follow.
-constexpr std::string_view kReplyPrefixes[] = {
-    "re", "aw", "sv", "vs", "antw", "odp", "res", "r", "ynt", "fw", "fwd", "wg", "tr", "rv", "enc", "doorst",
-    "回复", "答复", "转发", "転送", "返信", "회신", "전달",
-};
-
-bool reply_or_forward_subject(std::string_view subject) {
-    const std::string s = lower(trim(subject));
-    std::size_t colon = s.find(':');
-    std::size_t wide = s.find("\xef\xbc\x9a");  // U+FF1A FULLWIDTH COLON
-    if (wide != std::string::npos && (colon == std::string::npos || wide < colon)) colon = wide;
-    if (colon == std::string::npos || colon > 12) return false;
-    std::string_view head = trim(std::string_view(s).substr(0, colon));
-    // "Re[2]:", "RE^3:" and similar counters
-    if (std::size_t b = head.find_first_of("[^("); b != std::string_view::npos) head = trim(head.substr(0, b));
-    for (std::string_view p : kReplyPrefixes)
-        if (head == p) return true;
-    return false;
-}
 
 // A header that states what it names: present, not empty, and not a negation. An empty
 // "X-Autoreply:" (some clients write the field with no value) states nothing.

@@ -211,5 +211,83 @@ TEST(Families, QmailTranslatedGreeting) {
     EXPECT_EQ(r.ex.records[0].status, "5.1.1");
 }
 
+// The wording readers (phrase, fallback) need a bounce's structure besides their sentences
+// (bounce_evidence, mta_common.hh). Each pair below is the same text, refused without the
+// structure and read with it.
+TEST(WordingNeedsStructure, PhraseDisplayNameIsNotAMailSystem) {
+    const std::string text = "Subject: Returned mail\n\nUser unknown: b@example.org\n";
+    // "Mail System" in the display name only: anyone may call themselves that
+    Read refused = run("From: The Mail System Team <team@example.com>\nTo: a@example.net\n" + text);
+    EXPECT_FALSE(refused.ok);
+    EXPECT_TRUE(refused.ex.records.empty());
+    for (const char *structure : {"Return-Path: <>\nFrom: The Mail System Team <team@example.com>\n",
+                                  "From: Mail System <MAILER-DAEMON@gw.example.com>\n",
+                                  "From: The Mail System Team <team@example.com>\nAuto-Submitted: auto-generated\n"}) {
+        Read r = run(std::string(structure) + "To: a@example.net\n" + text);
+        ASSERT_TRUE(r.ok) << structure;
+        EXPECT_EQ(r.ex.format, "phrase") << structure;
+        ASSERT_EQ(r.ex.records.size(), 1u) << structure;
+        EXPECT_EQ(r.ex.records[0].recipient, "b@example.org") << structure;
+    }
+}
+
+TEST(WordingNeedsStructure, PostmasterReplyingInAConversationIsAPerson) {
+    const std::string text =
+        "From: Hostmaster <postmaster@small.example.org>\nTo: ada@example.com\n";
+    const std::string body = "\nUser unknown is right, his mail now goes to office@small.example.org.\n";
+    Read refused = run(text + "Subject: Re: cannot reach your users\nIn-Reply-To: <q@example.com>\n" + body);
+    EXPECT_FALSE(refused.ok);
+    EXPECT_TRUE(refused.ex.records.empty());
+    // the same sender and words, not a reply in a conversation: a mail-system notice
+    Read r = run(text + "Subject: Returned mail\n" + body);
+    ASSERT_TRUE(r.ok);
+    EXPECT_EQ(r.ex.format, "phrase");
+    // a null Return-Path is a bounce even under a reply subject
+    Read n = run("Return-Path: <>\n" + text + "Subject: Re: cannot reach your users\nIn-Reply-To: <q@example.com>\n" + body);
+    EXPECT_TRUE(n.ok);
+}
+
+TEST(WordingNeedsStructure, FallbackPhishingWithoutStructure) {
+    const std::string rest =
+        "To: raj@example.in\nSubject: Delivery Status Notification (Failure)\n\n"
+        "Delivery to the following recipient failed permanently:\n\n     boss@example.in\n\n"
+        "Renew your password at https://mx-status.example.org/renew\n";
+    Read refused = run("From: Delivery Notification <notify@mx-status.example.org>\n"
+                       "Return-Path: <bounce-1@mx-status.example.org>\n" + rest);
+    EXPECT_FALSE(refused.ok);
+    EXPECT_TRUE(refused.ex.records.empty());
+    for (const char *structure : {"From: Mail Delivery Subsystem <mailer-daemon@mx.example.org>\n",
+                                  "From: Delivery Notification <notify@mx.example.org>\nX-Failed-Recipients: boss@example.in\n",
+                                  "From: MAILER-DAEMON <>\n"}) {
+        Read r = run(std::string(structure) + rest);
+        ASSERT_TRUE(r.ok) << structure;
+        EXPECT_EQ(r.ex.format, "fallback") << structure;
+        ASSERT_EQ(r.ex.records.size(), 1u) << structure;
+        EXPECT_EQ(r.ex.records[0].recipient, "boss@example.in") << structure;
+    }
+}
+
+TEST(WordingNeedsStructure, ReturnedOriginalCountsUnlessForwarded) {
+    const std::string notice =
+        "\nYour message could not be delivered to:\n\n    karl@example.net\n\n"
+        "Reason: 550 5.1.1 mailbox unknown\n\nOriginal message follows.\n\n"
+        "From: reports@example.com\nTo: karl@example.net\nSubject: Weekly report\n\nhello\n";
+    const std::string from = "From: Mail Gateway <gateway@example.com>\nTo: reports@example.com\n";
+    Read r = run(from + "Subject: Undeliverable message\n" + notice);
+    ASSERT_TRUE(r.ok);
+    EXPECT_EQ(r.ex.format, "fallback");
+    ASSERT_EQ(r.ex.records.size(), 1u);
+    EXPECT_EQ(r.ex.records[0].recipient, "karl@example.net");
+    // a person forwarding a message: the header block is what they pass on, not a returned original
+    Read fwd = run("From: Olivia <olivia@example.net>\nTo: greg@example.net\nSubject: Fwd: Undeliverable message\n" +
+                   notice);
+    EXPECT_FALSE(fwd.ok);
+    EXPECT_TRUE(fwd.ex.records.empty());
+    // no returned original and no sender structure: words only
+    Read bare = run(from + "Subject: Undeliverable message\n\nYour message could not be delivered to:\n\n"
+                           "    karl@example.net\n\nReason: 550 5.1.1 mailbox unknown\n");
+    EXPECT_FALSE(bare.ok);
+}
+
 }  // namespace
 }  // namespace carom::formats
