@@ -66,21 +66,25 @@ bool mail_system_mailbox(std::string_view address) {
 
 }  // namespace
 
-bool bounce_evidence(const Input &in, const Extraction &ex) {
-    const mime::Headers &h = in.msg.root.headers;
-    // The SMTP null reverse path (RFC 5321 4.5.5) that delivery reports are sent with, or Exim's
-    // list of failed recipients: no person's mail has either.
+namespace {
+
+// The SMTP null reverse path (RFC 5321 4.5.5) that delivery reports are sent with, or Exim's list
+// of failed recipients: no person's mail has either.
+bool null_sender_or_failed_list(const mime::Headers &h) {
     if (const std::string_view *rp = h.get("Return-Path")) {
         const std::string_view v = trim(*rp);
         if (v == "<>" || v == "< >") return true;
     }
-    if (h.has("X-Failed-Recipients")) return true;
-    // A reply in a conversation (a reply/forward subject and In-Reply-To or References): a person,
-    // even a postmaster, answering about a failure.
-    const Subject subject(in);
-    const bool replying = report::reply_or_forward_subject(subject);
-    if (replying && (h.has("In-Reply-To") || h.has("References"))) return false;
-    // A mail-system sender, by address.
+    return h.has("X-Failed-Recipients");
+}
+
+bool in_conversation(const mime::Headers &h) { return h.has("In-Reply-To") || h.has("References"); }
+
+}  // namespace
+
+bool mail_system_sender(const Input &in) {
+    const mime::Headers &h = in.msg.root.headers;
+    if (null_sender_or_failed_list(h)) return true;
     for (const char *n : {"From", "Sender", "Return-Path"})
         if (const std::string_view *v = h.get(n); v && mail_system_mailbox(report::bare_address(*v))) return true;
     if (const std::string_view *f = h.get("From"); f && f->find("<>") != std::string_view::npos) return true;
@@ -89,6 +93,23 @@ bool bounce_evidence(const Input &in, const Extraction &ex) {
         const std::string a = lower(trim(*v));
         if (!a.empty() && a != "no") return true;
     }
+    return false;
+}
+
+bool person_replying(const Input &in) {
+    const mime::Headers &h = in.msg.root.headers;
+    return report::subject_prefix(Subject(in)) == report::SubjectPrefix::reply && in_conversation(h) &&
+           !mail_system_sender(in);
+}
+
+bool bounce_evidence(const Input &in, const Extraction &ex) {
+    const mime::Headers &h = in.msg.root.headers;
+    if (null_sender_or_failed_list(h)) return true;
+    // A reply or forward in a conversation (a reply/forward subject and In-Reply-To or
+    // References): a person, even a postmaster, writing about a failure.
+    const bool replying = report::reply_or_forward_subject(Subject(in));
+    if (replying && in_conversation(h)) return false;
+    if (mail_system_sender(in)) return true;
     // The returned message: an attached message or header part, or a header block quoted in the
     // text (report::read_original) -- unless a person is forwarding or quoting a message.
     return ex.original.present && !replying;

@@ -904,25 +904,31 @@ namespace {
 // own marker first ("Automatic reply: Re: ..."), so a subject that opens with one of these is a
 // person answering or passing on a message, whatever words follow.
 constexpr std::string_view kReplyPrefixes[] = {
-    "re", "aw", "sv", "vs", "antw", "odp", "res", "r", "ynt", "fw", "fwd", "wg", "tr", "rv", "enc", "doorst",
-    "回复", "答复", "转发", "転送", "返信", "회신", "전달",
+    "re", "aw", "sv", "vs", "antw", "odp", "res", "r", "ynt", "回复", "答复", "返信", "회신",
+};
+constexpr std::string_view kForwardPrefixes[] = {
+    "fw", "fwd", "wg", "tr", "rv", "enc", "doorst", "转发", "転送", "전달",
 };
 
 }  // namespace
 
-bool reply_or_forward_subject(std::string_view subject) {
+SubjectPrefix subject_prefix(std::string_view subject) {
     const std::string s = lower(trim(subject));
     std::size_t colon = s.find(':');
     std::size_t wide = s.find("\xef\xbc\x9a");  // U+FF1A FULLWIDTH COLON
     if (wide != std::string::npos && (colon == std::string::npos || wide < colon)) colon = wide;
-    if (colon == std::string::npos || colon > 12) return false;
+    if (colon == std::string::npos || colon > 12) return SubjectPrefix::none;
     std::string_view head = trim(std::string_view(s).substr(0, colon));
     // "Re[2]:", "RE^3:" and similar counters
     if (std::size_t b = head.find_first_of("[^("); b != std::string_view::npos) head = trim(head.substr(0, b));
     for (std::string_view p : kReplyPrefixes)
-        if (head == p) return true;
-    return false;
+        if (head == p) return SubjectPrefix::reply;
+    for (std::string_view p : kForwardPrefixes)
+        if (head == p) return SubjectPrefix::forward;
+    return SubjectPrefix::none;
 }
+
+bool reply_or_forward_subject(std::string_view subject) { return subject_prefix(subject) != SubjectPrefix::none; }
 
 namespace {
 

@@ -289,5 +289,39 @@ TEST(WordingNeedsStructure, ReturnedOriginalCountsUnlessForwarded) {
     EXPECT_FALSE(bare.ok);
 }
 
+// A person's reply in a conversation that quotes a bounce without "> " (as Outlook does) is the
+// person's mail: no format reader reads it. The same text forwarded, or sent by a mail system
+// under a reply subject (Apache James answers with "Re:" and In-Reply-To), is read.
+TEST(WordingNeedsStructure, PersonReplyQuotingABounceIsNotRead) {
+    const std::string quoted =
+        "\nmy old address is gone, use the new one.\n\n-----Original Message-----\n"
+        "From: Tina <tina@example.org>\nSent: Tuesday, January 13, 2026 10:05\nTo: hans@example.at\n"
+        "Subject: Mail delivery failed: returning message to sender\n\n"
+        "This message was created automatically by mail delivery software.\n\n"
+        "A message that you sent could not be delivered to one or more of its\n"
+        "recipients. This is a permanent error. The following address(es) failed:\n\n"
+        "  hans@example.at\n    SMTP error from remote mail server after RCPT TO:<hans@example.at>:\n"
+        "    550 5.1.1 User unknown\n";
+    const std::string reply = "From: Hans <hans.g@example.at>\nTo: tina@example.org\n"
+                              "Subject: RE: Mail delivery failed: returning message to sender\n";
+    Read refused = run(reply + "In-Reply-To: <t-1@example.org>\n" + quoted);
+    EXPECT_FALSE(refused.ok);
+    EXPECT_TRUE(refused.ex.records.empty());
+    Read refs = run(reply + "References: <t-0@example.org> <t-1@example.org>\n" + quoted);
+    EXPECT_FALSE(refs.ok);
+    // not in a conversation (no In-Reply-To / References), forwarded, or from a mail system: read
+    for (const std::string &head :
+         {reply, std::string("From: Tina <tina@example.org>\nTo: it@example.org\nSubject: Fwd: Mail delivery failed\n"
+                             "References: <t-1@example.org>\n"),
+          std::string("From: Mail Delivery System <Mailer-Daemon@mx.example.org>\nTo: tina@example.org\n"
+                      "Subject: Re: Mail delivery failed\nIn-Reply-To: <t-1@example.org>\n")}) {
+        Read r = run(head + quoted);
+        ASSERT_TRUE(r.ok) << head;
+        EXPECT_EQ(r.ex.format, "exim") << head;
+        ASSERT_EQ(r.ex.records.size(), 1u) << head;
+        EXPECT_EQ(r.ex.records[0].recipient, "hans@example.at") << head;
+    }
+}
+
 }  // namespace
 }  // namespace carom::formats
