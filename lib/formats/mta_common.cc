@@ -64,10 +64,6 @@ bool mail_system_mailbox(std::string_view address) {
     return false;
 }
 
-}  // namespace
-
-namespace {
-
 // The SMTP null reverse path (RFC 5321 4.5.5) that delivery reports are sent with, or Exim's list
 // of failed recipients: no person's mail has either.
 bool null_sender_or_failed_list(const mime::Headers &h) {

@@ -913,7 +913,8 @@ constexpr std::string_view kForwardPrefixes[] = {
 }  // namespace
 
 SubjectPrefix subject_prefix(std::string_view subject) {
-    const std::string s = lower(trim(subject));
+    // The prefix and its colon stand in the first 16 bytes ("Antw:", "回复：", "Re[12]:").
+    const std::string s = lower(trim(subject).substr(0, 16));
     std::size_t colon = s.find(':');
     std::size_t wide = s.find("\xef\xbc\x9a");  // U+FF1A FULLWIDTH COLON
     if (wide != std::string::npos && (colon == std::string::npos || wide < colon)) colon = wide;
