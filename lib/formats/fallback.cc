@@ -1,6 +1,7 @@
 // The generic fallback: a bounce no reader claimed and that carries no RFC 3464 report. It runs
 // only on messages that look like bounces (sent by a mail system, or with a failure subject, or
-// with X-Failed-Recipients), then looks for the failed recipients where bounces of every kind put
+// with X-Failed-Recipients) and show a bounce's structure (bounce_evidence, mta_common.hh: a null
+// Return-Path, a mail-system address, Auto-Submitted, a returned original), then looks for the failed recipients where bounces of every kind put
 // them, in this order:
 //
 //   1. the X-Failed-Recipients header (Exim and its imitators);
@@ -251,6 +252,9 @@ bool read_generic(const Input &in, Extraction &ex) {
 }  // namespace
 
 bool read_fallback(const Input &in, Extraction &ex) {
+    // Both readers below go by wording, which ordinary mail shares ("your parcel could not be
+    // delivered", "payment failed"): they also need a bounce's structure (mta_common.hh).
+    if (!bounce_evidence(in, ex)) return false;
     if (read_generic(in, ex)) return true;
     // Last: one-sentence notices whose recipient only the returned message names (mta_phrase.cc).
     if (!phrase_detect(in)) return false;

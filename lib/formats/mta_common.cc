@@ -5,6 +5,7 @@
 
 #include "formats/markers.hh"
 #include "formats/text.hh"
+#include "report/fields.hh"
 #include "report/report.hh"
 
 namespace carom::formats {
@@ -45,6 +46,69 @@ bool from_mail_system(const Input &in) {
         if (icontains(from, n)) return true;
     // "From: MAILER-DAEMON <>" and friends.
     return from.find("<>") != std::string::npos;
+}
+
+namespace {
+
+// The local parts of mail-system mailboxes, as they stand in an address (the display name does
+// not count: anyone may call themselves "Mail Delivery System").
+bool mail_system_mailbox(std::string_view address) {
+    const std::string a = lower(address);
+    const std::string_view local = std::string_view(a).substr(0, a.find('@'));
+    static constexpr std::string_view kLocals[] = {
+        "mailer-daemon", "mailer_daemon", "mailerdaemon", "maildaemon", "mail-daemon", "mdaemon",
+        "postmaster", "post_master", "double-bounce",
+    };
+    for (std::string_view l : kLocals)
+        if (local == l) return true;
+    return false;
+}
+
+// The SMTP null reverse path (RFC 5321 4.5.5) that delivery reports are sent with, or Exim's list
+// of failed recipients: no person's mail has either.
+bool null_sender_or_failed_list(const mime::Headers &h) {
+    if (const std::string_view *rp = h.get("Return-Path")) {
+        const std::string_view v = trim(*rp);
+        if (v == "<>" || v == "< >") return true;
+    }
+    return h.has("X-Failed-Recipients");
+}
+
+bool in_conversation(const mime::Headers &h) { return h.has("In-Reply-To") || h.has("References"); }
+
+}  // namespace
+
+bool mail_system_sender(const Input &in) {
+    const mime::Headers &h = in.msg.root.headers;
+    if (null_sender_or_failed_list(h)) return true;
+    for (const char *n : {"From", "Sender", "Return-Path"})
+        if (const std::string_view *v = h.get(n); v && mail_system_mailbox(report::bare_address(*v))) return true;
+    if (const std::string_view *f = h.get("From"); f && f->find("<>") != std::string_view::npos) return true;
+    // Sent by a program (RFC 3834 "auto-generated", "auto-replied"; "no" is a person).
+    if (const std::string_view *v = h.get("Auto-Submitted")) {
+        const std::string a = lower(trim(*v));
+        if (!a.empty() && a != "no") return true;
+    }
+    return false;
+}
+
+bool person_replying(const Input &in) {
+    const mime::Headers &h = in.msg.root.headers;
+    return report::subject_prefix(Subject(in)) == report::SubjectPrefix::reply && in_conversation(h) &&
+           !mail_system_sender(in);
+}
+
+bool bounce_evidence(const Input &in, const Extraction &ex) {
+    const mime::Headers &h = in.msg.root.headers;
+    if (null_sender_or_failed_list(h)) return true;
+    // A reply or forward in a conversation (a reply/forward subject and In-Reply-To or
+    // References): a person, even a postmaster, writing about a failure.
+    const bool replying = report::reply_or_forward_subject(Subject(in));
+    if (replying && in_conversation(h)) return false;
+    if (mail_system_sender(in)) return true;
+    // The returned message: an attached message or header part, or a header block quoted in the
+    // text (report::read_original) -- unless a person is forwarding or quoting a message.
+    return ex.original.present && !replying;
 }
 
 std::string_view block_after(std::string_view text, std::string_view start,

@@ -37,6 +37,23 @@ bool header_has(const Input &in, std::string_view name, std::string_view needle)
 // MAILER-DAEMON, postmaster, Mail Delivery System/Subsystem and the like.
 bool from_mail_system(const Input &in);
 
+// The message was sent by a mail system or a program: a null Return-Path, X-Failed-Recipients, a
+// mail-system address (MAILER-DAEMON, postmaster, ... by address, not display name) in From /
+// Sender / Return-Path, "From: ... <>", or Auto-Submitted other than "no".
+bool mail_system_sender(const Input &in);
+
+// A person's reply in a conversation: a reply subject (Re:, AW:, SV:, ...) with In-Reply-To or
+// References, from no mail system (mail_system_sender). The bounce text such a reply quotes, with
+// or without "> ", is not its own; read_known reads it with no format reader (docs/formats.md).
+bool person_replying(const Input &in);
+
+// Structural evidence that the message is a bounce, which the readers that go by wording alone
+// (fallback.cc, mta_phrase.cc) require besides their sentences (docs/formats.md, "Wording is not
+// enough"): a null Return-Path or X-Failed-Recipients; else never a reply or forward in a
+// conversation (reply/forward subject with In-Reply-To or References); else mail_system_sender,
+// or a returned original (ex.original.present) under a subject that is not a reply/forward.
+bool bounce_evidence(const Input &in, const Extraction &ex);
+
 // The text between the first line containing `start` (exclusive) and the first following line
 // that begins with one of `ends` (after leading white space; ASCII case-insensitive). When start
 // is empty the block begins at the top. The end line is not part of the block; no end → to EOF.

@@ -6,7 +6,7 @@
 //
 // This reader runs only after every other reader, the RFC 3464 / auto-reply readers and the
 // generic fallback found nothing (its last step, fallback.cc), on messages sent by a mail system or with a
-// failure subject. The diagnostic is the paragraph holding the first failure sentence; the
+// failure subject that also show a bounce's structure (bounce_evidence, checked by read_fallback). The diagnostic is the paragraph holding the first failure sentence; the
 // recipients are the addresses of that paragraph, else the returned message's To (a mail system
 // that says "User unknown" about a message with one recipient speaks of that one).
 #include <string>

@@ -6,6 +6,7 @@
 // A reader that knows an MTA's own text better than its RFC 3464 part comes before the generic
 // DSN reader; the generic fallback comes last.
 #include "formats/markers.hh"
+#include "formats/mta_common.hh"
 #include "formats/reader.hh"
 #include "formats/readers.hh"
 #include "report/report.hh"
@@ -70,11 +71,10 @@ const std::vector<Reader> &registry() {
     return table;
 }
 
-bool read_known(const Input &in_, Extraction &ex) {
-    // One scan of the body for every detect step's phrases, the Subject and From decoded once
-    // (formats/markers.hh).
-    const Scan once = scan(in_);
-    const Input in{in_.msg, in_.body, in_.limits, &once};
+namespace {
+
+// The table's readers in order; true (ex filled) at the first that yields records.
+bool read_registry(const Input &in, Extraction &ex) {
     // Each reader works on a fresh Extraction holding ex.original. When ex is one already (as
     // the engine passes it: every field but original at its default, as listed here from
     // base/model.hh), that is ex itself, reset only after a reader that yields nothing; otherwise
@@ -105,6 +105,20 @@ bool read_known(const Input &in_, Extraction &ex) {
         }
         ex.original = std::move(tmp.original);
     }
+    return false;
+}
+
+}  // namespace
+
+bool read_known(const Input &in_, Extraction &ex) {
+    // One scan of the body for every detect step's phrases, the Subject and From decoded once
+    // (formats/markers.hh).
+    const Scan once = scan(in_);
+    const Input in{in_.msg, in_.body, in_.limits, &once};
+    // A person's reply that quotes a bounce (Outlook quotes it without "> ") is the person's
+    // mail: no format reader reads its text (person_replying, mta_common.hh). A forward is read:
+    // it passes a report on whole.
+    if (!person_replying(in) && read_registry(in, ex)) return true;
     if (report::read_dsn(in.msg, ex)) return true;
     return report::read_auto_reply(in.msg, ex);
 }

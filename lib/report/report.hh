@@ -41,6 +41,15 @@ bool read_arf(const mime::Message &msg, Extraction &ex);
 // RFC 3834 and de-facto auto-reply markers.
 bool read_auto_reply(const mime::Message &msg, Extraction &ex);
 
+// True when the subject opens with the prefix a person's mail program puts on a reply or a
+// forward ("Re:", "AW:", "Fwd:", "WG:", "RV:", "回复:", "Re[2]:", ...): the message answers or
+// passes on another, so words of that other message (an auto-reply's, a bounce's) in its subject
+// or body are quoted, not its own.
+bool reply_or_forward_subject(std::string_view subject);
+// Which of the two the prefix is (Re:, AW:, SV:, 回复: ... answer; Fwd:, WG:, TR:, RV:, 転送: ... pass on).
+enum class SubjectPrefix { none, reply, forward };
+SubjectPrefix subject_prefix(std::string_view subject);
+
 // multipart/report; report-type=disposition-notification (read receipts).
 bool is_mdn(const mime::Message &msg);
 

@@ -211,5 +211,117 @@ TEST(Families, QmailTranslatedGreeting) {
     EXPECT_EQ(r.ex.records[0].status, "5.1.1");
 }
 
+// The wording readers (phrase, fallback) need a bounce's structure besides their sentences
+// (bounce_evidence, mta_common.hh). Each pair below is the same text, refused without the
+// structure and read with it.
+TEST(WordingNeedsStructure, PhraseDisplayNameIsNotAMailSystem) {
+    const std::string text = "Subject: Returned mail\n\nUser unknown: b@example.org\n";
+    // "Mail System" in the display name only: anyone may call themselves that
+    Read refused = run("From: The Mail System Team <team@example.com>\nTo: a@example.net\n" + text);
+    EXPECT_FALSE(refused.ok);
+    EXPECT_TRUE(refused.ex.records.empty());
+    for (const char *structure : {"Return-Path: <>\nFrom: The Mail System Team <team@example.com>\n",
+                                  "From: Mail System <MAILER-DAEMON@gw.example.com>\n",
+                                  "From: The Mail System Team <team@example.com>\nAuto-Submitted: auto-generated\n"}) {
+        Read r = run(std::string(structure) + "To: a@example.net\n" + text);
+        ASSERT_TRUE(r.ok) << structure;
+        EXPECT_EQ(r.ex.format, "phrase") << structure;
+        ASSERT_EQ(r.ex.records.size(), 1u) << structure;
+        EXPECT_EQ(r.ex.records[0].recipient, "b@example.org") << structure;
+    }
+}
+
+TEST(WordingNeedsStructure, PostmasterReplyingInAConversationIsAPerson) {
+    const std::string text =
+        "From: Hostmaster <postmaster@small.example.org>\nTo: ada@example.com\n";
+    const std::string body = "\nUser unknown is right, his mail now goes to office@small.example.org.\n";
+    Read refused = run(text + "Subject: Re: cannot reach your users\nIn-Reply-To: <q@example.com>\n" + body);
+    EXPECT_FALSE(refused.ok);
+    EXPECT_TRUE(refused.ex.records.empty());
+    // the same sender and words, not a reply in a conversation: a mail-system notice
+    Read r = run(text + "Subject: Returned mail\n" + body);
+    ASSERT_TRUE(r.ok);
+    EXPECT_EQ(r.ex.format, "phrase");
+    // a null Return-Path is a bounce even under a reply subject
+    Read n = run("Return-Path: <>\n" + text + "Subject: Re: cannot reach your users\nIn-Reply-To: <q@example.com>\n" + body);
+    EXPECT_TRUE(n.ok);
+}
+
+TEST(WordingNeedsStructure, FallbackPhishingWithoutStructure) {
+    const std::string rest =
+        "To: raj@example.in\nSubject: Delivery Status Notification (Failure)\n\n"
+        "Delivery to the following recipient failed permanently:\n\n     boss@example.in\n\n"
+        "Renew your password at https://mx-status.example.org/renew\n";
+    Read refused = run("From: Delivery Notification <notify@mx-status.example.org>\n"
+                       "Return-Path: <bounce-1@mx-status.example.org>\n" + rest);
+    EXPECT_FALSE(refused.ok);
+    EXPECT_TRUE(refused.ex.records.empty());
+    for (const char *structure : {"From: Mail Delivery Subsystem <mailer-daemon@mx.example.org>\n",
+                                  "From: Delivery Notification <notify@mx.example.org>\nX-Failed-Recipients: boss@example.in\n",
+                                  "From: MAILER-DAEMON <>\n"}) {
+        Read r = run(std::string(structure) + rest);
+        ASSERT_TRUE(r.ok) << structure;
+        EXPECT_EQ(r.ex.format, "fallback") << structure;
+        ASSERT_EQ(r.ex.records.size(), 1u) << structure;
+        EXPECT_EQ(r.ex.records[0].recipient, "boss@example.in") << structure;
+    }
+}
+
+TEST(WordingNeedsStructure, ReturnedOriginalCountsUnlessForwarded) {
+    const std::string notice =
+        "\nYour message could not be delivered to:\n\n    karl@example.net\n\n"
+        "Reason: 550 5.1.1 mailbox unknown\n\nOriginal message follows.\n\n"
+        "From: reports@example.com\nTo: karl@example.net\nSubject: Weekly report\n\nhello\n";
+    const std::string from = "From: Mail Gateway <gateway@example.com>\nTo: reports@example.com\n";
+    Read r = run(from + "Subject: Undeliverable message\n" + notice);
+    ASSERT_TRUE(r.ok);
+    EXPECT_EQ(r.ex.format, "fallback");
+    ASSERT_EQ(r.ex.records.size(), 1u);
+    EXPECT_EQ(r.ex.records[0].recipient, "karl@example.net");
+    // a person forwarding a message: the header block is what they pass on, not a returned original
+    Read fwd = run("From: Olivia <olivia@example.net>\nTo: greg@example.net\nSubject: Fwd: Undeliverable message\n" +
+                   notice);
+    EXPECT_FALSE(fwd.ok);
+    EXPECT_TRUE(fwd.ex.records.empty());
+    // no returned original and no sender structure: words only
+    Read bare = run(from + "Subject: Undeliverable message\n\nYour message could not be delivered to:\n\n"
+                           "    karl@example.net\n\nReason: 550 5.1.1 mailbox unknown\n");
+    EXPECT_FALSE(bare.ok);
+}
+
+// A person's reply in a conversation that quotes a bounce without "> " (as Outlook does) is the
+// person's mail: no format reader reads it. The same text forwarded, or sent by a mail system
+// under a reply subject (Apache James answers with "Re:" and In-Reply-To), is read.
+TEST(WordingNeedsStructure, PersonReplyQuotingABounceIsNotRead) {
+    const std::string quoted =
+        "\nmy old address is gone, use the new one.\n\n-----Original Message-----\n"
+        "From: Tina <tina@example.org>\nSent: Tuesday, January 13, 2026 10:05\nTo: hans@example.at\n"
+        "Subject: Mail delivery failed: returning message to sender\n\n"
+        "This message was created automatically by mail delivery software.\n\n"
+        "A message that you sent could not be delivered to one or more of its\n"
+        "recipients. This is a permanent error. The following address(es) failed:\n\n"
+        "  hans@example.at\n    SMTP error from remote mail server after RCPT TO:<hans@example.at>:\n"
+        "    550 5.1.1 User unknown\n";
+    const std::string reply = "From: Hans <hans.g@example.at>\nTo: tina@example.org\n"
+                              "Subject: RE: Mail delivery failed: returning message to sender\n";
+    Read refused = run(reply + "In-Reply-To: <t-1@example.org>\n" + quoted);
+    EXPECT_FALSE(refused.ok);
+    EXPECT_TRUE(refused.ex.records.empty());
+    Read refs = run(reply + "References: <t-0@example.org> <t-1@example.org>\n" + quoted);
+    EXPECT_FALSE(refs.ok);
+    // not in a conversation (no In-Reply-To / References), forwarded, or from a mail system: read
+    for (const std::string &head :
+         {reply, std::string("From: Tina <tina@example.org>\nTo: it@example.org\nSubject: Fwd: Mail delivery failed\n"
+                             "References: <t-1@example.org>\n"),
+          std::string("From: Mail Delivery System <Mailer-Daemon@mx.example.org>\nTo: tina@example.org\n"
+                      "Subject: Re: Mail delivery failed\nIn-Reply-To: <t-1@example.org>\n")}) {
+        Read r = run(head + quoted);
+        ASSERT_TRUE(r.ok) << head;
+        EXPECT_EQ(r.ex.format, "exim") << head;
+        ASSERT_EQ(r.ex.records.size(), 1u) << head;
+        EXPECT_EQ(r.ex.records[0].recipient, "hans@example.at") << head;
+    }
+}
+
 }  // namespace
 }  // namespace carom::formats

@@ -361,10 +361,13 @@ TEST(AutoReply, Markers) {
     for (const char *mail : {"From: b@example.org\nX-Autoreply: yes\nSubject: hi\n\nx\n",
                              "From: b@example.org\nPrecedence: auto_reply\nSubject: hi\n\nx\n",
                              "From: b@example.org\nX-Apple-Action: VACATION\nSubject: hi\n\nx\n",
-                             "From: b@example.org\nSubject: Automatic reply: your message\n\nx\n",
-                             "From: b@example.org\nSubject: Out of Office: back Monday\n\nx\n",
-                             "From: b@example.org\nSubject: =?UTF-8?B?6Ieq5YuV6L+U5L+hOiBIZWxsbw==?=\n\nx\n",
-                             "From: b@example.org\nSubject: =?ISO-8859-1?Q?R=E9ponse_automatique?=\n\nx\n"}) {
+                             // a subject marker, with a sign that a program answered a message
+                             "From: b@example.org\nSubject: Automatic reply: your message\nIn-Reply-To: <m@example.com>\n\nx\n",
+                             "From: b@example.org\nSubject: Out of Office: back Monday\nX-Auto-Response-Suppress: All\n\nx\n",
+                             "From: b@example.org\nSubject: =?UTF-8?B?6Ieq5YuV6L+U5L+hOiBIZWxsbw==?=\nReturn-Path: <>\n\nx\n",
+                             "From: b@example.org\nSubject: =?ISO-8859-1?Q?R=E9ponse_automatique?=\nReferences: <m@example.com>\n\nx\n",
+                             "From: b@example.org\nSubject: Anna Berg is out of the office.\nAuto-Submitted: auto-generated\n\nx\n",
+                             "From: b@example.org\nSubject: Away: back soon\nPrecedence: bulk\n\nx\n"}) {
         Extraction e;
         EXPECT_TRUE(report::read_auto_reply(parse(mail), e)) << mail;
     }
@@ -379,6 +382,45 @@ TEST(AutoReply, NotBouncesNorOrdinaryMail) {
                                                "Subject: Your invoice\n\nx\n"),
                                          a));
     EXPECT_FALSE(report::read_auto_reply(parse("From: b@example.org\nSubject: Lunch?\n\nx\n"), a));
+}
+
+// An empty or negative auto-reply header states nothing (some clients write "X-Autoreply:" with no
+// value on every message); only a value that is not a negation marks an auto-reply.
+TEST(AutoReply, EmptyOrNegativeHeadersAreNoMarker) {
+    for (const char *mail : {"From: b@example.org\nX-Autoreply:\nSubject: Re: are you around?\n\nYes.\n",
+                             "From: b@example.org\nX-Autoreply: \nX-Autorespond:\nSubject: lunch\n\nx\n",
+                             "From: b@example.org\nX-Auto-Reply: no\nSubject: hi\n\nx\n",
+                             "From: b@example.org\nX-Autoreply: false\nSubject: hi\n\nx\n",
+                             "From: b@example.org\nX-Vacation: 0\nSubject: hi\n\nx\n"}) {
+        Extraction e;
+        EXPECT_FALSE(report::read_auto_reply(parse(mail), e)) << mail;
+        EXPECT_TRUE(e.records.empty()) << mail;
+    }
+    Extraction yes;
+    EXPECT_TRUE(report::read_auto_reply(parse("From: b@example.org\nX-Autoreply: yes\nSubject: hi\n\nx\n"), yes));
+}
+
+// A subject that says someone is away is words a person may type: it marks an auto-reply only when
+// it is not a person's reply or forward (the responder's marker comes first) and something shows a
+// program answered a message; "Auto-Submitted: no" says a person sent it.
+TEST(AutoReply, PeopleWritingAboutAbsenceAreNot) {
+    for (const char *mail : {
+             // a human reply in a thread: the reply prefix comes first
+             "From: l@example.com\nSubject: Re: Anna is out of the office until Monday - can you cover?\n"
+             "In-Reply-To: <c@example.com>\n\nSure.\n",
+             "From: l@example.com\nSubject: AW: Abwesenheitsnotiz: Projekt X\nIn-Reply-To: <c@example.com>\n\nx\n",
+             "From: l@example.com\nSubject: Fwd: Out of office policy\nReferences: <c@example.com>\n\nx\n",
+             "From: l@example.com\nSubject: RE[2]: Automatic reply: budget\nIn-Reply-To: <c@example.com>\n\nx\n",
+             "From: l@example.com\nSubject: =?UTF-8?B?5Zue5aSN77ya6Ieq5Yqo5Zue5aSN?=\nIn-Reply-To: <c@example.com>\n\nx\n",
+             // a new message by a person: no sign of a responder
+             "From: t@example.com\nSubject: Anna is out of the office until Monday - can you cover?\n\nWho?\n",
+             "From: t@example.com\nSubject: Out of office: Anna, 2-6 Feb\n\nJust so you know.\n",
+             // "Auto-Submitted: no": a person sent it
+             "From: t@example.com\nAuto-Submitted: no\nSubject: Out of the office tomorrow\nIn-Reply-To: <c@example.com>\n\nx\n",
+         }) {
+        Extraction e;
+        EXPECT_FALSE(report::read_auto_reply(parse(mail), e)) << mail;
+    }
 }
 
 TEST(Mdn, ReadReceipts) {
