@@ -497,6 +497,11 @@ namespace {
 TEST(RulesProcedure, UserFilesReplaceClassesAndReportVerdicts) {
     auto plain = build({}, true);
     ASSERT_TRUE(plain);
+    // The built-in class lines and carom_reason_default_class (the C API's table) are the same.
+    for (int k = 0; k < 128; ++k) {
+        const auto r = static_cast<carom_reason_t>(k);
+        if (carom::reason_name(r)) EXPECT_EQ(plain->class_of(r), carom::reason_default_class(r)) << carom::reason_name(r);
+    }
     EXPECT_EQ(plain->class_of(CAROM_REASON_MAILBOXFULL), CAROM_CLASS_SOFT);
     EXPECT_EQ(plain->class_of(CAROM_REASON_VACATION), CAROM_CLASS_AUTO_REPLY);
     Input fb = in("", "", "");
