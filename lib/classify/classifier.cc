@@ -89,6 +89,9 @@ void decide(const rules::Compiled &rules, bool explain, Extraction &ex, Result &
     for (Record &r : ex.records) {
         const std::string_view report = report_of(ex, r);
         if (report.empty()) prefer_quoted_status(r);
+        // A bounce record that names no action is a failure (the message came back); the rules
+        // see it as one ("a timeout in a failure means the MTA gave up").
+        if (r.action.empty() && report.empty()) r.action = "failed";
         if (prev && report.empty() && report_of(ex, *prev).empty() &&
             same_facts(*prev, prev_action_empty, prev_status_empty, r)) {
             r.reason = prev->reason;
@@ -108,7 +111,6 @@ void decide(const rules::Compiled &rules, bool explain, Extraction &ex, Result &
         prev = &r;
         prev_action_empty = r.action.empty();
         prev_status_empty = r.status.empty();
-        if (r.action.empty() && report.empty()) r.action = "failed";
         if (r.status.empty() && (report == "delivered" || report == "relayed" || report == "expanded")) r.status = "2.0.0";
         if (r.status.empty() && report.empty()) {
             r.status = derived_status(r);

@@ -253,8 +253,9 @@ Decision Matcher::decide(const Input &in, bool explain) const {
     if (!action.empty()) match_field(kAction, action, s);
     if (!category.empty()) match_field(kCategory, category, s);
     if (!report.empty()) match_field(kReport, report, s);
+    std::string text;  // normalised once: matched here, measured below
     if (!in.diagnostic.empty() && (fields[kText].set || !fields[kText].alone.empty())) {
-        std::string text = normalise(in.diagnostic);
+        text = normalise(in.diagnostic);
         if (!text.empty()) match_field(kText, text, s);
     }
     // The host and then the reporter last, each only when one of its rules can still be
@@ -289,11 +290,10 @@ Decision Matcher::decide(const Input &in, bool explain) const {
     // the static order (more conditions, then the reasons' precedence).
     std::uint32_t *group_end = first;
     while (group_end != end && group[*group_end] == group[*first]) ++group_end;
+    // Also when all name the same reason: the record names the rule whose words decided, the same
+    // with and without explain.
     if (group_end - first > 1) {
-        bool differ = false;
-        for (std::uint32_t *k = first + 1; k != group_end; ++k) differ |= rules[*k].reason != rules[*first].reason;
-        if (differ || explain) {
-            std::string text = normalise(in.diagnostic);
+        {
             struct Ranked {
                 bool outcome;
                 std::size_t length;
