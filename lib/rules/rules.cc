@@ -3,6 +3,7 @@
 // words that are the evidence, the number of conditions, the reasons' precedence.
 #include "rules/rules.hh"
 
+#include <re2/filtered_re2.h>
 #include <re2/re2.h>
 #include <re2/set.h>
 
@@ -90,9 +91,29 @@ private:
     std::vector<Slot> slots_;
 };
 
+// The text patterns are not one RE2::Set: with ~1,200 of them, every new DFA state held
+// thousands of NFA threads and a diverse archive built new states for most messages (4 M
+// instructions a message until warm, docs/performance.md round 5). Instead RE2's FilteredRE2
+// gives each pattern's required literals ("atoms"); one set of those literals finds the atoms in
+// the text, and only the patterns whose atoms are there run, each on its own.
+// Atoms shorter than this are not worth finding: a pattern whose literals are all shorter runs
+// on every text (FilteredRE2's "unfiltered" patterns).
+constexpr int kMinAtomLength = 3;
+
+struct TextFilter {
+    std::unique_ptr<re2::FilteredRE2> filter;  // patterns compiled for the leftmost-longest match
+    std::unique_ptr<RE2::Set> atoms;           // the atoms, as literals
+    std::size_t atom_count = 0;
+    std::vector<std::uint32_t> rule_of;        // filter id → rule index
+};
+
 struct FieldSet {
-    std::unique_ptr<RE2::Set> set;
-    std::vector<std::uint32_t> rule_of;            // set index → rule index
+    // The field's sets: set k holds patterns[offset[k]] .. patterns[offset[k+1]-1] (one set but
+    // for the text field, which uses `text` instead).
+    std::vector<std::unique_ptr<RE2::Set>> sets;
+    std::vector<std::size_t> offset;
+    TextFilter text;
+    std::vector<std::uint32_t> rule_of;            // pattern index → rule index
     std::vector<std::string> patterns;             // same patterns, for the one-by-one fallback
     // Set indexes that match, for the values a field takes most often (status codes x.y.z with
     // small y and z, reply codes 200-599, SMTP command names, DSN actions): matched once when the
@@ -126,7 +147,8 @@ public:
     // group[i] numbers the group of rule i; evidence[i] is rule i's text pattern compiled for the
     // leftmost-longest match (null without a text condition).
     std::vector<std::uint32_t> group;
-    std::vector<std::unique_ptr<RE2>> evidence;
+    std::vector<const RE2 *> evidence;                 // the filter's RE2, or one in own_evidence
+    std::vector<std::unique_ptr<RE2>> own_evidence;    // for the text patterns matched alone
     std::vector<std::bitset<128>> excludes;  // per rule: the reasons it rules out
     std::bitset<128> outcome_;               // the reasons that tell an outcome, not a cause
     std::vector<carom_class_t> classes;      // per reason value: its class ("class" lines)
@@ -162,6 +184,8 @@ private:
         std::vector<int> hits;     // the set's answer, reused across fields
     };
     void match_field(Field f, std::string_view text, Scratch &s) const;
+    void match_part(Field f, const FieldSet &fs, std::size_t k, std::string_view text, Scratch &s) const;
+    void match_text(const TextFilter &tf, std::string_view text, Scratch &s) const;
     // The length of the longest stretch of the text that rule i's text pattern matches.
     std::size_t evidence_length(std::size_t i, std::string_view text) const;
     // Whether a rule with a condition on f (host or reporter, matched last in that order) still
@@ -187,7 +211,11 @@ void Matcher::match_field(Field f, std::string_view text, Scratch &s) const {
             continue;
         for (std::uint32_t r : a.rules) credit(s, r);
     }
-    if (!fs.set) return;
+    if (fs.text.filter) {
+        match_text(fs.text, text, s);
+        return;
+    }
+    if (fs.sets.empty()) return;
     if (!fs.table.empty()) {
         if (const std::vector<std::uint32_t> *rules_hit = fs.table.find(text)) {
             for (std::uint32_t r : *rules_hit) credit(s, r);
@@ -195,10 +223,32 @@ void Matcher::match_field(Field f, std::string_view text, Scratch &s) const {
         }
         if (fs.memo_complete) return;
     }
+    for (std::size_t k = 0; k < fs.sets.size(); ++k) match_part(f, fs, k, text, s);
+}
+
+void Matcher::match_text(const TextFilter &tf, std::string_view text, Scratch &s) const {
+    std::vector<int> &atoms = s.hits;
+    atoms.clear();
+    RE2::Set::ErrorInfo info{RE2::Set::kNoError};
+    bool ok = tf.atoms ? tf.atoms->Match(re2::StringPiece(text.data(), text.size()), &atoms, &info) : false;
+    if (!ok && info.kind != RE2::Set::kNoError) {
+        // The atoms' DFA ran out of memory: take every atom as present (every pattern runs;
+        // slow, correct).
+        atoms.clear();
+        for (std::size_t a = 0; a < tf.atom_count; ++a) atoms.push_back(static_cast<int>(a));
+    }
+    std::vector<int> matched;
+    tf.filter->AllMatches(re2::StringPiece(text.data(), text.size()), atoms, &matched);
+    for (int id : matched)
+        if (id >= 0 && static_cast<std::size_t>(id) < tf.rule_of.size()) credit(s, tf.rule_of[static_cast<std::size_t>(id)]);
+}
+
+void Matcher::match_part(Field f, const FieldSet &fs, std::size_t k, std::string_view text, Scratch &s) const {
     std::vector<int> &hits = s.hits;
     hits.clear();
     RE2::Set::ErrorInfo info{RE2::Set::kNoError};
-    bool ok = fs.set->Match(re2::StringPiece(text.data(), text.size()), &hits, &info);
+    const std::size_t from = fs.offset[k], to = k + 1 < fs.offset.size() ? fs.offset[k + 1] : fs.patterns.size();
+    bool ok = fs.sets[k]->Match(re2::StringPiece(text.data(), text.size()), &hits, &info);
     if (!ok && info.kind != RE2::Set::kNoError) {
         // The set's DFA ran out of memory (or the set is inconsistent): never read that as "no
         // match". Fall back to matching each pattern of this field on its own (slow, correct).
@@ -206,17 +256,17 @@ void Matcher::match_field(Field f, std::string_view text, Scratch &s) const {
         // of the build time for a path that the default rule_memory never takes
         // (docs/performance.md). Every pattern compiled when the engine was built.
         hits.clear();
-        for (std::size_t i = 0; i < fs.patterns.size(); ++i) {
+        for (std::size_t i = from; i < to; ++i) {
             const RE2 re(re2::StringPiece(fs.patterns[i]), options);
             if (!re.ok()) continue;
             bool m = anchored(f) ? RE2::FullMatch(re2::StringPiece(text.data(), text.size()), re)
                                  : RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), re);
-            if (m) hits.push_back(static_cast<int>(i));
+            if (m) hits.push_back(static_cast<int>(i - from));
         }
     }
     for (int h : hits) {
-        if (h < 0 || static_cast<std::size_t>(h) >= fs.rule_of.size()) continue;
-        credit(s, fs.rule_of[static_cast<std::size_t>(h)]);
+        if (h < 0 || from + static_cast<std::size_t>(h) >= to) continue;
+        credit(s, fs.rule_of[from + static_cast<std::size_t>(h)]);
     }
 }
 
@@ -254,7 +304,7 @@ Decision Matcher::decide(const Input &in, bool explain) const {
     if (!category.empty()) match_field(kCategory, category, s);
     if (!report.empty()) match_field(kReport, report, s);
     std::string text;  // normalised once: matched here, measured below
-    if (!in.diagnostic.empty() && (fields[kText].set || !fields[kText].alone.empty())) {
+    if (!in.diagnostic.empty() && (fields[kText].text.filter || !fields[kText].alone.empty())) {
         text = normalise(in.diagnostic);
         if (!text.empty()) match_field(kText, text, s);
     }
@@ -319,7 +369,7 @@ Decision Matcher::decide(const Input &in, bool explain) const {
 }
 
 std::size_t Matcher::evidence_length(std::size_t i, std::string_view text) const {
-    const RE2 *re = evidence[i].get();
+    const RE2 *re = evidence[i];
     if (!re) return 0;
     std::size_t best = 0, at = 0;
     re2::StringPiece m;
@@ -470,7 +520,6 @@ std::unique_ptr<Compiled> compile(const std::vector<Source> &user, bool builtin,
         for (const Rule &r : all) present += r.cond[f].present ? 1 : 0;
         if (present == 0) continue;
         FieldSet &fs = m->fields[f];
-        fs.set = std::make_unique<RE2::Set>(opt, anchored(fld) ? RE2::ANCHOR_BOTH : RE2::UNANCHORED);
         for (std::size_t i = 0; i < all.size(); ++i) {
             const Condition &c = all[i].cond[f];
             if (!c.present) continue;
@@ -496,7 +545,27 @@ std::unique_ptr<Compiled> compile(const std::vector<Source> &user, bool builtin,
                     continue;
                 }
             }
-            int idx = fs.set->Add(re2::StringPiece(pattern), &perr);
+            if (fld == kText) {
+                if (!fs.text.filter) fs.text.filter = std::make_unique<re2::FilteredRE2>(kMinAtomLength);
+                int id = -1;
+                RE2::Options lo = opt;
+                lo.set_longest_match(true);  // the same matches; the spans measure the evidence
+                const RE2::ErrorCode code = fs.text.filter->Add(re2::StringPiece(pattern), lo, &id);
+                if (code != RE2::NoError || id < 0) {
+                    const RE2 re(re2::StringPiece(pattern), opt);
+                    status = code == RE2::ErrorPatternTooLarge ? CAROM_E_REGEX_MEMORY : CAROM_E_RULES;
+                    error = (all[i].file.empty() ? "<rules>" : all[i].file) + ":" + std::to_string(c.line) + ":" +
+                            std::to_string(c.column) + ": bad text pattern in rule " + all[i].id + ": " + re.error();
+                    return nullptr;
+                }
+                fs.text.rule_of.push_back(static_cast<std::uint32_t>(i));
+                continue;
+            }
+            if (fs.sets.empty()) {
+                fs.sets.push_back(std::make_unique<RE2::Set>(opt, anchored(fld) ? RE2::ANCHOR_BOTH : RE2::UNANCHORED));
+                fs.offset.push_back(fs.patterns.size());
+            }
+            int idx = fs.sets.back()->Add(re2::StringPiece(pattern), &perr);
             if (idx < 0) {
                 status = CAROM_E_RULES;
                 error = (all[i].file.empty() ? "<rules>" : all[i].file) + ":" + std::to_string(c.line) + ":" +
@@ -507,11 +576,24 @@ std::unique_ptr<Compiled> compile(const std::vector<Source> &user, bool builtin,
             fs.rule_of.push_back(static_cast<std::uint32_t>(i));
             fs.patterns.push_back(std::move(pattern));
         }
-        if (fs.patterns.empty()) {
-            fs.set.reset();  // every pattern of the field is matched alone
-            continue;
+        if (fs.text.filter) {
+            std::vector<std::string> atoms;
+            fs.text.filter->Compile(&atoms);
+            fs.text.atom_count = atoms.size();
+            if (!atoms.empty()) {
+                fs.text.atoms = std::make_unique<RE2::Set>(opt, RE2::UNANCHORED);
+                for (const std::string &a : atoms) fs.text.atoms->Add(RE2::QuoteMeta(a), nullptr);
+                if (!fs.text.atoms->Compile()) {
+                    status = CAROM_E_REGEX_MEMORY;
+                    error = "the text patterns' literals need more memory than rule_memory (" + std::to_string(max_mem) + " bytes)";
+                    return nullptr;
+                }
+            }
         }
-        if (!fs.set->Compile()) {
+        if (fs.patterns.empty()) continue;  // every pattern of the field is matched alone
+        bool compiled = true;
+        for (auto &set : fs.sets) compiled = compiled && set->Compile();
+        if (!compiled) {
             // Name the pattern that does not compile on its own, when one does not.
             for (std::size_t k = 0; k < fs.patterns.size(); ++k) {
                 const RE2 re(re2::StringPiece(fs.patterns[k]), opt);
@@ -534,10 +616,10 @@ std::unique_ptr<Compiled> compile(const std::vector<Source> &user, bool builtin,
     // and takes the per-record path with its fallback.
     auto remember = [&m](Field f, const std::string &value) {
         FieldSet &fs = m->fields[f];
-        if (!fs.set) return;
+        if (fs.sets.size() != 1) return;  // the memo is for the one-set fields
         std::vector<int> hits;
         RE2::Set::ErrorInfo info{RE2::Set::kNoError};
-        bool ok = fs.set->Match(re2::StringPiece(value), &hits, &info);
+        bool ok = fs.sets[0]->Match(re2::StringPiece(value), &hits, &info);
         if (!ok && info.kind != RE2::Set::kNoError) return;
         for (int h : hits)
             if (h < 0 || static_cast<std::size_t>(h) >= fs.rule_of.size()) return;
@@ -556,7 +638,7 @@ std::unique_ptr<Compiled> compile(const std::vector<Source> &user, bool builtin,
     // matches only if it is one of those names. With every name remembered, the memo is complete.
     for (Field f : {kFormat, kAction, kCategory, kCommand, kReport}) {
         FieldSet &fs = m->fields[f];
-        if (!fs.set) continue;
+        if (fs.sets.size() != 1) continue;
         bool complete = true;
         for (const Rule &r : all) {
             const Condition &c = r.cond[f];
@@ -593,15 +675,20 @@ std::unique_ptr<Compiled> compile(const std::vector<Source> &user, bool builtin,
     m->directives = std::move(directives);
     RE2::Options longest = opt;
     longest.set_longest_match(true);
+    m->evidence.assign(all.size(), nullptr);
+    const TextFilter &tf = m->fields[kText].text;
+    for (std::size_t id = 0; id < tf.rule_of.size(); ++id)
+        m->evidence[tf.rule_of[id]] = &tf.filter->GetRE2(static_cast<int>(id));
     for (std::size_t i = 0; i < all.size(); ++i) {
         const Rule &r = all[i];
         m->group.push_back(i == 0 ? 0 : m->group.back() + (group_key(all[i - 1]) != group_key(r) ? 1 : 0));
-        std::unique_ptr<RE2> re;
-        if (r.cond[kText].present) {
-            re = std::make_unique<RE2>(re2::StringPiece("(?:" + r.cond[kText].pattern + ")"), longest);
-            if (!re->ok()) re.reset();
+        if (r.cond[kText].present && !m->evidence[i]) {
+            auto re = std::make_unique<RE2>(re2::StringPiece("(?:" + r.cond[kText].pattern + ")"), longest);
+            if (re->ok()) {
+                m->evidence[i] = re.get();
+                m->own_evidence.push_back(std::move(re));
+            }
         }
-        m->evidence.push_back(std::move(re));
         std::bitset<128> ex;
         for (carom_reason_t x : r.excludes) ex.set(static_cast<std::size_t>(x) & 127);
         m->excludes.push_back(ex);
