@@ -64,11 +64,27 @@ const std::string *message_field(const Result &r, carom_field_t field) {
     }
 }
 
+// A caller-owned copy of one of the engine's rule texts (rules_json, decision_json); called
+// inside the guard.
+carom_status_t engine_text(const carom_engine_t *engine, char **json, size_t *length,
+                           std::string (rules::Compiled::*text)() const) {
+    if (json) *json = nullptr;
+    if (length) *length = 0;
+    if (!engine || !json) return CAROM_E_INVALID;
+    std::string s = (engine->engine->rules().*text)();
+    char *p = carom::dup_c_string(s);
+    if (!p) return CAROM_E_NOMEM;
+    *json = p;
+    if (length) *length = s.size();
+    return CAROM_OK;
+}
+
 }  // namespace
 }  // namespace carom
 
 using carom::guard;
 using carom::guard_value;
+using carom::engine_text;
 
 extern "C" {
 
@@ -227,31 +243,11 @@ size_t carom_engine_rule_count(const carom_engine_t *engine) {
 }
 
 carom_status_t carom_engine_rules_json(const carom_engine_t *engine, char **json, size_t *length) {
-    if (json) *json = nullptr;
-    if (length) *length = 0;
-    return guard([&] {
-        if (!engine || !json) return CAROM_E_INVALID;
-        std::string s = engine->engine->rules().list_jsonl();
-        char *p = carom::dup_c_string(s);
-        if (!p) return CAROM_E_NOMEM;
-        *json = p;
-        if (length) *length = s.size();
-        return CAROM_OK;
-    });
+    return guard([&] { return engine_text(engine, json, length, &carom::rules::Compiled::list_jsonl); });
 }
 
 carom_status_t carom_engine_decision_json(const carom_engine_t *engine, char **json, size_t *length) {
-    if (json) *json = nullptr;
-    if (length) *length = 0;
-    return guard([&] {
-        if (!engine || !json) return CAROM_E_INVALID;
-        std::string s = engine->engine->rules().decision_json();
-        char *p = carom::dup_c_string(s);
-        if (!p) return CAROM_E_NOMEM;
-        *json = p;
-        if (length) *length = s.size();
-        return CAROM_OK;
-    });
+    return guard([&] { return engine_text(engine, json, length, &carom::rules::Compiled::decision_json); });
 }
 
 carom_status_t carom_classify_ex(const carom_engine_t *engine, const char *bytes, size_t length, unsigned flags,

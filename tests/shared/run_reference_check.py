@@ -15,24 +15,17 @@ import json
 import os
 import subprocess
 import sys
+
 import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from shared_folder import find_shared  # noqa: E402
 
 SKIP = 77
 
 
-def find_shared(source_root):
-    env = os.environ.get("CAROM_SHARED")
-    candidates = [env] if env else []
-    candidates.append(os.path.join(os.path.dirname(os.path.abspath(source_root)), "shared"))
-    for c in candidates:
-        if c and os.path.isfile(os.path.join(c, "tools", "reference-check")) and \
-                os.path.isfile(os.path.join(c, "reference", "smtp-replies.tsv")):
-            return c
-    return None
-
-
 def main(carom, source_root):
-    shared = find_shared(source_root)
+    shared = find_shared(source_root, "tools/reference-check", "reference/smtp-replies.tsv")
     if not shared:
         print("shared reference not found (set CAROM_SHARED or put it at ../shared): skipped")
         return SKIP
