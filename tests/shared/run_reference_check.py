@@ -15,7 +15,6 @@ import json
 import os
 import subprocess
 import sys
-
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
