@@ -60,11 +60,11 @@ void prefer_quoted_status(Record &r) {
 }
 
 // The facts the rules read (rules::Input; the format is the message's) are the same in both
-// records. `a` was decided before b and may since have had an empty action or status filled in:
-// a_action_empty / a_status_empty say what it had when decided.
-bool same_facts(const Record &a, bool a_action_empty, bool a_status_empty, const Record &b) {
-    return (a_status_empty ? b.status.empty() : a.status == b.status) &&
-           (a_action_empty ? b.action.empty() : a.action == b.action) && a.reply_code == b.reply_code &&
+// records. `a` was decided before b and may since have had an empty status filled in:
+// a_status_empty says what it had when decided (the action is filled in before deciding).
+bool same_facts(const Record &a, bool a_status_empty, const Record &b) {
+    return (a_status_empty ? b.status.empty() : a.status == b.status) && a.action == b.action &&
+           a.reply_code == b.reply_code &&
            a.command == b.command && a.remote_mta == b.remote_mta && a.reporting_mta == b.reporting_mta &&
            a.category == b.category && a.diagnostic == b.diagnostic;
 }
@@ -85,7 +85,7 @@ void decide(const rules::Compiled &rules, bool explain, Extraction &ex, Result &
     // the record the rules decided just before takes that decision (the rules are a function of
     // the facts) instead of running them again.
     const Record *prev = nullptr;
-    bool prev_action_empty = false, prev_status_empty = false;
+    bool prev_status_empty = false;
     for (Record &r : ex.records) {
         const std::string_view report = report_of(ex, r);
         if (report.empty()) prefer_quoted_status(r);
@@ -93,7 +93,7 @@ void decide(const rules::Compiled &rules, bool explain, Extraction &ex, Result &
         // see it as one ("a timeout in a failure means the MTA gave up").
         if (r.action.empty() && report.empty()) r.action = "failed";
         if (prev && report.empty() && report_of(ex, *prev).empty() &&
-            same_facts(*prev, prev_action_empty, prev_status_empty, r)) {
+            same_facts(*prev, prev_status_empty, r)) {
             r.reason = prev->reason;
             r.rule = prev->rule;
             r.hits = prev->hits;
@@ -109,7 +109,6 @@ void decide(const rules::Compiled &rules, bool explain, Extraction &ex, Result &
             r.hits = std::move(d.hits);
         }
         prev = &r;
-        prev_action_empty = r.action.empty();
         prev_status_empty = r.status.empty();
         if (r.status.empty() && (report == "delivered" || report == "relayed" || report == "expanded")) r.status = "2.0.0";
         if (r.status.empty() && report.empty()) {

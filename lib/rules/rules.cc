@@ -343,22 +343,20 @@ Decision Matcher::decide(const Input &in, bool explain) const {
     // Also when all name the same reason: the record names the rule whose words decided, the same
     // with and without explain.
     if (group_end - first > 1) {
-        {
-            struct Ranked {
-                bool outcome;
-                std::size_t length;
-                std::uint32_t rule;
-            };
-            std::vector<Ranked> ranked;
-            for (std::uint32_t *k = first; k != group_end; ++k)
-                ranked.push_back({outcome_.test(static_cast<std::size_t>(rules[*k].reason) & 127),
-                                  evidence_length(*k, text), *k});
-            std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked &a, const Ranked &b) {
-                if (a.outcome != b.outcome) return b.outcome;
-                return a.length > b.length;
-            });
-            for (std::size_t k = 0; k < ranked.size(); ++k) first[k] = ranked[k].rule;
-        }
+        struct Ranked {
+            bool outcome;
+            std::size_t length;
+            std::uint32_t rule;
+        };
+        std::vector<Ranked> ranked;
+        for (std::uint32_t *k = first; k != group_end; ++k)
+            ranked.push_back({outcome_.test(static_cast<std::size_t>(rules[*k].reason) & 127),
+                              evidence_length(*k, text), *k});
+        std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked &a, const Ranked &b) {
+            if (a.outcome != b.outcome) return b.outcome;
+            return a.length > b.length;
+        });
+        for (std::size_t k = 0; k < ranked.size(); ++k) first[k] = ranked[k].rule;
     }
     d.decided = true;
     d.reason = rules[*first].reason;

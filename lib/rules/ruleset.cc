@@ -375,13 +375,15 @@ carom_status_t Parser::run() {
             if (pos > t.size()) break;
             continue;
         }
+        // A file-level line ("default priority", "class", "precedence", "outcome") ends the rule
+        // before it.
+        if (ind == 0 && in_rule && (key == "default" || key == "class" || key == "precedence" || key == "outcome")) {
+            carom_status_t st = finish(cur);
+            if (st != CAROM_OK) return st;
+            in_rule = false;
+        }
         if (key == "default" && ind == 0) {
             // "default priority N": the priority of the following rules that set none.
-            if (in_rule) {
-                carom_status_t st = finish(cur);
-                if (st != CAROM_OK) return st;
-                in_rule = false;
-            }
             std::vector<std::string_view> ws = words(value);
             if (ws.size() != 2 || ws[0] != "priority" || ws[1].size() > 3 ||
                 ws[1].find_first_not_of("0123456789") != std::string_view::npos)
@@ -392,11 +394,6 @@ carom_status_t Parser::run() {
         }
         if (key == "class" && ind == 0) {
             // "class CLASS REASON...": the class of failed records with these reasons.
-            if (in_rule) {
-                carom_status_t st = finish(cur);
-                if (st != CAROM_OK) return st;
-                in_rule = false;
-            }
             std::size_t sp = 0;
             while (sp < value.size() && !is_space(value[sp])) ++sp;
             carom_class_t cls;
@@ -414,11 +411,6 @@ carom_status_t Parser::run() {
         if ((key == "precedence" || key == "outcome") && ind == 0) {
             // "precedence REASON...": which reason wins when equally strong evidence names two;
             // "outcome REASON...": reasons that words naming a cause outrank.
-            if (in_rule) {
-                carom_status_t st = finish(cur);
-                if (st != CAROM_OK) return st;
-                in_rule = false;
-            }
             std::vector<carom_reason_t> list;
             const bool prec = key == "precedence";
             carom_status_t st = reason_list(value, lineno, vcol, prec ? "precedence" : "outcome", list);
