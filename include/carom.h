@@ -306,8 +306,9 @@ CAROM_API size_t carom_engine_rule_count(const carom_engine_t *engine);
 CAROM_API carom_status_t carom_engine_rules_json(const carom_engine_t *engine, char **json, size_t *length);
 /* How the engine decides beyond its rules, as one JSON object (docs/taxonomy.md, "How a reason is
  * decided"): "tiers" (the kinds of evidence, strongest first), "precedence" (reasons in the order
- * that breaks a tie of equal evidence), "outcome" (reasons that yield to words naming a cause) and
- * "classes" (reason name -> class name). Memory as carom_engine_rules_json. Returns CAROM_OK,
+ * that breaks a tie of equal evidence), "outcome" (reasons that yield to words naming a cause),
+ * "transient" (the reason of giving up, then the troubles it outranks once a failed record says the
+ * MTA gave up) and "classes" (reason name -> class name). Memory as carom_engine_rules_json. Returns CAROM_OK,
  * CAROM_E_INVALID, CAROM_E_NOMEM. Thread-safe. Since: 0.2 */
 CAROM_API carom_status_t carom_engine_decision_json(const carom_engine_t *engine, char **json, size_t *length);
 

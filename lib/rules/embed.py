@@ -20,7 +20,7 @@ ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 STATUS_RE = re.compile(r"^([245*])\.([0-9]{1,3}|\*)\.([0-9]{1,3}|\*)$")
 REPLY_RE = re.compile(r"^[245][0-9xX][0-9xX]$")
 COMMANDS = {"CONN", "HELO", "EHLO", "STARTTLS", "AUTH", "MAIL", "RCPT", "DATA", "BDAT", "QUIT", "RSET", "NONE"}
-ACTIONS = {"failed", "delayed", "delivered", "relayed", "expanded"}
+ACTIONS = {"failed", "delayed", "delivered", "relayed", "expanded", "expired"}
 REPORTS = {"feedback", "auto-reply", "challenge", "virusnotice", "delivered", "relayed", "expanded"}
 CLASSES = {"hard", "soft", "block", "backscatter", "delayed", "delivered", "auto_reply", "feedback"}
 
@@ -128,7 +128,7 @@ def check_file(path, name, reasons, ids):
                 if w.lower() not in reasons:
                     fail(n, vcol, f"unknown reason \"{w}\"")
             continue
-        if key in ("precedence", "outcome") and not indent:
+        if key in ("precedence", "outcome", "transient") and not indent:
             if cur:
                 finish(cur)
                 cur = None
@@ -140,6 +140,8 @@ def check_file(path, name, reasons, ids):
                     fail(n, vcol, f"unknown reason \"{w}\"")
             if len(set(names)) != len(names):
                 fail(n, vcol, f"a reason named twice in \"{key}\"")
+            if key == "transient" and len(names) < 2:
+                fail(n, vcol, "\"transient\" needs the reason of giving up, then the troubles it outranks")
             continue
         if key == "rule":
             if indent:

@@ -151,6 +151,9 @@ public:
     std::vector<std::unique_ptr<RE2>> own_evidence;    // for the text patterns matched alone
     std::vector<std::bitset<128>> excludes;  // per rule: the reasons it rules out
     std::bitset<128> outcome_;               // the reasons that tell an outcome, not a cause
+    // The "transient" line: once the MTA gave up, a rule of gave_up_ outranks these reasons.
+    carom_reason_t gave_up_ = CAROM_REASON_UNDEFINED;
+    std::bitset<128> transient_;
     std::vector<carom_class_t> classes;      // per reason value: its class ("class" lines)
     Directives directives;                   // as read, for list_jsonl
     FieldSet fields[kFieldCount];
@@ -358,6 +361,14 @@ Decision Matcher::decide(const Input &in, bool explain) const {
         });
         for (std::size_t k = 0; k < ranked.size(); ++k) first[k] = ranked[k].rule;
     }
+    // A trouble that passes by itself (the "transient" line) is not the answer once the record
+    // says the MTA gave up (the action is failed, or SendGrid's "expired"): what it says is that
+    // it stopped trying, and a matching rule of that reason decides. A delay is still the trouble.
+    if (transient_.test(static_cast<std::size_t>(rules[*first].reason) & 127) &&
+        (action == "failed" || action == "expired")) {
+        std::uint32_t *gave_up = std::find_if(first, end, [&](std::uint32_t i) { return rules[i].reason == gave_up_; });
+        if (gave_up != end) std::rotate(first, gave_up, gave_up + 1);
+    }
     d.decided = true;
     d.reason = rules[*first].reason;
     d.rule = rules[*first].id;
@@ -428,6 +439,7 @@ std::string Matcher::decision_json() const {
     j["tiers"] = std::move(tiers);
     j["precedence"] = names(directives.precedence);
     j["outcome"] = names(directives.outcome);
+    j["transient"] = names(directives.transient);
     nlohmann::ordered_json cls = nlohmann::ordered_json::object();
     for (std::size_t k = 0; k < classes.size(); ++k)
         if (const char *n = reason_name(static_cast<carom_reason_t>(k))) cls[n] = class_name(classes[k]);
@@ -465,6 +477,7 @@ std::unique_ptr<Compiled> compile(const std::vector<Source> &user, bool builtin,
         }
         if (directives.precedence.empty()) directives.precedence = std::move(here.precedence);
         if (directives.outcome.empty()) directives.outcome = std::move(here.outcome);
+        if (directives.transient.empty()) directives.transient = std::move(here.transient);
         class_lines.push_back(std::move(here.classes));
         bool is_builtin = si >= user_count;
         for (Rule &r : got) {
@@ -663,6 +676,11 @@ std::unique_ptr<Compiled> compile(const std::vector<Source> &user, bool builtin,
     }
     for (const Rule &r : all) m->need.push_back(static_cast<std::uint8_t>(r.condition_count()));
     for (carom_reason_t x : directives.outcome) m->outcome_.set(static_cast<std::size_t>(x) & 127);
+    if (!directives.transient.empty()) {
+        m->gave_up_ = directives.transient.front();
+        for (std::size_t k = 1; k < directives.transient.size(); ++k)
+            m->transient_.set(static_cast<std::size_t>(directives.transient[k]) & 127);
+    }
     // Classes: the defaults of the taxonomy, then the sources from the lowest precedence (the
     // built-in files) to the highest (the user file added last).
     m->classes.resize(128);

@@ -270,10 +270,12 @@ carom_status_t Parser::set_condition(Rule &r, Field f, std::string_view value, u
             if (l.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_.") != std::string::npos)
                 return fail(line, static_cast<unsigned>(column + (w.data() - value.data())),
                             std::string("bad ") + kFieldNames[f] + " name \"" + std::string(w) + "\"");
+            // RFC 3464's five actions, and "expired", which SendGrid writes for a message it
+            // stopped retrying.
             if (f == kAction && l != "failed" && l != "delayed" && l != "delivered" && l != "relayed" &&
-                l != "expanded")
+                l != "expanded" && l != "expired")
                 return fail(line, static_cast<unsigned>(column + (w.data() - value.data())),
-                            "unknown action \"" + std::string(w) + "\" (failed delayed delivered relayed expanded)");
+                            "unknown action \"" + std::string(w) + "\" (failed delayed delivered relayed expanded expired)");
             add_alt(quote(l));
         }
         break;
@@ -375,9 +377,10 @@ carom_status_t Parser::run() {
             if (pos > t.size()) break;
             continue;
         }
-        // A file-level line ("default priority", "class", "precedence", "outcome") ends the rule
-        // before it.
-        if (ind == 0 && in_rule && (key == "default" || key == "class" || key == "precedence" || key == "outcome")) {
+        // A file-level line ("default priority", "class", "precedence", "outcome", "transient")
+        // ends the rule before it.
+        if (ind == 0 && in_rule &&
+            (key == "default" || key == "class" || key == "precedence" || key == "outcome" || key == "transient")) {
             carom_status_t st = finish(cur);
             if (st != CAROM_OK) return st;
             in_rule = false;
@@ -408,14 +411,20 @@ carom_status_t Parser::run() {
             if (pos > t.size()) break;
             continue;
         }
-        if ((key == "precedence" || key == "outcome") && ind == 0) {
+        if ((key == "precedence" || key == "outcome" || key == "transient") && ind == 0) {
             // "precedence REASON...": which reason wins when equally strong evidence names two;
-            // "outcome REASON...": reasons that words naming a cause outrank.
+            // "outcome REASON...": reasons that words naming a cause outrank;
+            // "transient GAVEUP REASON...": once the MTA gave up, GAVEUP outranks the others.
             std::vector<carom_reason_t> list;
-            const bool prec = key == "precedence";
-            carom_status_t st = reason_list(value, lineno, vcol, prec ? "precedence" : "outcome", list);
+            const std::string name(key);
+            carom_status_t st = reason_list(value, lineno, vcol, name.c_str(), list);
             if (st != CAROM_OK) return st;
-            if (directives_) (prec ? directives_->precedence : directives_->outcome) = std::move(list);
+            if (key == "transient" && list.size() < 2)
+                return fail(lineno, vcol, "expected \"transient GAVEUP REASON...\": the reason of giving up, then the troubles it outranks");
+            if (directives_)
+                (key == "precedence" ? directives_->precedence
+                 : key == "outcome"  ? directives_->outcome
+                                     : directives_->transient) = std::move(list);
             if (pos > t.size()) break;
             continue;
         }

@@ -71,9 +71,11 @@ inline constexpr int kNoPriority = 500;
 // "name:line:column: message"; on success appends the rules to out.
 // The file-level lines that order reasons (docs/rules-format.md): "precedence" (which reason wins
 // when equally strong evidence names two) and "outcome" (reasons that tell what became of the
-// message, not why: words naming a cause outrank them). Empty when the file has no such line.
+// message, not why: words naming a cause outrank them) and "transient" (its first reason, the
+// outcome of giving up, outranks the others, troubles that pass by themselves, once the record
+// says the MTA gave up). Empty when the file has no such line.
 struct Directives {
-    std::vector<carom_reason_t> precedence, outcome;
+    std::vector<carom_reason_t> precedence, outcome, transient;
     // "class CLASS REASON...": the class of a failed record with these reasons, in file order.
     std::vector<std::pair<carom_class_t, std::vector<carom_reason_t>>> classes;
 };

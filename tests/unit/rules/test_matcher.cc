@@ -180,6 +180,7 @@ TEST(RulesMatcher, BuiltinCompilesAndListsEveryRule) {
     EXPECT_EQ(how.rfind("{\"tiers\":[\"report\",\"category\",\"provider\",\"text\"", 0), 0u) << how;
     EXPECT_NE(how.find("\"precedence\":[\"userunknown\""), std::string::npos);
     EXPECT_NE(how.find("\"outcome\":[\"expired\""), std::string::npos);
+    EXPECT_NE(how.find("\"transient\":[\"expired\",\"systemerror\""), std::string::npos);
     EXPECT_NE(how.find("\"userunknown\":\"hard\""), std::string::npos);
     EXPECT_NE(how.find("\"vacation\":\"auto_reply\""), std::string::npos);
     EXPECT_NE(list.find("\"id\":\"status.x.1.1\""), std::string::npos);
@@ -424,6 +425,7 @@ const char *kProcedure =
     "carom-rules 1\n"
     "precedence userunknown hostunknown mailboxfull networkerror filtered expired onhold\n"
     "outcome expired onhold\n"
+    "transient expired networkerror\n"
     "rule code.mailbox\n  says x\n  status 5.1.1\n  reason userunknown\n  excludes filtered\n"
     "rule code.generic\n  says x\n  status 5.0.0 4.0.0\n  reason onhold\n"
     "rule words.host\n  says x\n  text host not found\n  reason hostunknown\n"
@@ -452,6 +454,23 @@ TEST(RulesProcedure, CausesOutrankOutcomes) {
     EXPECT_EQ(c->decide(in("4.0.0", "", "retry timeout exceeded"), false).rule, "words.gave-up");
     // "retry timeout exceeded" is longer, but it only says what became of the message.
     EXPECT_EQ(c->decide(in("4.0.0", "", "mailbox full: retry timeout exceeded"), false).rule, "words.full");
+}
+
+TEST(RulesProcedure, OnceTheMtaGaveUpATransientTroubleIsExpired) {
+    auto c = build({{"p", kProcedure}});
+    ASSERT_TRUE(c);
+    const char *text = "host not found, try again: retry timeout exceeded";
+    // Failed (or SendGrid's "expired"): the MTA says it gave up on a trouble that passes.
+    Decision d = c->decide(in("4.0.0", "", text, "", "", "failed"), true);
+    EXPECT_EQ(d.rule, "words.gave-up");
+    ASSERT_GE(d.hits.size(), 2u);
+    EXPECT_EQ(d.hits[0], "words.gave-up");  // explain lists the winner first
+    EXPECT_EQ(c->decide(in("4.0.0", "", text, "", "", "expired"), false).rule, "words.gave-up");
+    // In a delay the trouble is still the answer; without words of giving up, too.
+    EXPECT_EQ(c->decide(in("4.0.0", "", text, "", "", "delayed"), false).rule, "words.host-again");
+    EXPECT_EQ(c->decide(in("4.0.0", "", "host not found, try again", "", "", "failed"), false).rule, "words.host-again");
+    // A cause that does not pass by itself is not transient: the full mailbox stays the answer.
+    EXPECT_EQ(c->decide(in("4.0.0", "", "mailbox full: retry timeout exceeded", "", "", "failed"), false).rule, "words.full");
 }
 
 TEST(RulesProcedure, AStrongCodeBoundsTheWords) {

@@ -145,6 +145,7 @@ TEST(RulesParser, ExcludesPrecedenceAndOutcomeAreChecked) {
     ASSERT_EQ(carom::rules::parse(Source{"t", "carom-rules 1\n"
                                               "precedence mailboxfull userunknown\n"
                                               "outcome expired\n"
+                                              "transient expired systemerror networkerror\n"
                                               "rule s\n  says x\n  status 5.1.1\n  reason userunknown\n"
                                               "  excludes filtered rejected\n"},
                                   out, err, &dir),
@@ -154,9 +155,13 @@ TEST(RulesParser, ExcludesPrecedenceAndOutcomeAreChecked) {
     EXPECT_EQ(out[0].excludes, (std::vector<carom_reason_t>{CAROM_REASON_FILTERED, CAROM_REASON_REJECTED}));
     EXPECT_EQ(dir.precedence, (std::vector<carom_reason_t>{CAROM_REASON_MAILBOXFULL, CAROM_REASON_USERUNKNOWN}));
     EXPECT_EQ(dir.outcome, (std::vector<carom_reason_t>{CAROM_REASON_EXPIRED}));
+    EXPECT_EQ(dir.transient, (std::vector<carom_reason_t>{CAROM_REASON_EXPIRED, CAROM_REASON_SYSTEMERROR,
+                                                          CAROM_REASON_NETWORKERROR}));
     for (const char *bad : {"carom-rules 1\nprecedence userunknown nosuchreason\n",
                             "carom-rules 1\nprecedence userunknown userunknown\n",
                             "carom-rules 1\noutcome\n",
+                            "carom-rules 1\ntransient expired\n",
+                            "carom-rules 1\ntransient expired nosuchreason\n",
                             "carom-rules 1\nrule s\n  says x\n  status 5.1.1\n  reason userunknown\n  excludes bogus\n",
                             "carom-rules 1\nrule s\n  says x\n  text a\n  reason userunknown\n  tier text\n"}) {
         out.clear();
