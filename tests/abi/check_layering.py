@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""lib/ is layered: capi → core → classify → {rules, formats, report} → mime → base. A file may
-include its own layer, a lower one, and carom.h; never a higher one. lib/output (the JSON
-rendering) is used by lib/capi only and itself uses base only. lib/cli is a client of the public
-ABI: it includes carom.h and its own files, nothing else of lib/. lib/tools holds no C++. The three
-stages of one rank (rules, formats, report) may use one another.
+"""lib/ is layered in the order of the pipeline (docs/architecture.md):
+base → mime → report → formats → rules → classify → core → capi. A file may include its own layer,
+a lower one, and carom.h; never a higher one, and no two layers share a rank, so there is no
+exemption: a reader may use the RFC 3464 parser of lib/report, the report never uses a reader,
+and the rules see neither. lib/output (the JSON rendering) is used by lib/capi only and itself
+uses base only. lib/cli is a client of the public ABI: it includes carom.h and its own files,
+nothing else of lib/. lib/tools holds no C++.
 
 Usage: check_layering.py path/to/lib
 """
@@ -11,7 +13,8 @@ import os
 import re
 import sys
 
-RANK = {"base": 0, "mime": 1, "rules": 2, "formats": 2, "report": 2, "classify": 3, "core": 4, "capi": 5}
+PIPELINE = ("base", "mime", "report", "formats", "rules", "classify", "core", "capi")
+RANK = {layer: rank for rank, layer in enumerate(PIPELINE)}
 # Extra edges outside the ranks: who may include lib/output, and what it may include.
 OUTPUT_USERS = {"capi"}
 OUTPUT_USES = {"base"}
@@ -30,9 +33,7 @@ def allowed(src, dst):
     if src == "output":
         return dst in OUTPUT_USES
     if src in RANK and dst in RANK:
-        # Lower layers, and siblings of the same rank (a format reader may use lib/report's
-        # RFC 3464 parser; the rules never see either).
-        return RANK[dst] <= RANK[src]
+        return RANK[dst] < RANK[src]
     return False
 
 
