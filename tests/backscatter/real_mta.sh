@@ -1,5 +1,5 @@
 #!/bin/bash
-# The real-MTA proof of the backscatter verdict (issue 6, docs/backscatter.md).
+# The real-MTA proof of the backscatter verdict (docs/backscatter.md).
 #
 #   real_mta.sh CLASSIFIER
 #

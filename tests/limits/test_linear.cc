@@ -1,4 +1,4 @@
-// Linear growth (issue 8): for each dimension a hostile message can stretch — long header lines,
+// Linear growth (docs/testing.md, suite limits): for each dimension a hostile message can stretch — long header lines,
 // many boundaries, deep nesting, long diagnostics, many recipients, long folded headers, long
 // text bodies — generate the worst case at 1x, 10x and 100x and classify it. The test asserts on
 // RATIOS of times, never on an absolute time, so that a slow or busy machine cannot fail it:

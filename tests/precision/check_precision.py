@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Suite 'precision': ordinary mail must never become a bounce (issue 14, item 5).
+"""Suite 'precision': ordinary mail must never become a bounce (docs/testing.md).
 
 Runs `carom classify --format jsonl` over every tests/precision/*.eml -- personal mail about
 deliveries and failures, shipping and payment notices, CI and IT notifications, list digests,
