@@ -1,0 +1,247 @@
+#include "run.hh"
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include <unistd.h>
+
+#include "input.hh"
+#include "output.hh"
+
+namespace carom_cli {
+
+namespace {
+
+// One message on its way through the run: read by the Walker, worked on by one thread, then
+// written by the main thread in input order.
+struct Job {
+    Message msg;
+    std::string text;                  // what to write for it (empty for --format summary)
+    carom_result_t *result = nullptr;  // kept for the summary until the job is written
+    std::string error_code;            // set when the message got an error object instead
+    bool done = false;                 // the work is finished (guarded by the pool's mutex)
+};
+
+// The part of a job that does not depend on its neighbours: classify, render. Safe to run on
+// several threads at once (the engine is immutable and shared).
+class Worker {
+public:
+    Worker(const carom_engine_t *engine, const RunOptions &options) : engine_(engine), options_(options) {}
+
+    void operator()(Job &job) const {
+        Message &m = job.msg;
+        if (!m.io_error.empty()) {
+            fail(job, "io", m.io_error);
+        } else if (m.too_large) {
+            fail(job, carom_status_name(CAROM_E_TOO_LARGE),
+                 "the message has " + std::to_string(m.size) + " bytes, more than the message_bytes limit of " +
+                     std::to_string(options_.limit));
+        } else {
+            classify(job);
+        }
+        std::string().swap(m.bytes);  // the input is not needed any more; the window counts it freed
+    }
+
+private:
+    void classify(Job &job) const {
+        const unsigned flags = options_.explain ? CAROM_CLASSIFY_EXPLAIN : CAROM_CLASSIFY_DEFAULT;
+        carom_result_t *r = nullptr;
+        carom_status_t st = carom_classify_ex(engine_, job.msg.bytes.data(), job.msg.bytes.size(), flags, &r);
+        if (st != CAROM_OK) {
+            const char *code = carom_status_name(st);
+            fail(job, code ? code : "internal", carom_status_string(st));
+            return;
+        }
+        job.result = r;
+        if (options_.format == Format::Summary) return;
+        char *json = nullptr;
+        size_t len = 0;
+        st = carom_result_to_json(r, job.msg.source.data(), job.msg.source.size(), &json, &len);
+        if (st == CAROM_OK)
+            render(job, std::string(json, len));
+        else
+            fail(job, carom_status_name(st), carom_status_string(st));
+        carom_string_free(json);
+    }
+
+    void fail(Job &job, const std::string &code, const std::string &message) const {
+        job.error_code = code;
+        if (options_.format != Format::Summary) render(job, error_object(job.msg.source, code, message));
+    }
+
+    void render(Job &job, std::string json) const {
+        job.text = options_.format == Format::Pretty ? pretty_json(json) : std::move(json);
+    }
+
+    const carom_engine_t *engine_;
+    const RunOptions &options_;
+};
+
+// The main thread's side: writes each job in input order and counts it.
+class Writer {
+public:
+    explicit Writer(const RunOptions &options)
+        : options_(options), progress_(options.progress && ::isatty(STDERR_FILENO)) {}
+
+    void operator()(Job &job) {
+        if (!job.error_code.empty()) {
+            any_error = true;
+            summary.add_error(job.error_code, job.msg.size);
+        } else {
+            if (carom_result_status(job.result) != CAROM_OK) any_error = true;
+            summary.add(job.result, job.msg.size);
+        }
+        carom_result_free(job.result);
+        job.result = nullptr;
+        if (options_.format != Format::Summary) {
+            if (options_.format == Format::Pretty && !first_) std::fputc('\n', stdout);
+            first_ = false;
+            std::fwrite(job.text.data(), 1, job.text.size(), stdout);
+            std::fputc('\n', stdout);
+        }
+        progress_.update(summary.messages(), summary.bytes());
+    }
+
+    void done() { progress_.clear(); }
+
+    Summary summary;
+    bool any_error = false;
+
+private:
+    const RunOptions &options_;
+    Progress progress_;
+    bool first_ = true;
+};
+
+// Runs the work of each submitted job on N threads and hands the jobs to `write` in the order
+// they were submitted, on the submitting thread. At most `max_jobs` jobs, holding about
+// `max_bytes` of input, are in flight: the reader waits for the oldest one to be written before
+// it reads on, so memory follows the window, not the input.
+class OrderedPool {
+public:
+    OrderedPool(unsigned threads, std::size_t max_jobs, std::uint64_t max_bytes, std::function<void(Job &)> work,
+                std::function<void(Job &)> write)
+        : max_jobs_(max_jobs), max_bytes_(max_bytes), work_(std::move(work)), write_(std::move(write)) {
+        for (unsigned i = 0; i < threads; ++i) threads_.emplace_back([this] { serve(); });
+    }
+
+    ~OrderedPool() { finish(); }
+
+    void submit(Message &m) {
+        std::unique_lock<std::mutex> lock(mu_);
+        // Room first: write the oldest jobs as they finish until this one fits the window.
+        while (!window_.empty() && (window_.size() >= max_jobs_ || in_flight_bytes_ + m.bytes.size() > max_bytes_))
+            write_oldest(lock);
+        auto job = std::make_unique<Job>();
+        job->msg = std::move(m);
+        in_flight_bytes_ += job->msg.bytes.size();
+        todo_.push_back(job.get());
+        window_.push_back(std::move(job));
+        work_ready_.notify_one();
+        // And whatever is already finished at the head, so that output keeps flowing.
+        while (!window_.empty() && window_.front()->done) write_oldest(lock);
+    }
+
+    // Writes every job still in flight and stops the threads.
+    void finish() {
+        {
+            std::unique_lock<std::mutex> lock(mu_);
+            while (!window_.empty()) write_oldest(lock);
+            stopping_ = true;
+        }
+        work_ready_.notify_all();
+        for (std::thread &t : threads_) t.join();
+        threads_.clear();
+    }
+
+private:
+    // Waits for the oldest job, then writes it with the lock released (only this thread writes).
+    void write_oldest(std::unique_lock<std::mutex> &lock) {
+        job_done_.wait(lock, [&] { return window_.front()->done; });
+        std::unique_ptr<Job> job = std::move(window_.front());
+        window_.pop_front();
+        lock.unlock();
+        write_(*job);
+        lock.lock();
+    }
+
+    void serve() {
+        std::unique_lock<std::mutex> lock(mu_);
+        for (;;) {
+            work_ready_.wait(lock, [&] { return stopping_ || !todo_.empty(); });
+            if (todo_.empty()) return;  // stopping, nothing left
+            Job *job = todo_.front();
+            todo_.pop_front();
+            const std::size_t bytes = job->msg.bytes.size();
+            lock.unlock();
+            work_(*job);
+            lock.lock();
+            job->done = true;
+            in_flight_bytes_ -= bytes;
+            job_done_.notify_one();
+        }
+    }
+
+    const std::size_t max_jobs_;
+    const std::uint64_t max_bytes_;
+    std::function<void(Job &)> work_, write_;
+    std::mutex mu_;
+    std::condition_variable work_ready_, job_done_;
+    std::deque<std::unique_ptr<Job>> window_;  // submitted, not yet written, oldest first
+    std::deque<Job *> todo_;                   // submitted, not yet picked by a thread
+    std::uint64_t in_flight_bytes_ = 0;        // input bytes of the jobs not yet worked on
+    bool stopping_ = false;
+    std::vector<std::thread> threads_;
+};
+
+// In-flight input per run with --jobs above 1, beyond the message being read: a few messages per
+// thread keep every thread busy; the byte bound keeps large messages from piling up.
+constexpr std::size_t kJobsPerThread = 4;
+constexpr std::uint64_t kWindowBytes = 16u << 20;
+
+}  // namespace
+
+unsigned online_cpus() {
+    const long n = ::sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? static_cast<unsigned>(n) : 1u;
+}
+
+RunResult classify_paths(const carom_engine_t *engine, const std::vector<std::string> &paths,
+                         const RunOptions &options) {
+    static char out_buf[1 << 16];
+    std::setvbuf(stdout, out_buf, _IOFBF, sizeof out_buf);
+    const Worker work(engine, options);
+    Writer write(options);
+    const auto start = std::chrono::steady_clock::now();
+    WalkOptions wo;
+    wo.limit = options.limit;
+    if (options.jobs <= 1) {
+        Walker walker(wo, [&](Message &m) {
+            Job job;
+            job.msg = std::move(m);
+            work(job);
+            write(job);
+        });
+        for (const std::string &p : paths) walker.path(p);
+    } else {
+        OrderedPool pool(options.jobs, kJobsPerThread * options.jobs, kWindowBytes, std::cref(work), std::ref(write));
+        Walker walker(wo, [&](Message &m) { pool.submit(m); });
+        for (const std::string &p : paths) walker.path(p);
+        pool.finish();
+    }
+    write.done();
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (options.format == Format::Summary) write.summary.print(stdout, seconds);
+    RunResult result;
+    result.any_error = write.any_error;
+    result.write_failed = std::fflush(stdout) != 0 || std::ferror(stdout);
+    return result;
+}
+
+}  // namespace carom_cli

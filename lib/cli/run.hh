@@ -1,0 +1,35 @@
+// The run of `carom classify` / `carom explain` over the PATH arguments: the messages found by the
+// Walker are classified, on one thread or on N worker threads sharing the engine, and written in
+// input order. Exactly one JSON object per message, whatever N.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "carom.h"
+
+namespace carom_cli {
+
+enum class Format { Jsonl, Summary, Pretty };
+
+struct RunOptions {
+    Format format = Format::Jsonl;
+    bool explain = false;
+    bool progress = true;     // the progress line, when stderr is a terminal
+    unsigned jobs = 1;        // 1: the sequential path, no thread is started
+    std::uint64_t limit = 0;  // message_bytes: larger messages are counted, not kept
+};
+
+struct RunResult {
+    bool any_error = false;     // some message gave an error record
+    bool write_failed = false;  // standard output could not be written (errno set)
+};
+
+RunResult classify_paths(const carom_engine_t *engine, const std::vector<std::string> &paths,
+                         const RunOptions &options);
+
+// The number of online processors (at least 1): the default of --jobs.
+unsigned online_cpus();
+
+}  // namespace carom_cli
