@@ -63,7 +63,7 @@ inline FieldKind kind_of(std::string_view name) { return kind_of(field_id(name))
 
 // A delivery-status body read once, in place: the fields as views into the text (a value folded
 // over several lines is the only one copied, into `folded`), and which of them form the
-// per-message part and each recipient. Built by scan_dsn; read by both public entry points.
+// per-message part and each recipient. Built by scan_dsn; read by dsn.cc into raw fields and records.
 struct DsnField {
     std::string_view name;
     std::string_view value;  // the unfolded value (a view of `folded` when it spans lines)
