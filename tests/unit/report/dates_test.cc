@@ -1,122 +1,181 @@
-// iso_date against the reference implementation it replaced (old_iso_date.hh) on dates in the
-// forms MTAs write and on random mutations of them, plus a few fixed answers.
+// report::iso_date on dates written by hand: the examples and rules of RFC 5322 (section 3.3, the
+// obsolete forms of section 4.3, Appendix A), the other forms mail software writes (asctime,
+// RFC 850, RFC 3339 / ISO 8601, numeric dates), the day changes a zone causes, and input that is
+// not a date. Every expected value is the date converted to UTC by hand.
 #include <gtest/gtest.h>
 
-#include <random>
+#include <string>
 
-#include "old_iso_date.hh"
-#include "report/fields.hh"
+#include "report/dates.hh"
 
 using carom::report::iso_date;
 
-TEST(IsoDate, FixedAnswers) {
-    EXPECT_EQ(iso_date("Tue, 2 Mar 2021 10:00:05 +0100"), "2021-03-02T09:00:05Z");
-    EXPECT_EQ(iso_date("2 Mar 21 10:00 JST"), "2021-03-02T01:00:00Z");
-    EXPECT_EQ(iso_date("2017-04-29T23:34:45+09:00"), "2017-04-29T14:34:45Z");
-    EXPECT_EQ(iso_date("Thu, 31 Dec 2020 23:30:00 -0100 (CET)"), "2021-01-01T00:30:00Z");
-    EXPECT_EQ(iso_date("Mon Jan  4 07:08:09 2021"), "2021-01-04T07:08:09Z");
-    EXPECT_EQ(iso_date("04-01-2021 07:08"), "2021-01-04T07:08:00Z");
-    EXPECT_EQ(iso_date("4-Jan-2021 07:08:09 GMT"), "2021-01-04T07:08:09Z");
-    EXPECT_EQ(iso_date("31 Dec 9999 23:00:00 -0200"), "10000-01-01T01:00:00Z");
-    EXPECT_EQ(iso_date("31 Feb 2021 10:00:00"), "");
-    EXPECT_EQ(iso_date("yesterday"), "");
-    EXPECT_EQ(iso_date("1-2-3-4 10:00"), "");
+// ---- RFC 5322 section 3.3 -------------------------------------------------------------------
+
+TEST(IsoDate, Rfc5322Examples) {
+    EXPECT_EQ(iso_date("Fri, 21 Nov 1997 09:55:06 -0600"), "1997-11-21T15:55:06Z");  // A.1.1
+    EXPECT_EQ(iso_date("Tue, 1 Jul 2003 10:52:37 +0200"), "2003-07-01T08:52:37Z");   // A.1.2
+    EXPECT_EQ(iso_date("Thu, 13 Feb 1969 23:32:54 -0330"), "1969-02-14T03:02:54Z");  // A.1.3: the next day in UTC
+    EXPECT_EQ(iso_date("Mon, 24 Nov 1997 14:22:01 -0800"), "1997-11-24T22:22:01Z");  // A.3
+}
+
+TEST(IsoDate, OptionalPartsOfTheGrammar) {
+    EXPECT_EQ(iso_date("21 Nov 1997 09:55:06 -0600"), "1997-11-21T15:55:06Z");       // no day of week
+    EXPECT_EQ(iso_date("Fri, 21 Nov 1997 09:55 -0600"), "1997-11-21T15:55:00Z");     // no seconds
+    EXPECT_EQ(iso_date("Fri, 21 Nov 1997 09:55:06 +0000"), "1997-11-21T09:55:06Z");
+    EXPECT_EQ(iso_date("Fri, 21 Nov 1997 09:55:06 -0000"), "1997-11-21T09:55:06Z");  // UTC, local zone unknown
+    EXPECT_EQ(iso_date("Fri,21 Nov 1997 09:55:06 +0000"), "1997-11-21T09:55:06Z");   // no space after the comma
+    EXPECT_EQ(iso_date("  Fri,  21   Nov 1997  09:55:06   +0000  "), "1997-11-21T09:55:06Z");  // extra white space
+    EXPECT_EQ(iso_date("Fri, 05 Dec 1997 09:55:06 +0000"), "1997-12-05T09:55:06Z");  // two-digit day
+    EXPECT_EQ(iso_date("fri, 21 NOV 1997 09:55:06 +0000"), "1997-11-21T09:55:06Z");  // names in any case
+}
+
+TEST(IsoDate, LeapSecondIsReadAsTheSecondBefore) {
+    EXPECT_EQ(iso_date("Sat, 31 Dec 2016 23:59:60 +0000"), "2016-12-31T23:59:59Z");
+}
+
+TEST(IsoDate, TheDayOfWeekIsNotCheckedAgainstTheDate) {
+    // 21 Nov 1997 was a Friday; the date is what counts.
+    EXPECT_EQ(iso_date("Mon, 21 Nov 1997 09:55:06 -0600"), "1997-11-21T15:55:06Z");
+}
+
+// ---- comments and folding (RFC 5322 3.2.2, Appendix A.5) --------------------------------------
+
+TEST(IsoDate, CommentsAnywhere) {
+    EXPECT_EQ(iso_date("Thu, 13 Feb 1969 23:32 -0330 (Newfoundland Time)"), "1969-02-14T03:02:00Z");  // A.5
+    EXPECT_EQ(iso_date("Tue, 1 Jul (the month) 2003 10:52:37 +0200"), "2003-07-01T08:52:37Z");
+    EXPECT_EQ(iso_date("(sent) Tue, 1 Jul 2003 10:52:37 +0200"), "2003-07-01T08:52:37Z");
+    EXPECT_EQ(iso_date("Tue, 1 Jul 2003 10:52:37 +0200 (a (nested) comment)"), "2003-07-01T08:52:37Z");
+    EXPECT_EQ(iso_date("Tue, 1 Jul 2003 10:52:37 +0200 (an escaped \\) paren)"), "2003-07-01T08:52:37Z");
+    EXPECT_EQ(iso_date("Tue, 1 Jul 2003 10:52:37 +0200 (CEST"), "2003-07-01T08:52:37Z");  // unclosed: runs to the end
+    // The zone is the numeric one; a zone name in a comment is only a comment.
+    EXPECT_EQ(iso_date("Tue, 1 Jul 2003 10:52:37 +0200 (EST)"), "2003-07-01T08:52:37Z");
+}
+
+TEST(IsoDate, FoldedValue) {
+    // Appendix A.5's date as a header reader hands it on: the line ends kept, the CRs gone.
+    EXPECT_EQ(iso_date("Thu,\n      13\n        Feb\n          1969\n      23:32\n               -0330 (Newfoundland Time)"),
+              "1969-02-14T03:02:00Z");
+    EXPECT_EQ(iso_date("Thu,\t13 Feb 1969\t23:32:54 -0330"), "1969-02-14T03:02:54Z");  // tabs
+}
+
+TEST(IsoDate, CommentsInsideTheTimeAreNotRead) {
+    // Appendix A.6.3's "09(comment):   55  :  06": obsolete white space inside the time is not
+    // read. The reader gives no date rather than a wrong one.
+    EXPECT_EQ(iso_date("Fri, 21 Nov 1997 09(comment):   55  :  06 -0600"), "");
+}
+
+// ---- obsolete forms (RFC 5322 section 4.3) ---------------------------------------------------
+
+TEST(IsoDate, TwoAndThreeDigitYears) {
+    EXPECT_EQ(iso_date("21 Nov 97 09:55:06 GMT"), "1997-11-21T09:55:06Z");  // A.6.2
+    EXPECT_EQ(iso_date("Wed, 1 Jan 03 12:00:00 +0000"), "2003-01-01T12:00:00Z");  // 00-49: 20xx
+    EXPECT_EQ(iso_date("1 Jan 00 12:00:00 +0000"), "2000-01-01T12:00:00Z");
+    EXPECT_EQ(iso_date("1 Jan 49 12:00:00 +0000"), "2049-01-01T12:00:00Z");
+    EXPECT_EQ(iso_date("1 Jan 50 12:00:00 +0000"), "1950-01-01T12:00:00Z");  // 50-99: 19xx
+    EXPECT_EQ(iso_date("1 Jan 103 12:00:00 +0000"), "2003-01-01T12:00:00Z");  // three digits: + 1900
+}
+
+TEST(IsoDate, ObsoleteZoneNames) {
+    // 12:00 local time in each zone of obs-zone
+    EXPECT_EQ(iso_date("1 Jan 2021 12:00:00 UT"), "2021-01-01T12:00:00Z");
+    EXPECT_EQ(iso_date("1 Jan 2021 12:00:00 GMT"), "2021-01-01T12:00:00Z");
+    EXPECT_EQ(iso_date("1 Jan 2021 12:00:00 EST"), "2021-01-01T17:00:00Z");
+    EXPECT_EQ(iso_date("1 Jan 2021 12:00:00 EDT"), "2021-01-01T16:00:00Z");
+    EXPECT_EQ(iso_date("1 Jan 2021 12:00:00 CST"), "2021-01-01T18:00:00Z");
+    EXPECT_EQ(iso_date("1 Jan 2021 12:00:00 CDT"), "2021-01-01T17:00:00Z");
+    EXPECT_EQ(iso_date("1 Jan 2021 12:00:00 MST"), "2021-01-01T19:00:00Z");
+    EXPECT_EQ(iso_date("1 Jan 2021 12:00:00 MDT"), "2021-01-01T18:00:00Z");
+    EXPECT_EQ(iso_date("1 Jan 2021 12:00:00 PST"), "2021-01-01T20:00:00Z");
+    EXPECT_EQ(iso_date("1 Jan 2021 12:00:00 PDT"), "2021-01-01T19:00:00Z");
+    EXPECT_EQ(iso_date("1 Jan 2021 12:00:00 pdt"), "2021-01-01T19:00:00Z");
+    EXPECT_EQ(iso_date("1 Jan 2021 12:00:00 Z"), "2021-01-01T12:00:00Z");
+    // The other military letters "SHOULD all be considered equivalent to -0000".
+    EXPECT_EQ(iso_date("1 Jan 2021 12:00:00 A"), "2021-01-01T12:00:00Z");
+}
+
+TEST(IsoDate, CommonZoneAbbreviations) {
+    EXPECT_EQ(iso_date("1 Jan 2021 09:00:00 JST"), "2021-01-01T00:00:00Z");
+    EXPECT_EQ(iso_date("1 Jan 2021 05:30:00 IST"), "2021-01-01T00:00:00Z");  // India
+    EXPECT_EQ(iso_date("1 Jul 2021 02:00:00 CEST"), "2021-07-01T00:00:00Z");
+    EXPECT_EQ(iso_date("1 Jan 2021 01:00:00 CET"), "2021-01-01T00:00:00Z");
+}
+
+TEST(IsoDate, MissingZoneIsUtc) {
+    EXPECT_EQ(iso_date("Fri, 21 Nov 1997 09:55:06"), "1997-11-21T09:55:06Z");
+    EXPECT_EQ(iso_date("1 Jan 2021 12:00:00 XYZ"), "2021-01-01T12:00:00Z");  // an unknown name is no zone
+}
+
+// ---- other forms mail software writes ----------------------------------------------------------
+
+TEST(IsoDate, AsctimeAndRfc850) {
+    EXPECT_EQ(iso_date("Sun Nov  6 08:49:37 1994"), "1994-11-06T08:49:37Z");        // asctime, no zone
+    EXPECT_EQ(iso_date("Sunday, 06-Nov-94 08:49:37 GMT"), "1994-11-06T08:49:37Z");  // RFC 850
+}
+
+TEST(IsoDate, Rfc3339) {
+    EXPECT_EQ(iso_date("1985-04-12T23:20:50.52Z"), "1985-04-12T23:20:50Z");  // the fraction is dropped
+    EXPECT_EQ(iso_date("1996-12-19T16:39:57-08:00"), "1996-12-20T00:39:57Z");
+    EXPECT_EQ(iso_date("1990-12-31T23:59:60Z"), "1990-12-31T23:59:59Z");
+    EXPECT_EQ(iso_date("1937-01-01T12:00:27.87+00:20"), "1937-01-01T11:40:27Z");
+    EXPECT_EQ(iso_date("2017-04-29T23:34:45-05"), "2017-04-30T04:34:45Z");  // hours-only offset
+    EXPECT_EQ(iso_date("2017-04-29T23:34:45"), "2017-04-29T23:34:45Z");     // no offset: UTC
+}
+
+TEST(IsoDate, NumericDates) {
+    EXPECT_EQ(iso_date("2021-04-29 23:34:45 +0000"), "2021-04-29T23:34:45Z");
+    EXPECT_EQ(iso_date("2017/04/29 23:34:45 +09:00"), "2017-04-29T14:34:45Z");
+    EXPECT_EQ(iso_date("29-04-2021 23:34"), "2021-04-29T23:34:00Z");  // day first
+    EXPECT_EQ(iso_date("29.04.2021 23:34"), "2021-04-29T23:34:00Z");
+    EXPECT_EQ(iso_date("29-Apr-2021 23:34:45 +0000"), "2021-04-29T23:34:45Z");
+    EXPECT_EQ(iso_date("29-04-21 10:00 +0200"), "2021-04-29T08:00:00Z");  // two-digit year as RFC 5322 4.3
+    EXPECT_EQ(iso_date("1 Jan 2021 09:00:00 +09"), "2021-01-01T00:00:00Z");
+}
+
+// ---- the day, month and year a zone moves the time into ---------------------------------------
+
+TEST(IsoDate, ZoneCarriesOverMidnight) {
+    EXPECT_EQ(iso_date("28 Feb 2019 23:00:00 -0200"), "2019-03-01T01:00:00Z");  // not a leap year
+    EXPECT_EQ(iso_date("28 Feb 2020 23:00:00 -0200"), "2020-02-29T01:00:00Z");  // leap year
+    EXPECT_EQ(iso_date("1 Mar 2000 00:30:00 +0100"), "2000-02-29T23:30:00Z");   // 2000: leap (divisible by 400)
+    EXPECT_EQ(iso_date("1 Mar 1900 00:30:00 +0100"), "1900-02-28T23:30:00Z");   // 1900: not leap
+    EXPECT_EQ(iso_date("1 Mar 2100 00:30:00 +0100"), "2100-02-28T23:30:00Z");
+    EXPECT_EQ(iso_date("1 Jan 2000 00:00:00 +1400"), "1999-12-31T10:00:00Z");   // back over a year end
+    EXPECT_EQ(iso_date("31 Dec 1999 23:30:00 -0100"), "2000-01-01T00:30:00Z");  // forward over one
+    EXPECT_EQ(iso_date("30 Apr 2021 22:00:00 -0300"), "2021-05-01T01:00:00Z");  // a 30-day month
+    EXPECT_EQ(iso_date("31 Dec 9999 23:00:00 -0200"), "10000-01-01T01:00:00Z");  // the year needs five digits
+}
+
+// ---- what is not a date: "" and nothing else ---------------------------------------------------
+
+TEST(IsoDate, ImpossibleDatesAreEmpty) {
+    EXPECT_EQ(iso_date("Sun, 31 Feb 2021 10:00:00 +0000"), "");
+    EXPECT_EQ(iso_date("29 Feb 2021 10:00:00 +0000"), "");  // 2021 is not a leap year
+    EXPECT_EQ(iso_date("31 Apr 2021 10:00:00 +0000"), "");
+    EXPECT_EQ(iso_date("0 Jan 2021 10:00:00 +0000"), "");
+    EXPECT_EQ(iso_date("1 Jan 2021 25:00:00 +0000"), "");
+    EXPECT_EQ(iso_date("1 Jan 2021 10:60:00 +0000"), "");
+    EXPECT_EQ(iso_date("1 Jan 2021 10:00:61 +0000"), "");
+    EXPECT_EQ(iso_date("1 Jan 1899 10:00:00 +0000"), "");  // before the years mail was written in
+    EXPECT_EQ(iso_date("2021-13-01T10:00:00Z"), "");
+}
+
+TEST(IsoDate, IncompleteOrForeignTextIsEmpty) {
     EXPECT_EQ(iso_date(""), "");
+    EXPECT_EQ(iso_date("   "), "");
+    EXPECT_EQ(iso_date("yesterday"), "");
+    EXPECT_EQ(iso_date("Thu, 29 Apr 2021"), "");               // no time
+    EXPECT_EQ(iso_date("10:00:00 +0000"), "");                 // no date
+    EXPECT_EQ(iso_date("Thu, 29 Foo 2021 10:00:00 +0000"), "");  // no month
+    EXPECT_EQ(iso_date("Thu, Apr 2021 10:00:00 +0000"), "");   // no day
+    EXPECT_EQ(iso_date("1-2-3-4 10:00"), "");                  // four numbers in one
+    EXPECT_EQ(iso_date("(only a comment)"), "");
 }
 
-namespace {
-
-const char *kSamples[] = {
-    "Tue, 2 Mar 2021 10:00:05 +0100",
-    "Wed, 14 Jul 2010 03:04:05 -0700 (PDT)",
-    "14 Jul 10 03:04:05 EDT",
-    "Sat, 29 Apr 2017 23:34:45 +0900 (JST)",
-    "2017-04-29T23:34:45Z",
-    "2017-04-29T23:34:45.123+09:30",
-    "2017-04-29T23:34:45-05",
-    "2017-04-29 23:34:45",
-    "2017/04/29 23:34:45 +09:00",
-    "29.04.2017 23:34",
-    "29-Apr-2017 23:34:45 gmt",
-    "Mon Feb 29 11:22:33 2016",
-    "Fri, 13 Sep 99 01:02:03 MEZ",
-    "Thu, 1 Jan 1970 00:00:00 +0000",
-    "Sun, 06 Nov 1994 08:49:37 GMT",
-    "Sunday, 06-Nov-94 08:49:37 GMT",
-    "6 November 1994, 8:49 +0530 (IST)",
-    "Tue, 2 Mar 2021 10:00:05 +01:00 \"quoted (not a comment)\"",
-    "12 Aug 2024 24:00:60 +2359",
-    "12 Aug 2024 25:00:00",
-    "12 Aug 2024 1:2:3 +123",
-    "12 Aug 2024 10:20 -99:99",
-    // the common form read by the one-pass reader, and its near misses
-    "Thu, 1 Jan 2015 00:00:00 +0900",
-    "Thu,1 Jan 2015 00:00 -0000 (UTC)",
-    "  Fri,  31 Dec 1999   23:59:59   +2359   (GMT+09:00)  ",
-    "0 Jan 2015 00:00:00 +0900",
-    "32 Jan 2015 00:00:00 +0900",
-    "Mar, 1 Jan 2015 00:00:00 +0900",
-    "1 January 2015 00:00:00 +0900",
-    "1 Jan 0999 00:00:00 +0900",
-    "1 Jan 2015 24:00:60 +0000",
-    "1 Jan 2015 00:00:00 +2400",
-    "1 Jan 2015 00:00:00 +0900 (a (nested) comment)",
-    "1 Jan 2015 00:00:00 +0900 (quoted \\) comment)",
-    "1\tJan 2015 00:00:00 +0900",
-};
-
-}  // namespace
-
-TEST(IsoDate, SameAsTheReferenceOnKnownForms) {
-    for (const char *s : kSamples) EXPECT_EQ(iso_date(s), old_report::iso_date(s)) << s;
-}
-
-TEST(IsoDate, SameAsTheReferenceOnMutations) {
-    std::mt19937 rng(20261123);
-    const std::string alphabet = "0123456789 ,:-+/.TZz()\"\\\tJanFebMarAprDecGMTUTCjstPDTMonTue\n";
-    int differences = 0, nonempty = 0;
-    for (int round = 0; round < 60000; ++round) {
-        std::string s = kSamples[rng() % (sizeof kSamples / sizeof *kSamples)];
-        const int edits = 1 + static_cast<int>(rng() % 4);
-        for (int e = 0; e < edits; ++e) {
-            const std::size_t pos = s.empty() ? 0 : rng() % (s.size() + 1);
-            const char c = alphabet[rng() % alphabet.size()];
-            switch (rng() % 3) {
-                case 0: s.insert(s.begin() + static_cast<long>(pos), c); break;
-                case 1: if (pos < s.size()) s.erase(pos, 1 + rng() % 3); break;
-                default: if (pos < s.size()) s[pos] = c; break;
-            }
-        }
-        const std::string got = iso_date(s), want = old_report::iso_date(s);
-        if (!want.empty()) ++nonempty;
-        if (got != want && ++differences <= 10) ADD_FAILURE() << "'" << s << "': " << got << " != " << want;
-    }
-    EXPECT_EQ(differences, 0);
-    EXPECT_GT(nonempty, 10000);  // the mutations keep many inputs readable: the comparison means something
-}
-
-// utc_string steps the date by a day by hand when the zone carries the time over midnight: every
-// month end, leap and century years, the year range's ends, times and zones either side of
-// midnight, against the reference (which counts days).
-TEST(IsoDate, SameAsTheReferenceAcrossMidnight) {
-    static const char *const kMonthNames[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    const int years[] = {1900, 1901, 1999, 2000, 2015, 2016, 2100, 9999};
-    const int days[] = {1, 2, 27, 28, 29, 30, 31};
-    const char *times[] = {"00:00:00", "00:59:59", "08:59:60", "12:00:00", "15:00:00", "23:59:59", "24:00:00", "24:59:60"};
-    const char *zones[] = {"+0000", "+0100", "+0900", "+1400", "+2359", "-0000", "-0100", "-0500", "-1200", "-2359"};
-    int compared = 0, moved = 0;
-    for (int y : years)
-        for (int mo = 0; mo < 12; ++mo)
-            for (int d : days)
-                for (const char *t : times)
-                    for (const char *z : zones) {
-                        const std::string s = std::to_string(d) + " " + kMonthNames[mo] + " " + std::to_string(y) + " " + t + " " + z;
-                        const std::string got = iso_date(s), want = old_report::iso_date(s);
-                        ASSERT_EQ(got, want) << s;
-                        ++compared;
-                        if (!want.empty() && std::stoi(want.substr(8, 2)) != d) ++moved;
-                    }
-    EXPECT_GT(compared, 30000);
-    EXPECT_GT(moved, 10000);  // many of them change the day: the stepping is exercised
+TEST(IsoDate, HostileInputIsEmpty) {
+    EXPECT_EQ(iso_date(std::string(1000, '9')), "");
+    EXPECT_EQ(iso_date(std::string(10000, '(')), "");
+    EXPECT_EQ(iso_date("1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17"), "");  // more words than a date has
+    const char raw[] = "\xff\xfe\x00\x01 12:00 \x80\x81";  // a time, and bytes that are no date
+    EXPECT_EQ(iso_date(std::string(raw, sizeof raw - 1)), "");
 }

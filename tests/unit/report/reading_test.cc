@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "mime/message.hh"
+#include "parse_message.hh"
 #include "report/fields.hh"
 #include "report/report.hh"
 
@@ -14,12 +15,7 @@ using namespace carom;
 
 namespace {
 
-mime::Message parse(const std::string &s) {
-    mime::Message m;
-    std::string err;
-    EXPECT_EQ(mime::parse(s, Limits(), m, err), CAROM_OK) << err;
-    return m;
-}
+using report::testing::parse;
 
 // A multipart/report bounce with the given extra header lines (each ending in "\n") and the
 // given delivery-status body.

@@ -3,18 +3,14 @@
 #include <gtest/gtest.h>
 
 #include "mime/message.hh"
+#include "parse_message.hh"
 #include "report/report.hh"
 
 using namespace carom;
 
 namespace {
 
-mime::Message parse(const std::string &s) {
-    mime::Message m;
-    std::string err;
-    EXPECT_EQ(mime::parse(s, Limits(), m, err), CAROM_OK) << err;
-    return m;
-}
+using report::testing::parse;
 
 const char *kDsnBody =
     "Reporting-MTA: dns; mx1.example.com\n"
