@@ -410,21 +410,11 @@ void squeeze_in_place(std::string &s) {
 }
 
 std::string_view before_original(std::string_view text) {
-    static constexpr const char *kMarkers[] = {
-        "----- original message -----",
-        "--- below this line is a copy of the message",
-        "------ this is a copy of the message",
-        "----- message header follows -----",
-    };
     std::size_t best = text.size();
-    for (const char *m : kMarkers) {
-        std::size_t p = ifind(text, m);
+    for (std::string_view m : kOriginalStarts) {
+        const std::size_t p = ifind(text, m);
         if (p != std::string_view::npos && p < best) best = p;
     }
-    std::size_t p = ifind(text, "\ncontent-type: message/rfc822");
-    if (p != std::string_view::npos && p < best) best = p;
-    p = ifind(text, "\ncontent-type: text/rfc822-headers");
-    if (p != std::string_view::npos && p < best) best = p;
     return text.substr(0, best);
 }
 

@@ -10,14 +10,20 @@
 // one "ADDRESS [reason]" line per recipient.
 #include "formats/markers.hh"
 #include "formats/mta_common.hh"
-#include "formats/readers.hh"
+#include "formats/reader.hh"
 #include "formats/text.hh"
 
 namespace carom::formats {
+namespace {
 
-bool x1_detect(const Input &in) { return body_has(in, BODY_MARKER("---The following addresses had delivery errors---")); }
+// The phrases its steps look for in the whole body (formats/markers.hh).
+constexpr std::string_view kMarkers[] = {
+    "---The following addresses had delivery errors---",
+};
 
-bool x1_read(const Input &in, Extraction &ex) {
+bool openmail_detect(const Input &in) { return body_has(in, BODY_MARKER("---The following addresses had delivery errors---")); }
+
+bool openmail_read(const Input &in, Extraction &ex) {
     std::string_view text = block_after(in.body, "---The following addresses had delivery errors---", {"--", "Content-"});
     std::vector<Record> out;
     for (std::string_view l : lines(text)) {
@@ -36,8 +42,11 @@ bool x1_read(const Input &in, Extraction &ex) {
         if (!r.recipient.empty()) out.push_back(std::move(r));
     }
     merge(in, ex, std::move(out));
-    ex.format = "x1";
     return !ex.records.empty();
 }
+
+}  // namespace
+
+extern const Reader openmail_reader = {"x1", markers(kMarkers), openmail_detect, openmail_read};
 
 }  // namespace carom::formats
