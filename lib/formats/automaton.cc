@@ -91,13 +91,6 @@ void complete(Trie &t) {
 
 }  // namespace
 
-std::uint64_t MarkerSet::window(std::size_t from, std::size_t n) const {
-    const std::size_t k = from / 64, b = from % 64;
-    std::uint64_t v = w[k] >> b;
-    if (b != 0 && k + 1 < kWords) v |= w[k + 1] << (64 - b);
-    return n < 64 ? v & ((std::uint64_t{1} << n) - 1) : v;
-}
-
 PhraseAutomaton::PhraseAutomaton(std::vector<std::string_view> phrases) : phrases_(std::move(phrases)) {
     if (phrases_.size() <= kCapacity) build();
 }

@@ -19,7 +19,12 @@ struct MarkerSet {
     void add(std::size_t i) { w[i / 64] |= std::uint64_t{1} << (i % 64); }
     bool has(std::size_t i) const { return (w[i / 64] >> (i % 64)) & 1; }
     // Bits [from, from + n) as one word, bit 0 = phrase `from` (n <= 64).
-    std::uint64_t window(std::size_t from, std::size_t n) const;
+    std::uint64_t window(std::size_t from, std::size_t n) const {
+        const std::size_t k = from / 64, b = from % 64;
+        std::uint64_t v = w[k] >> b;
+        if (b != 0 && k + 1 < kWords) v |= w[k + 1] << (64 - b);
+        return n < 64 ? v & ((std::uint64_t{1} << n) - 1) : v;
+    }
 };
 
 class PhraseAutomaton {

@@ -16,15 +16,6 @@ Scan scan(const Input &in) {
     return s;
 }
 
-Input reader_input(const Input &in, Phrases phrases, std::size_t base) {
-    Markers m;
-    m.phrases = phrases;
-    m.base = base;
-    m.scanned = in.scan && in.scan->scanned && base + phrases.size <= PhraseAutomaton::kCapacity;
-    if (m.scanned) m.found = in.scan->body.window(base, phrases.size);
-    return Input{in.msg, in.body, in.limits, in.scan, m};
-}
-
 bool body_search(const Input &in, std::size_t marker) { return icontains(in.body, in.markers.phrases.list[marker]); }
 
 std::size_t body_find(const Input &in, std::size_t marker) {

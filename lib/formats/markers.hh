@@ -87,7 +87,15 @@ Scan scan(const Input &in);
 
 // The Input a registered reader is called with: in, with the reader's markers and, when in has a
 // scan, which of them it found (registry.cc gives `base`, where they sit among all the phrases).
-Input reader_input(const Input &in, Phrases phrases, std::size_t base);
+// (Inline: the registry makes one for every reader it tries on every message.)
+inline Input reader_input(const Input &in, Phrases phrases, std::size_t base) {
+    Markers m;
+    m.phrases = phrases;
+    m.base = base;
+    m.scanned = in.scan && in.scan->scanned && base + phrases.size <= PhraseAutomaton::kCapacity;
+    if (m.scanned) m.found = in.scan->body.window(base, phrases.size);
+    return Input{in.msg, in.body, in.limits, in.scan, m};
+}
 
 // icontains(in.body, phrase i of the reader's kMarkers): the scan's bit when there is one.
 bool body_search(const Input &in, std::size_t marker);

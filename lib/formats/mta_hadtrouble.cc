@@ -1,4 +1,6 @@
-// Sisimai's "X6": an unnamed MTA whose notice sums up each failure in one sentence:
+// The "We had trouble delivering your message" notice, named after its first sentence: its maker is
+// unknown (Sisimai calls it "X6"; the output keeps that format name, "x6"). Each failure is summed
+// up in one sentence:
 //
 //   We had trouble delivering your message. Full details follow:
 //

@@ -1,4 +1,5 @@
-// Sisimai's "X1": an unnamed MTA (the samples pass through HP OpenMail) whose notice is
+// HP OpenMail's notice: the bounce's own first Received line is "By OpenMail Mailer" (Sisimai,
+// which did not name the maker, calls the layout "X1"; the output keeps that format name, "x1"):
 //
 //   The original message was received at Thu, 29 Apr 2011 10:00:00 +0900 (JST)
 //   from sender@example.com

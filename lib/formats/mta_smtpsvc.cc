@@ -1,4 +1,15 @@
-// Sisimai's "X3": an unnamed MTA whose framed notice reads
+// The "automatically generated Delivery Status Notification" of Microsoft's SMTP service (SMTPSVC:
+// IIS SMTP, the transport of Exchange 2000/2003 and of the older Hotmail; its notices carry
+// X-DSNContext):
+//
+//   This is an automatically generated Delivery Status Notification.
+//
+//   Delivery to the following recipients failed.
+//
+//          user@example.org
+//
+// and a framed variant of the same text whose maker is unknown (Sisimai's "X3"; the output keeps
+// that format name, "x3", for both):
 //
 //   ============================================================================
 //         This is an automatically generated Delivery Status Notification.

@@ -204,7 +204,6 @@ bool read_notification(const json &n, const Input &in, Extraction &ex) {
     } else {
         return false;
     }
-    if (!ex.records.empty()) ex.format = "amazonses";
     return !ex.records.empty();
 }
 
