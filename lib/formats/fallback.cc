@@ -17,7 +17,6 @@
 
 #include "formats/mta_common.hh"
 #include "formats/reader.hh"
-#include "formats/readers.hh"
 #include "formats/text.hh"
 
 namespace carom::formats {

@@ -19,9 +19,15 @@
 // inside the MTA's own bounce, where the MTA reader and the rules read them.
 #include "formats/markers.hh"
 #include "formats/lda_common.hh"
-#include "formats/readers.hh"
+#include "formats/reader.hh"
 
 namespace carom::formats {
+namespace {
+
+// The phrases its steps look for in the whole body (formats/markers.hh).
+constexpr std::string_view kMarkers[] = {
+    "automatically rejected by Sieve",
+};
 
 bool cyrus_detect(const Input &in) {
     if (icontains(mdn_field(in, "Reporting-UA"), "Cyrus")) return true;
@@ -38,5 +44,9 @@ bool cyrus_read(const Input &in, Extraction &ex) {
     add_refusal(in, std::move(r), ex, "cyrus");
     return true;
 }
+
+}  // namespace
+
+extern const Reader cyrus_reader = {"cyrus", markers(kMarkers), cyrus_detect, cyrus_read};
 
 }  // namespace carom::formats

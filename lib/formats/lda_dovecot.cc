@@ -19,19 +19,23 @@
 // full)", "Not enough disk space", "Mailbox doesn't exist: X") or the Sieve script's.
 #include "formats/markers.hh"
 #include "formats/lda_common.hh"
-#include "formats/readers.hh"
+#include "formats/reader.hh"
 
 namespace carom::formats {
 namespace {
 
 constexpr std::string_view kSentence = "was automatically rejected:";
 
+// The phrases its steps look for in the whole body (formats/markers.hh).
+constexpr std::string_view kMarkers[] = {
+    kSentence,
+    "Your message to <",
+};
+
 bool dovecot_ua(const Input &in) {
     const std::string ua = mdn_field(in, "Reporting-UA");
     return icontains(ua, "Dovecot") || icontains(ua, "Pigeonhole");
 }
-
-}  // namespace
 
 bool dovecot_detect(const Input &in) {
     if (dovecot_ua(in)) return true;
@@ -53,5 +57,9 @@ bool dovecot_read(const Input &in, Extraction &ex) {
     add_refusal(in, std::move(r), ex, "dovecot");
     return true;
 }
+
+}  // namespace
+
+extern const Reader dovecot_reader = {"dovecot", markers(kMarkers), dovecot_detect, dovecot_read};
 
 }  // namespace carom::formats

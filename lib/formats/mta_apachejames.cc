@@ -14,10 +14,17 @@
 // Received headers of the bounce name "JAMES SMTP Server".
 #include "formats/markers.hh"
 #include "formats/mta_common.hh"
-#include "formats/readers.hh"
+#include "formats/reader.hh"
 #include "formats/text.hh"
 
 namespace carom::formats {
+namespace {
+
+// The phrases its steps look for in the whole body (formats/markers.hh).
+constexpr std::string_view kMarkers[] = {
+    "Message details:",
+    "Error message below:",
+};
 
 bool apachejames_detect(const Input &in) {
     // Both ways need "Message details:": a bit test before the header searches.
@@ -41,8 +48,11 @@ bool apachejames_read(const Input &in, Extraction &ex) {
         }
     }
     merge(in, ex, std::move(out));
-    ex.format = "apachejames";
     return !ex.records.empty();
 }
+
+}  // namespace
+
+extern const Reader apachejames_reader = {"apachejames", markers(kMarkers), apachejames_detect, apachejames_read};
 
 }  // namespace carom::formats

@@ -54,6 +54,11 @@ bool person_replying(const Input &in);
 // or a returned original (ex.original.present) under a subject that is not a reply/forward.
 bool bounce_evidence(const Input &in, const Extraction &ex);
 
+// The phrase reader (mta_phrase.cc): one failure sentence and the addresses of its paragraph or of
+// the returned message. Not registered: read_fallback runs it after its own wording (fallback.cc).
+bool phrase_detect(const Input &in);
+bool phrase_read(const Input &in, Extraction &ex);
+
 // The text between the first line containing `start` (exclusive) and the first following line
 // that begins with one of `ends` (after leading white space; ASCII case-insensitive). When start
 // is empty the block begins at the top. The end line is not part of the block; no end → to EOF.

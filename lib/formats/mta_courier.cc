@@ -19,7 +19,7 @@
 // yet". The RFC 3464 part gives only Status 5.0.0 and lacks the command, so the text fills it.
 #include "formats/markers.hh"
 #include "formats/mta_common.hh"
-#include "formats/readers.hh"
+#include "formats/reader.hh"
 #include "formats/text.hh"
 
 namespace carom::formats {
@@ -27,7 +27,11 @@ namespace {
 
 constexpr std::string_view kSignature = "running the Courier mail server";
 
-}  // namespace
+// The phrases its steps look for in the whole body (formats/markers.hh).
+constexpr std::string_view kMarkers[] = {
+    kSignature,
+    "UNDELIVERABLE MAIL",
+};
 
 bool courier_detect(const Input &in) {
     return body_has(in, BODY_MARKER(kSignature)) ||
@@ -86,8 +90,11 @@ bool courier_read(const Input &in, Extraction &ex) {
     }
     for (Record &r : out) r.reporting_mta = reporting;
     merge(in, ex, std::move(out));
-    ex.format = "courier";
     return !ex.records.empty();
 }
+
+}  // namespace
+
+extern const Reader courier_reader = {"courier", markers(kMarkers), courier_detect, courier_read};
 
 }  // namespace carom::formats

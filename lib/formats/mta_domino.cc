@@ -15,10 +15,17 @@
 // Several addresses may be listed between "was not delivered to:" and "because:".
 #include "formats/markers.hh"
 #include "formats/mta_common.hh"
-#include "formats/readers.hh"
+#include "formats/reader.hh"
 #include "formats/text.hh"
 
 namespace carom::formats {
+namespace {
+
+// The phrases its steps look for in the whole body (formats/markers.hh).
+constexpr std::string_view kMarkers[] = {
+    "was not delivered to:",
+    "because:",
+};
 
 bool domino_detect(const Input &in) {
     const Subject subject(in);
@@ -56,8 +63,11 @@ bool domino_read(const Input &in, Extraction &ex) {
         out.push_back(std::move(r));
     }
     merge(in, ex, std::move(out));
-    ex.format = "domino";
     return !ex.records.empty();
 }
+
+}  // namespace
+
+extern const Reader domino_reader = {"domino", markers(kMarkers), domino_detect, domino_read};
 
 }  // namespace carom::formats

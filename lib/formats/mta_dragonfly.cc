@@ -13,10 +13,17 @@
 // the last N seconds. Giving up." is the queue timeout.
 #include "formats/markers.hh"
 #include "formats/mta_common.hh"
-#include "formats/readers.hh"
+#include "formats/reader.hh"
 #include "formats/text.hh"
 
 namespace carom::formats {
+namespace {
+
+// The phrases its steps look for in the whole body (formats/markers.hh).
+constexpr std::string_view kMarkers[] = {
+    "There was an error delivering your mail to",
+    "DragonFly Mail Agent",
+};
 
 bool dragonfly_detect(const Input &in) {
     return body_has(in, BODY_MARKER("There was an error delivering your mail to")) &&
@@ -50,8 +57,11 @@ bool dragonfly_read(const Input &in, Extraction &ex) {
         p = nl == std::string_view::npos ? body.size() : nl;
     }
     merge(in, ex, std::move(out));
-    ex.format = "dragonfly";
     return !ex.records.empty();
 }
+
+}  // namespace
+
+extern const Reader dragonfly_reader = {"dragonfly", markers(kMarkers), dragonfly_detect, dragonfly_read};
 
 }  // namespace carom::formats

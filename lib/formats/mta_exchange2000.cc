@@ -27,7 +27,7 @@
 
 #include "formats/markers.hh"
 #include "formats/mta_common.hh"
-#include "formats/readers.hh"
+#include "formats/reader.hh"
 #include "formats/text.hh"
 
 namespace carom::formats {
@@ -44,6 +44,11 @@ constexpr std::string_view kTop[] = {
     "heeft sommige of alle geadresseerden niet bereikt",
     "não chegou a alguns ou a todos os destinatários",
 };
+
+// Its body markers (formats/markers.hh): the sentences above, and hMailServer's name (hMailServer
+// writes the same sentences, mta_hmailserver.cc).
+constexpr auto kMarkers = joined(kTop, {"hMailServer"});
+constexpr MarkerMask kTopMarkers = marker_mask(kMarkers, kTop);
 
 // "The following recipient(s) could not be reached:" and its translations: the list follows.
 constexpr std::string_view kList[] = {
@@ -124,11 +129,8 @@ std::string address_of_name(const Input &in, std::string_view name) {
     return "";
 }
 
-}  // namespace
-
 bool exchange2000_detect(const Input &in) {
     if (body_has(in, BODY_MARKER("hMailServer"))) return false;  // mta_hmailserver.cc
-    static constexpr MarkerSet kTopMarkers = body_markers(kTop);
     return body_has_any(in, kTopMarkers);
 }
 
@@ -190,8 +192,11 @@ bool exchange2000_read(const Input &in, Extraction &ex) {
     for (Record &r : out)
         if (!r.recipient.empty()) named.push_back(std::move(r));
     merge(in, ex, std::move(named));
-    ex.format = "exchange2000";
     return !ex.records.empty();
 }
+
+}  // namespace
+
+extern const Reader exchange2000_reader = {"exchange2000", markers(kMarkers), exchange2000_detect, exchange2000_read};
 
 }  // namespace carom::formats

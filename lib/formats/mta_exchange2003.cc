@@ -17,18 +17,22 @@
 // the failure (a sentence and an MSEXCH diagnostic with the hexadecimal error code).
 #include "formats/markers.hh"
 #include "formats/mta_common.hh"
-#include "formats/readers.hh"
+#include "formats/reader.hh"
 #include "formats/text.hh"
 
 namespace carom::formats {
 namespace {
 
+// The phrases its steps look for in the whole body (formats/markers.hh).
+constexpr std::string_view kMarkers[] = {
+    "did not reach the following recipient(s)",
+    "MSEXCH:",
+};
+
 constexpr std::string_view kIntro[] = {
     "did not reach the following recipient(s)",
     "could not be reached:",  // "The following recipient(s) could not be reached:"
 };
-
-}  // namespace
 
 bool exchange2003_detect(const Input &in) {
     // One pass over the fields for both X-Mailer texts.
@@ -69,8 +73,11 @@ bool exchange2003_read(const Input &in, Extraction &ex) {
         out.back().diagnostic += std::string(s);
     }
     merge(in, ex, std::move(out));
-    ex.format = "exchange2003";
     return !ex.records.empty();
 }
+
+}  // namespace
+
+extern const Reader exchange2003_reader = {"exchange2003", markers(kMarkers), exchange2003_detect, exchange2003_read};
 
 }  // namespace carom::formats

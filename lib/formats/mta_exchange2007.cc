@@ -17,7 +17,7 @@
 // An RFC 3464 part usually follows.
 #include "formats/markers.hh"
 #include "formats/mta_common.hh"
-#include "formats/readers.hh"
+#include "formats/reader.hh"
 #include "formats/text.hh"
 
 namespace carom::formats {
@@ -43,7 +43,10 @@ constexpr std::string_view kAdmin[] = {
     "Diagnostiske oplysninger til administratorer",
     "Informacje diagnostyczne dla administratorów",
 };
-constexpr MarkerSet kAdminMarkers = body_markers(kAdmin);
+// Its body markers (formats/markers.hh): the headings above and the phrases its steps test.
+constexpr auto kMarkers = joined(kAdmin, {".prod.outlook.com", "Sent by Microsoft Exchange Server",
+                                          "Delivery is delayed to these recipients"});
+constexpr MarkerMask kAdminMarkers = marker_mask(kMarkers, kAdmin);
 
 // "Delivery has failed to these recipients or groups:" and its delay counterpart.
 constexpr std::string_view kUser[] = {
@@ -82,8 +85,6 @@ bool exchange_online(const Input &in) {
     const std::string id = header(in, "Message-ID");
     return icontains(id, ".outlook.com") || body_has(in, BODY_MARKER(".prod.outlook.com"));
 }
-
-}  // namespace
 
 bool exchange2007_detect(const Input &in) {
     // Exchange's own markers first (bit tests and one header lookup); the Exchange Online test
@@ -166,8 +167,11 @@ bool exchange2007_read(const Input &in, Extraction &ex) {
         if (hh != std::string::npos) r.diagnostic.erase(hh + 2);
     }
     merge(in, ex, std::move(out));
-    ex.format = "exchange2007";
     return !ex.records.empty();
 }
+
+}  // namespace
+
+extern const Reader exchange2007_reader = {"exchange2007", markers(kMarkers), exchange2007_detect, exchange2007_read};
 
 }  // namespace carom::formats

@@ -19,7 +19,7 @@
 
 #include "formats/markers.hh"
 #include "formats/mta_common.hh"
-#include "formats/readers.hh"
+#include "formats/reader.hh"
 #include "formats/text.hh"
 
 namespace carom::formats {
@@ -34,6 +34,12 @@ constexpr std::string_view kIntro[] = {
     "message has not yet been delivered is:",
     "message has not yet been delivered are:",
 };
+
+// Its body markers (formats/markers.hh): the intro sentences above and the phrases its steps test.
+constexpr auto kMarkers = joined(kIntro, {"This message was created automatically by mail delivery software",
+                                          "address(es) failed", "has not yet been delivered",
+                                          "The following text was generated during the delivery attempt"});
+constexpr MarkerMask kIntroMarkers = marker_mask(kMarkers, kIntro);
 
 const std::vector<std::string_view> kEnds = {
     "------ This is a copy of the message",
@@ -76,7 +82,6 @@ std::vector<Record> blocks(const Input &in) {
     std::string_view text;
     // The intro sentences run together ("... could not be delivered to one or more of its
     // recipients. ... The following address(es) failed:"): the list follows the last one.
-    static constexpr MarkerSet kIntroMarkers = body_markers(kIntro);
     const std::size_t p = body_find_latest(in, kIntroMarkers);
     if (p != std::string_view::npos) {
         std::size_t nl = body.find('\n', p);
@@ -164,8 +169,6 @@ std::vector<Record> complete(std::vector<Record> text, const std::vector<std::st
     return kept;
 }
 
-}  // namespace
-
 bool exim_detect(const Input &in) {
     if (body_has(in, BODY_MARKER("This message was created automatically by mail delivery software"))) return true;
     const Subject subject(in);
@@ -212,8 +215,11 @@ bool exim_read(const Input &in, Extraction &ex) {
         r.remote_mta = remote_host_phrase(r.diagnostic);
     }
     merge(in, ex, std::move(text));
-    ex.format = "exim";
     return !ex.records.empty();
 }
+
+}  // namespace
+
+extern const Reader exim_reader = {"exim", markers(kMarkers), exim_detect, exim_read};
 
 }  // namespace carom::formats

@@ -6,10 +6,11 @@
 // and also returns "command rejected" / "message too big" style notices. The rejected delivery is
 // the one to the list, so the list address is the recipient.
 #include "formats/mta_common.hh"
-#include "formats/readers.hh"
+#include "formats/reader.hh"
 #include "formats/text.hh"
 
 namespace carom::formats {
+namespace {
 
 bool fml_detect(const Input &in) { return header_has(in, "X-MLServer", "fml"); }
 
@@ -37,8 +38,11 @@ bool fml_read(const Input &in, Extraction &ex) {
     r.recipient = list;
     r.diagnostic = first;
     merge(in, ex, {r});
-    ex.format = "fml";
     return !ex.records.empty();
 }
+
+}  // namespace
+
+extern const Reader fml_reader = {"fml", Phrases{}, fml_detect, fml_read};
 
 }  // namespace carom::formats

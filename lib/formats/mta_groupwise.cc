@@ -12,7 +12,7 @@
 // "Novell GroupWise Internet Agent x.y". When the message also carries an RFC 3464 part (GWIA 7
 // and later may add one) the DSN decides the recipients and the line fills the diagnostic.
 #include "formats/mta_common.hh"
-#include "formats/readers.hh"
+#include "formats/reader.hh"
 #include "formats/text.hh"
 
 namespace carom::formats {
@@ -28,8 +28,6 @@ const std::vector<std::string_view> kEnds = {
     "Possibly truncated original message follows", "Original message follows", "--",
     "Content-Type:",
 };
-
-}  // namespace
 
 bool groupwise_detect(const Input &in) {
     if (header_has(in, "X-Mailer", "GroupWise")) return true;
@@ -78,8 +76,11 @@ bool groupwise_read(const Input &in, Extraction &ex) {
         out.push_back(std::move(r));
     }
     merge(in, ex, std::move(out));
-    ex.format = "groupwise";
     return !ex.records.empty();
 }
+
+}  // namespace
+
+extern const Reader groupwise_reader = {"groupwise", Phrases{}, groupwise_detect, groupwise_read};
 
 }  // namespace carom::formats

@@ -20,7 +20,7 @@
 // is the one hMailServer sent; the remote host is named only by its address.
 #include "formats/markers.hh"
 #include "formats/mta_common.hh"
-#include "formats/readers.hh"
+#include "formats/reader.hh"
 #include "formats/text.hh"
 
 namespace carom::formats {
@@ -28,11 +28,16 @@ namespace {
 
 constexpr std::string_view kList = "could not be reached:";
 
+// The phrases its steps look for in the whole body (formats/markers.hh).
+constexpr std::string_view kMarkers[] = {
+    kList,
+    "hMailServer",
+    "did not reach some or all of the intended recipients",
+};
+
 std::string_view after_label(std::string_view s, std::string_view label) {
     return istarts_with(s, label) ? trim(s.substr(label.size())) : std::string_view();
 }
-
-}  // namespace
 
 bool hmailserver_detect(const Input &in) {
     return body_has(in, BODY_MARKER("hMailServer")) &&
@@ -85,8 +90,11 @@ bool hmailserver_read(const Input &in, Extraction &ex) {
     for (std::size_t i = 0; i < out.size(); ++i)
         if (!replies[i].empty()) out[i].diagnostic = replies[i];
     merge(in, ex, std::move(out));
-    ex.format = "hmailserver";
     return !ex.records.empty();
 }
+
+}  // namespace
+
+extern const Reader hmailserver_reader = {"hmailserver", markers(kMarkers), hmailserver_detect, hmailserver_read};
 
 }  // namespace carom::formats

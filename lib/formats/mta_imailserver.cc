@@ -8,10 +8,16 @@
 // Remote failures add the SMTP reply on the following lines.
 #include "formats/markers.hh"
 #include "formats/mta_common.hh"
-#include "formats/readers.hh"
+#include "formats/reader.hh"
 #include "formats/text.hh"
 
 namespace carom::formats {
+namespace {
+
+// The phrases its steps look for in the whole body (formats/markers.hh).
+constexpr std::string_view kMarkers[] = {
+    "Original message follows.",
+};
 
 bool imailserver_detect(const Input &in) {
     return header_has(in, "X-Mailer", "<SMTP32 v") ||
@@ -40,8 +46,11 @@ bool imailserver_read(const Input &in, Extraction &ex) {
         if (!out.empty()) out.back().diagnostic += " " + std::string(s);
     }
     merge(in, ex, std::move(out));
-    ex.format = "imailserver";
     return !ex.records.empty();
 }
+
+}  // namespace
+
+extern const Reader imailserver_reader = {"imailserver", markers(kMarkers), imailserver_detect, imailserver_read};
 
 }  // namespace carom::formats

@@ -14,11 +14,18 @@
 // internal channel address: the original address is the one the sender wrote.
 #include "formats/markers.hh"
 #include "formats/mta_common.hh"
-#include "formats/readers.hh"
+#include "formats/reader.hh"
 #include "formats/text.hh"
 
 namespace carom::formats {
 namespace {
+
+// The phrases its steps look for in the whole body (formats/markers.hh).
+constexpr std::string_view kMarkers[] = {
+    "This report relates to a message you sent with the following header fields",
+    "Recipient address:",
+    "has been delayed",
+};
 
 std::string_view field_value(std::string_view line, std::string_view name) {
     line = trim(line);
@@ -31,8 +38,6 @@ std::string after_type(std::string_view v) {
     if (semi != std::string_view::npos && semi < 10) v = trim(v.substr(semi + 1));
     return std::string(v);
 }
-
-}  // namespace
 
 bool messagingserver_detect(const Input &in) {
     return body_has(in, BODY_MARKER("This report relates to a message you sent with the following header fields")) ||
@@ -85,8 +90,11 @@ bool messagingserver_read(const Input &in, Extraction &ex) {
         if (!orig.empty()) r.recipient = orig;
         else if (out.size() == 1) r.recipient = out[0].recipient;
     }
-    ex.format = "messagingserver";
     return !ex.records.empty();
 }
+
+}  // namespace
+
+extern const Reader messagingserver_reader = {"messagingserver", markers(kMarkers), messagingserver_detect, messagingserver_read};
 
 }  // namespace carom::formats

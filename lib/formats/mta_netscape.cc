@@ -23,13 +23,18 @@
 // "was not reachable within the allowed queue period", ...).
 #include "formats/markers.hh"
 #include "formats/mta_common.hh"
-#include "formats/readers.hh"
+#include "formats/reader.hh"
 #include "formats/text.hh"
 
 namespace carom::formats {
 namespace {
 
 constexpr std::string_view kIntro = "This Message was undeliverable due to the following reason";
+
+// The phrases its steps look for in the whole body (formats/markers.hh).
+constexpr std::string_view kMarkers[] = {
+    kIntro,
+};
 
 const std::vector<std::string_view> kEnds = {
     "Please reply to", "--", "Content-Type:", "Original message follows", "----- Original message",
@@ -43,8 +48,6 @@ std::string address_line(std::string_view s, bool &labelled) {
     if (s.empty() || s.find(' ') != std::string_view::npos) return "";
     return find_address(s);
 }
-
-}  // namespace
 
 // The au/EZweb carrier (provider_carriers.cc) writes the same notice with its own reasons.
 bool netscape_detect(const Input &in) {
@@ -96,8 +99,11 @@ bool netscape_read(const Input &in, Extraction &ex) {
         if (!own[i]) out[i].diagnostic = explanation;
     for (Record &r : out) r.remote_mta = remote_host_phrase(r.diagnostic);
     merge(in, ex, std::move(out));
-    ex.format = "netscape";
     return !ex.records.empty();
 }
+
+}  // namespace
+
+extern const Reader netscape_reader = {"netscape", markers(kMarkers), netscape_detect, netscape_read};
 
 }  // namespace carom::formats

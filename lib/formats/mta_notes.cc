@@ -9,10 +9,16 @@
 //   ------- Returned Message --------
 #include "formats/markers.hh"
 #include "formats/mta_common.hh"
-#include "formats/readers.hh"
+#include "formats/reader.hh"
 #include "formats/text.hh"
 
 namespace carom::formats {
+namespace {
+
+// The phrases its steps look for in the whole body (formats/markers.hh).
+constexpr std::string_view kMarkers[] = {
+    "------- Failure Reasons",
+};
 
 bool notes_detect(const Input &in) { return body_has(in, BODY_MARKER("------- Failure Reasons")); }
 
@@ -34,8 +40,11 @@ bool notes_read(const Input &in, Extraction &ex) {
     }
     for (Record &r : out) r.diagnostic = reason;
     merge(in, ex, std::move(out));
-    ex.format = "notes";
     return !ex.records.empty();
 }
+
+}  // namespace
+
+extern const Reader notes_reader = {"notes", markers(kMarkers), notes_detect, notes_read};
 
 }  // namespace carom::formats

@@ -15,10 +15,19 @@
 // versions add an RFC 3464 part whose Status is only 5.0.0, so the text's code is kept.
 #include "formats/markers.hh"
 #include "formats/mta_common.hh"
-#include "formats/readers.hh"
+#include "formats/reader.hh"
 #include "formats/text.hh"
 
 namespace carom::formats {
+namespace {
+
+// The phrases its steps look for in the whole body (formats/markers.hh).
+constexpr std::string_view kMarkers[] = {
+    "This is the MAILER-DAEMON, please DO NOT REPLY to this",
+    "list of recipients:",
+    "has been delayed",
+    "A message is delayed",
+};
 
 bool opensmtpd_detect(const Input &in) {
     if (body_has(in, BODY_MARKER("This is the MAILER-DAEMON, please DO NOT REPLY to this"))) return true;
@@ -51,8 +60,11 @@ bool opensmtpd_read(const Input &in, Extraction &ex) {
         if (!r.recipient.empty()) out.push_back(std::move(r));
     }
     merge(in, ex, std::move(out));
-    ex.format = "opensmtpd";
     return !ex.records.empty();
 }
+
+}  // namespace
+
+extern const Reader opensmtpd_reader = {"opensmtpd", markers(kMarkers), opensmtpd_detect, opensmtpd_read};
 
 }  // namespace carom::formats

@@ -12,7 +12,6 @@
 #include <string>
 
 #include "formats/mta_common.hh"
-#include "formats/readers.hh"
 #include "formats/text.hh"
 
 namespace carom::formats {

@@ -11,11 +11,19 @@
 // session transcript ("In:" / "Out:" lines); its recipient is the last "RCPT TO" sent.
 #include "formats/markers.hh"
 #include "formats/mta_common.hh"
-#include "formats/readers.hh"
+#include "formats/reader.hh"
 #include "formats/text.hh"
 
 namespace carom::formats {
 namespace {
+
+// The phrases its steps look for in the whole body (formats/markers.hh).
+constexpr std::string_view kMarkers[] = {
+    "Transcript of session follows",
+    "This is the mail system at host",
+    "This is the Postfix program at host",
+    "THIS IS A WARNING ONLY",
+};
 
 bool is_transcript(const Input &in) {
     return istarts_with(Subject(in), "Postfix SMTP server: errors from") &&
@@ -109,8 +117,6 @@ std::vector<Record> transcript(std::string_view body) {
     return out;
 }
 
-}  // namespace
-
 bool postfix_detect(const Input &in) {
     if (body_has(in, BODY_MARKER("This is the mail system at host")) || body_has(in, BODY_MARKER("This is the Postfix program at host")))
         return true;
@@ -134,8 +140,11 @@ bool postfix_read(const Input &in, Extraction &ex) {
         r.action = warning ? "delayed" : "failed";
         ex.records.push_back(std::move(r));
     }
-    ex.format = "postfix";
     return !ex.records.empty();
 }
+
+}  // namespace
+
+extern const Reader postfix_reader = {"postfix", markers(kMarkers), postfix_detect, postfix_read};
 
 }  // namespace carom::formats

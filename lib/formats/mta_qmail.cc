@@ -18,13 +18,14 @@
 // "<address>:" paragraphs. qmail's own status codes appear as "(#5.1.1)".
 #include "formats/markers.hh"
 #include "formats/mta_common.hh"
-#include "formats/readers.hh"
+#include "formats/reader.hh"
 #include "formats/text.hh"
 
 namespace carom::formats {
 namespace {
 
-constexpr std::string_view kGreetings[] = {
+// The greetings, which are its body markers (formats/markers.hh).
+constexpr std::string_view kMarkers[] = {
     "This is the qmail-send program at",
     "I'm afraid I wasn't able to deliver your message to the following addresses",
     "Unable to deliver message to the following address(es)",
@@ -41,7 +42,7 @@ constexpr std::string_view kGreetings[] = {
     "Su mensaje no pudo ser entregado",
 };
 
-constexpr MarkerSet kGreetingMarkers = body_markers(kGreetings);
+constexpr MarkerMask kGreetings = marker_mask(kMarkers, kMarkers);
 
 constexpr std::string_view kCopy[] = {
     "--- Below this line is a copy of the message",
@@ -87,14 +88,12 @@ std::string qmail_host(std::string_view d) {
     return "";
 }
 
-}  // namespace
-
 bool qmail_detect(const Input &in) {
-    return body_has_any(in, kGreetingMarkers);
+    return body_has_any(in, kGreetings);
 }
 
 bool qmail_read(const Input &in, Extraction &ex) {
-    const std::size_t start = body_find_first(in, kGreetingMarkers);  // the earliest greeting
+    const std::size_t start = body_find_first(in, kGreetings);  // the earliest greeting
     if (start == std::string_view::npos) return false;
     std::string_view body = std::string_view(in.body).substr(start);
     std::vector<std::string_view> ends(std::begin(kCopy), std::end(kCopy));
@@ -126,8 +125,11 @@ bool qmail_read(const Input &in, Extraction &ex) {
     }
     for (Record &r : out) r.remote_mta = qmail_host(r.diagnostic);
     merge(in, ex, std::move(out));
-    ex.format = "qmail";
     return !ex.records.empty();
 }
+
+}  // namespace
+
+extern const Reader qmail_reader = {"qmail", markers(kMarkers), qmail_detect, qmail_read};
 
 }  // namespace carom::formats

@@ -18,11 +18,16 @@
 
 #include "formats/markers.hh"
 #include "formats/mta_common.hh"
-#include "formats/readers.hh"
+#include "formats/reader.hh"
 #include "formats/text.hh"
 
 namespace carom::formats {
 namespace {
+
+// The phrases its steps look for in the whole body (formats/markers.hh).
+constexpr std::string_view kMarkers[] = {
+    "----- The following addresses had",
+};
 
 struct Talk {
     std::string host;
@@ -181,8 +186,6 @@ std::vector<Record> listed(std::string_view body) {
     return kept;
 }
 
-}  // namespace
-
 bool sendmail_detect(const Input &in) {
     if (body_has(in, BODY_MARKER("----- The following addresses had"))) return true;
     // The Subject first: read_known decoded it once for every reader, the From is decoded here.
@@ -216,8 +219,11 @@ bool sendmail_read(const Input &in, Extraction &ex) {
             finish(r);
         }
     }
-    ex.format = "sendmail";
     return !ex.records.empty();
 }
+
+}  // namespace
+
+extern const Reader sendmail_reader = {"sendmail", markers(kMarkers), sendmail_detect, sendmail_read};
 
 }  // namespace carom::formats

@@ -15,7 +15,7 @@
 
 #include "formats/markers.hh"
 #include "formats/mta_common.hh"
-#include "formats/readers.hh"
+#include "formats/reader.hh"
 #include "formats/text.hh"
 
 namespace carom::formats {
@@ -24,6 +24,11 @@ namespace {
 constexpr std::string_view kEndList[] = {"----- Unsent message follows", "----- Original message follows",
                                          "----- Message header follows", "----- Returned message follows"};
 const std::vector<std::string_view> kEnds(std::begin(kEndList), std::end(kEndList));
+
+// Its body markers (formats/markers.hh): the end lines above and the section headings.
+constexpr auto kMarkers =
+    joined(kEndList, {"----- The following addresses had", "----- Transcript of session follows -----"});
+constexpr MarkerMask kEndMarkers = marker_mask(kMarkers, kEndList);
 
 bool three_digits(std::string_view s) {
     return s.size() > 4 && std::isdigit(static_cast<unsigned char>(s[0])) &&
@@ -40,12 +45,9 @@ std::string verb(std::string_view cmd) {
     return v;
 }
 
-}  // namespace
-
 bool v5sendmail_detect(const Input &in) {
     if (body_has(in, BODY_MARKER("----- The following addresses had"))) return false;
     if (!body_has(in, BODY_MARKER("----- Transcript of session follows -----"))) return false;
-    static constexpr MarkerSet kEndMarkers = body_markers(kEndList);
     return body_has_any(in, kEndMarkers);
 }
 
@@ -114,8 +116,11 @@ bool v5sendmail_read(const Input &in, Extraction &ex) {
         }
     }
     merge(in, ex, std::move(out));
-    ex.format = "v5sendmail";
     return !ex.records.empty();
 }
+
+}  // namespace
+
+extern const Reader v5sendmail_reader = {"v5sendmail", markers(kMarkers), v5sendmail_detect, v5sendmail_read};
 
 }  // namespace carom::formats

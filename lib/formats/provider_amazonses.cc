@@ -15,11 +15,18 @@
 #include "base/json_release.hh"
 
 #include "formats/markers.hh"
-#include "formats/readers.hh"
+#include "formats/reader.hh"
 #include "formats/text.hh"
 
 namespace carom::formats {
 namespace {
+
+// The phrases its steps look for in the whole body (formats/markers.hh).
+constexpr std::string_view kMarkers[] = {
+    "notificationType",
+    "eventType",
+    "\"notificationType\"",
+};
 
 using nlohmann::json;
 
@@ -101,9 +108,7 @@ bool parse_notification(const std::string &text, json &out) {
     return true;
 }
 
-}  // namespace
-
-bool detect_amazonses_json(const Input &in) {
+bool amazonses_detect(const Input &in) {
     // The body's phrases (bit tests) first, the headers (searches) last.
     if (!(body_has(in, BODY_MARKER("notificationType")) || body_has(in, BODY_MARKER("eventType")))) return false;
     if (in.body.find('{') == std::string::npos) return false;
@@ -114,18 +119,14 @@ bool detect_amazonses_json(const Input &in) {
                                                       icontains(*from, "amazonses.com")));
 }
 
-namespace {
 bool read_notification(const json &n, const Input &in, Extraction &ex);
-}  // namespace
 
-bool read_amazonses_json(const Input &in, Extraction &ex) {
+bool amazonses_read(const Input &in, Extraction &ex) {
     json n;
     bool ok = parse_notification(in.body, n) && read_notification(n, in, ex);
     json_release(n);  // so that the destructor allocates nothing (base/json_release.hh)
     return ok;
 }
-
-namespace {
 
 bool read_notification(const json &n, const Input &in, Extraction &ex) {
     std::string type = str(n, "notificationType");
@@ -203,10 +204,11 @@ bool read_notification(const json &n, const Input &in, Extraction &ex) {
     } else {
         return false;
     }
-    if (!ex.records.empty()) ex.format = "amazonses";
     return !ex.records.empty();
 }
 
 }  // namespace
+
+extern const Reader amazonses_reader = {"amazonses", markers(kMarkers), amazonses_detect, amazonses_read};
 
 }  // namespace carom::formats

@@ -10,13 +10,19 @@
 //   Diagnostic-Code: smtp; 550 5.1.1 <user@example.org>... User Unknown
 //   Status: 5.1.1
 #include "formats/markers.hh"
-#include "formats/readers.hh"
+#include "formats/reader.hh"
 #include "formats/text.hh"
 #include "report/report.hh"
 
 namespace carom::formats {
+namespace {
 
-bool detect_amazonworkmail(const Input &in) {
+// The phrases its steps look for in the whole body (formats/markers.hh).
+constexpr std::string_view kMarkers[] = {
+    "Technical report:",
+};
+
+bool amazonworkmail_detect(const Input &in) {
     if (!body_has(in, BODY_MARKER("Technical report:"))) return false;  // cheap test first
     const auto &h = in.msg.root.headers;
     const std::string_view *xm = h.get("X-Mailer");
@@ -25,7 +31,7 @@ bool detect_amazonworkmail(const Input &in) {
     return hdr && body_has(in, BODY_MARKER("Technical report:"));
 }
 
-bool read_amazonworkmail(const Input &in, Extraction &ex) {
+bool amazonworkmail_read(const Input &in, Extraction &ex) {
     std::string_view text = before_original(in);
     std::size_t tr = ifind(text, "Technical report:");
     if (tr == std::string_view::npos) return false;
@@ -69,5 +75,9 @@ bool read_amazonworkmail(const Input &in, Extraction &ex) {
     }
     return !ex.records.empty();
 }
+
+}  // namespace
+
+extern const Reader amazonworkmail_reader = {"amazonworkmail", markers(kMarkers), amazonworkmail_detect, amazonworkmail_read};
 
 }  // namespace carom::formats

@@ -29,55 +29,47 @@
 //       user@example.org
 //   Additional Information ... Remote-MTA: <192.0.2.1>
 //
-// Zoho Mail (X-ZohoMail): after Exim's sentences, one line per recipient,
-//   "user@example.org Invalid Address, ERROR_CODE :550, ERROR_CODE :Requested action ..." or
-//   "[Status: Error, Address: <user@example.org>, ResponseCode 421, , Host not reachable.]"
+// Active!Hunter (X-AHMAILID), a Sendmail-like letter:
+//     ----- The following addresses had permanent fatal errors -----
+//   >>> user@example.org <user@example.org>
+//     ----- Transcript of session follows -----
+//   550 sorry, no mailbox here by that name (#5.1.1 - chkusr)
 #include "formats/markers.hh"
-#include "formats/readers.hh"
+#include "formats/provider_common.hh"
+#include "formats/reader.hh"
 #include "formats/text.hh"
 
 namespace carom::formats {
 namespace {
 
-const mime::Headers &H(const Input &in) { return in.msg.root.headers; }
-
-bool hdr_has(const Input &in, std::string_view name, std::string_view what) {
-    const std::string_view *v = H(in).get(name);
-    return v && icontains(*v, what);
-}
+// The phrases the steps of this file's readers look for in the whole body (formats/markers.hh).
+constexpr std::string_view kMarkers[] = {
+    "-------server message",
+    "--- The following addresses had delivery problems ---",
+    "Sent <<<",
+    "Unable to deliver message to",
+    "InterScan",
+    "Unable to deliver message to:",
+    "Delivery failed for the following reason:",
+    "The following recipients were affected",
+    "Could not be delivered because of",
+    "----- The following addresses had permanent fatal errors -----",
+    "Active!Hunter",
+};
 
 bool scaffolding(std::string_view t) {
     return istarts_with(t, "--") || istarts_with(t, "Content-") || istarts_with(t, "This is a MIME") ||
            istarts_with(t, "This is a multi-part");
 }
 
-Record &add(Extraction &ex, const std::string &addr) {
-    for (auto &r : ex.records)
-        if (lower(r.recipient) == lower(addr)) return r;
-    Record r;
-    r.recipient = addr;
-    r.action = "failed";
-    ex.records.push_back(std::move(r));
-    return ex.records.back();
-}
-
-void fill_codes(Record &r, std::string_view reply_text) {
-    if (r.reply_code.empty()) r.reply_code = find_reply_code(trim(reply_text));
-    if (r.status.empty()) r.status = find_status(r.diagnostic);
-    if (r.command.empty()) r.command = find_command(r.diagnostic);
-}
-
-std::size_t max_records(const Input &in) { return static_cast<std::size_t>(in.limits.recipients()); }
-
-}  // namespace
 
 // ---------------------------------------------------------------- m-FILTER
 
-bool detect_mfilter(const Input &in) {
+bool mfilter_detect(const Input &in) {
     return body_has(in, BODY_MARKER("-------server message")) && hdr_has(in, "X-Mailer", "m-FILTER");
 }
 
-bool read_mfilter(const Input &in, Extraction &ex) {
+bool mfilter_read(const Input &in, Extraction &ex) {
     std::string_view body = in.body;
     std::size_t end = ifind(body, "-------original message");
     if (end != std::string_view::npos) body = body.substr(0, end);
@@ -101,7 +93,7 @@ bool read_mfilter(const Input &in, Extraction &ex) {
     diag = squeeze(diag);
     for (const auto &a : addrs) {
         if (ex.records.size() >= max_records(in)) break;
-        Record &r = add(ex, a);
+        Record &r = record_for(ex, a);
         r.diagnostic = diag;
         std::string c = lower(command);
         if (istarts_with(c, "rcpt")) r.command = "RCPT";
@@ -117,12 +109,12 @@ bool read_mfilter(const Input &in, Extraction &ex) {
 
 // ---------------------------------------------------------------- McAfee
 
-bool detect_mcafee(const Input &in) {
+bool mcafee_detect(const Input &in) {
     return body_has(in, BODY_MARKER("--- The following addresses had delivery problems ---")) &&
-           (H(in).has("X-NAI-Header") || hdr_has(in, "Subject", "Delivery Status"));
+           (in.msg.root.headers.has("X-NAI-Header") || hdr_has(in, "Subject", "Delivery Status"));
 }
 
-bool read_mcafee(const Input &in, Extraction &ex) {
+bool mcafee_read(const Input &in, Extraction &ex) {
     std::string_view text = before_original(in);
     std::size_t p = ifind(text, "--- The following addresses had delivery problems ---");
     if (p == std::string_view::npos) return false;
@@ -143,7 +135,7 @@ bool read_mcafee(const Input &in, Extraction &ex) {
         std::string_view rest = trim(t.substr(gt + 1));
         if (!rest.empty() && rest.front() == '(') rest.remove_prefix(1);
         if (!rest.empty() && rest.back() == ')') rest.remove_suffix(1);
-        Record &r = add(ex, a);
+        Record &r = record_for(ex, a);
         r.diagnostic = squeeze(rest);
         fill_codes(r, rest);
     }
@@ -171,12 +163,12 @@ bool read_mcafee(const Input &in, Extraction &ex) {
 
 // ---------------------------------------------------------------- Trend Micro InterScan
 
-bool detect_trendmicro(const Input &in) {
+bool trendmicro_detect(const Input &in) {
     if (!(body_has(in, BODY_MARKER("Sent <<<")) || body_has(in, BODY_MARKER("Unable to deliver message to")))) return false;
     return body_has(in, BODY_MARKER("InterScan")) || hdr_has(in, "From", "InterScan");
 }
 
-bool read_trendmicro(const Input &in, Extraction &ex) {
+bool trendmicro_read(const Input &in, Extraction &ex) {
     const std::string_view text = before_original(in);
     const auto ls = lines(text);
     for (std::size_t i = 0; i < ls.size(); ++i) {
@@ -184,7 +176,7 @@ bool read_trendmicro(const Input &in, Extraction &ex) {
         if (istarts_with(t, "Sent <<<") && icontains(t, "RCPT TO")) {
             std::string a = find_address(t);
             if (a.empty() || ex.records.size() >= max_records(in)) continue;
-            Record &r = add(ex, a);
+            Record &r = record_for(ex, a);
             r.command = "RCPT";
             if (i + 1 < ls.size() && istarts_with(trim(ls[i + 1]), "Received >>>")) {
                 std::string_view reply = trim(trim(ls[i + 1]).substr(12));
@@ -195,7 +187,7 @@ bool read_trendmicro(const Input &in, Extraction &ex) {
             std::size_t p = ifind(t, "Unable to deliver message to");
             std::string a = find_address(t.substr(p));
             if (a.empty() || ex.records.size() >= max_records(in)) continue;
-            Record &r = add(ex, a);
+            Record &r = record_for(ex, a);
             r.diagnostic = squeeze(t);
             fill_codes(r, "");
         }
@@ -205,11 +197,11 @@ bool read_trendmicro(const Input &in, Extraction &ex) {
 
 // ---------------------------------------------------------------- MailFoundry
 
-bool detect_mailfoundry(const Input &in) {
+bool mailfoundry_detect(const Input &in) {
     return body_has(in, BODY_MARKER("Unable to deliver message to:")) && body_has(in, BODY_MARKER("Delivery failed for the following reason:"));
 }
 
-bool read_mailfoundry(const Input &in, Extraction &ex) {
+bool mailfoundry_read(const Input &in, Extraction &ex) {
     const std::string_view text = before_original(in);
     const auto ls = lines(text);
     for (std::size_t i = 0; i < ls.size(); ++i) {
@@ -224,7 +216,7 @@ bool read_mailfoundry(const Input &in, Extraction &ex) {
             if (u.empty() || istarts_with(u, "Delivery failed for the following reason")) continue;
             diag.append(u).push_back(' ');
         }
-        Record &r = add(ex, a);
+        Record &r = record_for(ex, a);
         r.diagnostic = squeeze(diag);
         std::size_t rw = ifind(r.diagnostic, "responded with failure:");
         std::string_view reply = rw != std::string::npos ? std::string_view(r.diagnostic).substr(rw + 23) : std::string_view();
@@ -236,12 +228,12 @@ bool read_mailfoundry(const Input &in, Extraction &ex) {
 
 // ---------------------------------------------------------------- MailMarshal
 
-bool detect_mailmarshal(const Input &in) {
+bool mailmarshal_detect(const Input &in) {
     return body_has(in, BODY_MARKER("The following recipients were affected")) &&
            (hdr_has(in, "Subject", "Undeliverable Mail") || body_has(in, BODY_MARKER("Could not be delivered because of")));
 }
 
-bool read_mailmarshal(const Input &in, Extraction &ex) {
+bool mailmarshal_read(const Input &in, Extraction &ex) {
     std::string_view text = before_original(in);
     std::size_t ai = ifind(text, "Additional Information");
     std::string_view extra = ai == std::string_view::npos ? std::string_view() : text.substr(ai);
@@ -258,7 +250,7 @@ bool read_mailmarshal(const Input &in, Extraction &ex) {
     for (std::string_view raw : lines(text.substr(fr))) {
         std::string a = lone_address(raw);
         if (a.empty() || ex.records.size() >= max_records(in)) continue;
-        Record &r = add(ex, a);
+        Record &r = record_for(ex, a);
         r.diagnostic = diag;
         r.reply_code = reply;
         r.remote_mta = remote;
@@ -267,63 +259,14 @@ bool read_mailmarshal(const Input &in, Extraction &ex) {
     return !ex.records.empty();
 }
 
-// ---------------------------------------------------------------- Zoho Mail
-
-bool detect_zoho(const Input &in) {
-    if (!(body_has(in, BODY_MARKER("ERROR_CODE")) || body_has(in, BODY_MARKER("[Status: ")))) return false;
-    return H(in).has("X-ZohoMail") || hdr_has(in, "X-Mailer", "Zoho Mail") || hdr_has(in, "From", "zoho.com");
-}
-
-bool read_zoho(const Input &in, Extraction &ex) {
-    const std::string_view text = before_original(in);
-    const bool delayed = icontains(text, "THIS IS A WARNING MESSAGE ONLY");
-    for (std::string_view raw : lines(text)) {
-        std::string_view t = trim(raw);
-        if (istarts_with(t, "Received:")) break;  // the original's headers follow
-        std::string a, diag;
-        if (istarts_with(t, "[Status:")) {
-            std::size_t ad = ifind(t, "Address:");
-            if (ad == std::string_view::npos) continue;
-            a = find_address(t.substr(ad));
-            diag = std::string(t);
-        } else if (icontains(t, "ERROR_CODE")) {
-            std::size_t sp = t.find(' ');
-            if (sp == std::string_view::npos) continue;
-            a = find_address(t.substr(0, sp));
-            diag = std::string(trim(t.substr(sp)));
-        }
-        if (a.empty() || ex.records.size() >= max_records(in)) continue;
-        Record &r = add(ex, a);
-        r.diagnostic = squeeze(diag);
-        if (delayed) r.action = "delayed";
-        std::size_t rc = ifind(diag, "ResponseCode ");
-        if (rc == std::string::npos) rc = ifind(diag, "ERROR_CODE :");
-        if (rc != std::string::npos) {
-            std::size_t c = diag.find_first_of(" :", rc + 10);
-            std::size_t d = diag.find_first_of("0123456789", c == std::string::npos ? rc : c);
-            if (d != std::string::npos && d < rc + 16) r.reply_code = find_reply_code(std::string_view(diag).substr(d));
-        }
-        fill_codes(r, "");
-    }
-    return !ex.records.empty();
-}
-
-}  // namespace carom::formats
-
 // ---------------------------------------------------------------- Active!Hunter
-// Sendmail-like letter from the Active!Hunter gateway (X-AHMAILID):
-//     ----- The following addresses had permanent fatal errors -----
-//   >>> user@example.org <user@example.org>
-//     ----- Transcript of session follows -----
-//   550 sorry, no mailbox here by that name (#5.1.1 - chkusr)
-namespace carom::formats {
 
-bool detect_activehunter(const Input &in) {
+bool activehunter_detect(const Input &in) {
     if (!body_has(in, BODY_MARKER("----- The following addresses had permanent fatal errors -----"))) return false;
-    return body_has(in, BODY_MARKER("Active!Hunter")) || H(in).has("X-AHMAILID");
+    return body_has(in, BODY_MARKER("Active!Hunter")) || in.msg.root.headers.has("X-AHMAILID");
 }
 
-bool read_activehunter(const Input &in, Extraction &ex) {
+bool activehunter_read(const Input &in, Extraction &ex) {
     const std::string_view text = before_original(in);
     std::size_t p = ifind(text, "----- The following addresses had permanent fatal errors -----");
     if (p == std::string_view::npos) return false;
@@ -343,11 +286,20 @@ bool read_activehunter(const Input &in, Extraction &ex) {
         if (!istarts_with(t, ">>>")) continue;
         std::string a = find_address(t);
         if (a.empty() || ex.records.size() >= max_records(in)) continue;
-        Record &r = add(ex, a);
+        Record &r = record_for(ex, a);
         r.diagnostic = diag;
         fill_codes(r, diag);
     }
     return !ex.records.empty();
 }
+
+}  // namespace
+
+extern const Reader mfilter_reader = {"mfilter", markers(kMarkers), mfilter_detect, mfilter_read};
+extern const Reader mcafee_reader = {"mcafee", markers(kMarkers), mcafee_detect, mcafee_read};
+extern const Reader trendmicro_reader = {"trendmicro", markers(kMarkers), trendmicro_detect, trendmicro_read};
+extern const Reader mailfoundry_reader = {"mailfoundry", markers(kMarkers), mailfoundry_detect, mailfoundry_read};
+extern const Reader mailmarshal_reader = {"mailmarshal", markers(kMarkers), mailmarshal_detect, mailmarshal_read};
+extern const Reader activehunter_reader = {"activehunter", markers(kMarkers), activehunter_detect, activehunter_read};
 
 }  // namespace carom::formats

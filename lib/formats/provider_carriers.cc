@@ -31,16 +31,24 @@
 //   Original Message:
 //   To: 5555550100@vzwpix.com
 #include "formats/markers.hh"
-#include "formats/readers.hh"
+#include "formats/provider_common.hh"
+#include "formats/reader.hh"
 #include "formats/text.hh"
 
 namespace carom::formats {
 namespace {
 
-bool from_has(const Input &in, std::string_view what) {
-    const std::string_view *f = in.msg.root.headers.get("From");
-    return f && icontains(*f, what);
-}
+// The phrases the steps of this file's readers look for in the whole body (formats/markers.hh).
+constexpr std::string_view kMarkers[] = {
+    "following recipients",
+    "Recipient:",
+    "account is disabled",
+    "not delivered within",
+    "Could not be delivered to:",
+    "----- The following addresses had delivery problems",
+    "could not be delivered",
+    "Error:",
+};
 
 bool is_ascii(std::string_view s) {
     for (char c : s)
@@ -65,7 +73,9 @@ void add(Extraction &ex, const std::string &addr, const std::string &diag, std::
     ex.records.push_back(std::move(r));
 }
 
-void fill_codes(Record &r) {
+// The codes its diagnostic names: the reply code after "<<< " (the remote server's answer) when
+// there is one.
+void codes_from_diagnostic(Record &r) {
     if (r.reply_code.empty()) {
         std::size_t p = r.diagnostic.find("<<< ");
         r.reply_code = find_reply_code(p != std::string::npos ? std::string_view(r.diagnostic).substr(p + 4)
@@ -75,13 +85,10 @@ void fill_codes(Record &r) {
     if (r.command.empty()) r.command = find_command(r.diagnostic);
 }
 
-std::size_t max_records(const Input &in) { return static_cast<std::size_t>(in.limits.recipients()); }
-
-}  // namespace
 
 // ---------------------------------------------------------------- EZweb
 
-bool detect_ezweb(const Input &in) {
+bool ezweb_detect(const Input &in) {
     // The body's phrases first: a bit test each, where the headers need searches.
     if (!(body_has(in, BODY_MARKER("following recipients")) || body_has(in, BODY_MARKER("Recipient:")) ||
           body_has(in, BODY_MARKER("account is disabled")) || body_has(in, BODY_MARKER("not delivered within"))))
@@ -90,7 +97,7 @@ bool detect_ezweb(const Input &in) {
     return from_has(in, "ezweb.ne.jp") || (subj && icontains(*subj, "Mail System Error - Returned Mail"));
 }
 
-bool read_ezweb(const Input &in, Extraction &ex) {
+bool ezweb_read(const Input &in, Extraction &ex) {
     std::string_view text = before_original(in);
     // The copy of the original message starts after a line of dashes.
     std::size_t dash = text.find("\n----------------------------------------");
@@ -142,7 +149,7 @@ bool read_ezweb(const Input &in, Extraction &ex) {
             for (auto &f : found)
                 if (f.first == r.recipient && !f.second.empty()) r.reply_code = find_reply_code(f.second);
         }
-        fill_codes(r);
+        codes_from_diagnostic(r);
         if (icontains(r.diagnostic, "not delivered within")) r.action = "failed";
     }
     return !ex.records.empty();
@@ -150,12 +157,12 @@ bool read_ezweb(const Input &in, Extraction &ex) {
 
 // ---------------------------------------------------------------- KDDI / au one net
 
-bool detect_kddi(const Input &in) {
+bool kddi_detect(const Input &in) {
     if (!body_has(in, BODY_MARKER("Could not be delivered to:"))) return false;  // cheap test first
     return from_has(in, "dion.ne.jp") || from_has(in, "auone-net.jp") || from_has(in, "@au.com") || from_has(in, "kddi");
 }
 
-bool read_kddi(const Input &in, Extraction &ex) {
+bool kddi_read(const Input &in, Extraction &ex) {
     const std::string_view text = before_original(in);
     const auto ls = lines(text);
     for (std::size_t i = 0; i < ls.size(); ++i) {
@@ -170,17 +177,17 @@ bool read_kddi(const Input &in, Extraction &ex) {
         }
         add(ex, a, squeeze(diag), max_records(in));
     }
-    for (Record &r : ex.records) fill_codes(r);
+    for (Record &r : ex.records) codes_from_diagnostic(r);
     return !ex.records.empty();
 }
 
 // ---------------------------------------------------------------- BIGLOBE
 
-bool detect_biglobe(const Input &in) {
+bool biglobe_detect(const Input &in) {
     return body_has(in, BODY_MARKER("----- The following addresses had delivery problems")) && from_has(in, "biglobe.ne.jp");
 }
 
-bool read_biglobe(const Input &in, Extraction &ex) {
+bool biglobe_read(const Input &in, Extraction &ex) {
     const std::string_view text = before_original(in);
     std::size_t p = ifind(text, "----- The following addresses had delivery problems");
     if (p == std::string_view::npos) return false;
@@ -203,18 +210,18 @@ bool read_biglobe(const Input &in, Extraction &ex) {
         }
     }
     for (const auto &a : addrs) add(ex, a, squeeze(diag), max_records(in));
-    for (Record &r : ex.records) fill_codes(r);
+    for (Record &r : ex.records) codes_from_diagnostic(r);
     return !ex.records.empty();
 }
 
 // ---------------------------------------------------------------- Verizon
 
-bool detect_verizon(const Input &in) {
+bool verizon_detect(const Input &in) {
     if (!(body_has(in, BODY_MARKER("could not be delivered")) || body_has(in, BODY_MARKER("Error:")))) return false;
     return from_has(in, "vzwpix.com") || from_has(in, "vtext.com") || from_has(in, "verizon");
 }
 
-bool read_verizon(const Input &in, Extraction &ex) {
+bool verizon_read(const Input &in, Extraction &ex) {
     const std::string_view body = in.body;
     std::size_t orig = ifind(body, "Original Message:");
     std::string_view letter = body.substr(0, orig == std::string_view::npos ? body.size() : orig);
@@ -237,8 +244,15 @@ bool read_verizon(const Input &in, Extraction &ex) {
     if (rcpts.empty())
         for (auto &a : find_addresses(letter)) rcpts.push_back(a);
     for (const auto &a : rcpts) add(ex, a, squeeze(diag), max_records(in));
-    for (Record &r : ex.records) fill_codes(r);
+    for (Record &r : ex.records) codes_from_diagnostic(r);
     return !ex.records.empty();
 }
+
+}  // namespace
+
+extern const Reader ezweb_reader = {"ezweb", markers(kMarkers), ezweb_detect, ezweb_read};
+extern const Reader kddi_reader = {"kddi", markers(kMarkers), kddi_detect, kddi_read};
+extern const Reader biglobe_reader = {"biglobe", markers(kMarkers), biglobe_detect, biglobe_read};
+extern const Reader verizon_reader = {"verizon", markers(kMarkers), verizon_detect, verizon_read};
 
 }  // namespace carom::formats

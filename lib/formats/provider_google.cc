@@ -36,7 +36,7 @@
 // (name) may not exist ...") followed by "----- Original message -----".
 #include "formats/markers.hh"
 #include "formats/mta_common.hh"
-#include "formats/readers.hh"
+#include "formats/reader.hh"
 #include "formats/text.hh"
 
 namespace carom::formats {
@@ -74,7 +74,11 @@ std::string split_address_list(std::string_view value, std::vector<std::string> 
 constexpr std::string_view kHeadings[] = {"** Address not found **", "** Message not delivered **",
                                            "** Delivery incomplete **", "** Message blocked **"};
 
-constexpr MarkerSet kHeadingMarkers = body_markers(kHeadings);
+// The phrases the steps of the two readers look for in the whole body (formats/markers.hh): the
+// headings above and the older notice's phrases.
+constexpr auto kMarkers = joined(kHeadings, {"Delivery to the following recipient", "Technical details of permanent failure",
+                                             "Technical details of temporary failure", "Technical details of "});
+constexpr MarkerMask kHeadingMarkers = marker_mask(kMarkers, kHeadings);
 
 std::size_t heading_at(std::string_view body) {
     for (std::string_view h : kHeadings) {
@@ -109,9 +113,8 @@ bool read_google_dsn(const Input &in, Extraction &ex) {
     return !ex.records.empty();
 }
 
-}  // namespace
 
-bool detect_gmail(const Input &in) {
+bool gmail_detect(const Input &in) {
     // The body's phrases are bit tests: decide from them whether the From search is needed.
     const bool headings = body_has_any(in, kHeadingMarkers);
     const bool details = body_has(in, BODY_MARKER("Delivery to the following recipient")) ||
@@ -126,7 +129,7 @@ bool detect_gmail(const Input &in) {
     return details;
 }
 
-bool read_gmail(const Input &in, Extraction &ex) {
+bool gmail_read(const Input &in, Extraction &ex) {
     if (body_has_any(in, kHeadingMarkers) && !body_has(in, BODY_MARKER("Technical details of ")))
         return read_google_dsn(in, ex);
     const std::string_view text = before_original(in);
@@ -200,12 +203,12 @@ bool read_gmail(const Input &in, Extraction &ex) {
     return true;
 }
 
-bool detect_googlegroups(const Input &in) {
+bool googlegroups_detect(const Input &in) {
     const std::string_view *xf = in.msg.root.headers.get("X-Failed-Recipients");
     return xf && icontains(*xf, "@googlegroups.com") && from_google(in);
 }
 
-bool read_googlegroups(const Input &in, Extraction &ex) {
+bool googlegroups_read(const Input &in, Extraction &ex) {
     std::vector<std::string> rcpts;
     if (const std::string_view *xf = in.msg.root.headers.get("X-Failed-Recipients")) split_address_list(*xf, rcpts);
     if (rcpts.empty()) return false;
@@ -220,5 +223,10 @@ bool read_googlegroups(const Input &in, Extraction &ex) {
     }
     return true;
 }
+
+}  // namespace
+
+extern const Reader gmail_reader = {"gmail", markers(kMarkers), gmail_detect, gmail_read};
+extern const Reader googlegroups_reader = {"googlegroups", markers(kMarkers), googlegroups_detect, googlegroups_read};
 
 }  // namespace carom::formats

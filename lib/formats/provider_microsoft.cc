@@ -10,11 +10,16 @@
 //   Remote Server returned '550 5.1.1 RESOLVER.ADR.RecipNotFound; not found'
 //   Original message headers:
 #include "formats/markers.hh"
-#include "formats/readers.hh"
+#include "formats/reader.hh"
 #include "formats/text.hh"
 
 namespace carom::formats {
 namespace {
+
+// The phrases its steps look for in the whole body (formats/markers.hh).
+constexpr std::string_view kMarkers[] = {
+    "Diagnostic information for administrators",
+};
 
 bool microsoft_headers(const Input &in) {
     const auto &h = in.msg.root.headers;
@@ -36,9 +41,8 @@ std::string listed_address(std::string_view t) {
     return find_address(t);
 }
 
-}  // namespace
 
-bool detect_office365(const Input &in) {
+bool office365_detect(const Input &in) {
     if (!body_has(in, BODY_MARKER("Diagnostic information for administrators"))) return false;  // a bit test first
     if (!microsoft_headers(in)) return false;
     if (mime::find(in.msg.root, "message", "delivery-status") || mime::find(in.msg.root, "message", "global-delivery-status"))
@@ -46,7 +50,7 @@ bool detect_office365(const Input &in) {
     return true;
 }
 
-bool read_office365(const Input &in, Extraction &ex) {
+bool office365_read(const Input &in, Extraction &ex) {
     std::string_view text = in.body;
     std::size_t end = ifind(text, "Original message headers:");
     if (end != std::string_view::npos) text = text.substr(0, end);
@@ -105,5 +109,9 @@ bool read_office365(const Input &in, Extraction &ex) {
     }
     return !ex.records.empty();
 }
+
+}  // namespace
+
+extern const Reader office365_reader = {"office365", markers(kMarkers), office365_detect, office365_read};
 
 }  // namespace carom::formats

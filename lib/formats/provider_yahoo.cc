@@ -11,13 +11,18 @@
 // reason only ("No mx record found for domain=example.org"). The bracketed tag names the SMTP
 // command that was answered: [RCPT_TO], [MAIL_FROM], [DATA], [BODY].
 #include "formats/markers.hh"
-#include "formats/readers.hh"
+#include "formats/reader.hh"
 #include "formats/text.hh"
 
 namespace carom::formats {
 namespace {
 
 constexpr std::string_view kStart = "Sorry, we were unable to deliver your message to the following address";
+
+// The phrases its steps look for in the whole body (formats/markers.hh).
+constexpr std::string_view kMarkers[] = {
+    kStart,
+};
 
 std::string tag_command(std::string_view diag) {
     if (icontains(diag, "[RCPT_TO]")) return "RCPT";
@@ -36,9 +41,8 @@ std::string leading_code(std::string_view diag) {
     return "";
 }
 
-}  // namespace
 
-bool detect_yahoo(const Input &in) {
+bool yahoo_detect(const Input &in) {
     if (!body_has(in, BODY_MARKER(kStart))) return false;  // a bit test before the header searches
     const std::string_view *from = in.msg.root.headers.get("From");
     const std::string_view *subj = in.msg.root.headers.get("Subject");
@@ -47,7 +51,7 @@ bool detect_yahoo(const Input &in) {
     return hdr;
 }
 
-bool read_yahoo(const Input &in, Extraction &ex) {
+bool yahoo_read(const Input &in, Extraction &ex) {
     const std::string_view text = before_original(in);
     std::size_t start = ifind(text, kStart);
     if (start == std::string_view::npos) return false;
@@ -79,5 +83,9 @@ bool read_yahoo(const Input &in, Extraction &ex) {
     flush();
     return !ex.records.empty();
 }
+
+}  // namespace
+
+extern const Reader yahoo_reader = {"yahoo", markers(kMarkers), yahoo_detect, yahoo_read};
 
 }  // namespace carom::formats

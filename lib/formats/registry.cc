@@ -1,79 +1,120 @@
-// The ordered table of format readers and the dispatch over it (lib/formats/reader.hh).
+// The registry: the ordered list of format readers, the automaton of their body markers, and the
+// dispatch over them (lib/formats/reader.hh).
 //
 // Order matters: providers and appliances come first because their detection keys on their own
 // markers (vendor headers, fixed senders), while the MTA readers recognise software that those
 // providers often run underneath (a mail.ru bounce is an Exim bounce, a Zoho one a Postfix one).
 // A reader that knows an MTA's own text better than its RFC 3464 part comes before the generic
-// DSN reader; the generic fallback comes last.
+// DSN reader; the generic fallback comes last (the engine calls it, lib/core/engine.cc).
+#include <vector>
+
 #include "formats/markers.hh"
 #include "formats/mta_common.hh"
 #include "formats/reader.hh"
-#include "formats/readers.hh"
+#include "formats/text.hh"
 #include "report/report.hh"
+
+// Every registered reader, in the order they are tried: X(NAME) stands for NAME_reader, the
+// descriptor its file defines. Adding a reader is its file and one line here.
+#define CAROM_FORMAT_READERS(X)                                                                 \
+    /* --- providers and appliances (provider_*.cc) --- */                                      \
+    X(amazonses)                                                                                \
+    X(amazonworkmail)                                                                           \
+    X(office365)                                                                                \
+    X(googlegroups)                                                                             \
+    X(gmail)                                                                                    \
+    X(yahoo)                                                                                    \
+    X(mailru)                                                                                   \
+    X(gmx)                                                                                      \
+    X(einsundeins)                                                                              \
+    X(mxlogic)                                                                                  \
+    /* Netscape Messaging Server's layout, which EZweb inherited: the Netscape reader steps */  \
+    /* aside for EZweb's own notices (mta_netscape.cc). */                                      \
+    X(netscape)                                                                                 \
+    X(ezweb)                                                                                    \
+    X(kddi)                                                                                     \
+    X(biglobe)                                                                                  \
+    X(verizon)                                                                                  \
+    X(mfilter)                                                                                  \
+    X(mcafee)                                                                                   \
+    X(activehunter)                                                                             \
+    X(trendmicro)                                                                               \
+    X(mailfoundry)                                                                              \
+    X(mailmarshal)                                                                              \
+    X(zoho)                                                                                     \
+    /* --- MTAs (mta_*.cc) --- */                                                               \
+    X(postfix)                                                                                  \
+    X(exim)                                                                                     \
+    X(sendmail)                                                                                 \
+    X(v5sendmail)                                                                               \
+    X(qmail)                                                                                    \
+    X(dragonfly)                                                                                \
+    X(opensmtpd)                                                                                \
+    X(courier)                                                                                  \
+    X(messagingserver)                                                                          \
+    X(exchange2003)                                                                             \
+    X(hmailserver)                                                                              \
+    X(exchange2000)                                                                             \
+    X(exchange2007)                                                                             \
+    X(domino)                                                                                   \
+    X(notes)                                                                                    \
+    X(openmail)                                                                                 \
+    X(smtpsvc)                                                                                  \
+    X(hadtrouble)                                                                               \
+    X(imailserver)                                                                              \
+    X(apachejames)                                                                              \
+    X(fml)                                                                                      \
+    X(groupwise)                                                                                \
+    /* --- delivery agents that answer with their own notice (lda_*.cc): late, their */         \
+    /* messages are disposition notifications no MTA reader knows --- */                        \
+    X(dovecot)                                                                                  \
+    X(cyrus)
 
 namespace carom::formats {
 
-const std::vector<Reader> &registry() {
-    static const std::vector<Reader> table = {
-        // --- provider and appliance readers (lib/formats/provider_*.cc) ---
-        {"amazonses", detect_amazonses_json, read_amazonses_json},
-        {"amazonworkmail", detect_amazonworkmail, read_amazonworkmail},
-        {"office365", detect_office365, read_office365},
-        {"googlegroups", detect_googlegroups, read_googlegroups},
-        {"gmail", detect_gmail, read_gmail},
-        {"yahoo", detect_yahoo, read_yahoo},
-        {"mailru", detect_mailru, read_mailru},
-        {"gmx", detect_gmx, read_gmx},
-        {"einsundeins", detect_einsundeins, read_gmx},
-        {"mxlogic", detect_mxlogic, read_mxlogic},
-        // Netscape Messaging Server's layout, which EZweb inherited: the Netscape reader steps
-        // aside for EZweb's own notices (mta_netscape.cc).
-        {"netscape", netscape_detect, netscape_read},
-        {"ezweb", detect_ezweb, read_ezweb},
-        {"kddi", detect_kddi, read_kddi},
-        {"biglobe", detect_biglobe, read_biglobe},
-        {"verizon", detect_verizon, read_verizon},
-        {"mfilter", detect_mfilter, read_mfilter},
-        {"mcafee", detect_mcafee, read_mcafee},
-        {"activehunter", detect_activehunter, read_activehunter},
-        {"trendmicro", detect_trendmicro, read_trendmicro},
-        {"mailfoundry", detect_mailfoundry, read_mailfoundry},
-        {"mailmarshal", detect_mailmarshal, read_mailmarshal},
-        {"zoho", detect_zoho, read_zoho},
-        // --- MTA readers (lib/formats/mta_*.cc) ---
-        {"postfix", postfix_detect, postfix_read},
-        {"exim", exim_detect, exim_read},
-        {"sendmail", sendmail_detect, sendmail_read},
-        {"v5sendmail", v5sendmail_detect, v5sendmail_read},
-        {"qmail", qmail_detect, qmail_read},
-        {"dragonfly", dragonfly_detect, dragonfly_read},
-        {"opensmtpd", opensmtpd_detect, opensmtpd_read},
-        {"courier", courier_detect, courier_read},
-        {"messagingserver", messagingserver_detect, messagingserver_read},
-        {"exchange2003", exchange2003_detect, exchange2003_read},
-        {"hmailserver", hmailserver_detect, hmailserver_read},
-        {"exchange2000", exchange2000_detect, exchange2000_read},
-        {"exchange2007", exchange2007_detect, exchange2007_read},
-        {"domino", domino_detect, domino_read},
-        {"notes", notes_detect, notes_read},
-        {"x1", x1_detect, x1_read},
-        {"x3", x3_detect, x3_read},
-        {"x6", x6_detect, x6_read},
-        {"imailserver", imailserver_detect, imailserver_read},
-        {"apachejames", apachejames_detect, apachejames_read},
-        {"fml", fml_detect, fml_read},
-        {"groupwise", groupwise_detect, groupwise_read},
-        // --- delivery agents that answer with their own notice (lib/formats/lda_*.cc): late,
-        // their messages are disposition notifications no MTA reader knows ---
-        {"dovecot", dovecot_detect, dovecot_read},
-        {"cyrus", cyrus_detect, cyrus_read},
-    };
-    return table;
-}
+#define CAROM_DECLARE_READER(name) extern const Reader name##_reader;
+CAROM_FORMAT_READERS(CAROM_DECLARE_READER)
+#undef CAROM_DECLARE_READER
 
 namespace {
 
-// The table's readers in order; true (ex filled) at the first that yields records.
+// A registered reader and where its markers sit among all the automaton's phrases.
+struct Entry {
+    const Reader *reader;
+    std::size_t base;
+};
+
+struct Registry {
+    std::vector<Entry> readers;
+    PhraseAutomaton automaton;
+};
+
+#define CAROM_READER_ADDRESS(name) &name##_reader,
+
+// The support code's markers first (before_original's, markers.cc counts on them at 0), then
+// each reader's list once: readers of one file that share a list share its place.
+Registry make_registry() {
+    static const Reader *const kReaders[] = {CAROM_FORMAT_READERS(CAROM_READER_ADDRESS)};
+    std::vector<std::string_view> phrases(std::begin(kOriginalStarts), std::end(kOriginalStarts));
+    std::vector<Entry> readers;
+    for (const Reader *r : kReaders) {
+        std::size_t base = phrases.size();
+        for (const Entry &e : readers)
+            if (e.reader->markers.list == r->markers.list) base = e.base;
+        if (base == phrases.size()) phrases.insert(phrases.end(), r->markers.list, r->markers.list + r->markers.size);
+        readers.push_back({r, base});
+    }
+    return Registry{std::move(readers), PhraseAutomaton(std::move(phrases))};
+}
+
+#undef CAROM_READER_ADDRESS
+
+const Registry &registry() {
+    static const Registry r = make_registry();  // immutable after construction (thread-safe initialisation)
+    return r;
+}
+
+// The readers in order; true (ex filled) at the first that yields records.
 bool read_registry(const Input &in, Extraction &ex) {
     // Each reader works on a fresh Extraction holding ex.original. When ex is one already (as
     // the engine passes it: every field but original at its default, as listed here from
@@ -81,10 +122,12 @@ bool read_registry(const Input &in, Extraction &ex) {
     // a fresh one that borrows ex.original (moved, not copied, and moved back).
     const bool fresh = ex.format.empty() && ex.records.empty() && !ex.bounce && !ex.auto_reply && !ex.feedback &&
                        !ex.mdn && ex.notice.empty();
-    for (const Reader &r : registry()) {
-        if (!r.detect(in)) continue;
+    for (const Entry &e : registry().readers) {
+        const Reader &r = *e.reader;
+        const Input rin = reader_input(in, r.markers, e.base);
+        if (!r.detect(rin)) continue;
         if (fresh) {
-            if (r.read(in, ex) && !ex.records.empty()) {
+            if (r.read(rin, ex) && !ex.records.empty()) {
                 if (ex.format.empty()) ex.format = r.name;
                 ex.bounce = true;
                 return true;
@@ -96,7 +139,7 @@ bool read_registry(const Input &in, Extraction &ex) {
         }
         Extraction tmp;
         tmp.original = std::move(ex.original);
-        const bool ok = r.read(in, tmp) && !tmp.records.empty();
+        const bool ok = r.read(rin, tmp) && !tmp.records.empty();
         if (ok) {
             if (tmp.format.empty()) tmp.format = r.name;
             tmp.bounce = true;
@@ -110,9 +153,12 @@ bool read_registry(const Input &in, Extraction &ex) {
 
 }  // namespace
 
+const PhraseAutomaton &body_automaton() { return registry().automaton; }
+
+void prepare() { (void)registry(); }
+
 bool read_known(const Input &in_, Extraction &ex) {
-    // One scan of the body for every detect step's phrases, the Subject and From decoded once
-    // (formats/markers.hh).
+    // One scan of the body for every reader's markers, the Subject decoded once (markers.hh).
     const Scan once = scan(in_);
     const Input in{in_.msg, in_.body, in_.limits, &once};
     // A person's reply that quotes a bounce (Outlook quotes it without "> ") is the person's
@@ -122,7 +168,5 @@ bool read_known(const Input &in_, Extraction &ex) {
     if (report::read_dsn(in.msg, ex)) return true;
     return report::read_auto_reply(in.msg, ex);
 }
-
-bool read(const Input &in, Extraction &ex) { return read_known(in, ex) || read_fallback(in, ex); }
 
 }  // namespace carom::formats

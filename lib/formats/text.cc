@@ -254,45 +254,52 @@ std::string find_reply_code(std::string_view t) {
     return "";
 }
 
+namespace {
+
+// find_command's commands: the text (lower case: letters and spaces) and the command it names.
+struct Cmd {
+    std::string_view text;
+    const char *name;
+};
+constexpr Cmd kCmds[] = {
+    {"rcpt to", "RCPT"}, {"mail from", "MAIL"}, {"end of data", "DATA"}, {"data command", "DATA"},
+    {"after data", "DATA"}, {"ehlo", "EHLO"}, {"helo", "HELO"}, {"starttls", "STARTTLS"},
+    {"auth ", "AUTH"}, {"refused to talk to me", "CONN"}, {"after initial connection", "CONN"},
+    {"during greeting", "CONN"}, {"our final data", "DATA"}, {"after sending data", "DATA"},
+    {"after i sent the message", "DATA"}, {"does not like recipient", "RCPT"}, {"does not like sender", "MAIL"},
+    {"after pipelined data", "DATA"}, {"my name was rejected", "HELO"}, {"sender was rejected", "MAIL"},
+    {"greeting failed", "CONN"},
+};
+// find_command's index of kCmds by their first two letters.
+struct Index {
+    bool alnum[256];
+    // Per lower-case first letter, the commands starting with it in table order (-1 ends).
+    signed char first[26][8];
+    // Per lower-case first letter, the second letters (bit c - 'a') some command has there.
+    std::uint32_t second[26];
+    constexpr Index() : alnum(), first(), second() {
+        for (int c = 0; c < 256; ++c)
+            alnum[c] = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        int n[26] = {};
+        for (auto &row : first)
+            for (auto &x : row) x = -1;
+        for (int i = 0; i < static_cast<int>(sizeof kCmds / sizeof kCmds[0]); ++i) {
+            const int l = kCmds[i].text[0] - 'a';
+            first[l][n[l]++] = static_cast<signed char>(i);
+            second[l] |= std::uint32_t{1} << (kCmds[i].text[1] - 'a');
+        }
+    }
+};
+constexpr Index kIndex;
+
+}  // namespace
+
 std::string find_command(std::string_view t) {
-    struct Cmd {
-        std::string_view text;  // lower case: letters and spaces
-        const char *name;
-    };
-    static constexpr Cmd kCmds[] = {
-        {"rcpt to", "RCPT"}, {"mail from", "MAIL"}, {"end of data", "DATA"}, {"data command", "DATA"},
-        {"after data", "DATA"}, {"ehlo", "EHLO"}, {"helo", "HELO"}, {"starttls", "STARTTLS"},
-        {"auth ", "AUTH"}, {"refused to talk to me", "CONN"}, {"after initial connection", "CONN"},
-        {"during greeting", "CONN"}, {"our final data", "DATA"}, {"after sending data", "DATA"},
-        {"after i sent the message", "DATA"}, {"does not like recipient", "RCPT"}, {"does not like sender", "MAIL"},
-        {"after pipelined data", "DATA"}, {"my name was rejected", "HELO"}, {"sender was rejected", "MAIL"},
-        {"greeting failed", "CONN"},
-    };
     // The command whose last occurrence starting a word ("email from" is not "mail from") comes
     // last; at equal positions the first in the table. One pass over t: at each word start, the
     // commands beginning with that letter are tried in table order and a match replaces the
     // answer (positions only grow, so the last word start where any command matches wins, and
     // there the first in table order). Word starts are found with a byte table, not isalnum().
-    struct Index {
-        bool alnum[256];
-        // Per lower-case first letter, the commands starting with it in table order (-1 ends).
-        signed char first[26][8];
-        // Per lower-case first letter, the second letters (bit c - 'a') some command has there.
-        std::uint32_t second[26];
-        constexpr Index() : alnum(), first(), second() {
-            for (int c = 0; c < 256; ++c)
-                alnum[c] = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-            int n[26] = {};
-            for (auto &row : first)
-                for (auto &x : row) x = -1;
-            for (int i = 0; i < static_cast<int>(sizeof kCmds / sizeof kCmds[0]); ++i) {
-                const int l = kCmds[i].text[0] - 'a';
-                first[l][n[l]++] = static_cast<signed char>(i);
-                second[l] |= std::uint32_t{1} << (kCmds[i].text[1] - 'a');
-            }
-        }
-    };
-    static constexpr Index kIndex;
     const char *name = "";
     const char *const b = t.data(), *const e = b + t.size();
     // The word starting at w: the commands beginning with its letter, in table order.
@@ -410,21 +417,11 @@ void squeeze_in_place(std::string &s) {
 }
 
 std::string_view before_original(std::string_view text) {
-    static constexpr const char *kMarkers[] = {
-        "----- original message -----",
-        "--- below this line is a copy of the message",
-        "------ this is a copy of the message",
-        "----- message header follows -----",
-    };
     std::size_t best = text.size();
-    for (const char *m : kMarkers) {
-        std::size_t p = ifind(text, m);
+    for (std::string_view m : kOriginalStarts) {
+        const std::size_t p = ifind(text, m);
         if (p != std::string_view::npos && p < best) best = p;
     }
-    std::size_t p = ifind(text, "\ncontent-type: message/rfc822");
-    if (p != std::string_view::npos && p < best) best = p;
-    p = ifind(text, "\ncontent-type: text/rfc822-headers");
-    if (p != std::string_view::npos && p < best) best = p;
     return text.substr(0, best);
 }
 

@@ -75,6 +75,12 @@ void squeeze_in_place(std::string &s);
 // "------ This is a copy of the message", "Content-Type: message/rfc822", ...). The whole text
 // when no marker is found.
 std::string_view before_original(std::string_view text);
+// The phrases before_original cuts at (the earliest found), ASCII case-insensitive.
+inline constexpr std::string_view kOriginalStarts[] = {
+    "----- original message -----",         "--- below this line is a copy of the message",
+    "------ this is a copy of the message", "----- message header follows -----",
+    "\ncontent-type: message/rfc822",        "\ncontent-type: text/rfc822-headers",
+};
 
 // The host name that follows `marker` in text (e.g. marker "host " in "host mx.example.org[...]"),
 // without brackets and a trailing dot; "" when the marker is absent or no host name follows.

@@ -1,31 +1,34 @@
-// Test helper shared by the format readers' unit tests: parse raw bytes and run the registry.
+// Test helper shared by the format readers' unit tests: classify raw bytes the way production
+// does (Engine::classify: the MIME parse, the returned original, read receipts and ARF, the
+// registered readers, RFC 3464 and RFC 3834, the notices, then the generic fallback) and keep what
+// the readers found.
 #pragma once
 
+#include <memory>
 #include <string>
 
-#include "base/limits.hh"
-#include "formats/reader.hh"
-#include "mime/message.hh"
-#include "report/report.hh"
+#include "core/engine.hh"
 
 namespace carom::formats::testing {
 
 struct Read {
-    Extraction ex;
-    bool ok = false;
+    Result result;    // the engine's result: format, records (with the rules' verdict), original
+    bool ok = false;  // a reader recognised the message (result.format names it)
 };
 
-// As the engine does: the returned original first, then the readers.
+// One engine for every test of the executable: built once, immutable afterwards.
+inline const Engine &engine() {
+    static const std::unique_ptr<Engine> e = [] {
+        Error error;
+        return Engine::build(Options{}, error);
+    }();
+    return *e;
+}
+
 inline Read run(const std::string &raw) {
     Read out;
-    Limits limits;
-    mime::Message msg;
-    std::string err;
-    if (mime::parse(raw, limits, msg, err) != CAROM_OK) return out;
-    report::read_original(msg, {}, out.ex.original);
-    const std::string body = mime::body_text(msg);
-    Input in{msg, body, limits};
-    out.ok = read(in, out.ex);
+    engine().classify(raw, false, out.result);
+    out.ok = out.result.status == CAROM_OK && !out.result.format.empty();
     return out;
 }
 

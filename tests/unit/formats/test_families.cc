@@ -30,12 +30,12 @@ TEST(Families, Exchange2000DisplayNameFoundInOriginalTo) {
         "--b\nContent-Type: message/rfc822\n\nFrom: a@corp.example.com\n"
         "To: \"Jo Ann Vega\" <joann@example.org>, other@example.org\nSubject: x\n\nhi\n--b--\n");
     ASSERT_TRUE(r.ok);
-    EXPECT_EQ(r.ex.format, "exchange2000");
-    ASSERT_EQ(r.ex.records.size(), 1u);
-    EXPECT_EQ(r.ex.records[0].recipient, "joann@example.org");
-    EXPECT_EQ(r.ex.records[0].status, "5.4.0");
-    EXPECT_EQ(r.ex.records[0].reporting_mta, "mx1.corp.example.com");
-    EXPECT_EQ(r.ex.records[0].reply_code, "");
+    EXPECT_EQ(r.result.format, "exchange2000");
+    ASSERT_EQ(r.result.records.size(), 1u);
+    EXPECT_EQ(r.result.records[0].recipient, "joann@example.org");
+    EXPECT_EQ(r.result.records[0].status, "5.4.0");
+    EXPECT_EQ(r.result.records[0].reporting_mta, "mx1.corp.example.com");
+    EXPECT_EQ(r.result.records[0].reply_code, "");
 }
 
 TEST(Families, Exchange2000ReadsLocalisedLayoutByIndentation) {
@@ -50,14 +50,14 @@ TEST(Families, Exchange2000ReadsLocalisedLayoutByIndentation) {
         "\tlisa@example.org am 03.04.2006 09:12\n"
         "\t\t<srv.example.de #5.2.2 smtp;552 5.2.2 mailbox full>\n");
     ASSERT_TRUE(r.ok);
-    EXPECT_EQ(r.ex.format, "exchange2000");
-    ASSERT_EQ(r.ex.records.size(), 2u);
-    EXPECT_EQ(r.ex.records[0].recipient, "karl@example.org");
-    EXPECT_EQ(r.ex.records[0].status, "5.1.1");
-    EXPECT_EQ(r.ex.records[0].reply_code, "550");
-    EXPECT_EQ(r.ex.records[1].recipient, "lisa@example.org");
-    EXPECT_EQ(r.ex.records[1].status, "5.2.2");
-    EXPECT_EQ(r.ex.records[1].reply_code, "552");
+    EXPECT_EQ(r.result.format, "exchange2000");
+    ASSERT_EQ(r.result.records.size(), 2u);
+    EXPECT_EQ(r.result.records[0].recipient, "karl@example.org");
+    EXPECT_EQ(r.result.records[0].status, "5.1.1");
+    EXPECT_EQ(r.result.records[0].reply_code, "550");
+    EXPECT_EQ(r.result.records[1].recipient, "lisa@example.org");
+    EXPECT_EQ(r.result.records[1].status, "5.2.2");
+    EXPECT_EQ(r.result.records[1].reply_code, "552");
 }
 
 TEST(Families, HmailserverIsNotTakenForExchange) {
@@ -69,12 +69,12 @@ TEST(Families, HmailserverIsNotTakenForExchange) {
         "   hMailServer sent: MAIL FROM:<a@example.net>\n   Remote server replied: 550 5.7.1 sender rejected\n\n"
         "hMailServer\n");
     ASSERT_TRUE(r.ok);
-    EXPECT_EQ(r.ex.format, "hmailserver");
-    ASSERT_EQ(r.ex.records.size(), 1u);
-    EXPECT_EQ(r.ex.records[0].recipient, "b@example.org");
-    EXPECT_EQ(r.ex.records[0].command, "MAIL");
-    EXPECT_EQ(r.ex.records[0].remote_mta, "192.0.2.9");
-    EXPECT_EQ(r.ex.records[0].diagnostic, "550 5.7.1 sender rejected");
+    EXPECT_EQ(r.result.format, "hmailserver");
+    ASSERT_EQ(r.result.records.size(), 1u);
+    EXPECT_EQ(r.result.records[0].recipient, "b@example.org");
+    EXPECT_EQ(r.result.records[0].command, "MAIL");
+    EXPECT_EQ(r.result.records[0].remote_mta, "192.0.2.9");
+    EXPECT_EQ(r.result.records[0].diagnostic, "550 5.7.1 sender rejected");
 }
 
 TEST(Families, NetscapeOwnReasonBeatsTheSharedExplanation) {
@@ -86,17 +86,17 @@ TEST(Families, NetscapeOwnReasonBeatsTheSharedExplanation) {
         "    Recipient: <b@example.org>\n    Reason:    550 5.1.1 <b@example.org>... User unknown\n\n"
         "Please reply to Postmaster@ms.example.com\nif you feel this message to be in error.\n");
     ASSERT_TRUE(r.ok);
-    EXPECT_EQ(r.ex.format, "netscape");
-    ASSERT_EQ(r.ex.records.size(), 1u);
-    EXPECT_EQ(r.ex.records[0].diagnostic, "550 5.1.1 <b@example.org>... User unknown");
-    EXPECT_EQ(r.ex.records[0].status, "5.1.1");
+    EXPECT_EQ(r.result.format, "netscape");
+    ASSERT_EQ(r.result.records.size(), 1u);
+    EXPECT_EQ(r.result.records[0].diagnostic, "550 5.1.1 <b@example.org>... User unknown");
+    EXPECT_EQ(r.result.records[0].status, "5.1.1");
 }
 
 TEST(Families, NetscapeStepsAsideForEzweb) {
     Read r = run(
         "From: Postmaster@ezweb.ne.jp\nTo: a@example.net\nSubject: Mail System Error - Returned Mail\n\n"
         "This Message was undeliverable due to the following reason:\n\n<b@ezweb.ne.jp>\n");
-    EXPECT_NE(r.ex.format, "netscape");
+    EXPECT_NE(r.result.format, "netscape");
 }
 
 TEST(Families, GroupwiseJoinsAWrappedReason) {
@@ -107,11 +107,11 @@ TEST(Families, GroupwiseJoinsAWrappedReason) {
         "\tb@example.com (mailbox full:\n\t  quota exceeded)\n\tc@example.com (user not found)\n\n"
         "Possibly truncated original message follows:\n\nTo: d@example.com\n");
     ASSERT_TRUE(r.ok);
-    EXPECT_EQ(r.ex.format, "groupwise");
-    ASSERT_EQ(r.ex.records.size(), 2u);
-    EXPECT_EQ(r.ex.records[0].recipient, "b@example.com");
-    EXPECT_EQ(r.ex.records[0].diagnostic, "mailbox full: quota exceeded");
-    EXPECT_EQ(r.ex.records[1].diagnostic, "user not found");
+    EXPECT_EQ(r.result.format, "groupwise");
+    ASSERT_EQ(r.result.records.size(), 2u);
+    EXPECT_EQ(r.result.records[0].recipient, "b@example.com");
+    EXPECT_EQ(r.result.records[0].diagnostic, "mailbox full: quota exceeded");
+    EXPECT_EQ(r.result.records[1].diagnostic, "user not found");
 }
 
 TEST(Families, CourierJoinsMultiLineRepliesAndKeepsTheCommand) {
@@ -125,9 +125,9 @@ TEST(Families, CourierJoinsMultiLineRepliesAndKeepsTheCommand) {
         "<<< 550-5.1.1 The email account that you tried to reach\n<<< 550 5.1.1 does not exist.\n\n"
         "---------------------------------------------------------------------------\n");
     ASSERT_TRUE(r.ok);
-    EXPECT_EQ(r.ex.format, "courier");
-    ASSERT_EQ(r.ex.records.size(), 1u);
-    const Record &x = r.ex.records[0];
+    EXPECT_EQ(r.result.format, "courier");
+    ASSERT_EQ(r.result.records.size(), 1u);
+    const Record &x = r.result.records[0];
     EXPECT_EQ(x.command, "RCPT");
     EXPECT_EQ(x.remote_mta, "in.example.org");
     EXPECT_EQ(x.reporting_mta, "mx.example.com");
@@ -144,11 +144,11 @@ TEST(Families, DovecotCustomSentenceFallsBackToFinalRecipient) {
         "Reporting-UA: imap.example.org; Dovecot Mail Delivery Agent\nFinal-Recipient: rfc822; b@example.org\n"
         "Disposition: automatic-action/MDN-sent-automatically; deleted\n\n--z--\n");
     ASSERT_TRUE(r.ok);
-    EXPECT_EQ(r.ex.format, "dovecot");
-    ASSERT_EQ(r.ex.records.size(), 1u);
-    EXPECT_EQ(r.ex.records[0].recipient, "b@example.org");
-    EXPECT_EQ(r.ex.records[0].reporting_mta, "imap.example.org");
-    EXPECT_EQ(r.ex.records[0].command, "");
+    EXPECT_EQ(r.result.format, "dovecot");
+    ASSERT_EQ(r.result.records.size(), 1u);
+    EXPECT_EQ(r.result.records[0].recipient, "b@example.org");
+    EXPECT_EQ(r.result.records[0].reporting_mta, "imap.example.org");
+    EXPECT_EQ(r.result.records[0].command, "");
 }
 
 TEST(Families, ReadReceiptIsStillNotABounce) {
@@ -172,10 +172,10 @@ TEST(Families, PhraseTakesTheReturnedRecipientButNotTheSender) {
         "Mailbox full\n\n----- Original message -----\n"
         "From: a@example.net\nTo: b@example.org\nSubject: hi\n\nhello\n");
     ASSERT_TRUE(r.ok);
-    EXPECT_EQ(r.ex.format, "phrase");
-    ASSERT_EQ(r.ex.records.size(), 1u);
-    EXPECT_EQ(r.ex.records[0].recipient, "b@example.org");
-    EXPECT_EQ(r.ex.records[0].diagnostic, "Mailbox full");
+    EXPECT_EQ(r.result.format, "phrase");
+    ASSERT_EQ(r.result.records.size(), 1u);
+    EXPECT_EQ(r.result.records[0].recipient, "b@example.org");
+    EXPECT_EQ(r.result.records[0].diagnostic, "Mailbox full");
 }
 
 TEST(Families, PhraseNeedsAFailureSentence) {
@@ -193,9 +193,9 @@ TEST(Families, FallbackAddsTheLabelledReasonParagraph) {
         "Ваше сообщение не может быть доставлено следующим получателям:\n\n    b@example.ru\n\n"
         "Причина: почтовый ящик переполнен\n");
     ASSERT_TRUE(r.ok);
-    EXPECT_EQ(r.ex.format, "fallback");
-    ASSERT_EQ(r.ex.records.size(), 1u);
-    EXPECT_EQ(r.ex.records[0].diagnostic, "b@example.ru Причина: почтовый ящик переполнен");
+    EXPECT_EQ(r.result.format, "fallback");
+    ASSERT_EQ(r.result.records.size(), 1u);
+    EXPECT_EQ(r.result.records[0].diagnostic, "b@example.ru Причина: почтовый ящик переполнен");
 }
 
 TEST(Families, QmailTranslatedGreeting) {
@@ -206,9 +206,9 @@ TEST(Families, QmailTranslatedGreeting) {
         "<b@example.de>:\nSorry, no mailbox here by that name. (#5.1.1)\n\n"
         "--- Nachfolgend eine Kopie der Nachricht.\n");
     ASSERT_TRUE(r.ok);
-    EXPECT_EQ(r.ex.format, "qmail");
-    ASSERT_EQ(r.ex.records.size(), 1u);
-    EXPECT_EQ(r.ex.records[0].status, "5.1.1");
+    EXPECT_EQ(r.result.format, "qmail");
+    ASSERT_EQ(r.result.records.size(), 1u);
+    EXPECT_EQ(r.result.records[0].status, "5.1.1");
 }
 
 // The wording readers (phrase, fallback) need a bounce's structure besides their sentences
@@ -219,15 +219,15 @@ TEST(WordingNeedsStructure, PhraseDisplayNameIsNotAMailSystem) {
     // "Mail System" in the display name only: anyone may call themselves that
     Read refused = run("From: The Mail System Team <team@example.com>\nTo: a@example.net\n" + text);
     EXPECT_FALSE(refused.ok);
-    EXPECT_TRUE(refused.ex.records.empty());
+    EXPECT_TRUE(refused.result.records.empty());
     for (const char *structure : {"Return-Path: <>\nFrom: The Mail System Team <team@example.com>\n",
                                   "From: Mail System <MAILER-DAEMON@gw.example.com>\n",
                                   "From: The Mail System Team <team@example.com>\nAuto-Submitted: auto-generated\n"}) {
         Read r = run(std::string(structure) + "To: a@example.net\n" + text);
         ASSERT_TRUE(r.ok) << structure;
-        EXPECT_EQ(r.ex.format, "phrase") << structure;
-        ASSERT_EQ(r.ex.records.size(), 1u) << structure;
-        EXPECT_EQ(r.ex.records[0].recipient, "b@example.org") << structure;
+        EXPECT_EQ(r.result.format, "phrase") << structure;
+        ASSERT_EQ(r.result.records.size(), 1u) << structure;
+        EXPECT_EQ(r.result.records[0].recipient, "b@example.org") << structure;
     }
 }
 
@@ -237,11 +237,11 @@ TEST(WordingNeedsStructure, PostmasterReplyingInAConversationIsAPerson) {
     const std::string body = "\nUser unknown is right, his mail now goes to office@small.example.org.\n";
     Read refused = run(text + "Subject: Re: cannot reach your users\nIn-Reply-To: <q@example.com>\n" + body);
     EXPECT_FALSE(refused.ok);
-    EXPECT_TRUE(refused.ex.records.empty());
+    EXPECT_TRUE(refused.result.records.empty());
     // the same sender and words, not a reply in a conversation: a mail-system notice
     Read r = run(text + "Subject: Returned mail\n" + body);
     ASSERT_TRUE(r.ok);
-    EXPECT_EQ(r.ex.format, "phrase");
+    EXPECT_EQ(r.result.format, "phrase");
     // a null Return-Path is a bounce even under a reply subject
     Read n = run("Return-Path: <>\n" + text + "Subject: Re: cannot reach your users\nIn-Reply-To: <q@example.com>\n" + body);
     EXPECT_TRUE(n.ok);
@@ -255,15 +255,15 @@ TEST(WordingNeedsStructure, FallbackPhishingWithoutStructure) {
     Read refused = run("From: Delivery Notification <notify@mx-status.example.org>\n"
                        "Return-Path: <bounce-1@mx-status.example.org>\n" + rest);
     EXPECT_FALSE(refused.ok);
-    EXPECT_TRUE(refused.ex.records.empty());
+    EXPECT_TRUE(refused.result.records.empty());
     for (const char *structure : {"From: Mail Delivery Subsystem <mailer-daemon@mx.example.org>\n",
                                   "From: Delivery Notification <notify@mx.example.org>\nX-Failed-Recipients: boss@example.in\n",
                                   "From: MAILER-DAEMON <>\n"}) {
         Read r = run(std::string(structure) + rest);
         ASSERT_TRUE(r.ok) << structure;
-        EXPECT_EQ(r.ex.format, "fallback") << structure;
-        ASSERT_EQ(r.ex.records.size(), 1u) << structure;
-        EXPECT_EQ(r.ex.records[0].recipient, "boss@example.in") << structure;
+        EXPECT_EQ(r.result.format, "fallback") << structure;
+        ASSERT_EQ(r.result.records.size(), 1u) << structure;
+        EXPECT_EQ(r.result.records[0].recipient, "boss@example.in") << structure;
     }
 }
 
@@ -275,14 +275,14 @@ TEST(WordingNeedsStructure, ReturnedOriginalCountsUnlessForwarded) {
     const std::string from = "From: Mail Gateway <gateway@example.com>\nTo: reports@example.com\n";
     Read r = run(from + "Subject: Undeliverable message\n" + notice);
     ASSERT_TRUE(r.ok);
-    EXPECT_EQ(r.ex.format, "fallback");
-    ASSERT_EQ(r.ex.records.size(), 1u);
-    EXPECT_EQ(r.ex.records[0].recipient, "karl@example.net");
+    EXPECT_EQ(r.result.format, "fallback");
+    ASSERT_EQ(r.result.records.size(), 1u);
+    EXPECT_EQ(r.result.records[0].recipient, "karl@example.net");
     // a person forwarding a message: the header block is what they pass on, not a returned original
     Read fwd = run("From: Olivia <olivia@example.net>\nTo: greg@example.net\nSubject: Fwd: Undeliverable message\n" +
                    notice);
     EXPECT_FALSE(fwd.ok);
-    EXPECT_TRUE(fwd.ex.records.empty());
+    EXPECT_TRUE(fwd.result.records.empty());
     // no returned original and no sender structure: words only
     Read bare = run(from + "Subject: Undeliverable message\n\nYour message could not be delivered to:\n\n"
                            "    karl@example.net\n\nReason: 550 5.1.1 mailbox unknown\n");
@@ -306,7 +306,7 @@ TEST(WordingNeedsStructure, PersonReplyQuotingABounceIsNotRead) {
                               "Subject: RE: Mail delivery failed: returning message to sender\n";
     Read refused = run(reply + "In-Reply-To: <t-1@example.org>\n" + quoted);
     EXPECT_FALSE(refused.ok);
-    EXPECT_TRUE(refused.ex.records.empty());
+    EXPECT_TRUE(refused.result.records.empty());
     Read refs = run(reply + "References: <t-0@example.org> <t-1@example.org>\n" + quoted);
     EXPECT_FALSE(refs.ok);
     // not in a conversation (no In-Reply-To / References), forwarded, or from a mail system: read
@@ -317,9 +317,9 @@ TEST(WordingNeedsStructure, PersonReplyQuotingABounceIsNotRead) {
                       "Subject: Re: Mail delivery failed\nIn-Reply-To: <t-1@example.org>\n")}) {
         Read r = run(head + quoted);
         ASSERT_TRUE(r.ok) << head;
-        EXPECT_EQ(r.ex.format, "exim") << head;
-        ASSERT_EQ(r.ex.records.size(), 1u) << head;
-        EXPECT_EQ(r.ex.records[0].recipient, "hans@example.at") << head;
+        EXPECT_EQ(r.result.format, "exim") << head;
+        ASSERT_EQ(r.result.records.size(), 1u) << head;
+        EXPECT_EQ(r.result.records[0].recipient, "hans@example.at") << head;
     }
 }
 

@@ -103,10 +103,10 @@ TEST(MtaSendmail, TranscriptVerbsAndOwnLines) {
                            ">>> rcpt To:<b@example.net>\n<<< 250 ok\n"
                            "<b@example.net>... first own line\n554 5.3.0 unknown mailer error 255\nsecond own line\n");
         ASSERT_TRUE(r.ok);
-        ASSERT_EQ(r.ex.records.size(), 1u);
-        EXPECT_EQ(r.ex.records[0].command, "RCPT");
-        EXPECT_EQ(r.ex.records[0].remote_mta, "mx.example.net");
-        EXPECT_EQ(r.ex.records[0].diagnostic, "554 5.3.0 unknown mailer error 255");
+        ASSERT_EQ(r.result.records.size(), 1u);
+        EXPECT_EQ(r.result.records[0].command, "RCPT");
+        EXPECT_EQ(r.result.records[0].remote_mta, "mx.example.net");
+        EXPECT_EQ(r.result.records[0].diagnostic, "554 5.3.0 unknown mailer error 255");
     }
     {
         const Read r = run(head +
@@ -115,9 +115,9 @@ TEST(MtaSendmail, TranscriptVerbsAndOwnLines) {
                            "... while talking to mx.example.net.:\n>>> DATA\n>>> quit\n"
                            "<b@example.net>... Deferred: Connection refused\nby mx.example.net.\n");
         ASSERT_TRUE(r.ok);
-        ASSERT_EQ(r.ex.records.size(), 1u);
-        EXPECT_EQ(r.ex.records[0].command, "");  // QUIT was the last command
-        EXPECT_EQ(r.ex.records[0].diagnostic, "<b@example.net>... Deferred: Connection refused by mx.example.net.");
+        ASSERT_EQ(r.result.records.size(), 1u);
+        EXPECT_EQ(r.result.records[0].command, "");  // QUIT was the last command
+        EXPECT_EQ(r.result.records[0].diagnostic, "<b@example.net>... Deferred: Connection refused by mx.example.net.");
     }
 }
 
@@ -252,12 +252,12 @@ TEST(MtaReaders, EximListsEveryFailedAddress) {
         "------ This is a copy of the message, including all the headers. ------\n\n"
         "To: three@example.org\n");
     ASSERT_TRUE(r.ok);
-    EXPECT_EQ(r.ex.format, "exim");
-    ASSERT_EQ(r.ex.records.size(), 2u);
-    EXPECT_EQ(r.ex.records[0].recipient, "one@example.org");
-    EXPECT_EQ(r.ex.records[0].command, "RCPT");
-    EXPECT_EQ(r.ex.records[0].remote_mta, "mx.example.org");
-    EXPECT_EQ(r.ex.records[1].recipient, "two@example.net");
+    EXPECT_EQ(r.result.format, "exim");
+    ASSERT_EQ(r.result.records.size(), 2u);
+    EXPECT_EQ(r.result.records[0].recipient, "one@example.org");
+    EXPECT_EQ(r.result.records[0].command, "RCPT");
+    EXPECT_EQ(r.result.records[0].remote_mta, "mx.example.org");
+    EXPECT_EQ(r.result.records[1].recipient, "two@example.net");
 }
 
 TEST(MtaReaders, PostfixExpandedFromWrapsToNextLine) {
@@ -268,12 +268,12 @@ TEST(MtaReaders, PostfixExpandedFromWrapsToNextLine) {
         "<real@example.org> (expanded from\n    <alias@example.org>): host in.example.org[192.0.2.2]\n"
         "    said: 452 4.2.2 over quota (in reply to RCPT TO command)\n");
     ASSERT_TRUE(r.ok);
-    ASSERT_EQ(r.ex.records.size(), 1u);
-    EXPECT_EQ(r.ex.records[0].recipient, "real@example.org");
-    EXPECT_EQ(r.ex.records[0].status, "4.2.2");
-    EXPECT_EQ(r.ex.records[0].reply_code, "452");
-    EXPECT_EQ(r.ex.records[0].command, "RCPT");
-    EXPECT_EQ(r.ex.records[0].remote_mta, "in.example.org");
+    ASSERT_EQ(r.result.records.size(), 1u);
+    EXPECT_EQ(r.result.records[0].recipient, "real@example.org");
+    EXPECT_EQ(r.result.records[0].status, "4.2.2");
+    EXPECT_EQ(r.result.records[0].reply_code, "452");
+    EXPECT_EQ(r.result.records[0].command, "RCPT");
+    EXPECT_EQ(r.result.records[0].remote_mta, "in.example.org");
 }
 
 TEST(MtaReaders, FallbackNeverTakesTheBouncesOwnAddresses) {
@@ -282,17 +282,17 @@ TEST(MtaReaders, FallbackNeverTakesTheBouncesOwnAddresses) {
         "Your message from sender@example.com could not be delivered to:\n\n"
         "    target@example.net\n\nReason: 550 no such user\n");
     ASSERT_TRUE(r.ok);
-    EXPECT_EQ(r.ex.format, "fallback");
-    ASSERT_EQ(r.ex.records.size(), 1u);
-    EXPECT_EQ(r.ex.records[0].recipient, "target@example.net");
-    EXPECT_EQ(r.ex.records[0].reply_code, "550");
+    EXPECT_EQ(r.result.format, "fallback");
+    ASSERT_EQ(r.result.records.size(), 1u);
+    EXPECT_EQ(r.result.records[0].recipient, "target@example.net");
+    EXPECT_EQ(r.result.records[0].reply_code, "550");
 }
 
 TEST(MtaReaders, FallbackIgnoresOrdinaryMail) {
     Read r = run("From: friend@example.org\nTo: me@example.com\nSubject: lunch\n\n"
                  "Could not be delivered to: nobody@example.net? Just kidding.\n");
     EXPECT_FALSE(r.ok);
-    EXPECT_TRUE(r.ex.records.empty());
+    EXPECT_TRUE(r.result.records.empty());
 }
 
 }  // namespace

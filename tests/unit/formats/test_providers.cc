@@ -33,17 +33,17 @@ TEST(AmazonSes, SnsEnvelopeWithEscapedNotification) {
         "\\\"reportingMTA\\\":\\\"dsn; a1-2.smtp-out.example.com\\\"}}\"\n}\n";
     Read r = run(std::string(kSesHead) + body);
     ASSERT_TRUE(r.ok);
-    EXPECT_EQ(r.ex.format, "amazonses");
-    ASSERT_EQ(r.ex.records.size(), 2u);
-    EXPECT_EQ(r.ex.records[0].recipient, "a@example.org");
-    EXPECT_EQ(r.ex.records[0].status, "5.1.1");
-    EXPECT_EQ(r.ex.records[0].reply_code, "550");
-    EXPECT_EQ(r.ex.records[0].diagnostic, "550 5.1.1 no such user");
-    EXPECT_EQ(r.ex.records[0].diagnostic_type, "smtp");
-    EXPECT_EQ(r.ex.records[0].remote_mta, "a1-2.smtp-out.example.com");
-    EXPECT_EQ(r.ex.records[1].recipient, "b@example.net");
-    EXPECT_EQ(r.ex.records[1].action, "failed");  // from bounceType Permanent
-    EXPECT_EQ(r.ex.records[1].status, "5.2.2");
+    EXPECT_EQ(r.result.format, "amazonses");
+    ASSERT_EQ(r.result.records.size(), 2u);
+    EXPECT_EQ(r.result.records[0].recipient, "a@example.org");
+    EXPECT_EQ(r.result.records[0].status, "5.1.1");
+    EXPECT_EQ(r.result.records[0].reply_code, "550");
+    EXPECT_EQ(r.result.records[0].diagnostic, "550 5.1.1 no such user");
+    EXPECT_EQ(r.result.records[0].diagnostic_type, "smtp");
+    EXPECT_EQ(r.result.records[0].remote_mta, "a1-2.smtp-out.example.com");
+    EXPECT_EQ(r.result.records[1].recipient, "b@example.net");
+    EXPECT_EQ(r.result.records[1].action, "failed");  // from bounceType Permanent
+    EXPECT_EQ(r.result.records[1].status, "5.2.2");
 }
 
 TEST(AmazonSes, FoldedLinesAreJoined) {
@@ -53,10 +53,10 @@ TEST(AmazonSes, FoldedLinesAreJoined) {
         " \"bouncedRecipients\":[{\"emailAddress\":\"c@exa!\n mple.org\"}]}}\n";
     Read r = run(std::string(kSesHead) + body);
     ASSERT_TRUE(r.ok);
-    ASSERT_EQ(r.ex.records.size(), 1u);
-    EXPECT_EQ(r.ex.records[0].recipient, "c@example.org");
-    EXPECT_EQ(r.ex.records[0].action, "delayed");
-    EXPECT_NE(r.ex.records[0].diagnostic.find("MailboxFull"), std::string::npos);
+    ASSERT_EQ(r.result.records.size(), 1u);
+    EXPECT_EQ(r.result.records[0].recipient, "c@example.org");
+    EXPECT_EQ(r.result.records[0].action, "delayed");
+    EXPECT_NE(r.result.records[0].diagnostic.find("MailboxFull"), std::string::npos);
 }
 
 TEST(AmazonSes, ComplaintIsFeedback) {
@@ -65,17 +65,17 @@ TEST(AmazonSes, ComplaintIsFeedback) {
         "\"d@example.org\"}],\"complaintFeedbackType\":\"not-spam\"}}\n";
     Read r = run(std::string(kSesHead) + body);
     ASSERT_TRUE(r.ok);
-    EXPECT_TRUE(r.ex.feedback);
-    ASSERT_EQ(r.ex.records.size(), 1u);
-    EXPECT_EQ(r.ex.records[0].feedback_type, "not-spam");
+    ASSERT_EQ(r.result.records.size(), 1u);
+    EXPECT_EQ(r.result.records[0].cls, CAROM_CLASS_FEEDBACK);  // a complaint, not a bounce
+    EXPECT_EQ(r.result.records[0].feedback_type, "not-spam");
 }
 
 TEST(AmazonSes, DeeplyNestedOrBrokenJsonIsRejected) {
     std::string deep = "{\"notificationType\":\"Bounce\",\"x\":" + std::string(5000, '[') + "\n";
     Read r = run(std::string(kSesHead) + deep);
-    EXPECT_TRUE(r.ex.records.empty());
+    EXPECT_TRUE(r.result.records.empty());
     Read r2 = run(std::string(kSesHead) + "{\"notificationType\":\"Bounce\",\"bounce\":{\"bouncedRecipients\":[{\"emailAddress\"\n");
-    EXPECT_TRUE(r2.ex.records.empty());
+    EXPECT_TRUE(r2.result.records.empty());
 }
 
 TEST(Gmail, StateNamesTheCommandAndDuplicatedCodeIsRead) {
@@ -87,11 +87,11 @@ TEST(Gmail, StateNamesTheCommandAndDuplicatedCodeIsRead) {
         "recipient domain. The error that the other server returned was: 554 554 5.7.1 Client host rejected "
         "(state 13).\n\n----- Original message -----\n\nTo: x@example.org\n");
     ASSERT_TRUE(r.ok);
-    EXPECT_EQ(r.ex.format, "gmail");
-    ASSERT_EQ(r.ex.records.size(), 1u);
-    EXPECT_EQ(r.ex.records[0].reply_code, "554");
-    EXPECT_EQ(r.ex.records[0].status, "5.7.1");
-    EXPECT_EQ(r.ex.records[0].command, "EHLO");
+    EXPECT_EQ(r.result.format, "gmail");
+    ASSERT_EQ(r.result.records.size(), 1u);
+    EXPECT_EQ(r.result.records[0].reply_code, "554");
+    EXPECT_EQ(r.result.records[0].status, "5.7.1");
+    EXPECT_EQ(r.result.records[0].command, "EHLO");
 }
 
 TEST(MailRu, DuplicatedListsGiveOneRecordPerAddress) {
@@ -105,10 +105,10 @@ TEST(MailRu, DuplicatedListsGiveOneRecordPerAddress) {
         "  a@example.org\n    host mx.example.org [192.0.2.1]: 550 5.1.1 unknown\n  b@example.org\n"
         "    host mx.example.org [192.0.2.1]: 552 5.2.2 full\n");
     ASSERT_TRUE(r.ok);
-    ASSERT_EQ(r.ex.records.size(), 2u);
-    EXPECT_EQ(r.ex.records[0].reply_code, "550");
-    EXPECT_EQ(r.ex.records[1].status, "5.2.2");
-    EXPECT_EQ(r.ex.records[1].remote_mta, "mx.example.org");
+    ASSERT_EQ(r.result.records.size(), 2u);
+    EXPECT_EQ(r.result.records[0].reply_code, "550");
+    EXPECT_EQ(r.result.records[1].status, "5.2.2");
+    EXPECT_EQ(r.result.records[1].remote_mta, "mx.example.org");
 }
 
 TEST(Yahoo, ReplyCodeBeforeColon) {
@@ -117,9 +117,9 @@ TEST(Yahoo, ReplyCodeBeforeColon) {
         "Sorry, we were unable to deliver your message to the following address.\n\n"
         "<z@example.org>:\n550: : User unknown\n\n--- Below this line is a copy of the message.\n\nTo: <q@example.org>\n");
     ASSERT_TRUE(r.ok);
-    ASSERT_EQ(r.ex.records.size(), 1u);
-    EXPECT_EQ(r.ex.records[0].recipient, "z@example.org");
-    EXPECT_EQ(r.ex.records[0].reply_code, "550");
+    ASSERT_EQ(r.result.records.size(), 1u);
+    EXPECT_EQ(r.result.records[0].recipient, "z@example.org");
+    EXPECT_EQ(r.result.records[0].reply_code, "550");
 }
 
 TEST(TextHelpers, SqueezeBeforeOriginalHostAfter) {

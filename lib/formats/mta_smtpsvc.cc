@@ -1,4 +1,15 @@
-// Sisimai's "X3": an unnamed MTA whose framed notice reads
+// The "automatically generated Delivery Status Notification" of Microsoft's SMTP service (SMTPSVC:
+// IIS SMTP, the transport of Exchange 2000/2003 and of the older Hotmail; its notices carry
+// X-DSNContext):
+//
+//   This is an automatically generated Delivery Status Notification.
+//
+//   Delivery to the following recipients failed.
+//
+//          user@example.org
+//
+// and a framed variant of the same text whose maker is unknown (Sisimai's "X3"; the output keeps
+// that format name, "x3", for both):
 //
 //   ============================================================================
 //         This is an automatically generated Delivery Status Notification.
@@ -16,17 +27,25 @@
 // technical details name the SMTP command and the remote host. An RFC 3464 part may follow.
 #include "formats/markers.hh"
 #include "formats/mta_common.hh"
-#include "formats/readers.hh"
+#include "formats/reader.hh"
 #include "formats/text.hh"
 
 namespace carom::formats {
+namespace {
 
-bool x3_detect(const Input &in) {
+// The phrases its steps look for in the whole body (formats/markers.hh).
+constexpr std::string_view kMarkers[] = {
+    "This is an automatically generated Delivery Status Notification",
+    "to the following recipients",
+    "to the following recipients has been delayed",
+};
+
+bool smtpsvc_detect(const Input &in) {
     return body_has(in, BODY_MARKER("This is an automatically generated Delivery Status Notification")) &&
            body_has(in, BODY_MARKER("to the following recipients"));
 }
 
-bool x3_read(const Input &in, Extraction &ex) {
+bool smtpsvc_read(const Input &in, Extraction &ex) {
     std::string_view list = block_after(in.body, "to the following recipients", {"=====", "Technical details", "--"});
     std::string_view tech = block_after(in.body, "Technical details:", {"=====", "--"});
     std::string diag = squeeze(tech);
@@ -55,8 +74,11 @@ bool x3_read(const Input &in, Extraction &ex) {
         out.push_back(std::move(r));
     }
     merge(in, ex, std::move(out));
-    ex.format = "x3";
     return !ex.records.empty();
 }
+
+}  // namespace
+
+extern const Reader smtpsvc_reader = {"x3", markers(kMarkers), smtpsvc_detect, smtpsvc_read};
 
 }  // namespace carom::formats

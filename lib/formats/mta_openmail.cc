@@ -1,4 +1,5 @@
-// Sisimai's "X1": an unnamed MTA (the samples pass through HP OpenMail) whose notice is
+// HP OpenMail's notice: the bounce's own first Received line is "By OpenMail Mailer" (Sisimai,
+// which did not name the maker, calls the layout "X1"; the output keeps that format name, "x1"):
 //
 //   The original message was received at Thu, 29 Apr 2011 10:00:00 +0900 (JST)
 //   from sender@example.com
@@ -10,14 +11,20 @@
 // one "ADDRESS [reason]" line per recipient.
 #include "formats/markers.hh"
 #include "formats/mta_common.hh"
-#include "formats/readers.hh"
+#include "formats/reader.hh"
 #include "formats/text.hh"
 
 namespace carom::formats {
+namespace {
 
-bool x1_detect(const Input &in) { return body_has(in, BODY_MARKER("---The following addresses had delivery errors---")); }
+// The phrases its steps look for in the whole body (formats/markers.hh).
+constexpr std::string_view kMarkers[] = {
+    "---The following addresses had delivery errors---",
+};
 
-bool x1_read(const Input &in, Extraction &ex) {
+bool openmail_detect(const Input &in) { return body_has(in, BODY_MARKER("---The following addresses had delivery errors---")); }
+
+bool openmail_read(const Input &in, Extraction &ex) {
     std::string_view text = block_after(in.body, "---The following addresses had delivery errors---", {"--", "Content-"});
     std::vector<Record> out;
     for (std::string_view l : lines(text)) {
@@ -36,8 +43,11 @@ bool x1_read(const Input &in, Extraction &ex) {
         if (!r.recipient.empty()) out.push_back(std::move(r));
     }
     merge(in, ex, std::move(out));
-    ex.format = "x1";
     return !ex.records.empty();
 }
+
+}  // namespace
+
+extern const Reader openmail_reader = {"x1", markers(kMarkers), openmail_detect, openmail_read};
 
 }  // namespace carom::formats

@@ -1,4 +1,6 @@
-// Sisimai's "X6": an unnamed MTA whose notice sums up each failure in one sentence:
+// The "We had trouble delivering your message" notice, named after its first sentence: its maker is
+// unknown (Sisimai calls it "X6"; the output keeps that format name, "x6"). Each failure is summed
+// up in one sentence:
 //
 //   We had trouble delivering your message. Full details follow:
 //
@@ -12,17 +14,24 @@
 //   [554 5.4.6 Hop count exceeded - possible mail loop]
 #include "formats/markers.hh"
 #include "formats/mta_common.hh"
-#include "formats/readers.hh"
+#include "formats/reader.hh"
 #include "formats/text.hh"
 
 namespace carom::formats {
+namespace {
 
-bool x6_detect(const Input &in) {
+// The phrases its steps look for in the whole body (formats/markers.hh).
+constexpr std::string_view kMarkers[] = {
+    "We had trouble delivering your message",
+    "The following recipients returned",
+};
+
+bool hadtrouble_detect(const Input &in) {
     return body_has(in, BODY_MARKER("We had trouble delivering your message")) &&
            body_has(in, BODY_MARKER("The following recipients returned"));
 }
 
-bool x6_read(const Input &in, Extraction &ex) {
+bool hadtrouble_read(const Input &in, Extraction &ex) {
     std::vector<Record> out;
     std::string_view body = in.body;
     constexpr std::string_view kKey = "The following recipients returned";
@@ -54,8 +63,11 @@ bool x6_read(const Input &in, Extraction &ex) {
         p += kKey.size();
     }
     merge(in, ex, std::move(out));
-    ex.format = "x6";
     return !ex.records.empty();
 }
+
+}  // namespace
+
+extern const Reader hadtrouble_reader = {"x6", markers(kMarkers), hadtrouble_detect, hadtrouble_read};
 
 }  // namespace carom::formats
