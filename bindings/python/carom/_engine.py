@@ -325,14 +325,18 @@ class Engine:
         return self._classify(data, source if source is not None else src, CLASSIFY_EXPLAIN if explain else 0)
 
     def _classify(self, data: Union[bytes, OSError, TooLarge], source: Optional[str], flags: int) -> Result:
+        return Result._from_json(self._classify_json(data, source, flags))
+
+    def _classify_json(self, data: Union[bytes, OSError, TooLarge], source: Optional[str], flags: int) -> str:
+        """The CLI's JSON text for one message (carom.dask uses it: no Result is built)."""
         handle = self._live()
         if isinstance(data, OSError):
             # An input that could not be read: the CLI's error object, code "io".
-            return Result._error(source, "io", data.strerror or str(data))
+            return Result._error_json(source, "io", data.strerror or str(data))
         size = data.size if isinstance(data, TooLarge) else len(data)
         if isinstance(data, TooLarge) or size > self._message_limit:
             # Refused before the library sees it, with the CLI's wording for the same case.
-            return Result._error(
+            return Result._error_json(
                 source,
                 "too_large",
                 f"the message has {size} bytes, more than the message_bytes limit of {self._message_limit}",
@@ -349,7 +353,7 @@ class Engine:
             body = _ffi.take_string(text, length.value)
         finally:
             lib.carom_result_free(result)
-        return Result._from_json(body or "{}")
+        return body or "{}"
 
     def classify_many(
         self, messages: Iterable[Message], *, workers: int = 1, explain: bool = False, window: int = 0

@@ -147,10 +147,10 @@ def classify_units(units: Sequence[Unit], opts: Options) -> List[str]:
     for unit in units:
         try:
             for source, data in _unit_messages(unit, limit):
-                out.append(engine._classify(data, source, flags).to_json())  # noqa: SLF001
+                out.append(engine._classify_json(data, source, flags))  # noqa: SLF001
         except Exception as exc:  # noqa: BLE001 - reported in the output, never a failed task
-            out.append(Result._error(_unit_source(unit), "internal",  # noqa: SLF001
-                                     f"carom.dask: {type(exc).__name__}: {exc}").to_json())
+            out.append(Result._error_json(_unit_source(unit), "internal",  # noqa: SLF001
+                                          f"carom.dask: {type(exc).__name__}: {exc}"))
     return out
 
 
