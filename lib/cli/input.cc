@@ -150,6 +150,10 @@ void Splitter::line(const char *p, std::size_t n, bool whole) {
 
 void Splitter::append(const char *p, std::size_t n) {
     msg_.size += n;
+    // The last bytes, kept even when the message's bytes are dropped: emit() finds the blank
+    // line that ends an mbox message there, so that the size is the same either way.
+    tail_.append(p + (n > 4 ? n - 4 : 0), std::min<std::size_t>(n, 4));
+    if (tail_.size() > 4) tail_.erase(0, tail_.size() - 4);
     if (msg_.too_large) return;
     // In an mbox the blank line that ends a message is still in the buffer: allow for it.
     std::uint64_t cap = limit_ + (mode_ == Mode::Mbox ? 2 : 0);
@@ -164,6 +168,7 @@ void Splitter::append(const char *p, std::size_t n) {
 void Splitter::start(std::uint64_t offset) {
     msg_ = Message();
     msg_.source = base_ + ":" + std::to_string(offset);
+    tail_.clear();
     in_message_ = true;
     ++started_;
 }
@@ -171,15 +176,16 @@ void Splitter::start(std::uint64_t offset) {
 void Splitter::emit() {
     if (mode_ == Mode::Mbox) {
         std::string &b = msg_.bytes;
+        const std::string &t = tail_;  // the message's last (up to) four bytes
         std::size_t cut = 0;
-        if (b.size() >= 4 && b.compare(b.size() - 4, 4, "\r\n\r\n") == 0) {
+        if (t.size() >= 4 && t.compare(t.size() - 4, 4, "\r\n\r\n") == 0) {
             cut = 2;
-        } else if (b.size() >= 2 && b.compare(b.size() - 2, 2, "\n\n") == 0) {
+        } else if (t.size() >= 2 && t.compare(t.size() - 2, 2, "\n\n") == 0) {
             cut = 1;
-        } else if (b == "\n" || b == "\r\n") {
-            cut = b.size();
+        } else if (msg_.size == t.size() && (t == "\n" || t == "\r\n")) {
+            cut = t.size();
         }
-        b.resize(b.size() - cut);
+        if (!msg_.too_large) b.resize(b.size() - cut);
         msg_.size -= std::min<std::uint64_t>(msg_.size, cut);
         if (!msg_.too_large && b.size() > limit_) {
             msg_.too_large = true;
@@ -189,6 +195,7 @@ void Splitter::emit() {
     sink_(msg_);
     msg_ = Message();
     msg_.source = base_;
+    tail_.clear();
 }
 
 void Splitter::finish() {

@@ -60,6 +60,7 @@ private:
     std::uint64_t started_ = 0;    // mbox: messages started so far
     std::uint64_t offset_ = 0;     // bytes of the stream consumed
     std::uint64_t line_offset_ = 0;
+    std::string tail_;             // the last (up to) four bytes of the current message
     Message msg_;
 };
 

@@ -168,8 +168,8 @@ def _classify(args: argparse.Namespace, engine: Engine) -> int:
 
     def inputs():
         for path in args.paths:
-            for source, data in path_messages(path, errors="yield"):
-                sizes.append(len(data) if isinstance(data, bytes) else 0)
+            for source, data in path_messages(path, errors="yield", limit=engine.limits["message_bytes"]):
+                sizes.append(len(data) if isinstance(data, bytes) else getattr(data, "size", 0))
                 yield source, data
 
     explain = args.explain or args.command == "explain"

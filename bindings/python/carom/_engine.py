@@ -32,7 +32,7 @@ from . import _ffi
 from ._enums import Sent
 from ._errors import InvalidArgumentError, LimitError
 from ._result import Result
-from ._sources import maildir_messages, mbox_messages, path_messages, read_stream
+from ._sources import TooLarge, maildir_messages, mbox_messages, path_messages, read_stream
 from ._ffi import lib
 
 __all__ = ["Engine", "Message", "limit_bounds"]
@@ -324,17 +324,22 @@ class Engine:
         src, data = _resolve(message)
         return self._classify(data, source if source is not None else src, CLASSIFY_EXPLAIN if explain else 0)
 
-    def _classify(self, data: Union[bytes, OSError], source: Optional[str], flags: int) -> Result:
+    def _classify(self, data: Union[bytes, OSError, TooLarge], source: Optional[str], flags: int) -> Result:
+        return Result._from_json(self._classify_json(data, source, flags))
+
+    def _classify_json(self, data: Union[bytes, OSError, TooLarge], source: Optional[str], flags: int) -> str:
+        """The CLI's JSON text for one message (carom.dask uses it: no Result is built)."""
         handle = self._live()
         if isinstance(data, OSError):
             # An input that could not be read: the CLI's error object, code "io".
-            return Result._error(source, "io", data.strerror or str(data))
-        if len(data) > self._message_limit:
+            return Result._error_json(source, "io", data.strerror or str(data))
+        size = data.size if isinstance(data, TooLarge) else len(data)
+        if isinstance(data, TooLarge) or size > self._message_limit:
             # Refused before the library sees it, with the CLI's wording for the same case.
-            return Result._error(
+            return Result._error_json(
                 source,
                 "too_large",
-                f"the message has {len(data)} bytes, more than the message_bytes limit of {self._message_limit}",
+                f"the message has {size} bytes, more than the message_bytes limit of {self._message_limit}",
             )
         result = _ffi.ResultPtr()
         lib.carom_classify_ex(handle, data, len(data), flags, result)
@@ -348,7 +353,7 @@ class Engine:
             body = _ffi.take_string(text, length.value)
         finally:
             lib.carom_result_free(result)
-        return Result._from_json(body or "{}")
+        return body or "{}"
 
     def classify_many(
         self, messages: Iterable[Message], *, workers: int = 1, explain: bool = False, window: int = 0
@@ -388,7 +393,7 @@ class Engine:
         """Every message at ``path`` as ``carom classify PATH`` reads it: a file, a directory
         (names sorted, recursively), an mbox, a Maildir or ``-`` (standard input). As in the CLI,
         an input that cannot be read gives a Result with error code "io" instead of raising."""
-        return self.classify_many(path_messages(path, errors="yield"), **kwargs)
+        return self.classify_many(path_messages(path, errors="yield", limit=self._message_limit), **kwargs)
 
     def classify_mbox(self, path: Union[str, "os.PathLike[str]"], **kwargs: Any) -> Iterator[Result]:
         """Each message of an mbox file (source ``"<path>:<offset>"``), split as the CLI does."""
@@ -419,7 +424,7 @@ def _resolve(message: Message) -> Tuple[Optional[str], bytes]:
             return name, f.read()
     if isinstance(message, tuple) and len(message) == 2:
         src, data = message
-        if isinstance(data, OSError):  # from path_messages(errors="yield")
+        if isinstance(data, (OSError, TooLarge)):  # from path_messages(errors="yield", limit=...)
             return (None if src is None else str(src)), data
         if not isinstance(data, (bytes, bytearray, memoryview)):
             raise TypeError("a (source, data) pair needs bytes data")

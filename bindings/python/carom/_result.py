@@ -250,12 +250,16 @@ class Result:
     @classmethod
     def _error(cls, source: Optional[str], code: str, message: str) -> "Result":
         """A result for a message that was not classified, rendered as the CLI renders it."""
-        text = (
+        return cls._from_json(cls._error_json(source, code, message))
+
+    @staticmethod
+    def _error_json(source: Optional[str], code: str, message: str) -> str:
+        """The CLI's error object for a message that was not classified."""
+        return (
             '{"source":' + (json.dumps(source, ensure_ascii=False) if source is not None else "null")
             + ',"format":null,"records":[],"original":null,"backscatter":{"verdict":"unknown","signals":[]},'
             + '"error":{"code":' + json.dumps(code) + ',"message":' + json.dumps(message, ensure_ascii=False) + "}}"
         )
-        return cls._from_json(text)
 
     @classmethod
     def _from_json(cls, text: str) -> "Result":
