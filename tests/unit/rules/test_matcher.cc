@@ -277,7 +277,7 @@ TEST(RulesMatcher, CategoryNameIsChecked) {
 }
 
 // Patterns that match almost any text are matched one by one, outside the field's RE2 set
-// (rules.cc, FieldSet::alone); the hits must be the same as if they were in the set, including
+// (matcher.hh, FieldSet::alone); the hits must be the same as if they were in the set, including
 // two rules with the same pattern and a field whose every pattern is matched alone.
 TEST(RulesMatcher, CatchAllPatternsMatchLikeTheSet) {
     const char *rules =
@@ -315,7 +315,7 @@ TEST(RulesMatcher, CatchAllPatternsMatchLikeTheSet) {
 }
 
 // Format, action, category and command values are looked up among the names the rules write
-// (rules.cc, FieldSet::memo_complete): a name matches whole and in any case, anything else never.
+// (matcher.hh, FieldSet::memo_complete): a name matches whole and in any case, anything else never.
 TEST(RulesMatcher, NameFieldsMatchWholeNamesOnly) {
     const char *rules =
         "carom-rules 1\n"
@@ -369,7 +369,7 @@ TEST(RulesMatcher, LargeUserRuleSetDecidesLikeASmallOne) {
     EXPECT_EQ(c->decide(in("5.1.1", "", "nothing here"), false).rule, "status.x.1.1");  // built-in
 }
 
-// Status and reply values are looked up in a table built with the engine (rules.cc, FlatMemo)
+// Status and reply values are looked up in a table built with the engine (matcher.hh, FieldSet::memo)
 // when they are frequent, and matched by the set otherwise: both must answer alike.
 TEST(RulesMatcher, MemoisedAndMatchedValuesAgree) {
     auto c = build({{"m", "carom-rules 1\nrule m.s\n  says x\n  status 5.1.* 4.7.1\n  reason userunknown\n"
@@ -391,7 +391,7 @@ TEST(RulesMatcher, MemoisedAndMatchedValuesAgree) {
 }
 
 // Host and reporter are matched last, and only while one of their rules can still be complete
-// (rules.cc, can_complete): rules on the host alone, on host and reporter, and on host and text.
+// (matcher.cc, can_complete): rules on the host alone, on host and reporter, and on host and text.
 TEST(RulesMatcher, HostAndReporterRulesInEveryCombination) {
     const char *rules =
         "carom-rules 1\n"
