@@ -305,7 +305,8 @@ carom_status_t Parser::rule_line(const Line &l) {
 
 carom_status_t Parser::set_condition(Field f, const Line &l) {
     Condition &c = cur_.cond[f];
-    if (c.present) return fail(l.number, l.column, std::string("duplicate \"") + kFieldNames[f] + "\" in rule " + cur_.id);
+    if (c.present)
+        return fail(l.number, l.value_column, std::string("duplicate \"") + kFieldNames[f] + "\" in rule " + cur_.id);
     c.present = true;
     c.value = std::string(l.value);
     c.line = l.number;
