@@ -60,7 +60,8 @@ struct FieldSet {
     std::vector<AlonePattern> alone;
     // The rules that match a value the field often takes (status codes x.y.z with small y and z,
     // reply codes 200-599, SMTP commands, the names the rules list): matched once when the engine
-    // is built, then looked up instead of running the set for every record.
+    // is built, then looked up instead of running the set for every record. It pays: a set's
+    // Match on such a short value costs many times the lookup, several times for each record.
     std::map<std::string, std::vector<std::uint32_t>, std::less<>> memo;
     // The memo holds every value that can match (fields whose patterns are alternations of
     // literal names: format, action, category, command, report): a value not in it matches nothing.
@@ -85,9 +86,9 @@ public:
     std::vector<carom_class_t> classes;  // per reason value: its class ("class" lines)
     Directives directives;               // as read, for decision_json
     FieldSet fields[kFieldCount];
-    // The host and then the reporter are matched last (host rules also want a text, which seldom
-    // matches): each field's rules, with how many of their conditions are on that field or on one
-    // matched after it.
+    // The host and then the reporter are matched last, and only when one of their rules can still
+    // be complete (host rules also want a text, which seldom matches): most records skip their
+    // sets. Each field's rules, with how many of their conditions are on that field or after it.
     struct Pending {
         std::uint32_t rule;
         std::uint8_t left;
