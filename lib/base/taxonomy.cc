@@ -11,50 +11,50 @@ namespace {
 constexpr std::array<const char *, 9> kClassNames = {
     "none", "hard", "soft", "block", "backscatter", "delayed", "delivered", "auto_reply", "feedback"};
 
-// Hard follows Sisimai's definition (only four reasons); block collects rejections for the
-// sender's reasons, where the address itself is fine.
+// The names of the reasons. Their classes are rule data: the "class" lines of
+// lib/rules/data/verdicts.rules (rules::builtin_class, carom_reason_default_class).
 constexpr ReasonSpec kReasons[] = {
-    {CAROM_REASON_UNDEFINED, "undefined", CAROM_CLASS_SOFT},
-    {CAROM_REASON_USERUNKNOWN, "userunknown", CAROM_CLASS_HARD},
-    {CAROM_REASON_HOSTUNKNOWN, "hostunknown", CAROM_CLASS_HARD},
-    {CAROM_REASON_HASMOVED, "hasmoved", CAROM_CLASS_HARD},
-    {CAROM_REASON_NOTACCEPT, "notaccept", CAROM_CLASS_HARD},
-    {CAROM_REASON_MAILBOXFULL, "mailboxfull", CAROM_CLASS_SOFT},
-    {CAROM_REASON_EXCEEDLIMIT, "exceedlimit", CAROM_CLASS_SOFT},
-    {CAROM_REASON_MESGTOOBIG, "mesgtoobig", CAROM_CLASS_SOFT},
-    {CAROM_REASON_EMAILTOOLARGE, "emailtoolarge", CAROM_CLASS_SOFT},
-    {CAROM_REASON_SYSTEMFULL, "systemfull", CAROM_CLASS_SOFT},
-    {CAROM_REASON_SUSPEND, "suspend", CAROM_CLASS_SOFT},
-    {CAROM_REASON_EXPIRED, "expired", CAROM_CLASS_SOFT},
-    {CAROM_REASON_NETWORKERROR, "networkerror", CAROM_CLASS_SOFT},
-    {CAROM_REASON_SYSTEMERROR, "systemerror", CAROM_CLASS_SOFT},
-    {CAROM_REASON_MAILERERROR, "mailererror", CAROM_CLASS_SOFT},
-    {CAROM_REASON_ONHOLD, "onhold", CAROM_CLASS_SOFT},
-    {CAROM_REASON_BLOCKED, "blocked", CAROM_CLASS_BLOCK},
-    {CAROM_REASON_SPAMDETECTED, "spamdetected", CAROM_CLASS_BLOCK},
-    {CAROM_REASON_VIRUSDETECTED, "virusdetected", CAROM_CLASS_BLOCK},
-    {CAROM_REASON_POLICYVIOLATION, "policyviolation", CAROM_CLASS_BLOCK},
-    {CAROM_REASON_BADREPUTATION, "badreputation", CAROM_CLASS_BLOCK},
-    {CAROM_REASON_AUTHFAILURE, "authfailure", CAROM_CLASS_BLOCK},
-    {CAROM_REASON_REQUIREPTR, "requireptr", CAROM_CLASS_BLOCK},
-    {CAROM_REASON_SECURITYERROR, "securityerror", CAROM_CLASS_BLOCK},
-    {CAROM_REASON_FAILEDSTARTTLS, "failedstarttls", CAROM_CLASS_BLOCK},
-    {CAROM_REASON_CONTENTERROR, "contenterror", CAROM_CLASS_BLOCK},
-    {CAROM_REASON_NOTCOMPLIANTRFC, "notcompliantrfc", CAROM_CLASS_BLOCK},
-    {CAROM_REASON_FILTERED, "filtered", CAROM_CLASS_SOFT},
-    {CAROM_REASON_REJECTED, "rejected", CAROM_CLASS_BLOCK},
-    {CAROM_REASON_NORELAYING, "norelaying", CAROM_CLASS_BLOCK},
-    {CAROM_REASON_SYNTAXERROR, "syntaxerror", CAROM_CLASS_SOFT},
-    {CAROM_REASON_TOOMANYCONN, "toomanyconn", CAROM_CLASS_BLOCK},
-    {CAROM_REASON_SPEEDING, "speeding", CAROM_CLASS_BLOCK},
-    {CAROM_REASON_RATELIMITED, "ratelimited", CAROM_CLASS_BLOCK},
-    {CAROM_REASON_SUPPRESSED, "suppressed", CAROM_CLASS_SOFT},
-    {CAROM_REASON_DELIVERED, "delivered", CAROM_CLASS_DELIVERED},
-    {CAROM_REASON_DELAYED, "delayed", CAROM_CLASS_DELAYED},
-    {CAROM_REASON_FEEDBACK, "feedback", CAROM_CLASS_FEEDBACK},
-    {CAROM_REASON_VACATION, "vacation", CAROM_CLASS_AUTO_REPLY},
-    {CAROM_REASON_CHALLENGE, "challenge", CAROM_CLASS_BACKSCATTER},
-    {CAROM_REASON_VIRUSNOTICE, "virusnotice", CAROM_CLASS_BACKSCATTER},
+    {CAROM_REASON_UNDEFINED, "undefined"},
+    {CAROM_REASON_USERUNKNOWN, "userunknown"},
+    {CAROM_REASON_HOSTUNKNOWN, "hostunknown"},
+    {CAROM_REASON_HASMOVED, "hasmoved"},
+    {CAROM_REASON_NOTACCEPT, "notaccept"},
+    {CAROM_REASON_MAILBOXFULL, "mailboxfull"},
+    {CAROM_REASON_EXCEEDLIMIT, "exceedlimit"},
+    {CAROM_REASON_MESGTOOBIG, "mesgtoobig"},
+    {CAROM_REASON_EMAILTOOLARGE, "emailtoolarge"},
+    {CAROM_REASON_SYSTEMFULL, "systemfull"},
+    {CAROM_REASON_SUSPEND, "suspend"},
+    {CAROM_REASON_EXPIRED, "expired"},
+    {CAROM_REASON_NETWORKERROR, "networkerror"},
+    {CAROM_REASON_SYSTEMERROR, "systemerror"},
+    {CAROM_REASON_MAILERERROR, "mailererror"},
+    {CAROM_REASON_ONHOLD, "onhold"},
+    {CAROM_REASON_BLOCKED, "blocked"},
+    {CAROM_REASON_SPAMDETECTED, "spamdetected"},
+    {CAROM_REASON_VIRUSDETECTED, "virusdetected"},
+    {CAROM_REASON_POLICYVIOLATION, "policyviolation"},
+    {CAROM_REASON_BADREPUTATION, "badreputation"},
+    {CAROM_REASON_AUTHFAILURE, "authfailure"},
+    {CAROM_REASON_REQUIREPTR, "requireptr"},
+    {CAROM_REASON_SECURITYERROR, "securityerror"},
+    {CAROM_REASON_FAILEDSTARTTLS, "failedstarttls"},
+    {CAROM_REASON_CONTENTERROR, "contenterror"},
+    {CAROM_REASON_NOTCOMPLIANTRFC, "notcompliantrfc"},
+    {CAROM_REASON_FILTERED, "filtered"},
+    {CAROM_REASON_REJECTED, "rejected"},
+    {CAROM_REASON_NORELAYING, "norelaying"},
+    {CAROM_REASON_SYNTAXERROR, "syntaxerror"},
+    {CAROM_REASON_TOOMANYCONN, "toomanyconn"},
+    {CAROM_REASON_SPEEDING, "speeding"},
+    {CAROM_REASON_RATELIMITED, "ratelimited"},
+    {CAROM_REASON_SUPPRESSED, "suppressed"},
+    {CAROM_REASON_DELIVERED, "delivered"},
+    {CAROM_REASON_DELAYED, "delayed"},
+    {CAROM_REASON_FEEDBACK, "feedback"},
+    {CAROM_REASON_VACATION, "vacation"},
+    {CAROM_REASON_CHALLENGE, "challenge"},
+    {CAROM_REASON_VIRUSNOTICE, "virusnotice"},
 };
 
 const ReasonSpec *find(carom_reason_t r) {
@@ -105,11 +105,6 @@ bool reason_from_name(std::string_view name, carom_reason_t *out) {
         if (iequals(name, a.name)) return *out = a.id, true;
     *out = CAROM_REASON_UNDEFINED;
     return false;
-}
-
-carom_class_t reason_default_class(carom_reason_t reason) {
-    const ReasonSpec *s = find(reason);
-    return s ? s->cls : CAROM_CLASS_SOFT;
 }
 
 unsigned reason_count() {

@@ -1,4 +1,5 @@
-// Names and default classes of the pinned taxonomy enums (docs/taxonomy.md).
+// Names of the pinned taxonomy enums (docs/taxonomy.md). The class of each reason is rule data
+// (lib/rules/builtin.hh, builtin_class).
 #pragma once
 
 #include <string_view>
@@ -10,7 +11,6 @@ namespace carom {
 struct ReasonSpec {
     carom_reason_t id;
     const char *name;
-    carom_class_t cls;  // default class of a failed recipient with this reason
 };
 
 const char *class_name(carom_class_t cls);
@@ -19,7 +19,6 @@ const char *reason_name(carom_reason_t reason);
 bool class_from_name(std::string_view name, carom_class_t *out);
 // Case-insensitive; understands both generations of Sisimai names and a few aliases.
 bool reason_from_name(std::string_view name, carom_reason_t *out);
-carom_class_t reason_default_class(carom_reason_t reason);
 unsigned reason_count();
 unsigned class_count();
 

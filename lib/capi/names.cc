@@ -5,6 +5,7 @@
 #include "base/taxonomy.hh"
 #include "capi/guard.hh"
 #include "carom.h"
+#include "rules/builtin.hh"
 
 namespace {
 
@@ -103,8 +104,9 @@ carom_status_t carom_reason_from_name(const char *name, size_t length, carom_rea
     });
 }
 
+// The "class" lines of the built-in rule files, embedded at build time (one source of truth).
 carom_class_t carom_reason_default_class(carom_reason_t reason) {
-    return guard_value(CAROM_CLASS_SOFT, [&] { return carom::reason_default_class(reason); });
+    return guard_value(CAROM_CLASS_SOFT, [&] { return carom::rules::builtin_class(reason); });
 }
 
 unsigned carom_limit_count(void) {

@@ -134,6 +134,101 @@ private:
     }
 };
 
+void write_record(Writer &w, const Record &rec, bool explain) {
+    w.open('{');
+    w.key("recipient"), w.opt(rec.recipient);
+    w.key("original_recipient"), w.opt(rec.original_recipient);
+    w.key("action"), w.opt(rec.action);
+    w.key("status"), w.opt(rec.status);
+    w.key("status_derived"), w.boolean(rec.status_derived);
+    w.key("reply_code"), w.opt(rec.reply_code);
+    w.key("class"), w.value_or_null(class_name(rec.cls));
+    w.key("reason"), w.value_or_null(reason_name(rec.reason));
+    w.key("rule"), w.opt(rec.rule);
+    w.key("diagnostic_type"), w.opt(rec.diagnostic_type);
+    w.key("diagnostic"), w.opt(rec.diagnostic);
+    w.key("remote_mta"), w.opt(rec.remote_mta);
+    w.key("reporting_mta"), w.opt(rec.reporting_mta);
+    w.key("command"), w.opt(rec.command);
+    w.key("last_attempt"), w.opt(rec.last_attempt);
+    w.key("feedback_type"), w.opt(rec.feedback_type);
+    if (explain) {
+        w.key("hits");
+        w.open('[');
+        for (const std::string &h : rec.hits) w.value(h);
+        w.close(']');
+    }
+    w.close('}');
+}
+
+// A name given twice keeps its first place and its last value (as a JSON map would).
+void write_headers(Writer &w, const std::vector<std::pair<std::string, std::string>> &headers) {
+    w.open('{');
+    for (std::size_t i = 0; i < headers.size(); ++i) {
+        bool seen = false;
+        for (std::size_t k = 0; k < i && !seen; ++k) seen = headers[k].first == headers[i].first;
+        if (seen) continue;
+        const std::string *v = &headers[i].second;
+        for (std::size_t k = i + 1; k < headers.size(); ++k)
+            if (headers[k].first == headers[i].first) v = &headers[k].second;
+        w.key(headers[i].first.c_str());
+        w.value(*v);
+    }
+    w.close('}');
+}
+
+void write_original(Writer &w, const Original &og) {
+    if (!og.present) {
+        w.null();
+        return;
+    }
+    w.open('{');
+    w.key("message_id"), w.opt(og.message_id);
+    w.key("from"), w.opt(og.from);
+    w.key("to");
+    w.open('[');
+    for (const std::string &t : og.to) w.value(t);
+    w.close(']');
+    w.key("subject"), w.opt(og.subject);
+    w.key("date"), w.opt(og.date);
+    w.key("return_path"), w.opt(og.return_path);
+    w.key("list_id"), w.opt(og.list_id);
+    w.key("headers");
+    write_headers(w, og.headers);
+    w.close('}');
+}
+
+void write_backscatter(Writer &w, const Backscatter &b) {
+    w.open('{');
+    w.key("verdict");
+    w.value(b.verdict == CAROM_VERDICT_BACKSCATTER ? "backscatter"
+            : b.verdict == CAROM_VERDICT_GENUINE   ? "genuine"
+                                                   : "unknown");
+    w.key("signals");
+    w.open('[');
+    for (const Signal &s : b.signals) {
+        w.open('{');
+        w.key("name"), w.value(s.name);
+        w.key("outcome"), w.value(s.outcome);
+        w.key("evidence"), w.value(s.evidence);
+        w.close('}');
+    }
+    w.close(']');
+    w.close('}');
+}
+
+void write_error(Writer &w, const Result &r) {
+    if (r.status == CAROM_OK) {
+        w.null();
+        return;
+    }
+    const char *name = carom_status_name(r.status);
+    w.open('{');
+    w.key("code"), w.value(name ? name : "unknown");
+    w.key("message"), w.value(r.message);
+    w.close('}');
+}
+
 }  // namespace
 
 std::string to_json(const Result &r, const std::string_view *source) {
@@ -149,92 +244,14 @@ std::string to_json(const Result &r, const std::string_view *source) {
     w.opt(r.format);
     w.key("records");
     w.open('[');
-    for (const Record &rec : r.records) {
-        w.open('{');
-        w.key("recipient"), w.opt(rec.recipient);
-        w.key("original_recipient"), w.opt(rec.original_recipient);
-        w.key("action"), w.opt(rec.action);
-        w.key("status"), w.opt(rec.status);
-        w.key("status_derived"), w.boolean(rec.status_derived);
-        w.key("reply_code"), w.opt(rec.reply_code);
-        w.key("class"), w.value_or_null(class_name(rec.cls));
-        w.key("reason"), w.value_or_null(reason_name(rec.reason));
-        w.key("rule"), w.opt(rec.rule);
-        w.key("diagnostic_type"), w.opt(rec.diagnostic_type);
-        w.key("diagnostic"), w.opt(rec.diagnostic);
-        w.key("remote_mta"), w.opt(rec.remote_mta);
-        w.key("reporting_mta"), w.opt(rec.reporting_mta);
-        w.key("command"), w.opt(rec.command);
-        w.key("last_attempt"), w.opt(rec.last_attempt);
-        w.key("feedback_type"), w.opt(rec.feedback_type);
-        if (r.explain) {
-            w.key("hits");
-            w.open('[');
-            for (const std::string &h : rec.hits) w.value(h);
-            w.close(']');
-        }
-        w.close('}');
-    }
+    for (const Record &rec : r.records) write_record(w, rec, r.explain);
     w.close(']');
     w.key("original");
-    if (r.original.present) {
-        const Original &og = r.original;
-        w.open('{');
-        w.key("message_id"), w.opt(og.message_id);
-        w.key("from"), w.opt(og.from);
-        w.key("to");
-        w.open('[');
-        for (const std::string &t : og.to) w.value(t);
-        w.close(']');
-        w.key("subject"), w.opt(og.subject);
-        w.key("date"), w.opt(og.date);
-        w.key("return_path"), w.opt(og.return_path);
-        w.key("list_id"), w.opt(og.list_id);
-        w.key("headers");
-        w.open('{');
-        // A name given twice keeps its first place and its last value (as a JSON map would).
-        for (std::size_t i = 0; i < og.headers.size(); ++i) {
-            bool seen = false;
-            for (std::size_t k = 0; k < i && !seen; ++k) seen = og.headers[k].first == og.headers[i].first;
-            if (seen) continue;
-            const std::string *v = &og.headers[i].second;
-            for (std::size_t k = i + 1; k < og.headers.size(); ++k)
-                if (og.headers[k].first == og.headers[i].first) v = &og.headers[k].second;
-            w.key(og.headers[i].first.c_str());
-            w.value(*v);
-        }
-        w.close('}');
-        w.close('}');
-    } else {
-        w.null();
-    }
+    write_original(w, r.original);
     w.key("backscatter");
-    w.open('{');
-    w.key("verdict");
-    w.value(r.backscatter.verdict == CAROM_VERDICT_BACKSCATTER ? "backscatter"
-            : r.backscatter.verdict == CAROM_VERDICT_GENUINE   ? "genuine"
-                                                               : "unknown");
-    w.key("signals");
-    w.open('[');
-    for (const Signal &s : r.backscatter.signals) {
-        w.open('{');
-        w.key("name"), w.value(s.name);
-        w.key("outcome"), w.value(s.outcome);
-        w.key("evidence"), w.value(s.evidence);
-        w.close('}');
-    }
-    w.close(']');
-    w.close('}');
+    write_backscatter(w, r.backscatter);
     w.key("error");
-    if (r.status != CAROM_OK) {
-        const char *name = carom_status_name(r.status);
-        w.open('{');
-        w.key("code"), w.value(name ? name : "unknown");
-        w.key("message"), w.value(r.message);
-        w.close('}');
-    } else {
-        w.null();
-    }
+    write_error(w, r);
     w.close('}');
     return std::move(w.out);
 }

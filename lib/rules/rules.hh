@@ -3,6 +3,7 @@
 // reason and names the rule that decided.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -51,7 +52,7 @@ public:
     virtual Decision decide(const Input &input, bool explain) const = 0;
     virtual std::size_t size() const = 0;
     // The class of a failed record with this reason: the "class" lines of the rule data (the
-    // built-in ones, replaced reason by reason by user files), else carom_reason_default_class.
+    // built-in ones, replaced reason by reason by user files).
     virtual carom_class_t class_of(carom_reason_t reason) const = 0;
     virtual std::string list_jsonl() const = 0;
     // One JSON object: the tiers, the "precedence" and "outcome" lines, the class of each reason.
@@ -60,9 +61,16 @@ public:
 
 // Compiles the built-in rules (when `builtin`) plus the user sources (later ones take precedence
 // over earlier ones; all user rules over built-in ones). On failure returns nullptr, sets status
-// (CAROM_E_RULES, CAROM_E_RULES_VERSION, CAROM_E_REGEX_MEMORY) and error.
+// (CAROM_E_RULES, CAROM_E_RULES_VERSION, CAROM_E_REGEX_MEMORY) and error. (builtin.cc)
 std::unique_ptr<Compiled> compile(const std::vector<Source> &user, bool builtin, std::uint64_t max_mem,
                                   carom_status_t &status, std::string &error);
+
+// The same with the built-in files given (the build tool compiles them before they are embedded):
+// `builtin` are one origin, after every user source. A reason that no "class" line names takes
+// unnamed_class(reason). (compile.cc)
+std::unique_ptr<Compiled> compile_sources(const std::vector<Source> &user, const std::vector<Source> &builtin,
+                                          carom_class_t (*unnamed_class)(carom_reason_t), std::uint64_t max_mem,
+                                          carom_status_t &status, std::string &error);
 
 // Version of the built-in rule set.
 const char *builtin_version();

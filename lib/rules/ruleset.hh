@@ -86,6 +86,15 @@ inline constexpr const char *kReportNames[] = {"feedback", "auto-reply", "challe
 carom_status_t parse(const Source &source, std::vector<Rule> &out, std::string &error,
                      Directives *directives = nullptr);
 
+// The words of a value, separated by spaces and tabs.
+std::vector<std::string_view> split_words(std::string_view value);
+
+// The RE2 pattern of a condition on field f with this value (conditions.cc): the alternatives of
+// its words (codes, commands, names), or the value itself (text, host, reporter). On a bad value
+// returns false with the offset in the value of what is wrong and a message.
+bool condition_pattern(Field f, std::string_view value, std::string &pattern, std::size_t &bad_offset,
+                       std::string &message);
+
 // Text normalisation applied to the diagnostic before matching: Unicode NFKC, ICU default case
 // folding, every run of white space (and control characters) collapsed to one space, trimmed.
 // Invalid UTF-8 becomes U+FFFD.

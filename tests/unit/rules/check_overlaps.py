@@ -2,17 +2,17 @@
 """Finds rule alternatives that cannot be right: the same words in two rules, and words that
 another rule always takes with another reason.
 
-For every built-in rule whose only condition is `text`, each top-level alternative of its pattern
-is turned into the shortest text it matches (Python's regular-expression parser builds it; an
-alternative Python cannot parse or whose text the whole pattern does not match is passed over and
-counted). Then:
+For every built-in rule whose only condition is `text` (read from `carom rules list`), each
+top-level alternative of its pattern is turned into the shortest text it matches (Python's
+regular-expression parser builds it; an alternative Python cannot parse or whose text the whole
+pattern does not match is passed over and counted). Then:
   * an alternative written the same way in two rules is reported (with two reasons one of them
     can never win; with one reason it is a copy);
   * each text goes through `carom classify --explain` as the diagnostic of a plain RFC 3464 report
     (Status 5.0.0, no reply code, no SMTP command): if the rule matches but a rule with another
     reason decides, the alternative never decides on its own words, and is reported.
 
-Usage: check_overlaps.py CAROM DATA_DIR
+Usage: check_overlaps.py CAROM
 Exit 0 when nothing is reported, 1 otherwise, 77 when Python's parser module is missing.
 """
 import json
@@ -33,22 +33,11 @@ except ImportError:  # older Pythons
         sys.exit(77)
 
 
-def rules_of(folder):
-    out = []
-    for name in sorted(n for n in os.listdir(folder) if n.endswith(".rules")):
-        cur = None
-        for line in open(os.path.join(folder, name), encoding="utf-8"):
-            line = line.rstrip("\n")
-            if line.startswith("rule "):
-                cur = {"id": line.split()[1], "file": name, "keys": {}}
-                out.append(cur)
-            elif cur is not None and line[:1] in (" ", "\t") and line.strip() and not line.strip().startswith("#"):
-                key, _, value = line.strip().partition(" ")
-                if key != "says":
-                    cur["keys"][key] = value.strip()
-            elif line and line[0] not in (" ", "\t", "#"):
-                cur = None
-    return out
+def rules_of(carom):
+    """The built-in rules as the library reads them (`carom rules list`), in file order."""
+    proc = subprocess.run([carom, "rules", "list"], capture_output=True, text=True, check=True)
+    rules = [json.loads(l) for l in proc.stdout.splitlines() if l.strip()]
+    return sorted((r for r in rules if "id" in r), key=lambda r: (r["file"], r["line"]))
 
 
 def alternatives(pattern):
@@ -141,19 +130,19 @@ def report(diag):
 
 
 def main(argv):
-    if len(argv) != 3:
+    if len(argv) != 2:
         print(__doc__, file=sys.stderr)
         return 2
-    carom, folder = argv[1], argv[2]
-    rules = rules_of(folder)
-    reason = {r["id"]: r["keys"].get("reason") for r in rules}
+    carom = argv[1]
+    rules = rules_of(carom)
+    reason = {r["id"]: r["reason"] for r in rules}
     problems, skipped, probes = [], 0, []
     seen = {}
     for r in rules:
-        keys = set(r["keys"]) - {"reason", "excludes"}
-        if keys != {"text"} or r["keys"]["text"] == ".":
+        # Only text conditions, words as evidence (not "text .", not a provider's marker).
+        if set(r["conditions"]) != {"text"} or r["tier"] != "text":
             continue
-        whole = r["keys"]["text"]
+        whole = r["conditions"]["text"]
         for alt in alternatives(whole):
             key = alt.strip()
             if key in seen and seen[key][0] != r["id"]:

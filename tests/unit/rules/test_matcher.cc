@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "base/taxonomy.hh"
+#include "rules/builtin.hh"
 #include "rules/rules.hh"
 
 namespace {
@@ -276,7 +277,7 @@ TEST(RulesMatcher, CategoryNameIsChecked) {
 }
 
 // Patterns that match almost any text are matched one by one, outside the field's RE2 set
-// (rules.cc, FieldSet::alone); the hits must be the same as if they were in the set, including
+// (matcher.hh, FieldSet::alone); the hits must be the same as if they were in the set, including
 // two rules with the same pattern and a field whose every pattern is matched alone.
 TEST(RulesMatcher, CatchAllPatternsMatchLikeTheSet) {
     const char *rules =
@@ -314,7 +315,7 @@ TEST(RulesMatcher, CatchAllPatternsMatchLikeTheSet) {
 }
 
 // Format, action, category and command values are looked up among the names the rules write
-// (rules.cc, FieldSet::memo_complete): a name matches whole and in any case, anything else never.
+// (matcher.hh, FieldSet::memo_complete): a name matches whole and in any case, anything else never.
 TEST(RulesMatcher, NameFieldsMatchWholeNamesOnly) {
     const char *rules =
         "carom-rules 1\n"
@@ -345,7 +346,7 @@ TEST(RulesMatcher, NameFieldsMatchWholeNamesOnly) {
     EXPECT_EQ(rule("", "", "DATAX", "554"), "-");
 }
 
-// More rules than the matcher keeps its per-record arrays for on the stack (rules.cc, kStack).
+// A large user rule set (hundreds of rules of one group) decides as a small one.
 TEST(RulesMatcher, LargeUserRuleSetDecidesLikeASmallOne) {
     std::string big = "carom-rules 1\n";
     for (int k = 0; k < 700; ++k)
@@ -368,7 +369,7 @@ TEST(RulesMatcher, LargeUserRuleSetDecidesLikeASmallOne) {
     EXPECT_EQ(c->decide(in("5.1.1", "", "nothing here"), false).rule, "status.x.1.1");  // built-in
 }
 
-// Status and reply values are looked up in a table built with the engine (rules.cc, FlatMemo)
+// Status and reply values are looked up in a table built with the engine (matcher.hh, FieldSet::memo)
 // when they are frequent, and matched by the set otherwise: both must answer alike.
 TEST(RulesMatcher, MemoisedAndMatchedValuesAgree) {
     auto c = build({{"m", "carom-rules 1\nrule m.s\n  says x\n  status 5.1.* 4.7.1\n  reason userunknown\n"
@@ -390,7 +391,7 @@ TEST(RulesMatcher, MemoisedAndMatchedValuesAgree) {
 }
 
 // Host and reporter are matched last, and only while one of their rules can still be complete
-// (rules.cc, can_complete): rules on the host alone, on host and reporter, and on host and text.
+// (matcher.cc, can_complete): rules on the host alone, on host and reporter, and on host and text.
 TEST(RulesMatcher, HostAndReporterRulesInEveryCombination) {
     const char *rules =
         "carom-rules 1\n"
@@ -516,13 +517,27 @@ namespace {
 TEST(RulesProcedure, UserFilesReplaceClassesAndReportVerdicts) {
     auto plain = build({}, true);
     ASSERT_TRUE(plain);
-    // The built-in class lines and carom_reason_default_class (the C API's table) are the same.
+    // Every reason has a class line; the table the build tool generated from those lines (the
+    // answer of carom_reason_default_class) is what the engine reads from the embedded files.
     for (int k = 0; k < 128; ++k) {
         const auto r = static_cast<carom_reason_t>(k);
-        if (carom::reason_name(r)) EXPECT_EQ(plain->class_of(r), carom::reason_default_class(r)) << carom::reason_name(r);
+        if (!carom::reason_name(r)) continue;
+        EXPECT_NE(plain->class_of(r), CAROM_CLASS_NONE) << carom::reason_name(r);
+        EXPECT_EQ(plain->class_of(r), carom::rules::builtin_class(r)) << carom::reason_name(r);
     }
+    // Hard is Sisimai's four reasons (docs/taxonomy.md).
+    for (carom_reason_t r : {CAROM_REASON_USERUNKNOWN, CAROM_REASON_HOSTUNKNOWN, CAROM_REASON_HASMOVED, CAROM_REASON_NOTACCEPT})
+        EXPECT_EQ(plain->class_of(r), CAROM_CLASS_HARD) << carom::reason_name(r);
     EXPECT_EQ(plain->class_of(CAROM_REASON_MAILBOXFULL), CAROM_CLASS_SOFT);
+    EXPECT_EQ(plain->class_of(CAROM_REASON_BLOCKED), CAROM_CLASS_BLOCK);
     EXPECT_EQ(plain->class_of(CAROM_REASON_VACATION), CAROM_CLASS_AUTO_REPLY);
+    EXPECT_EQ(plain->class_of(CAROM_REASON_CHALLENGE), CAROM_CLASS_BACKSCATTER);
+    EXPECT_EQ(carom::rules::builtin_class(static_cast<carom_reason_t>(127)), CAROM_CLASS_SOFT);  // no reason
+    // Without the built-in rules a reason keeps its built-in class.
+    auto none = build({}, false);
+    ASSERT_TRUE(none);
+    EXPECT_EQ(none->class_of(CAROM_REASON_USERUNKNOWN), CAROM_CLASS_HARD);
+    EXPECT_EQ(none->class_of(CAROM_REASON_BLOCKED), CAROM_CLASS_BLOCK);
     Input fb = in("", "", "");
     fb.report = "feedback";
     EXPECT_EQ(plain->decide(fb, false).rule, "arf.feedback-report");

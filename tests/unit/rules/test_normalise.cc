@@ -127,7 +127,7 @@ TEST(Normalise, IcuPathAgreesWithTheReferenceOnRandomText) {
     }
 }
 
-// The matcher answers `text .` without RE2 (rules.cc, Alone::any_text): every normalised text
+// The matcher answers `text .` without RE2 (matcher.hh, AlonePattern::any_text): every normalised text
 // that is not empty must have a character RE2's dot matches (valid UTF-8, no line feed).
 TEST(Normalise, DotMatchesEveryNormalisedText) {
     RE2::Options opt;
