@@ -93,7 +93,7 @@ std::string clean_label(std::string_view charset) {
     l.reserve(charset.size());
     for (char c : charset) {
         if (c == '"' || c == '\'' || c == ' ' || c == '\t' || c == '\n') continue;
-        l.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+        l.push_back(to_lower(c));
     }
     // RFC 2231 language suffix ("utf-8*en") is never part of the charset.
     std::size_t star = l.find('*');

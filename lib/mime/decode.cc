@@ -11,15 +11,6 @@ namespace carom::mime {
 
 namespace {
 
-inline bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-inline int hexval(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 // Value of each base64 alphabet byte, -1 elsewhere; indexed by unsigned char so no read can
 // leave the table (mimetic's decoder indexes its table with signed chars).
 struct B64Table {
@@ -53,11 +44,6 @@ struct CtClassTable {
 constexpr CtClassTable kCtClass{};
 
 }  // namespace
-
-bool istarts_with(std::string_view s, std::string_view p) {
-    return s.size() >= p.size() && iequals(s.substr(0, p.size()), p);
-}
-
 
 std::string decode_base64(std::string_view in) {
     // Written through a pointer into a buffer of the largest possible size. Whole quanta of four
@@ -123,8 +109,8 @@ std::string decode_qp(std::string_view in, bool q) {
             out.push_back(c);
             continue;
         }
-        if (i + 2 < in.size() + 0 && hexval(in[i + 1]) >= 0 && hexval(in[i + 2]) >= 0) {
-            out.push_back(static_cast<char>(hexval(in[i + 1]) * 16 + hexval(in[i + 2])));
+        if (i + 2 < in.size() + 0 && hex_value(in[i + 1]) >= 0 && hex_value(in[i + 2]) >= 0) {
+            out.push_back(static_cast<char>(hex_value(in[i + 1]) * 16 + hex_value(in[i + 2])));
             i += 2;
             continue;
         }
@@ -193,7 +179,7 @@ using RawParam = std::pair<std::string, std::string>;
 // Skips white space and RFC 5322 comments (nested, with quoted pairs) from position i.
 std::size_t skip_cfws(std::string_view s, std::size_t i) {
     while (i < s.size()) {
-        if (is_ws(s[i])) {
+        if (is_space(s[i])) {
             ++i;
         } else if (s[i] == '(') {
             int depth = 0;
@@ -227,7 +213,7 @@ std::vector<RawParam> split_params(std::string_view s) {
             continue;
         }
         std::size_t ns = i;
-        while (i < s.size() && s[i] != '=' && s[i] != ';' && !is_ws(s[i])) ++i;
+        while (i < s.size() && s[i] != '=' && s[i] != ';' && !is_space(s[i])) ++i;
         std::string name = lower(s.substr(ns, i - ns));
         i = skip_cfws(s, i);
         if (i >= s.size() || s[i] != '=') {
@@ -271,8 +257,8 @@ std::string percent_decode(std::string_view s) {
     std::string r;
     r.reserve(s.size());
     for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '%' && i + 2 < s.size() + 0 && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
-            r.push_back(static_cast<char>(hexval(s[i + 1]) * 16 + hexval(s[i + 2])));
+        if (s[i] == '%' && i + 2 < s.size() + 0 && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
+            r.push_back(static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2])));
             i += 2;
         } else {
             r.push_back(s[i]);
@@ -376,13 +362,13 @@ ContentType parse_content_type(std::string_view v) {
     ContentType ct;
     std::size_t i = skip_cfws(v, 0);
     std::size_t ts = i;
-    while (i < v.size() && v[i] != '/' && v[i] != ';' && !is_ws(v[i]) && v[i] != '(') ++i;
+    while (i < v.size() && v[i] != '/' && v[i] != ';' && !is_space(v[i]) && v[i] != '(') ++i;
     std::string type = lower(v.substr(ts, i - ts));
     i = skip_cfws(v, i);
     if (i < v.size() && v[i] == '/') {
         i = skip_cfws(v, i + 1);
         std::size_t ss = i;
-        while (i < v.size() && v[i] != ';' && !is_ws(v[i]) && v[i] != '(' && v[i] != '"') ++i;
+        while (i < v.size() && v[i] != ';' && !is_space(v[i]) && v[i] != '(' && v[i] != '"') ++i;
         std::string sub = lower(v.substr(ss, i - ss));
         if (!type.empty() && !sub.empty()) {
             ct.type = std::move(type);
@@ -419,7 +405,7 @@ bool quick_content_type(std::string_view v, QuickContentType &out) {
     if (v.find("=?") != std::string_view::npos) return false;
     // The scans below stop at bytes of a class, looked up in one table instead of testing each.
     auto cls = [](char c) { return kCtClass.v[static_cast<unsigned char>(c)]; };
-    auto ws = [](char c) { return is_ws(c); };
+    auto ws = [](char c) { return is_space(c); };
     const char *const vd = v.data();
     std::size_t i = 0;
     while (i < v.size() && ws(v[i])) ++i;
@@ -532,7 +518,7 @@ std::string html_to_text(std::string_view h) {
             bool closing = !tag.empty() && tag[0] == '/';
             if (closing) tag.remove_prefix(1);
             std::size_t n = 0;
-            while (n < tag.size() && (std::isalnum(static_cast<unsigned char>(tag[n])))) ++n;
+            while (n < tag.size() && (is_alnum(tag[n]))) ++n;
             std::string_view name = tag.substr(0, n);
             i = e + 1;
             if (!closing && (iequals(name, "script") || iequals(name, "style") || iequals(name, "head") ||
@@ -572,7 +558,7 @@ std::string html_to_text(std::string_view h) {
                     std::size_t k = hex ? 2 : 1;
                     if (k >= ent.size()) ok = false;
                     for (; ok && k < ent.size(); ++k) {
-                        int d = hex ? hexval(ent[k]) : (ent[k] >= '0' && ent[k] <= '9' ? ent[k] - '0' : -1);
+                        int d = hex ? hex_value(ent[k]) : (ent[k] >= '0' && ent[k] <= '9' ? ent[k] - '0' : -1);
                         if (d < 0 || cp > 0x10FFFF) ok = false;
                         else cp = cp * (hex ? 16 : 10) + static_cast<std::uint32_t>(d);
                     }

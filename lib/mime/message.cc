@@ -14,8 +14,6 @@ using namespace std::string_view_literals;
 
 namespace {
 
-inline bool is_wsp(char c) { return c == ' ' || c == '\t'; }
-
 // A field name: printable ASCII except ':' (white space before the colon is tolerated). The
 // colon is found with memchr and the name bytes checked eight at a time: `colon` receives the
 // colon's offset (at most 256), `name_end` the end of the name. Forced inline: it runs for
@@ -109,7 +107,7 @@ carom_status_t read_headers(std::string_view text, const HeaderLimits *lim, bool
             error = "a header block is larger than the header_bytes limit (" + std::to_string(lim->block) + ")";
             return CAROM_E_HEADERS_TOO_LARGE;
         }
-        if (ws_only(line)) {
+        if (is_blank(line)) {
             close();
             rest = e < text.size() ? e + 1 : text.size();
             return CAROM_OK;
@@ -135,7 +133,7 @@ carom_status_t read_headers(std::string_view text, const HeaderLimits *lim, bool
                 std::size_t je = text.find('\n', j);
                 if (je == std::string_view::npos) je = text.size();
                 std::string_view l2(text.data() + j, je - j);
-                if (ws_only(l2)) break;
+                if (is_blank(l2)) break;
                 if (!is_wsp(l2[0]) && field_name(l2, c2, ne2)) {
                     continues = run > 0;
                     break;
@@ -174,7 +172,7 @@ carom_status_t read_headers(std::string_view text, const HeaderLimits *lim, bool
             std::size_t je = text.find('\n', j);
             if (je == std::string_view::npos) je = text.size();
             std::string_view l2(text.data() + j, je - j);
-            if (l2.empty() || !is_wsp(l2[0]) || ws_only(l2)) {
+            if (l2.empty() || !is_wsp(l2[0]) || is_blank(l2)) {
                 next_i = j;
                 next_e = je;
                 break;
@@ -293,7 +291,7 @@ std::vector<std::string_view> split_multipart(std::string_view body, std::string
         if (eol == std::string_view::npos) eol = body.size();
         std::string_view tail = body.substr(after, eol - after);
         bool close = tail.size() >= 2 && tail[0] == '-' && tail[1] == '-';
-        if (!close && !ws_only(tail)) {
+        if (!close && !is_blank(tail)) {
             pos = p + 1;
             continue;
         }

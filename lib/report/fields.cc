@@ -9,21 +9,8 @@
 
 namespace carom::report {
 
-using mime::iequals;
-using mime::istarts_with;
-using mime::lower;
-using mime::trim;
 
 namespace {
-
-inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
-inline bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-inline int hexval(char c) {
-    if (is_digit(c)) return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
 
 // Removes comments outside quoted strings.
 std::string strip_comments(std::string_view s) {
@@ -69,7 +56,7 @@ std::string unescape_embedded_unicode(std::string_view s) {
                 std::uint32_t cp = 0;
                 bool ok = true;
                 for (std::size_t k = i + 3; k < e; ++k) {
-                    int d = hexval(s[k]);
+                    int d = hex_value(s[k]);
                     if (d < 0) ok = false;
                     else cp = cp * 16 + static_cast<std::uint32_t>(d);
                 }
@@ -189,10 +176,10 @@ std::string xtext_decode(std::string_view s) {
     std::string r;
     r.reserve(s.size());
     for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '+' && i + 2 < s.size() + 0 && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0 &&
+        if (s[i] == '+' && i + 2 < s.size() + 0 && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0 &&
             (is_digit(s[i + 1]) || (s[i + 1] >= 'A' && s[i + 1] <= 'F')) &&
             (is_digit(s[i + 2]) || (s[i + 2] >= 'A' && s[i + 2] <= 'F'))) {
-            r.push_back(static_cast<char>(hexval(s[i + 1]) * 16 + hexval(s[i + 2])));
+            r.push_back(static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2])));
             i += 2;
         } else {
             r.push_back(s[i]);

@@ -13,11 +13,7 @@ namespace carom::report {
 
 using namespace std::string_view_literals;
 
-using mime::iequals;
-using mime::istarts_with;
-using mime::lower;
 using mime::Part;
-using mime::trim;
 
 namespace {
 
@@ -681,7 +677,7 @@ bool quoted_headers(std::string_view text, mime::Headers &out) {
                 std::size_t li = indent_of(l);
                 if (li > ind) {  // continuation
                     if (read) {
-                        if (noted.empty() || mime::ws_only(l)) read = false;
+                        if (noted.empty() || is_blank(l)) read = false;
                         else {
                             pieces.push_back(trim(l));
                             noted.back().piece_end = pieces.size();

@@ -28,13 +28,6 @@ namespace {
 
 bool anchored(Field f) { return !(f == kText || f == kHost || f == kReporter); }
 
-std::string_view trim(std::string_view s) {
-    std::size_t a = 0, b = s.size();
-    while (a < b && (s[a] == ' ' || s[a] == '\t' || s[a] == '\r' || s[a] == '\n')) ++a;
-    while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t' || s[b - 1] == '\r' || s[b - 1] == '\n')) --b;
-    return s.substr(a, b - a);
-}
-
 // A field value trimmed and folded to one ASCII case (lower, or upper for the SMTP command).
 // Values usually come folded already: then it is a view of the input and nothing is copied;
 // otherwise the folded copy lives in `store`.
@@ -42,7 +35,7 @@ std::string_view folded(std::string_view raw, bool upper, std::string &store) {
     std::string_view v = trim(raw);
     for (char c : v) {
         if (upper ? (c >= 'a' && c <= 'z') : (c >= 'A' && c <= 'Z')) {
-            store = upper ? upper_ascii(v) : lower_ascii(v);
+            store = upper ? carom::upper(v) : lower(v);
             return store;
         }
     }
@@ -647,7 +640,7 @@ std::unique_ptr<Compiled> compile(const std::vector<Source> &user, bool builtin,
                 if (from == std::string_view::npos) break;
                 v.remove_prefix(from);
                 std::size_t to = std::min(v.find_first_of(" \t"), v.size());
-                std::string name = f == kCommand ? upper_ascii(v.substr(0, to)) : lower_ascii(v.substr(0, to));
+                std::string name = f == kCommand ? upper(v.substr(0, to)) : lower(v.substr(0, to));
                 v.remove_prefix(to);
                 if (f == kCommand && name == "NONE") name.clear();
                 if (!fs.memo.count(name)) remember(f, name);

@@ -23,8 +23,6 @@ namespace {
 
 constexpr const char *kFieldNames[kFieldCount] = {"status", "reply", "text", "command", "host", "format", "action", "reporter", "category", "report"};
 
-bool is_space(char c) { return c == ' ' || c == '\t'; }
-
 bool id_char(char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
 }
@@ -33,9 +31,9 @@ std::vector<std::string_view> words(std::string_view v) {
     std::vector<std::string_view> out;
     std::size_t i = 0;
     while (i < v.size()) {
-        while (i < v.size() && is_space(v[i])) ++i;
+        while (i < v.size() && is_wsp(v[i])) ++i;
         std::size_t j = i;
-        while (j < v.size() && !is_space(v[j])) ++j;
+        while (j < v.size() && !is_wsp(v[j])) ++j;
         if (j > i) out.push_back(v.substr(i, j - i));
         i = j;
     }
@@ -92,8 +90,8 @@ carom_status_t Parser::version_line(std::string_view line) {
     if (line.substr(0, kMagic.size()) != kMagic)
         return fail(1, 1, "the first line must declare the format version: \"carom-rules 1\"");
     std::size_t i = kMagic.size();
-    if (i >= line.size() || !is_space(line[i])) return fail(1, static_cast<unsigned>(i + 1), "expected a space and a version number");
-    while (i < line.size() && is_space(line[i])) ++i;
+    if (i >= line.size() || !is_wsp(line[i])) return fail(1, static_cast<unsigned>(i + 1), "expected a space and a version number");
+    while (i < line.size() && is_wsp(line[i])) ++i;
     std::size_t start = i;
     unsigned long v = 0;
     while (i < line.size() && line[i] >= '0' && line[i] <= '9') {
@@ -103,7 +101,7 @@ carom_status_t Parser::version_line(std::string_view line) {
     }
     if (i == start) return fail(1, static_cast<unsigned>(start + 1), "expected a version number");
     std::size_t end = i;
-    while (i < line.size() && is_space(line[i])) ++i;
+    while (i < line.size() && is_wsp(line[i])) ++i;
     (void)end;
     if (i != line.size()) return fail(1, static_cast<unsigned>(i + 1), "unexpected text after the version number");
     if (v == 0) return fail(1, static_cast<unsigned>(start + 1), "format version 0 does not exist");
@@ -238,7 +236,7 @@ carom_status_t Parser::set_condition(Rule &r, Field f, std::string_view value, u
         break;
     case kCommand:
         for (std::string_view w : ws) {
-            std::string u = upper_ascii(w);
+            std::string u = upper(w);
             static constexpr const char *kCommands[] = {"CONN", "HELO", "EHLO", "STARTTLS", "AUTH", "MAIL",
                                                         "RCPT", "DATA", "BDAT", "QUIT", "RSET", "NONE"};
             bool ok = false;
@@ -252,7 +250,7 @@ carom_status_t Parser::set_condition(Rule &r, Field f, std::string_view value, u
         break;
     case kReport:
         for (std::string_view w : ws) {
-            std::string l = lower_ascii(w);
+            std::string l = lower(w);
             bool ok = false;
             for (const char *k : kReportNames) ok = ok || l == k;
             if (!ok)
@@ -266,7 +264,7 @@ carom_status_t Parser::set_condition(Rule &r, Field f, std::string_view value, u
     case kAction:
     case kCategory:
         for (std::string_view w : ws) {
-            std::string l = lower_ascii(w);
+            std::string l = lower(w);
             if (l.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_.") != std::string::npos)
                 return fail(line, static_cast<unsigned>(column + (w.data() - value.data())),
                             std::string("bad ") + kFieldNames[f] + " name \"" + std::string(w) + "\"");
@@ -332,19 +330,19 @@ carom_status_t Parser::run() {
             continue;
         }
         std::size_t ind = 0;
-        while (ind < line.size() && is_space(line[ind])) ++ind;
+        while (ind < line.size() && is_wsp(line[ind])) ++ind;
         if (ind == line.size() || line[ind] == '#') {
             if (pos > t.size()) break;
             continue;
         }
         unsigned col = static_cast<unsigned>(ind + 1);
         std::size_t kend = ind;
-        while (kend < line.size() && !is_space(line[kend])) ++kend;
+        while (kend < line.size() && !is_wsp(line[kend])) ++kend;
         std::string_view key = line.substr(ind, kend - ind);
         std::size_t vstart = kend;
-        while (vstart < line.size() && is_space(line[vstart])) ++vstart;
+        while (vstart < line.size() && is_wsp(line[vstart])) ++vstart;
         std::size_t vend = line.size();
-        while (vend > vstart && is_space(line[vend - 1])) --vend;
+        while (vend > vstart && is_wsp(line[vend - 1])) --vend;
         std::string_view value = line.substr(vstart, vend - vstart);
         unsigned vcol = static_cast<unsigned>(vstart + 1);
 
@@ -395,12 +393,12 @@ carom_status_t Parser::run() {
         if (key == "class" && ind == 0) {
             // "class CLASS REASON...": the class of failed records with these reasons.
             std::size_t sp = 0;
-            while (sp < value.size() && !is_space(value[sp])) ++sp;
+            while (sp < value.size() && !is_wsp(value[sp])) ++sp;
             carom_class_t cls;
             if (!class_from_name(value.substr(0, sp), &cls) || cls == CAROM_CLASS_NONE)
                 return fail(lineno, vcol, "unknown class \"" + std::string(value.substr(0, sp)) + "\"");
             std::size_t rest = sp;
-            while (rest < value.size() && is_space(value[rest])) ++rest;
+            while (rest < value.size() && is_wsp(value[rest])) ++rest;
             std::vector<carom_reason_t> list;
             carom_status_t st = reason_list(value.substr(rest), lineno, static_cast<unsigned>(vcol + rest), "class", list);
             if (st != CAROM_OK) return st;
@@ -431,7 +429,7 @@ carom_status_t Parser::run() {
             if (!reason_from_name(value, &rsn))
                 return fail(lineno, vcol, "unknown reason \"" + std::string(value) + "\"");
             cur.reason = rsn;
-            cur.reason_name = lower_ascii(value);
+            cur.reason_name = lower(value);
         } else if (key == "priority") {
             if (priority_set) return fail(lineno, col, "duplicate \"priority\" in rule " + cur.id);
             priority_set = true;

@@ -18,9 +18,9 @@ namespace old_report {
 using namespace carom;
 using namespace carom::report;
 using namespace std::string_view_literals;
-using mime::iequals;
-using mime::lower;
-using mime::trim;
+using carom::iequals;
+using carom::lower;
+using carom::trim;
 using report::DeliveryStatus;
 
 namespace {

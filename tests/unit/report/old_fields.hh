@@ -15,10 +15,10 @@
 namespace old_fields {
 
 using carom::append_utf8;
-using carom::mime::iequals;
-using carom::mime::istarts_with;
-using carom::mime::lower;
-using carom::mime::trim;
+using carom::iequals;
+using carom::istarts_with;
+using carom::lower;
+using carom::trim;
 
 namespace {
 

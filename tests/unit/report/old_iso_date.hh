@@ -14,8 +14,8 @@
 
 namespace old_report {
 using carom::days_from_civil;
-using carom::mime::iequals;
-using carom::mime::istarts_with;
+using carom::iequals;
+using carom::istarts_with;
 inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
 inline bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 

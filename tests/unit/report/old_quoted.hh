@@ -14,7 +14,7 @@
 namespace old_report_quoted {
 
 using carom::iequals;
-using carom::mime::trim;
+using carom::trim;
 using carom::report::split_field;
 namespace mime = carom::mime;
 
