@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace carom {
 
@@ -82,7 +83,7 @@ inline std::string upper(std::string_view s) {
 inline bool iequals(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
     for (std::size_t i = 0; i < a.size(); ++i)
-        if (to_lower(a[i]) != to_lower(b[i])) return false;
+        if (a[i] != b[i] && to_lower(a[i]) != to_lower(b[i])) return false;
     return true;
 }
 
@@ -96,6 +97,19 @@ inline bool istarts_with(std::string_view s, std::string_view prefix) {
 }
 inline bool iends_with(std::string_view s, std::string_view suffix) {
     return s.size() >= suffix.size() && iequals(s.substr(s.size() - suffix.size()), suffix);
+}
+
+// The words of `s`: the runs of bytes that are not separators (is_space() by default).
+inline std::vector<std::string_view> split_words(std::string_view s, bool (*separator)(char) = is_space) {
+    std::vector<std::string_view> out;
+    std::size_t i = 0;
+    while (i < s.size()) {
+        while (i < s.size() && separator(s[i])) ++i;
+        const std::size_t b = i;
+        while (i < s.size() && !separator(s[i])) ++i;
+        if (i > b) out.push_back(s.substr(b, i - b));
+    }
+    return out;
 }
 
 // ---- UTF-8 ---------------------------------------------------------------------------------
@@ -119,6 +133,13 @@ inline void append_utf8(std::string &out, std::uint32_t cp) {
         out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
         out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
     }
+}
+
+// Cuts `s` to at most n bytes, at a UTF-8 character boundary.
+inline void cut_utf8(std::string &s, std::size_t n) {
+    if (s.size() <= n) return;
+    while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+    s.resize(n);
 }
 
 }  // namespace carom

@@ -32,19 +32,6 @@ bool plausible_host(const std::string &h) {
     return true;
 }
 
-// Splits on white space, keeping "[...]" tokens whole.
-std::vector<std::string_view> words(std::string_view s) {
-    std::vector<std::string_view> out;
-    std::size_t i = 0;
-    while (i < s.size()) {
-        while (i < s.size() && is_space(s[i])) ++i;
-        std::size_t b = i;
-        while (i < s.size() && !is_space(s[i])) ++i;
-        if (i > b) out.push_back(s.substr(b, i - b));
-    }
-    return out;
-}
-
 // The parenthesised comment that starts at s[i] (nested parentheses included); `i` moves past
 // its closing parenthesis, or to the end when it has none.
 std::string_view read_comment(std::string_view s, std::size_t &i) {
@@ -100,7 +87,7 @@ Clauses read_clauses(std::string_view header) {
 // Exim's shape (a "helo=" word, or a lone bracketed IP): the word before it is then the verified
 // rDNS name, not the client's claim.
 bool read_verified(std::string_view comment, std::vector<std::string> &verified) {
-    std::vector<std::string_view> ws = words(comment);
+    std::vector<std::string_view> ws = split_words(comment);
     bool exim_form = ws.size() == 1 && !bracketed_ip(ws[0]).empty();
     for (std::size_t k = 0; k < ws.size(); ++k) {
         std::string lw = lower(ws[k]);

@@ -27,18 +27,8 @@ bool id_char(char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
 }
 
-std::vector<std::string_view> words(std::string_view v) {
-    std::vector<std::string_view> out;
-    std::size_t i = 0;
-    while (i < v.size()) {
-        while (i < v.size() && is_wsp(v[i])) ++i;
-        std::size_t j = i;
-        while (j < v.size() && !is_wsp(v[j])) ++j;
-        if (j > i) out.push_back(v.substr(i, j - i));
-        i = j;
-    }
-    return out;
-}
+// The words of a rule-file value: separated by spaces and tabs only (the format's white space).
+std::vector<std::string_view> words(std::string_view v) { return split_words(v, is_wsp); }
 
 class Parser {
 public:
