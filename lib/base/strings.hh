@@ -95,9 +95,6 @@ inline bool ends_with(std::string_view s, std::string_view suffix) {
 inline bool istarts_with(std::string_view s, std::string_view prefix) {
     return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
 }
-inline bool iends_with(std::string_view s, std::string_view suffix) {
-    return s.size() >= suffix.size() && iequals(s.substr(s.size() - suffix.size()), suffix);
-}
 
 // The words of `s`: the runs of bytes that are not separators (is_space() by default).
 inline std::vector<std::string_view> split_words(std::string_view s, bool (*separator)(char) = is_space) {
