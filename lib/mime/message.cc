@@ -1,4 +1,5 @@
-// The MIME tree: header blocks, multipart splitting, attached messages, transfer decoding.
+// The MIME tree: parts and their Content-Type, multipart splitting, attached messages, transfer
+// decoding, body_text (header blocks: headers.cc).
 // Written here instead of calling mimetic on the hot path; docs/mime.md gives the measurements
 // and the list of mimetic defects this code avoids by construction.
 #include "mime/message.hh"
