@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "base/limits.hh"
+#include "base/strings.hh"
 #include "capi/guard.hh"
 #include "capi/handles.hh"
 #include "carom.h"
@@ -160,7 +161,7 @@ carom_status_t carom_options_add_original_header(carom_options_t *options, const
         for (char &c : h) {
             if (static_cast<unsigned char>(c) <= 32 || c == ':' || static_cast<unsigned char>(c) >= 127)
                 return CAROM_E_INVALID;
-            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+            c = carom::to_lower(c);
         }
         options->options.original_headers.push_back(std::move(h));
         return CAROM_OK;

@@ -1,12 +1,11 @@
 #include "classify/classifier.hh"
 
+#include "base/strings.hh"
 #include "base/taxonomy.hh"
 #include "formats/text.hh"
 
 namespace carom {
 namespace {
-
-bool starts_with(const std::string &s, const char *p) { return s.rfind(p, 0) == 0; }
 
 // When a bounce gives no enhanced status code, the record still says which class of failure
 // it is: from the reply code (550 → 5.0.0) or, failing that, from the action.

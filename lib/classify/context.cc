@@ -5,22 +5,16 @@
 // Unknown keys are errors (a misspelt "relay" must not silently switch a signal off).
 #include "classify/context.hh"
 
-#include <cctype>
-
 #include <nlohmann/json.hpp>
 #include <re2/re2.h>
 
 #include "base/json_release.hh"
+#include "base/strings.hh"
 
 namespace carom {
 namespace {
 
 using json = nlohmann::json;
-
-std::string lower(std::string s) {
-    for (char &c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
 
 bool fail(std::string &error, const std::string &message) {
     error = "context: " + message;
@@ -44,7 +38,7 @@ bool only_keys(const json &j, std::initializer_list<const char *> known, const c
 bool host_like(const std::string &s) {
     if (s.empty() || s.size() > 255) return false;
     for (char c : s)
-        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == ':' || c == '_'))
+        if (!(is_alnum(c) || c == '-' || c == '.' || c == ':' || c == '_'))
             return false;
     return true;
 }

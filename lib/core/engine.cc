@@ -1,5 +1,6 @@
 #include "core/engine.hh"
 
+#include "base/strings.hh"
 #include "classify/backscatter.hh"
 #include "classify/classifier.hh"
 #include "formats/reader.hh"
@@ -21,17 +22,6 @@ std::unique_ptr<Engine> Engine::build(const Options &options, Error &error) {
     }
     return e;
 }
-
-namespace {
-
-// Cuts s to at most n bytes at a UTF-8 character boundary.
-void cut_utf8(std::string &s, std::size_t n) {
-    if (s.size() <= n) return;
-    while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
-    s.resize(n);
-}
-
-}  // namespace
 
 std::unique_ptr<Result> Engine::classify(std::string_view bytes, bool explain) const {
     auto result = std::make_unique<Result>();

@@ -122,7 +122,7 @@ std::string_view block_after(std::string_view text, std::string_view start,
     }
     // The ends' first bytes, folded: most lines start with none of them and are passed over
     // without trying each end.
-    auto fold = [](char c) { return static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c); };
+    auto fold = [](char c) { return static_cast<unsigned char>(to_lower(c)); };
     std::uint64_t firsts[4] = {};
     for (std::string_view end : ends)
         if (!end.empty()) firsts[fold(end[0]) >> 6] |= std::uint64_t{1} << (fold(end[0]) & 63);

@@ -89,7 +89,7 @@ bool exchange_token(std::string_view d, std::string &host, std::string &status, 
             d[hash + 3] == '.') {
             host = std::string(d.substr(lt + 1, hash - lt - 1));
             std::size_t e = hash + 2;
-            while (e < d.size() && (std::isdigit(static_cast<unsigned char>(d[e])) || d[e] == '.')) ++e;
+            while (e < d.size() && (is_digit(d[e]) || d[e] == '.')) ++e;
             status = std::string(d.substr(hash + 2, e - hash - 2));
             std::size_t semi = ifind(d, "smtp;", e);
             std::size_t gt = d.rfind('>');

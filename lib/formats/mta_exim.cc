@@ -65,7 +65,7 @@ std::size_t indent_of(std::string_view line) {
 bool is_local_part(std::string_view t) {
     if (t.empty() || t.size() > 64) return false;
     for (char c : t)
-        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_' && c != '+')
+        if (!is_alnum(c) && c != '.' && c != '-' && c != '_' && c != '+')
             return false;
     return true;
 }

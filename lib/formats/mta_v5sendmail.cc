@@ -31,18 +31,16 @@ constexpr auto kMarkers =
 constexpr MarkerMask kEndMarkers = marker_mask(kMarkers, kEndList);
 
 bool three_digits(std::string_view s) {
-    return s.size() > 4 && std::isdigit(static_cast<unsigned char>(s[0])) &&
-           std::isdigit(static_cast<unsigned char>(s[1])) && std::isdigit(static_cast<unsigned char>(s[2])) &&
+    return s.size() > 4 && is_digit(s[0]) &&
+           is_digit(s[1]) && is_digit(s[2]) &&
            s[3] == ' ';
 }
 
 std::string verb(std::string_view cmd) {
     cmd = trim(cmd);
     std::size_t e = 0;
-    while (e < cmd.size() && std::isalpha(static_cast<unsigned char>(cmd[e]))) ++e;
-    std::string v(cmd.substr(0, e));
-    for (char &c : v) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return v;
+    while (e < cmd.size() && is_alpha(cmd[e])) ++e;
+    return upper(cmd.substr(0, e));
 }
 
 bool v5sendmail_detect(const Input &in) {

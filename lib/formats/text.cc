@@ -7,8 +7,6 @@
 namespace carom::formats {
 namespace {
 
-inline char lc(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // Characters allowed in the local part / domain of the addresses bounces print: letters, digits,
 // every byte >= 0x80 and the punctuation below (a table: address_at tests every byte it walks).
@@ -71,7 +69,7 @@ inline std::uint64_t upper_mask(std::uint64_t x) {
 
 inline bool iequal_at(const char *h, std::string_view needle) {
     for (std::size_t k = 0; k < needle.size(); ++k)
-        if (h[k] != needle[k] && lc(h[k]) != lc(needle[k])) return false;
+        if (h[k] != needle[k] && to_lower(h[k]) != to_lower(needle[k])) return false;
     return true;
 }
 
@@ -90,7 +88,7 @@ std::size_t ifind(std::string_view hay, std::string_view needle, std::size_t fro
             const unsigned r = byte_rank(needle[i]);
             if (r < best) best = r, k = i;
         }
-    const char lo = lc(needle[k]);
+    const char lo = to_lower(needle[k]);
     const char up = (lo >= 'a' && lo <= 'z') ? static_cast<char>(lo - 'a' + 'A') : lo;
     // Anchor positions run from from + k to hay.size() - n + k inclusive.
     const char *base = hay.data();
@@ -304,9 +302,9 @@ std::string find_command(std::string_view t) {
     const char *const b = t.data(), *const e = b + t.size();
     // The word starting at w: the commands beginning with its letter, in table order.
     auto try_at = [&name, e](const char *w) {
-        const unsigned char l = static_cast<unsigned char>(lc(*w) - 'a');
+        const unsigned char l = static_cast<unsigned char>(to_lower(*w) - 'a');
         if (l >= 26 || w + 1 == e) return;  // every command starts with a letter and has 4+ bytes
-        const char second = lc(w[1]);
+        const char second = to_lower(w[1]);
         // Most words fail here: no command begins with their first two letters.
         if (static_cast<unsigned char>(second - 'a') >= 26 || !(kIndex.second[l] >> (second - 'a') & 1)) return;
         const std::size_t room = static_cast<std::size_t>(e - w);
@@ -315,7 +313,7 @@ std::string find_command(std::string_view t) {
             const std::string_view c = kCmds[*k].text;
             if (c[1] != second || c.size() > room) continue;
             std::size_t i = 2;
-            while (i < c.size() && lc(w[i]) == c[i]) ++i;
+            while (i < c.size() && to_lower(w[i]) == c[i]) ++i;
             if (i == c.size()) {
                 name = kCmds[*k].name;
                 return;
@@ -368,7 +366,7 @@ char *squeeze_to(std::string_view s, char *const begin) {
         }
         if (space) *w++ = ' ';
         space = false;
-        *w++ = kLower ? lc(c) : c;
+        *w++ = kLower ? to_lower(c) : c;
     };
     const char *r = s.data(), *const e = r + s.size();
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__

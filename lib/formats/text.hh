@@ -3,38 +3,17 @@
 #pragma once
 
 #include <string>
-
-#include "base/strings.hh"
 #include <string_view>
 #include <vector>
+
+#include "base/strings.hh"
 
 namespace carom::formats {
 
 // ASCII case-insensitive search; npos when absent.
 std::size_t ifind(std::string_view hay, std::string_view needle, std::size_t from = 0);
 bool icontains(std::string_view hay, std::string_view needle);
-// Inline: called per line by most readers, usually failing on the first byte.
-inline bool istarts_with(std::string_view s, std::string_view prefix) {
-    if (s.size() < prefix.size()) return false;
-    for (std::size_t i = 0; i < prefix.size(); ++i) {
-        const char a = s[i], b = prefix[i];
-        if (a != b && ((a >= 'A' && a <= 'Z') ? a - 'A' + 'a' : a) != ((b >= 'A' && b <= 'Z') ? b - 'A' + 'a' : b))
-            return false;
-    }
-    return true;
-}
-// White space as isspace() in the "C" locale: space, \t, \n, \v, \f, \r. Inline, without a
-// libc call per byte (the readers trim most lines they look at).
-inline bool is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
-// isalpha() / isalnum() in the "C" locale (ASCII letters and digits), inline.
-inline bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-inline bool is_alnum(char c) { return is_alpha(c) || (c >= '0' && c <= '9'); }
-inline std::string_view trim(std::string_view s) {
-    while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-    while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-    return s;
-}
-inline std::string lower(std::string_view s) { return lower_ascii(s); }
+// trim, lower, istarts_with, is_space, ...: lib/base/strings.hh.
 
 // Splits on '\n' (text is LF-normalised by the MIME layer).
 std::vector<std::string_view> lines(std::string_view text);

@@ -6,9 +6,6 @@
 #include <climits>
 #include <cstdint>
 #include <cstring>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 #include <memory>
 #include <vector>
 
@@ -93,7 +90,7 @@ std::string clean_label(std::string_view charset) {
     l.reserve(charset.size());
     for (char c : charset) {
         if (c == '"' || c == '\'' || c == ' ' || c == '\t' || c == '\n') continue;
-        l.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+        l.push_back(to_lower(c));
     }
     // RFC 2231 language suffix ("utf-8*en") is never part of the charset.
     std::size_t star = l.find('*');
@@ -134,34 +131,19 @@ bool icu_convert(std::string_view bytes, const char *name, std::string &out) {
     return true;
 }
 
-// True when every byte is below 0x80 (eight bytes at a time) and, when `esc` is set, none is
-// ESC (ISO-2022 shifts are 7-bit).
+// True when every byte is below 0x80 and, when `esc` is set, none is ESC (ISO-2022 shifts are
+// 7-bit). Runs over every text part: eight bytes per test, as a byte loop here cost about a
+// tenth of all instructions (docs/performance.md, "Readability round").
 bool all_ascii(std::string_view s, bool esc) {
-    const char *p = s.data();
-    std::size_t n = s.size(), i = 0;
-#if defined(__SSE2__)
-    // The usual text is long and ASCII: 64 bytes per test, one sign-bit mask for four vectors.
-    for (; i + 64 <= n; i += 64) {
-        const auto *v = reinterpret_cast<const __m128i *>(p + i);
-        const __m128i a = _mm_or_si128(_mm_loadu_si128(v), _mm_loadu_si128(v + 1));
-        const __m128i b = _mm_or_si128(_mm_loadu_si128(v + 2), _mm_loadu_si128(v + 3));
-        if (_mm_movemask_epi8(_mm_or_si128(a, b)) != 0) return false;
-    }
-#endif
-    for (; i + 16 <= n; i += 16) {  // two words per test
-        std::uint64_t w, x;
-        std::memcpy(&w, p + i, 8);
-        std::memcpy(&x, p + i + 8, 8);
-        if ((w | x) & 0x8080808080808080ull) return false;
-    }
-    for (; i + 8 <= n; i += 8) {
+    std::size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
         std::uint64_t w;
-        std::memcpy(&w, p + i, 8);
-        if (w & 0x8080808080808080ull) return false;
+        std::memcpy(&w, s.data() + i, 8);
+        if (w & 0x8080808080808080ull) return false;  // some byte's high bit
     }
-    for (; i < n; ++i)
-        if (static_cast<unsigned char>(p[i]) >= 0x80) return false;
-    return !esc || std::memchr(p, 0x1B, n) == nullptr;
+    for (; i < s.size(); ++i)
+        if (static_cast<unsigned char>(s[i]) >= 0x80) return false;
+    return !esc || s.find('\x1B') == std::string_view::npos;
 }
 
 // Windows-1252 by hand: bytes 0x80-0x9F through this table (ICU's windows-1252 mapping, the five

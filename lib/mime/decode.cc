@@ -1,24 +1,17 @@
+// The transfer decoders (base64, quoted-printable), UTF-8 validation and the Content-Type
+// parsers: parameter lists with RFC 2231 sections, and the quick path for the common forms.
 #include "mime/decode.hh"
 
 #include <algorithm>
-#include <cctype>
 #include <cstdint>
 #include <cstring>
 
+#include "base/strings.hh"
 #include "mime/message.hh"
 
 namespace carom::mime {
 
 namespace {
-
-inline bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-inline int hexval(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
 
 // Value of each base64 alphabet byte, -1 elsewhere; indexed by unsigned char so no read can
 // leave the table (mimetic's decoder indexes its table with signed chars).
@@ -35,29 +28,7 @@ struct B64Table {
 };
 constexpr B64Table kB64{};
 
-// Byte classes of quick_content_type()'s scans.
-enum : unsigned char { kWs = 1, kSlash = 2, kSemi = 4, kEq = 8, kQuote = 16 };
-struct CtClassTable {
-    unsigned char v[256];
-    constexpr CtClassTable() : v() {
-        v[static_cast<unsigned char>(' ')] = kWs;
-        v[static_cast<unsigned char>('\t')] = kWs;
-        v[static_cast<unsigned char>('\n')] = kWs;
-        v[static_cast<unsigned char>('\r')] = kWs;
-        v[static_cast<unsigned char>('/')] = kSlash;
-        v[static_cast<unsigned char>(';')] = kSemi;
-        v[static_cast<unsigned char>('=')] = kEq;
-        v[static_cast<unsigned char>('"')] = kQuote;
-    }
-};
-constexpr CtClassTable kCtClass{};
-
 }  // namespace
-
-bool istarts_with(std::string_view s, std::string_view p) {
-    return s.size() >= p.size() && iequals(s.substr(0, p.size()), p);
-}
-
 
 std::string decode_base64(std::string_view in) {
     // Written through a pointer into a buffer of the largest possible size. Whole quanta of four
@@ -123,8 +94,8 @@ std::string decode_qp(std::string_view in, bool q) {
             out.push_back(c);
             continue;
         }
-        if (i + 2 < in.size() + 0 && hexval(in[i + 1]) >= 0 && hexval(in[i + 2]) >= 0) {
-            out.push_back(static_cast<char>(hexval(in[i + 1]) * 16 + hexval(in[i + 2])));
+        if (i + 2 < in.size() + 0 && hex_value(in[i + 1]) >= 0 && hex_value(in[i + 2]) >= 0) {
+            out.push_back(static_cast<char>(hex_value(in[i + 1]) * 16 + hex_value(in[i + 2])));
             i += 2;
             continue;
         }
@@ -149,14 +120,6 @@ bool valid_utf8(std::string_view s) {
     const auto *p = reinterpret_cast<const unsigned char *>(s.data());
     std::size_t n = s.size(), i = 0;
     while (i < n) {
-        // ASCII runs eight bytes at a time (most text is ASCII).
-        while (i + 8 <= n) {
-            std::uint64_t w;
-            std::memcpy(&w, p + i, 8);
-            if (w & 0x8080808080808080ull) break;
-            i += 8;
-        }
-        if (i >= n) break;
         unsigned char c = p[i];
         if (c < 0x80) {
             ++i;
@@ -193,7 +156,7 @@ using RawParam = std::pair<std::string, std::string>;
 // Skips white space and RFC 5322 comments (nested, with quoted pairs) from position i.
 std::size_t skip_cfws(std::string_view s, std::size_t i) {
     while (i < s.size()) {
-        if (is_ws(s[i])) {
+        if (is_space(s[i])) {
             ++i;
         } else if (s[i] == '(') {
             int depth = 0;
@@ -227,7 +190,7 @@ std::vector<RawParam> split_params(std::string_view s) {
             continue;
         }
         std::size_t ns = i;
-        while (i < s.size() && s[i] != '=' && s[i] != ';' && !is_ws(s[i])) ++i;
+        while (i < s.size() && s[i] != '=' && s[i] != ';' && !is_space(s[i])) ++i;
         std::string name = lower(s.substr(ns, i - ns));
         i = skip_cfws(s, i);
         if (i >= s.size() || s[i] != '=') {
@@ -271,8 +234,8 @@ std::string percent_decode(std::string_view s) {
     std::string r;
     r.reserve(s.size());
     for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '%' && i + 2 < s.size() + 0 && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
-            r.push_back(static_cast<char>(hexval(s[i + 1]) * 16 + hexval(s[i + 2])));
+        if (s[i] == '%' && i + 2 < s.size() + 0 && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
+            r.push_back(static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2])));
             i += 2;
         } else {
             r.push_back(s[i]);
@@ -283,83 +246,102 @@ std::string percent_decode(std::string_view s) {
 
 }  // namespace
 
-Params parse_params(std::string_view in) {
-    std::vector<RawParam> raw = split_params(in);
-    bool plain = true;
-    for (std::size_t k = 0; k < raw.size() && plain; ++k) {
+namespace {
+
+// No RFC 2231 section, no encoded word and no name twice: the list is the result as it is.
+bool plain_params(const std::vector<RawParam> &raw) {
+    for (std::size_t k = 0; k < raw.size(); ++k) {
         const RawParam &p = raw[k];
-        if (p.first.find('*') != std::string::npos || p.second.find("=?") != std::string::npos) plain = false;
-        for (std::size_t j = 0; j < k && plain; ++j)
-            if (raw[j].first == p.first) plain = false;
+        if (p.first.find('*') != std::string::npos || p.second.find("=?") != std::string::npos) return false;
+        for (std::size_t j = 0; j < k; ++j)
+            if (raw[j].first == p.first) return false;
     }
-    if (plain) return raw;
-    Params out;
-    out.reserve(raw.size());
-    auto have = [&out](const std::string &n) {
-        for (const auto &p : out)
-            if (p.first == n) return true;
-        return false;
-    };
-    // Group RFC 2231 sections by base name, in order of first appearance.
-    struct Section {
-        long index;
-        bool extended;
-        std::string value;
-    };
-    std::vector<std::pair<std::string, std::vector<Section>>> groups;
-    for (auto &p : raw) {
-        std::size_t star = p.first.find('*');
-        if (star == std::string::npos) {
-            if (!have(p.first)) {
-                if (p.second.find("=?") != std::string::npos) p.second = decode_words(p.second);
-                out.emplace_back(std::move(p.first), std::move(p.second));
-            }
+    return true;
+}
+
+// One RFC 2231 section: "name*N=" (index N), "name*N*=" or "name*=" (extended: percent-encoded,
+// the first one with a charset'language' prefix).
+struct Section {
+    long index;
+    bool extended;
+    std::string value;
+};
+// The sections of each base name, in order of first appearance.
+using SectionGroups = std::vector<std::pair<std::string, std::vector<Section>>>;
+
+// Files a "name*..." parameter (`star` is the position of its first '*') under its base name;
+// a section index that is not a number drops it.
+void add_section(RawParam &p, std::size_t star, SectionGroups &groups) {
+    std::string base = p.first.substr(0, star);
+    std::string_view rest = std::string_view(p.first).substr(star + 1);
+    Section sec{0, false, p.second};
+    if (rest.empty()) {
+        sec.extended = true;  // name*=charset'lang'value
+    } else {
+        long idx = 0;
+        std::size_t k = 0;
+        while (k < rest.size() && is_digit(rest[k]) && idx < 100000) idx = idx * 10 + (rest[k++] - '0');
+        if (k == 0) return;
+        sec.index = idx;
+        sec.extended = k < rest.size() && rest[k] == '*';
+    }
+    auto g = std::find_if(groups.begin(), groups.end(), [&](const auto &x) { return x.first == base; });
+    if (g == groups.end()) {
+        groups.push_back({base, {}});
+        g = groups.end() - 1;
+    }
+    if (g->second.size() < 1000) g->second.push_back(std::move(sec));
+}
+
+// The value of a group of sections: in index order (a repeated index once), percent-decoded where
+// extended, converted from the charset the first extended section names.
+std::string join_sections(std::vector<Section> &secs) {
+    std::stable_sort(secs.begin(), secs.end(), [](const Section &a, const Section &b) { return a.index < b.index; });
+    std::string charset, bytes;
+    for (std::size_t i = 0; i < secs.size(); ++i) {
+        if (i > 0 && secs[i].index == secs[i - 1].index) continue;  // duplicate section
+        std::string_view v = secs[i].value;
+        if (!secs[i].extended) {
+            bytes += v;
             continue;
         }
-        std::string base = p.first.substr(0, star);
-        std::string_view rest = std::string_view(p.first).substr(star + 1);
-        Section sec{0, false, p.second};
-        if (rest.empty()) {
-            sec.extended = true;  // name*=charset'lang'value
-        } else {
-            long idx = 0;
-            std::size_t k = 0;
-            while (k < rest.size() && rest[k] >= '0' && rest[k] <= '9' && idx < 100000) idx = idx * 10 + (rest[k++] - '0');
-            if (k == 0) continue;
-            sec.index = idx;
-            sec.extended = k < rest.size() && rest[k] == '*';
-        }
-        auto g = std::find_if(groups.begin(), groups.end(), [&](const auto &x) { return x.first == base; });
-        if (g == groups.end()) {
-            groups.push_back({base, {}});
-            g = groups.end() - 1;
-        }
-        if (g->second.size() < 1000) g->second.push_back(std::move(sec));
-    }
-    for (auto &g : groups) {
-        auto &secs = g.second;
-        std::stable_sort(secs.begin(), secs.end(), [](const Section &a, const Section &b) { return a.index < b.index; });
-        std::string charset, bytes;
-        for (std::size_t i = 0; i < secs.size(); ++i) {
-            if (i > 0 && secs[i].index == secs[i - 1].index) continue;  // duplicate section
-            std::string_view v = secs[i].value;
-            if (secs[i].extended) {
-                if (i == 0) {
-                    std::size_t q1 = v.find('\'');
-                    std::size_t q2 = q1 == std::string_view::npos ? q1 : v.find('\'', q1 + 1);
-                    if (q2 != std::string_view::npos) {
-                        charset = std::string(v.substr(0, q1));
-                        v = v.substr(q2 + 1);
-                    }
-                }
-                bytes += percent_decode(v);
-            } else {
-                bytes += v;
+        if (i == 0) {
+            std::size_t q1 = v.find('\'');
+            std::size_t q2 = q1 == std::string_view::npos ? q1 : v.find('\'', q1 + 1);
+            if (q2 != std::string_view::npos) {
+                charset = std::string(v.substr(0, q1));
+                v = v.substr(q2 + 1);
             }
         }
+        bytes += percent_decode(v);
+    }
+    return to_utf8(bytes, charset);
+}
+
+}  // namespace
+
+Params parse_params(std::string_view in) {
+    std::vector<RawParam> raw = split_params(in);
+    if (plain_params(raw)) return raw;
+    Params out;
+    out.reserve(raw.size());
+    auto find = [&out](const std::string &n) {
+        return std::find_if(out.begin(), out.end(), [&](const auto &p) { return p.first == n; });
+    };
+    SectionGroups groups;
+    for (auto &p : raw) {
+        std::size_t star = p.first.find('*');
+        if (star != std::string::npos) {
+            add_section(p, star, groups);
+        } else if (find(p.first) == out.end()) {
+            if (p.second.find("=?") != std::string::npos) p.second = decode_words(p.second);
+            out.emplace_back(std::move(p.first), std::move(p.second));
+        }
+    }
+    for (auto &g : groups) {
         // A plain "name=" written before or beside "name*" does not override the RFC 2231 form.
-        auto it = std::find_if(out.begin(), out.end(), [&](const auto &p) { return p.first == g.first; });
-        std::string value = to_utf8(bytes, charset);
+        std::string value = join_sections(g.second);
+        auto it = find(g.first);
         if (it == out.end()) out.emplace_back(g.first, std::move(value));
         else it->second = std::move(value);
     }
@@ -376,13 +358,13 @@ ContentType parse_content_type(std::string_view v) {
     ContentType ct;
     std::size_t i = skip_cfws(v, 0);
     std::size_t ts = i;
-    while (i < v.size() && v[i] != '/' && v[i] != ';' && !is_ws(v[i]) && v[i] != '(') ++i;
+    while (i < v.size() && v[i] != '/' && v[i] != ';' && !is_space(v[i]) && v[i] != '(') ++i;
     std::string type = lower(v.substr(ts, i - ts));
     i = skip_cfws(v, i);
     if (i < v.size() && v[i] == '/') {
         i = skip_cfws(v, i + 1);
         std::size_t ss = i;
-        while (i < v.size() && v[i] != ';' && !is_ws(v[i]) && v[i] != '(' && v[i] != '"') ++i;
+        while (i < v.size() && v[i] != ';' && !is_space(v[i]) && v[i] != '(' && v[i] != '"') ++i;
         std::string sub = lower(v.substr(ss, i - ss));
         if (!type.empty() && !sub.empty()) {
             ct.type = std::move(type);
@@ -396,94 +378,86 @@ ContentType parse_content_type(std::string_view v) {
     return ct;
 }
 
-bool quick_content_type(std::string_view v, QuickContentType &out) {
-    // Only the forms where the general parser reduces to slicing: no comments, no RFC 2231
-    // sections, no quoted pairs, no encoded words. Everything below mirrors
-    // parse_content_type() + parse_params() for exactly those inputs.
-    {
-        // '(' '*' '\\' anywhere, eight bytes per test.
-        constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-        auto has = [](std::uint64_t w, char c) {
-            const std::uint64_t x = w ^ (ones * static_cast<unsigned char>(c));
-            return ((x - ones) & ~x & highs) != 0;
-        };
-        std::size_t k = 0;
-        for (; k + 8 <= v.size(); k += 8) {
-            std::uint64_t w;
-            std::memcpy(&w, v.data() + k, 8);
-            if (has(w, '(') || has(w, '*') || has(w, '\\')) return false;
-        }
-        for (; k < v.size(); ++k)
-            if (v[k] == '(' || v[k] == '*' || v[k] == '\\') return false;
+namespace {
+
+// The bytes that send a Content-Type to the general parser: comments, RFC 2231 sections, quoted
+// pairs and encoded words.
+bool needs_general_parser(std::string_view v) {
+    constexpr auto npos = std::string_view::npos;
+    return v.find('(') != npos || v.find('*') != npos || v.find('\\') != npos || v.find("=?") != npos;
+}
+
+std::size_t skip_space(std::string_view s, std::size_t i) {
+    while (i < s.size() && is_space(s[i])) ++i;
+    return i;
+}
+
+// The offset of the first c at or after `from` in s, or s.size().
+std::size_t find_or_end(std::string_view s, std::size_t from, char c) {
+    const std::size_t f = s.find(c, from);
+    return f == std::string_view::npos ? s.size() : f;
+}
+
+// One "name=value" of a parameter list without comments or quoted pairs, from s[i]: `i` moves
+// past it. False for a bare word (no '='), which is skipped.
+bool quick_param(std::string_view s, std::size_t &i, std::string_view &name, std::string_view &value) {
+    const std::size_t ns = i;
+    while (i < s.size() && !is_space(s[i]) && s[i] != ';' && s[i] != '=') ++i;
+    name = s.substr(ns, i - ns);
+    i = skip_space(s, i);
+    if (i >= s.size() || s[i] != '=') {
+        i = find_or_end(s, i, ';');
+        if (i == ns) ++i;
+        return false;
     }
-    if (v.find("=?") != std::string_view::npos) return false;
-    // The scans below stop at bytes of a class, looked up in one table instead of testing each.
-    auto cls = [](char c) { return kCtClass.v[static_cast<unsigned char>(c)]; };
-    auto ws = [](char c) { return is_ws(c); };
-    const char *const vd = v.data();
-    std::size_t i = 0;
-    while (i < v.size() && ws(v[i])) ++i;
-    std::size_t ts = i;
-    while (i < v.size() && !(cls(vd[i]) & (kWs | kSlash | kSemi))) ++i;
-    std::string_view type = v.substr(ts, i - ts);
-    while (i < v.size() && ws(v[i])) ++i;
+    ++i;  // '='
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n')) ++i;
+    if (i < s.size() && s[i] == '"') {
+        const std::size_t q = find_or_end(s, i + 1, '"');
+        value = s.substr(i + 1, q - i - 1);
+        i = find_or_end(s, q < s.size() ? q + 1 : q, ';');
+    } else {
+        const std::size_t vs = i;
+        i = find_or_end(s, i, ';');
+        value = trim(s.substr(vs, i - vs));
+    }
+    return true;
+}
+
+}  // namespace
+
+bool quick_content_type(std::string_view v, QuickContentType &out) {
+    // Only the forms where the general parser reduces to slicing. Everything below mirrors
+    // parse_content_type() + parse_params() for exactly those inputs.
+    if (needs_general_parser(v)) return false;
+    std::size_t i = skip_space(v, 0);
+    const std::size_t ts = i;
+    while (i < v.size() && !is_space(v[i]) && v[i] != '/' && v[i] != ';') ++i;
+    const std::string_view type = v.substr(ts, i - ts);
+    i = skip_space(v, i);
     out.type = out.subtype = std::string_view();
     if (i < v.size() && v[i] == '/') {
-        ++i;
-        while (i < v.size() && ws(v[i])) ++i;
-        std::size_t ss = i;
-        while (i < v.size() && !(cls(vd[i]) & (kWs | kSemi | kQuote))) ++i;
-        std::string_view sub = v.substr(ss, i - ss);
+        const std::size_t ss = i = skip_space(v, i + 1);
+        while (i < v.size() && !is_space(v[i]) && v[i] != ';' && v[i] != '"') ++i;
+        const std::string_view sub = v.substr(ss, i - ss);
         if (!type.empty() && !sub.empty()) {
             out.type = type;
             out.subtype = sub;
         }
     }
-    std::size_t semi = v.find(';', i);
-    std::string_view s = semi == std::string_view::npos ? v.substr(std::min(i, v.size())) : v.substr(semi + 1);
+    const std::size_t semi = v.find(';', i);
+    const std::string_view s = semi == std::string_view::npos ? v.substr(std::min(i, v.size())) : v.substr(semi + 1);
     out.has_charset = out.has_boundary = out.has_report_type = false;
     out.charset = out.boundary = out.report_type = std::string_view();
-    // The offset of the first c at or after i in s, or s.size().
-    auto find = [&s](std::size_t from, char c) {
-        const void *f = std::memchr(s.data() + from, c, s.size() - from);
-        return f ? static_cast<std::size_t>(static_cast<const char *>(f) - s.data()) : s.size();
-    };
-    const char *const sd = s.data();
     std::size_t count = 0;
-    i = 0;
-    while (i < s.size()) {
-        while (i < s.size() && ws(s[i])) ++i;
+    for (i = 0; i < s.size();) {
+        i = skip_space(s, i);
         if (i < s.size() && s[i] == ';') {
             ++i;
             continue;
         }
-        std::size_t ns = i;
-        while (i < s.size() && !(cls(sd[i]) & (kWs | kSemi | kEq))) ++i;
-        std::string_view name = s.substr(ns, i - ns);
-        while (i < s.size() && ws(s[i])) ++i;
-        if (i >= s.size() || s[i] != '=') {
-            i = find(i, ';');
-            if (i == ns) ++i;
-            continue;
-        }
-        ++i;  // '='
-        while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n')) ++i;
-        std::string_view value;
-        if (i < s.size() && s[i] == '"') {
-            ++i;
-            std::size_t q = find(i, '"');
-            value = s.substr(i, q - i);
-            i = q;
-            if (i < s.size()) ++i;
-            i = find(i, ';');
-        } else {
-            std::size_t vs = i;
-            i = find(i, ';');
-            value = trim(s.substr(vs, i - vs));
-            std::size_t c = value.find(" (");  // never found: '(' is excluded above
-            if (c != std::string_view::npos) value = trim(value.substr(0, c));
-        }
-        if (name.empty() || count >= 256) continue;
+        std::string_view name, value;
+        if (!quick_param(s, i, name, value) || name.empty() || count >= 256) continue;
         ++count;
         // First occurrence wins.
         if (!out.has_charset && iequals(name, "charset")) {
@@ -498,108 +472,6 @@ bool quick_content_type(std::string_view v, QuickContentType &out) {
         }
     }
     return true;
-}
-
-// ---- HTML ---------------------------------------------------------------------------------
-
-namespace {
-
-bool is_block_tag(std::string_view name) {
-    static constexpr std::string_view kBlocks[] = {"br", "p", "div", "tr", "li", "table", "h1", "h2", "h3",
-                                                   "h4", "h5", "h6", "blockquote", "pre", "hr", "td", "ul", "ol"};
-    for (auto b : kBlocks)
-        if (iequals(name, b)) return true;
-    return false;
-}
-
-}  // namespace
-
-std::string html_to_text(std::string_view h) {
-    std::string out;
-    out.reserve(h.size() / 2);
-    std::size_t i = 0;
-    while (i < h.size()) {
-        char c = h[i];
-        if (c == '<') {
-            if (h.substr(i, 4) == "<!--") {
-                std::size_t e = h.find("-->", i + 4);
-                i = e == std::string_view::npos ? h.size() : e + 3;
-                continue;
-            }
-            std::size_t e = h.find('>', i + 1);
-            if (e == std::string_view::npos) break;
-            std::string_view tag = h.substr(i + 1, e - i - 1);
-            bool closing = !tag.empty() && tag[0] == '/';
-            if (closing) tag.remove_prefix(1);
-            std::size_t n = 0;
-            while (n < tag.size() && (std::isalnum(static_cast<unsigned char>(tag[n])))) ++n;
-            std::string_view name = tag.substr(0, n);
-            i = e + 1;
-            if (!closing && (iequals(name, "script") || iequals(name, "style") || iequals(name, "head") ||
-                             iequals(name, "title"))) {
-                std::string end = "</" + lower(name);
-                // find the closing tag case-insensitively
-                std::size_t k = i;
-                while (k < h.size()) {
-                    k = h.find("</", k);
-                    if (k == std::string_view::npos) break;
-                    if (istarts_with(h.substr(k), end)) break;
-                    k += 2;
-                }
-                if (k == std::string_view::npos) {
-                    i = h.size();
-                } else {
-                    std::size_t ce = h.find('>', k);
-                    i = ce == std::string_view::npos ? h.size() : ce + 1;
-                }
-                continue;
-            }
-            if (is_block_tag(name)) {
-                if (!out.empty() && out.back() != '\n') out.push_back('\n');
-            } else if (!out.empty() && out.back() != ' ' && out.back() != '\n') {
-                out.push_back(' ');
-            }
-            continue;
-        }
-        if (c == '&') {
-            std::size_t e = h.substr(0, std::min(h.size(), i + 12)).find(';', i + 1);
-            if (e != std::string_view::npos && e - i <= 10) {
-                std::string_view ent = h.substr(i + 1, e - i - 1);
-                std::uint32_t cp = 0;
-                bool ok = true;
-                if (!ent.empty() && ent[0] == '#') {
-                    bool hex = ent.size() > 1 && (ent[1] == 'x' || ent[1] == 'X');
-                    std::size_t k = hex ? 2 : 1;
-                    if (k >= ent.size()) ok = false;
-                    for (; ok && k < ent.size(); ++k) {
-                        int d = hex ? hexval(ent[k]) : (ent[k] >= '0' && ent[k] <= '9' ? ent[k] - '0' : -1);
-                        if (d < 0 || cp > 0x10FFFF) ok = false;
-                        else cp = cp * (hex ? 16 : 10) + static_cast<std::uint32_t>(d);
-                    }
-                } else if (ent == "nbsp") cp = ' ';
-                else if (ent == "amp") cp = '&';
-                else if (ent == "lt") cp = '<';
-                else if (ent == "gt") cp = '>';
-                else if (ent == "quot") cp = '"';
-                else if (ent == "apos") cp = '\'';
-                else ok = false;
-                if (ok) {
-                    append_utf8(out, cp == 0xA0 ? ' ' : cp);
-                    i = e + 1;
-                    continue;
-                }
-            }
-        }
-        if (c == '\n' || c == '\t') c = ' ';
-        if (c == ' ' && (out.empty() || out.back() == ' ' || out.back() == '\n')) {
-            ++i;
-            continue;
-        }
-        out.push_back(c);
-        ++i;
-    }
-    while (!out.empty() && (out.back() == ' ' || out.back() == '\n')) out.pop_back();
-    return out;
 }
 
 }  // namespace carom::mime

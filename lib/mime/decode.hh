@@ -62,29 +62,4 @@ bool valid_utf8(std::string_view s);
 // line breaks and decodes the common character references. Input and output UTF-8.
 std::string html_to_text(std::string_view html);
 
-// Lower-cases ASCII letters.
-inline std::string lower(std::string_view s) { return lower_ascii(s); }
-// ASCII case-insensitive equality (base/strings.hh).
-using carom::iequals;
-bool istarts_with(std::string_view s, std::string_view prefix);
-// Inline: called for every header field and DSN line.
-inline std::string_view trim(std::string_view s) {
-    const char *d = s.data();
-    std::size_t b = 0, e = s.size();
-    // ' ', '\t', '\n', '\r' as bits of one mask: a compare and a bit test per byte.
-    auto ws = [](char c) {
-        const auto u = static_cast<unsigned char>(c);
-        return u <= ' ' && ((0x100002600ull >> u) & 1) != 0;
-    };
-    while (b < e && ws(d[b])) ++b;
-    while (e > b && ws(d[e - 1])) --e;
-    return std::string_view(d + b, e - b);
-}
-// A blank line as the header parsers read it: only ' ', '\t', '\r', '\f' or '\v' (or nothing).
-inline bool ws_only(std::string_view s) {
-    for (char c : s)
-        if (c != ' ' && c != '\t' && c != '\r' && c != '\f' && c != '\v') return false;
-    return true;
-}
-
 }  // namespace carom::mime

@@ -10,8 +10,6 @@
 
 namespace carom::report {
 
-using mime::istarts_with;
-using mime::trim;
 
 namespace {
 

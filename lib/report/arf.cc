@@ -1,4 +1,5 @@
 // The ARF reader. See arf.hh.
+#include "base/strings.hh"
 #include "report/arf.hh"
 
 #include "mime/decode.hh"
@@ -9,10 +10,7 @@ namespace carom::report {
 
 using namespace std::string_view_literals;
 
-using mime::iequals;
-using mime::lower;
 using mime::Part;
-using mime::trim;
 
 namespace {
 

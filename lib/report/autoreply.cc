@@ -1,4 +1,5 @@
 // The auto-reply reader and the subject prefixes. See autoreply.hh.
+#include "base/strings.hh"
 #include "report/autoreply.hh"
 
 #include "mime/decode.hh"
@@ -9,11 +10,7 @@ namespace carom::report {
 
 using namespace std::string_view_literals;
 
-using mime::iequals;
-using mime::istarts_with;
-using mime::lower;
 using mime::Part;
-using mime::trim;
 
 namespace {
 

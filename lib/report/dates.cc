@@ -1,5 +1,6 @@
 // The date reader: iso_date and its steps. See dates.hh; the forms it reads are listed in
 // docs/mime.md ("Dates").
+#include "base/strings.hh"
 #include "report/dates.hh"
 
 #include <cstdint>

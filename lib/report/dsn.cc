@@ -1,5 +1,6 @@
 // The delivery-status reader: records from the fields of each recipient block, and read_dsn's
 // search of the message for a report. See dsn.hh.
+#include "base/strings.hh"
 #include "report/dsn.hh"
 
 #include <algorithm>
@@ -13,10 +14,7 @@ namespace carom::report {
 
 using namespace std::string_view_literals;
 
-using mime::iequals;
-using mime::lower;
 using mime::Part;
-using mime::trim;
 
 namespace {
 

@@ -1,4 +1,5 @@
 // The delivery-status scanner: field names, then blocks. See dsn_fields.hh.
+#include "base/strings.hh"
 #include "report/dsn_fields.hh"
 
 #include "mime/message.hh"
@@ -6,7 +7,6 @@
 
 namespace carom::report {
 
-using mime::trim;
 
 FieldId field_id(std::string_view n) {
     auto is = [n](std::string_view k) { return name_is(n, k); };

@@ -40,7 +40,7 @@ inline bool name_is(std::string_view n, std::string_view k) {
         return w;
     };
     const std::size_t size = n.size();
-    if (size < 8) return mime::iequals(n, k);
+    if (size < 8) return iequals(n, k);
     std::size_t i = 0;
     for (; i + 8 <= size; i += 8)
         if ((word(n.data() + i) | kFold) != word(k.data() + i)) return false;

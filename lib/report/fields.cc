@@ -1,5 +1,6 @@
 // Field-level helpers: one "Name: value" line, type prefixes, comments, status and reply codes,
 // the SMTP command a diagnostic names. See fields.hh.
+#include "base/strings.hh"
 #include "report/fields.hh"
 
 #include "mime/decode.hh"
@@ -7,8 +8,6 @@
 
 namespace carom::report {
 
-using mime::iequals;
-using mime::trim;
 
 std::string strip_comments(std::string_view s) {
     if (s.find('(') == std::string_view::npos) return std::string(s);  // no comment: the loop copies s

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/strings.hh"
 #include "report/addresses.hh"
 #include "report/dates.hh"
 

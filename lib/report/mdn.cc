@@ -1,4 +1,5 @@
 // See mdn.hh.
+#include "base/strings.hh"
 #include "report/mdn.hh"
 
 #include "mime/decode.hh"
@@ -22,7 +23,7 @@ bool is_mdn(const mime::Message &msg) {
         // bounce, read by lib/formats/lda_*.cc, not a receipt.
         if (p.type == "message"sv && p.subtype == "disposition-notification"sv) {
             const mime::Headers h = mime::parse_headers(p.text.empty() ? p.body : p.text);
-            const std::string d = mime::lower(h.decoded("Disposition"));
+            const std::string d = lower(h.decoded("Disposition"));
             if (d.find("automatic-action") != std::string::npos && d.find("deleted") != std::string::npos)
                 rejected = true;
         }

@@ -1,5 +1,6 @@
 // The returned original: read_original and the fields it keeps. See original.hh; the block quoted
 // in a text is found by quoted.cc.
+#include "base/strings.hh"
 #include "report/original.hh"
 
 #include "mime/decode.hh"
@@ -10,10 +11,7 @@ namespace carom::report {
 
 using namespace std::string_view_literals;
 
-using mime::iequals;
-using mime::lower;
 using mime::Part;
-using mime::trim;
 
 namespace {
 

@@ -1,4 +1,5 @@
 // See parts.hh.
+#include "base/strings.hh"
 #include "report/parts.hh"
 
 namespace carom::report {

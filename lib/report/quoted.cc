@@ -1,6 +1,7 @@
 // Finding a header block quoted in a text body (quoted_headers, see original.hh): each line that
 // may start a block is measured (its fields counted, named and noted) and the first block that
 // qualifies is read.
+#include "base/strings.hh"
 #include "report/original.hh"
 
 #include <algorithm>
@@ -13,7 +14,6 @@
 
 namespace carom::report {
 
-using mime::trim;
 
 namespace {
 
@@ -103,7 +103,7 @@ std::size_t indent_of(std::string_view l) {
 // or one before any field, is read differently by parse_headers.
 void note_continuation(QuotedBlock &b, std::string_view l) {
     if (!b.in_place) return;
-    if (b.noted.empty() || mime::ws_only(l)) {
+    if (b.noted.empty() || is_blank(l)) {
         b.in_place = false;
         return;
     }

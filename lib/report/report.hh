@@ -6,6 +6,7 @@
 // The field helpers they share are in fields.hh, addresses.hh and dates.hh.
 #pragma once
 
+#include "base/strings.hh"
 #include "report/arf.hh"
 #include "report/autoreply.hh"
 #include "report/dsn.hh"

@@ -242,7 +242,7 @@ void build_memo(Matcher &m) {
         for (const Rule &r : m.rules) {
             if (!r.cond[f].present) continue;
             for (std::string_view w : split_words(r.cond[f].value)) {
-                std::string name = f == kCommand ? upper_ascii(w) : lower_ascii(w);
+                std::string name = f == kCommand ? upper(w) : lower(w);
                 if (f == kCommand && name == "NONE") name.clear();
                 remember(fs, name);
                 complete = complete && fs.memo.count(name);  // else the set's DFA ran out of memory

@@ -129,13 +129,13 @@ bool word_pattern(Field f, std::string_view w, std::string &p, std::string &bad)
         bad = "bad reply code pattern \"" + std::string(w) + "\" (expected e.g. 550, 55x, 5xx)";
         return !p.empty();
     case kCommand: {
-        const std::string u = upper_ascii(w);
+        const std::string u = upper(w);
         bad = "unknown SMTP command \"" + std::string(w) + "\" (CONN HELO EHLO STARTTLS AUTH MAIL RCPT DATA BDAT QUIT RSET NONE)";
         p = u == "NONE" ? std::string() : quote(u);
         return one_of(u, {"CONN", "HELO", "EHLO", "STARTTLS", "AUTH", "MAIL", "RCPT", "DATA", "BDAT", "QUIT", "RSET", "NONE"});
     }
     case kReport: {
-        const std::string l = lower_ascii(w);
+        const std::string l = lower(w);
         bad = "unknown report \"" + std::string(w) + "\" (feedback auto-reply challenge virusnotice delivered relayed expanded)";
         p = quote(l);
         for (const char *k : kReportNames)
@@ -143,7 +143,7 @@ bool word_pattern(Field f, std::string_view w, std::string &p, std::string &bad)
         return false;
     }
     default: {  // format, action, category: names
-        const std::string l = lower_ascii(w);
+        const std::string l = lower(w);
         p = quote(l);
         if (l.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_.") != std::string::npos) {
             bad = std::string("bad ") + field_name(f) + " name \"" + std::string(w) + "\"";

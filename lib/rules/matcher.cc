@@ -21,11 +21,11 @@ std::string_view trim(std::string_view s) {
 // A field value trimmed and folded to one ASCII case (lower, or upper for the SMTP command).
 // Values usually come folded already: then it is a view of the input and nothing is copied;
 // otherwise the folded copy lives in `store`.
-std::string_view folded(std::string_view raw, bool upper, std::string &store) {
+std::string_view folded(std::string_view raw, bool to_upper_case, std::string &store) {
     std::string_view v = trim(raw);
     for (char c : v) {
-        if (upper ? (c >= 'a' && c <= 'z') : (c >= 'A' && c <= 'Z')) {
-            store = upper ? upper_ascii(v) : lower_ascii(v);
+        if (to_upper_case ? (c >= 'a' && c <= 'z') : (c >= 'A' && c <= 'Z')) {
+            store = to_upper_case ? upper(v) : lower(v);
             return store;
         }
     }

@@ -275,7 +275,7 @@ carom_status_t Parser::rule_line(const Line &l) {
         if (value.empty()) return fail(l.number, l.value_column, "\"reason\" needs a reason name");
         if (!reason_from_name(value, &cur_.reason))
             return fail(l.number, l.value_column, "unknown reason \"" + std::string(value) + "\"");
-        cur_.reason_name = lower_ascii(value);
+        cur_.reason_name = lower(value);
         return CAROM_OK;
     }
     if (key == "priority") {

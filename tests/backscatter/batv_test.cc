@@ -591,7 +591,7 @@ std::string reference_domain(std::string_view address) {
     std::string a = formats::find_address(address);
     std::size_t at = a.rfind('@');
     if (at == std::string::npos) return std::string();
-    return formats::lower(std::string_view(a).substr(at + 1));
+    return lower(std::string_view(a).substr(at + 1));
 }
 
 TEST(AddressDomain, AgreesWithFindAddress) {

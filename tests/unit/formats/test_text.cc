@@ -241,7 +241,7 @@ TEST(TextSqueeze, LowerInOnePass) {
     for (int round = 0; round < 2000; ++round) {
         std::string s;
         for (int k = static_cast<int>(rng() % 20); k > 0; --k) s += alphabet[rng() % alphabet.size()];
-        EXPECT_EQ(squeeze_lower(s), carom::formats::lower(squeeze(s))) << s;
+        EXPECT_EQ(squeeze_lower(s), carom::lower(squeeze(s))) << s;
         std::string in_place = s;
         carom::formats::squeeze_in_place(in_place);
         EXPECT_EQ(in_place, squeeze(s)) << s;
@@ -273,15 +273,15 @@ TEST(TextFindAddress, FirstOfAllWithoutBrackets) {
 
 namespace {
 
-// trim is inline with its own white-space test: the same bytes as isspace() in the "C" locale.
+// lib/base/strings.hh: trim and the character classes are the "C" locale's isspace(), isalpha(), isalnum().
 TEST(TextTrim, SameClassesAsCLocale) {
     for (int b = 0; b < 256; ++b) {
         const char c = static_cast<char>(b);
-        EXPECT_EQ(carom::formats::is_space(c), std::isspace(b) != 0) << b;
-        EXPECT_EQ(carom::formats::is_alpha(c), std::isalpha(b) != 0) << b;
-        EXPECT_EQ(carom::formats::is_alnum(c), std::isalnum(b) != 0) << b;
+        EXPECT_EQ(carom::is_space(c), std::isspace(b) != 0) << b;
+        EXPECT_EQ(carom::is_alpha(c), std::isalpha(b) != 0) << b;
+        EXPECT_EQ(carom::is_alnum(c), std::isalnum(b) != 0) << b;
         const std::string s = std::string(1, c) + "x" + std::string(1, c);
-        EXPECT_EQ(carom::formats::trim(s), std::isspace(b) ? std::string_view("x") : std::string_view(s)) << b;
+        EXPECT_EQ(carom::trim(s), std::isspace(b) ? std::string_view("x") : std::string_view(s)) << b;
     }
 }
 

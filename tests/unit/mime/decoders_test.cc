@@ -5,6 +5,7 @@
 #include "mime/message.hh"
 
 using namespace carom::mime;
+using carom::lower;
 
 // ---- base64 -------------------------------------------------------------------------------
 
@@ -384,22 +385,3 @@ TEST(ContentType, QuickFormAgreesWithTheGeneralParser) {
     EXPECT_EQ(q.report_type, "delivery-status");
 }
 
-// trim() tests its four white-space bytes with one mask: against the four comparisons it replaced,
-// for every byte value alone, around text and doubled at both ends.
-TEST(Trim, MaskAgreesWithTheFourComparisons) {
-    auto ref = [](std::string_view s) {
-        auto ws = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
-        std::size_t b = 0, e = s.size();
-        while (b < e && ws(s[b])) ++b;
-        while (e > b && ws(s[e - 1])) --e;
-        return s.substr(b, e - b);
-    };
-    for (int c = 0; c < 256; ++c) {
-        const std::string ch(1, static_cast<char>(c));
-        for (const std::string &s : {ch, ch + "x" + ch, ch + ch + "a b" + ch + ch, "x" + ch, ch + "x", std::string()}) {
-            const std::string_view got = trim(s), want = ref(s);
-            ASSERT_EQ(got.data(), want.data()) << c;
-            ASSERT_EQ(got.size(), want.size()) << c;
-        }
-    }
-}

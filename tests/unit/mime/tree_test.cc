@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -409,9 +410,11 @@ namespace {
 // The straightforward reader the optimised one must match: one line at a time, each indented
 // line appended to the field above.
 bool ref_is_wsp(char c) { return c == ' ' || c == '\t'; }
+// White space for trimming values and for blank lines: isspace() in the "C" locale.
+bool ref_space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
 bool ref_ws_only(std::string_view s) {
     for (char c : s)
-        if (!ref_is_wsp(c) && c != '\r' && c != '\f' && c != '\v') return false;
+        if (!ref_space(c)) return false;
     return true;
 }
 bool ref_field_name(std::string_view line, std::size_t &colon) {
@@ -428,9 +431,8 @@ bool ref_field_name(std::string_view line, std::size_t &colon) {
     return true;
 }
 std::string_view ref_trim(std::string_view s) {
-    auto ws = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
-    while (!s.empty() && ws(s.front())) s.remove_prefix(1);
-    while (!s.empty() && ws(s.back())) s.remove_suffix(1);
+    while (!s.empty() && ref_space(s.front())) s.remove_prefix(1);
+    while (!s.empty() && ref_space(s.back())) s.remove_suffix(1);
     return s;
 }
 struct RefField {
