@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Smoke test of the benchmark tools (run by `meson test --suite bench`): carom-bench's JSON,
-its --trials figures and bench/compare work and agree with the corpus. Asserts no timing."""
+its --trials figures, bench/compare and bench/cli_jobs.py work and agree with the corpus. Asserts no
+timing."""
 import json
 import os
 import subprocess
@@ -8,7 +9,7 @@ import sys
 
 
 def main():
-    bench, corpus, compare = sys.argv[1:4]
+    bench, corpus, compare, cli_jobs, cli = sys.argv[1:6]
     files = sum(len(fs) for _, _, fs in os.walk(corpus))
     out = subprocess.run([bench, "--json", "--rounds", "1", "--trials", "3", corpus],
                          check=True, capture_output=True, text=True).stdout
@@ -25,6 +26,10 @@ def main():
     cmp = subprocess.run([sys.executable, compare, "--pairs", "2", "--rounds", "1", bench, bench, corpus],
                          check=True, capture_output=True, text=True).stdout
     assert cmp.count("pair ") == 2 and "ratio new/old of the means" in cmp, cmp
+    jobs = subprocess.run([sys.executable, cli_jobs, "--messages", "300", "--repeat", "1", "--cli", cli,
+                           "--bench", bench], capture_output=True, text=True)
+    assert jobs.returncode == 0 and "output identical      yes" in jobs.stdout, jobs
+    assert "--jobs 2 / --jobs 1" in jobs.stdout and "carom-bench   300 messages" in jobs.stdout, jobs.stdout
     print("ok")
 
 
