@@ -98,6 +98,13 @@ private:
         out += '"';
         std::size_t i = 0;
         while (i < s.size()) {
+            // Printable ASCII but the quote and the backslash goes out as it is, a run at a time.
+            std::size_t plain = i;
+            while (plain < s.size() && s[plain] >= 0x20 && s[plain] < 0x7f && s[plain] != '"' && s[plain] != '\\')
+                ++plain;
+            out.append(s.data() + i, plain - i);
+            i = plain;
+            if (i == s.size()) break;
             unsigned char c = static_cast<unsigned char>(s[i]);
             if (c < 0x80) {
                 switch (c) {

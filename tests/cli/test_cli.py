@@ -523,6 +523,25 @@ class ExitCodesAndOptions(Base):
         self.assertEqual(len(objs), 2000)
 
 
+class JsonText(Base):
+    def test_strings_are_escaped_and_valid_utf8(self):
+        # A diagnostic with the bytes JSON text treats apart: the quote and the backslash
+        # (escaped), a control character (\u0001), DEL and UTF-8 (as they are); and a file name
+        # with a byte that is no UTF-8, which the source shows as U+FFFD (RFC 8259 section 8.1
+        # asks for UTF-8 text).
+        diag = b'550 5.1.1 "quoted" back\\slash \x01 del\x7f caf\xc3\xa9 end'
+        data = DSN.encode().replace(b"Status: 5.1.1\n", b"Status: 5.1.1\nDiagnostic-Code: smtp; " + diag + b"\n")
+        p = os.path.join(os.fsencode(self.dir), b"bad\xffname.eml")
+        with open(p, "wb") as f:
+            f.write(data)
+        out = subprocess.run([os.fsencode(CAROM), b"classify", p], capture_output=True, timeout=60).stdout
+        self.assertIn(b'"550 5.1.1 \\"quoted\\" back\\\\slash \\u0001 del\x7f caf\xc3\xa9 end"', out)
+        self.assertIn(b'bad\xef\xbf\xbdname.eml"', out)
+        obj = json.loads(out.decode("utf-8"))
+        self.assertEqual(obj["records"][0]["diagnostic"], '550 5.1.1 "quoted" back\\slash \x01 del\x7f caf\u00e9 end')
+        self.assertTrue(obj["source"].endswith("/bad\ufffdname.eml"), obj["source"])
+
+
 class Summary(Base):
     def test_summary_counts(self):
         paths = [self.write("a.eml", msg("a")), self.write("b.eml", DSN), self.write("c.eml", b""),
