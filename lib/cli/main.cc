@@ -234,12 +234,20 @@ const char kVerdictHelp[] =
     "75 the context cannot be read or is invalid, or an internal error (the MTA retries later)\n";
 
 // carom verdict: exit statuses follow sysexits.h so that an MTA's pipe transport can act on them.
-int run_verdict(int argc, char **argv, int first) {
-    constexpr int kExUsage = 64, kExDataErr = 65, kExNoInput = 66, kExTempFail = 75;
+constexpr int kExUsage = 64, kExDataErr = 65, kExNoInput = 66, kExTempFail = 75;  // sysexits.h
+
+// What `carom verdict` was asked for.
+struct VerdictArgs {
     Config cfg;
     bool json = false;
-    std::vector<std::pair<std::string, int>> exit_on;
+    std::vector<std::pair<std::string, int>> exit_on;  // verdict word → exit status
     std::string path;
+};
+
+// Reads verdict's options into args; returns -1 to go on, else the exit status.
+int parse_verdict_args(int argc, char **argv, int first, VerdictArgs &args) {
+    Config &cfg = args.cfg;
+    std::string &path = args.path;
     for (int i = first; i < argc; ++i) {
         std::string a = argv[i];
         auto value = [&](std::string &v) -> bool {
@@ -258,7 +266,7 @@ int run_verdict(int argc, char **argv, int first) {
             std::fputs(kVerdictHelp, stdout);
             return kExitOk;
         } else if (a == "--json") {
-            json = true;
+            args.json = true;
         } else if (a == "--no-backscatter") {
             cfg.backscatter = false;
         } else if (a.rfind("--context", 0) == 0 && (a.size() == 9 || a[9] == '=')) {
@@ -275,7 +283,7 @@ int run_verdict(int argc, char **argv, int first) {
                                    "and CODE 0-255, not '" + v + "'",
                                    "carom verdict"),
                        kExUsage;
-            exit_on.emplace_back(word, static_cast<int>(code));
+            args.exit_on.emplace_back(word, static_cast<int>(code));
         } else if (a != "-" && !a.empty() && a[0] == '-') {
             return usage_error("unknown option '" + a + "' for verdict", "carom verdict"), kExUsage;
         } else if (!path.empty()) {
@@ -285,13 +293,20 @@ int run_verdict(int argc, char **argv, int first) {
         }
     }
     if (path.empty()) path = "-";
+    return -1;
+}
+
+int run_verdict(int argc, char **argv, int first) {
+    VerdictArgs args;
+    if (const int done = parse_verdict_args(argc, argv, first, args); done >= 0) return done;
+    const std::string &path = args.path;
     std::string bytes, why;
     if (!read_small_file(path, bytes, why)) {
         std::fprintf(stderr, "carom: cannot read %s: %s\n", path.c_str(), why.c_str());
         return kExNoInput;
     }
     carom_engine_t *engine = nullptr;
-    if (build_engine(cfg, &engine) >= 0) return kExTempFail;
+    if (build_engine(args.cfg, &engine) >= 0) return kExTempFail;
     carom_result_t *r = nullptr;
     carom_status_t st = carom_classify(engine, bytes.data(), bytes.size(), &r);
     carom_engine_free(engine);
@@ -311,7 +326,7 @@ int run_verdict(int argc, char **argv, int first) {
                        : carom_result_verdict(r) == CAROM_VERDICT_BACKSCATTER ? "backscatter"
                        : carom_result_verdict(r) == CAROM_VERDICT_GENUINE     ? "genuine"
                                                                               : "unknown";
-    if (json) {
+    if (args.json) {
         char *out = nullptr;
         size_t len = 0;
         if (carom_result_to_json(r, path.data(), path.size(), &out, &len) != CAROM_OK) return kExTempFail;
@@ -322,7 +337,7 @@ int run_verdict(int argc, char **argv, int first) {
         std::printf("%s\n", word);
     }
     if (std::fflush(stdout) != 0) return kExTempFail;
-    for (const auto &eo : exit_on)
+    for (const auto &eo : args.exit_on)
         if (eo.first == word) return eo.second;
     return kExitOk;
 }
