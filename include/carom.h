@@ -361,6 +361,21 @@ typedef enum carom_field_t {
     CAROM_FIELD_COMMAND = 10,
     CAROM_FIELD_LAST_ATTEMPT = 11,
     CAROM_FIELD_FEEDBACK_TYPE = 12,
+    /* Since: 0.2 (docs/schema.md, "A record"). The time of the event as RFC 3339 with the offset
+     * the bounce wrote ("2026-02-03T10:11:12+09:00"; "-00:00" when the bounce gave no offset),
+     * from the record's Last-Attempt-Date, else the report's Arrival-Date, else the bounce's
+     * Date; NULL when none could be read. */
+    CAROM_FIELD_TIMESTAMP = 13,
+    /* Since: 0.2. Where CAROM_FIELD_TIMESTAMP came from: "last-attempt", "arrival" or "date";
+     * NULL when there is no timestamp. */
+    CAROM_FIELD_TIMESTAMP_SOURCE = 14,
+    /* Since: 0.2. 64 lower-case hex digits: SHA-256 of lower(sender) "\n" lower(recipient) "\n"
+     * key, key being the original's Message-ID, else its date as CAROM_FIELD_ORIGINAL_DATE
+     * gives it, else empty. Present on every record. */
+    CAROM_FIELD_TOKEN = 15,
+    /* Since: 0.2. The bounced message's sender, one bare address with a lower-case domain: the
+     * original's Return-Path, else its From, else the bounce's To; NULL when none has one. */
+    CAROM_FIELD_SENDER = 16,
     /* per message (the record index is ignored) */
     CAROM_FIELD_FORMAT = 100,
     CAROM_FIELD_ORIGINAL_MESSAGE_ID = 101,

@@ -26,6 +26,11 @@ struct Record {
     std::string command;             // last SMTP command: CONN EHLO HELO MAIL RCPT DATA
     std::string last_attempt;        // ISO 8601 UTC when parseable
     std::string feedback_type;       // ARF only
+    // What an operator acts on (report/stamp.hh, docs/schema.md): when, whose mail, which send.
+    std::string timestamp;           // RFC 3339 with the offset as written
+    std::string timestamp_source;    // "last-attempt", "arrival" or "date"; "" with no timestamp
+    std::string token;               // SHA-256 hex of sender, recipient, original's Message-ID
+    std::string sender;              // the original's sender, bare, lower-case domain
     // The reporting MTA's own classification of the failure, lower case, when it writes one in
     // the DSN (PowerMTA's X-PowerMTA-BounceCategory: "bad-mailbox", "quota-issues", ...).
     std::string category;

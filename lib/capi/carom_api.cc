@@ -48,6 +48,10 @@ const std::string *record_field(const Record &rec, carom_field_t field) {
         case CAROM_FIELD_COMMAND: return &rec.command;
         case CAROM_FIELD_LAST_ATTEMPT: return &rec.last_attempt;
         case CAROM_FIELD_FEEDBACK_TYPE: return &rec.feedback_type;
+        case CAROM_FIELD_TIMESTAMP: return &rec.timestamp;
+        case CAROM_FIELD_TIMESTAMP_SOURCE: return &rec.timestamp_source;
+        case CAROM_FIELD_TOKEN: return &rec.token;
+        case CAROM_FIELD_SENDER: return &rec.sender;
         default: return nullptr;
     }
 }

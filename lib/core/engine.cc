@@ -6,6 +6,7 @@
 #include "formats/reader.hh"
 #include "mime/message.hh"
 #include "report/report.hh"
+#include "report/stamp.hh"
 
 namespace carom {
 
@@ -65,6 +66,7 @@ void Engine::classify(std::string_view bytes, bool explain, Result &out) const {
         return;
     }
     for (Record &r : ex.records) cut_utf8(r.diagnostic, limits.diagnostic_bytes());
+    report::stamp_records(msg, ex);  // timestamp, sender, token: facts, before the verdict
 
     out.format = ex.format;
     decide(*rules_, explain, ex, out);

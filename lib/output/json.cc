@@ -165,6 +165,11 @@ void write_record(Writer &w, const Record &rec, bool explain) {
         for (const std::string &h : rec.hits) w.value(h);
         w.close(']');
     }
+    // Added after every earlier key (hits included), so that an older reader's view is unchanged.
+    w.key("timestamp"), w.opt(rec.timestamp);
+    w.key("timestamp_source"), w.opt(rec.timestamp_source);
+    w.key("token"), w.opt(rec.token);
+    w.key("sender"), w.opt(rec.sender);
     w.close('}');
 }
 

@@ -80,14 +80,21 @@ void arf_records(const mime::Headers &fb, const mime::Message &msg, const std::s
     const std::vector<std::string> rcpts = reported_recipients(fb, msg);
     std::string reporting;
     if (const std::string_view *v = fb.get("Reporting-MTA")) reporting = strip_type(*v);
-    std::string arrival;
-    if (const std::string_view *v = fb.get("Arrival-Date")) arrival = iso_date(*v);
+    std::string arrival, arrival_stamp;
+    if (const std::string_view *v = fb.get("Arrival-Date")) {
+        arrival = iso_date(*v);
+        arrival_stamp = rfc3339_date(*v);
+    }
     for (auto &r : rcpts) {
         Record rec;
         rec.recipient = r;
         rec.feedback_type = type;
         rec.reporting_mta = reporting;
         rec.last_attempt = arrival;
+        if (!arrival_stamp.empty()) {
+            rec.timestamp = arrival_stamp;
+            rec.timestamp_source = "arrival";
+        }
         ex.records.push_back(std::move(rec));
     }
     ex.feedback = true;

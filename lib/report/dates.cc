@@ -182,10 +182,15 @@ inline bool weekday3(std::string_view w) {
     return false;
 }
 
+// The parts are a date both readers accept: a year of 1900-9999, a day of its month, a time.
+bool valid_parts(long long year, int month, int day, int h) {
+    if (year < 1900 || year > 9999 || month < 1 || month > 12 || day < 1 || h < 0) return false;
+    return static_cast<unsigned>(day) <= days_in_month(year, static_cast<unsigned>(month));
+}
+
 // The date from its parts as "YYYY-MM-DDTHH:MM:SSZ" in UTC; "" when the parts are not a date.
 std::string utc_string(long long year, int month, int day, int h, int mi, int s, int zone) {
-    if (year < 1900 || year > 9999 || month < 1 || month > 12 || day < 1 || h < 0) return "";
-    if (static_cast<unsigned>(day) > days_in_month(year, static_cast<unsigned>(month))) return "";
+    if (!valid_parts(year, month, day, h)) return "";
     // The time of day in UTC; the date moves only when the zone carries it over midnight, by one
     // day in the common case: stepped here by hand, the day count used only for larger steps.
     long long rem = h * 3600LL + mi * 60LL + (s == 60 ? 59 : s) - zone * 60LL;
@@ -234,7 +239,7 @@ std::string utc_string(long long year, int month, int day, int h, int mi, int s,
 // (other forms, out-of-range values, tabs, unusual comments): the general reader then decides,
 // and on every input this one accepts it would find the same parts.
 bool common_rfc5322_date(std::string_view v, long long &year, int &month, int &day, int &h, int &mi, int &s,
-                         int &zone) {
+                         int &zone, bool &unknown_zone) {
     const std::size_t n = v.size();
     std::size_t i = 0;
     auto spaces = [&] {
@@ -298,17 +303,19 @@ bool common_rfc5322_date(std::string_view v, long long &year, int &month, int &d
     if (i != n || hh > 24 || mm > 59 || ss > 60) return false;
     year = y, month = mo, day = d, h = hh, mi = mm, s = ss;
     zone = sign * (z / 100 * 60 + z % 100);
+    unknown_zone = sign < 0 && z == 0;  // "-0000": RFC 5322 3.3, no information about the local zone
     return true;
 }
 
 // ---- the general reader: the date's words one by one -------------------------------------------
 
 // What the general reader has found so far. A field not found keeps its initial value: no year
-// (-1), no month or day (0), no time (h = -1); a missing zone is UTC.
+// (-1), no month or day (0), no time (h = -1); a missing zone is UTC. `zone_unknown`: the zone
+// found says nothing of the local offset ("-0000", "-00:00"); `zone_zulu`: it was written "Z".
 struct DateParts {
     long long year = -1;
     int month = 0, day = 0, h = -1, mi = 0, s = 0, zone = 0;
-    bool have_zone = false;
+    bool have_zone = false, zone_unknown = false, zone_zulu = false;
     int nums[16];  // bare numbers, in order (day / year candidates); at most one per word
     std::size_t nnums = 0;
 };
@@ -345,9 +352,12 @@ bool read_iso_time(std::string_view rest, DateParts &d) {
     int hh, mm;
     if (z == "Z" || z == "z") {
         d.have_zone = true;
+        d.zone_zulu = true;
     } else if (z.size() >= 3 && numeric_zone(z.substr(1), false, hh, mm)) {
         d.zone = (z[0] == '-' ? -1 : 1) * (hh * 60 + mm);
         d.have_zone = true;
+        d.zone_unknown = z[0] == '-' && d.zone == 0;
+        d.zone_zulu = false;
     }
     return true;
 }
@@ -405,6 +415,8 @@ bool read_date_word(std::string_view t, DateParts &d) {
         if (numeric_zone(t.substr(1), true, hh, mm)) {
             d.zone = (c0 == '-' ? -1 : 1) * (hh * 60 + mm);
             d.have_zone = true;
+            d.zone_unknown = c0 == '-' && d.zone == 0;
+            d.zone_zulu = false;
         }
         return true;
     }
@@ -417,7 +429,13 @@ bool read_date_word(std::string_view t, DateParts &d) {
         }
         int minutes;
         if (!weekday3(t) && named_zone(t, minutes)) {
-            if (!d.have_zone) d.zone = minutes;
+            if (!d.have_zone) {
+                d.zone = minutes;
+                // "Z", the one military zone in the table: RFC 5322 4.3 makes the military zones
+                // unknown offsets (RFC 822 had their signs inverted), but zero has no sign. The
+                // other letters are not in the table: skipped words, as if there were no zone.
+                d.zone_zulu = t.size() == 1;
+            }
             d.have_zone = true;
         }
     }
@@ -440,13 +458,19 @@ void settle_day_and_year(DateParts &d) {
     }
 }
 
-}  // namespace
 
-std::string iso_date(std::string_view value) {
+// How a date's zone reads: an offset, "Z", or nothing known of the local offset (RFC 5322
+// "-0000", a military zone other than "Z", an unknown zone name, no zone at all).
+enum class ZoneKind { Offset, Zulu, Unknown };
+
+// The parts of a date, before any check of their ranges. False when the words cannot be a date.
+bool read_date(std::string_view value, DateParts &d, ZoneKind &kind) {
     {
-        long long year;
-        int month, day, h, mi, s, zone;
-        if (common_rfc5322_date(value, year, month, day, h, mi, s, zone)) return utc_string(year, month, day, h, mi, s, zone);
+        bool unknown = false;
+        if (common_rfc5322_date(value, d.year, d.month, d.day, d.h, d.mi, d.s, d.zone, unknown)) {
+            kind = unknown ? ZoneKind::Unknown : ZoneKind::Offset;
+            return true;
+        }  // (it writes the parts only when it reads the whole date)
     }
     std::string stripped;  // only when there are comments to drop
     std::string_view v = value;
@@ -456,12 +480,59 @@ std::string iso_date(std::string_view value) {
     }
     std::string_view words[kMaxWords];
     std::size_t count;
-    if (!split_date_words(v, words, count)) return "";
-    DateParts d;
+    if (!split_date_words(v, words, count)) return false;
     for (std::size_t i = 0; i < count; ++i)
-        if (!read_date_word(words[i], d)) return "";
+        if (!read_date_word(words[i], d)) return false;
     settle_day_and_year(d);
+    kind = !d.have_zone || d.zone_unknown ? ZoneKind::Unknown : d.zone_zulu ? ZoneKind::Zulu : ZoneKind::Offset;
+    return true;
+}
+
+// Two digits of 0-99 at the end of `out`.
+void put2(std::string &out, long long x) {
+    out += static_cast<char>('0' + x / 10);
+    out += static_cast<char>('0' + x % 10);
+}
+
+}  // namespace
+
+std::string iso_date(std::string_view value) {
+    DateParts d;
+    ZoneKind kind;
+    if (!read_date(value, d, kind)) return "";
     return utc_string(d.year, d.month, d.day, d.h, d.mi, d.s, d.zone);
+}
+
+std::string rfc3339_date(std::string_view value) {
+    DateParts d;
+    ZoneKind kind;
+    if (!read_date(value, d, kind) || !valid_parts(d.year, d.month, d.day, d.h)) return "";
+    if (d.zone <= -24 * 60 || d.zone >= 24 * 60) return "";  // RFC 3339's offset has hours 00-23
+    // The local time as written, carried over as the UTC form does: 24:00 is the next day's
+    // midnight, a leap second 60 is read as 59 (as last_attempt reads it: the same instant).
+    const long long secs = days_from_civil(d.year, static_cast<unsigned>(d.month), static_cast<unsigned>(d.day)) * 86400LL +
+                           d.h * 3600LL + d.mi * 60LL + (d.s == 60 ? 59 : d.s);
+    const long long days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
+    const long long rem = secs - days * 86400;
+    long long y;
+    unsigned m, day;
+    civil_from_days(days, y, m, day);
+    if (y > 9999) return "";  // 9999-12-31T24:00: past RFC 3339's four-digit year
+    std::string out;
+    out.reserve(25);
+    put2(out, y / 100), put2(out, y % 100);
+    out += '-', put2(out, m), out += '-', put2(out, day), out += 'T';
+    put2(out, rem / 3600), out += ':', put2(out, rem % 3600 / 60), out += ':', put2(out, rem % 60);
+    if (kind == ZoneKind::Zulu) {
+        out += 'Z';
+    } else if (kind == ZoneKind::Unknown) {
+        out += "-00:00";  // RFC 3339 4.3: the time is UTC, the local offset unknown
+    } else {
+        const int z = d.zone < 0 ? -d.zone : d.zone;
+        out += d.zone < 0 ? '-' : '+';
+        put2(out, z / 60), out += ':', put2(out, z % 60);
+    }
+    return out;
 }
 
 }  // namespace carom::report

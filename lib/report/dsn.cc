@@ -99,6 +99,10 @@ void apply_recipient_field(Pending &p, FieldId id, std::string_view value) {
             break;
         case FieldId::LastAttemptDate:
             if (r.last_attempt.empty()) r.last_attempt = iso_date(value);
+            if (r.timestamp.empty()) {
+                r.timestamp = rfc3339_date(value);
+                if (!r.timestamp.empty()) r.timestamp_source = "last-attempt";
+            }
             break;
         case FieldId::XPowermtaBounceCategory:
             // PowerMTA's bounce category (its own classification of the reply), per recipient.
@@ -181,12 +185,16 @@ namespace {
 std::size_t read_delivery_status(std::string_view text, std::vector<Record> &out, bool anonymous) {
     DsnScan s;
     scan_dsn(text, s);
-    std::string reporting;
-    for (std::size_t k : s.per_message)
-        if (s.fields[k].id == FieldId::ReportingMta) {
+    std::string reporting, arrival;
+    bool have_reporting = false;
+    for (std::size_t k : s.per_message) {
+        if (s.fields[k].id == FieldId::ReportingMta && !have_reporting) {
             reporting = host_of(s.fields[k].value);
-            break;
+            have_reporting = true;
+        } else if (s.fields[k].id == FieldId::ArrivalDate && arrival.empty()) {
+            arrival = rfc3339_date(s.fields[k].value);  // the first one that reads
         }
+    }
     std::size_t n = 0;
     out.reserve(out.size() + s.recipients.size());
     for (const RecipientRange &range : s.recipients) {
@@ -199,6 +207,11 @@ std::size_t read_delivery_status(std::string_view text, std::vector<Record> &out
             continue;
         }
         r.reporting_mta = reporting;
+        // A recipient without a readable Last-Attempt-Date: the report's Arrival-Date.
+        if (r.timestamp.empty() && !arrival.empty()) {
+            r.timestamp = arrival;
+            r.timestamp_source = "arrival";
+        }
         r.reply_code = leading_reply_code(r.diagnostic);
         refine_status(r);
         r.command = command_from_text(r.diagnostic);

@@ -67,7 +67,8 @@ void expect_schema(const Json &j) {
     for (const Json &rec : j["records"])
         for (const char *k : {"recipient", "action", "status", "reply_code", "class", "reason", "rule",
                               "diagnostic_type", "diagnostic", "remote_mta", "reporting_mta", "command",
-                              "last_attempt", "feedback_type", "original_recipient"})
+                              "last_attempt", "feedback_type", "original_recipient", "timestamp",
+                              "timestamp_source", "token", "sender"})
             EXPECT_TRUE(rec.contains(k)) << "record lacks " << k;
 }
 
@@ -207,7 +208,9 @@ TEST(Classify, AccessorsMatchJson) {
                       {CAROM_FIELD_STATUS, "status"},         {CAROM_FIELD_REPLY_CODE, "reply_code"},
                       {CAROM_FIELD_RULE, "rule"},             {CAROM_FIELD_DIAGNOSTIC, "diagnostic"},
                       {CAROM_FIELD_REMOTE_MTA, "remote_mta"}, {CAROM_FIELD_REPORTING_MTA, "reporting_mta"},
-                      {CAROM_FIELD_COMMAND, "command"}};
+                      {CAROM_FIELD_COMMAND, "command"},       {CAROM_FIELD_TIMESTAMP, "timestamp"},
+                      {CAROM_FIELD_TIMESTAMP_SOURCE, "timestamp_source"},
+                      {CAROM_FIELD_TOKEN, "token"},           {CAROM_FIELD_SENDER, "sender"}};
         for (size_t i = 0; i < n; ++i) {
             const Json &rec = j["records"][i];
             for (const auto &f : fields) {
@@ -235,6 +238,35 @@ TEST(Classify, AccessorsMatchJson) {
         ASSERT_LE(static_cast<int>(v), 2);
         EXPECT_EQ(j["backscatter"]["verdict"], verdicts[v]);
     }
+}
+
+// The operator's fields through the accessors (values: docs/schema.md, "A record").
+TEST(Classify, TimestampTokenAndSenderFields) {
+    Engine engine = make_engine();
+    std::string dated = std::string("Date: Tue, 3 Feb 2026 10:11:12 -0500\n") + kDsn;
+    for (const std::string &msg : {std::string(kDsn), dated}) {
+        Result r = classify(engine.get(), msg);
+        ASSERT_EQ(carom_result_record_count(r.get()), 1u);
+        auto field = [&](carom_field_t f) {
+            const char *v = carom_result_field(r.get(), 0, f, nullptr);
+            return v ? std::string(v) : std::string("(null)");
+        };
+        // The original's From (it has no Return-Path).
+        EXPECT_EQ(field(CAROM_FIELD_SENDER), "sender@example.com");
+        // printf '%s\n%s\n%s' 'sender@example.com' 'nobody@example.net' 'hello.1@example.com' | sha256sum
+        EXPECT_EQ(field(CAROM_FIELD_TOKEN), "295c001dc98cd0770b123701d2ddd657660e79db8f46d29413737f146ffc612d");
+        if (msg == dated) {
+            EXPECT_EQ(field(CAROM_FIELD_TIMESTAMP), "2026-02-03T10:11:12-05:00");
+            EXPECT_EQ(field(CAROM_FIELD_TIMESTAMP_SOURCE), "date");
+        } else {  // no date anywhere
+            EXPECT_EQ(field(CAROM_FIELD_TIMESTAMP), "(null)");
+            EXPECT_EQ(field(CAROM_FIELD_TIMESTAMP_SOURCE), "(null)");
+        }
+    }
+    // The existing values keep their numbers; the new ones follow them (the ABI is additive).
+    static_assert(CAROM_FIELD_FEEDBACK_TYPE == 12 && CAROM_FIELD_TIMESTAMP == 13 && CAROM_FIELD_TIMESTAMP_SOURCE == 14 &&
+                      CAROM_FIELD_TOKEN == 15 && CAROM_FIELD_SENDER == 16 && CAROM_FIELD_FORMAT == 100,
+                  "carom_field_t values are pinned");
 }
 
 TEST(Classify, ExplainAddsRuleHitsOnlyWhenAsked) {

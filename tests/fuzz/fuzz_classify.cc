@@ -77,7 +77,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         CAROM_FIELD_STATUS,        CAROM_FIELD_REPLY_CODE,         CAROM_FIELD_RULE,
         CAROM_FIELD_DIAGNOSTIC_TYPE, CAROM_FIELD_DIAGNOSTIC,       CAROM_FIELD_REMOTE_MTA,
         CAROM_FIELD_REPORTING_MTA, CAROM_FIELD_COMMAND,            CAROM_FIELD_LAST_ATTEMPT,
-        CAROM_FIELD_FEEDBACK_TYPE};
+        CAROM_FIELD_FEEDBACK_TYPE, CAROM_FIELD_TIMESTAMP,          CAROM_FIELD_TIMESTAMP_SOURCE,
+        CAROM_FIELD_TOKEN,         CAROM_FIELD_SENDER};
     for (size_t i = 0; i < n; ++i) {
         for (carom_field_t f : kRecordFields) {
             size_t len = 0;
@@ -85,6 +86,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             if (v) touch(v, len);
             // The diagnostic limit holds.
             if (v && f == CAROM_FIELD_DIAGNOSTIC) FUZZ_CHECK(len <= 512);
+            // Every record has a token: 64 hex digits.
+            if (f == CAROM_FIELD_TOKEN) FUZZ_CHECK(v != nullptr && len == 64);
         }
         carom_class_t c = carom_result_class(r, i);
         FUZZ_CHECK(carom_class_name(c) != nullptr && c != CAROM_CLASS_NONE);

@@ -369,3 +369,21 @@ def test_path_messages_reads_like_the_cli(tmp_path):
     (sub / "c.eml").write_bytes(ODD_2)
     sources = [s for s, _ in carom.path_messages(tmp_path)]
     assert sources == [str(tmp_path / "a.eml"), str(tmp_path / "b.eml"), str(sub / "c.eml")]
+
+
+def test_operator_fields(engine):
+    # docs/schema.md: timestamp (Arrival-Date here: the report has no Last-Attempt-Date), sender
+    # (the original's Return-Path), token (recomputed as documented).
+    import hashlib
+
+    result = engine.classify(data("dsn-two-recipients.eml"))
+    alice = result.records[0]
+    assert alice.timestamp == "2026-02-03T10:14:58+00:00"
+    assert alice.timestamp_source == "arrival"
+    assert alice.timestamp_datetime.isoformat() == "2026-02-03T10:14:58+00:00"
+    assert alice.sender == "newsletter-bounces@example.com"
+    key = "newsletter-bounces@example.com\nalice@example.org\nnews-2026-02.4711@mail.example.com"
+    assert alice.token == hashlib.sha256(key.encode()).hexdigest()
+    d = alice.to_dict()
+    assert list(d)[-4:] == ["timestamp", "timestamp_source", "token", "sender"]
+    assert carom.Field.TIMESTAMP == 13 and carom.Field.SENDER == 16

@@ -66,6 +66,15 @@ class Record:
     reason_name: Optional[str] = None
     #: Every rule that matched, when classified with explain=True; otherwise None.
     hits: Optional[Tuple[Any, ...]] = None
+    #: When it happened: RFC 3339 with the offset the bounce wrote ("2026-02-03T10:11:12+09:00",
+    #: "-00:00" for an unknown offset), or None (docs/schema.md).
+    timestamp: Optional[str] = None
+    #: Where timestamp came from: "last-attempt", "arrival" or "date"; None without a timestamp.
+    timestamp_source: Optional[str] = None
+    #: SHA-256 hex of the lower-cased sender and recipient and the original's Message-ID (schema.md).
+    token: Optional[str] = None
+    #: The bounced message's sender: Return-Path, else From of the original, else the bounce's To.
+    sender: Optional[str] = None
 
     @property
     def last_attempt_datetime(self) -> Optional[datetime]:
@@ -80,6 +89,20 @@ class Record:
         except ValueError:
             return None
         return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+    @property
+    def timestamp_datetime(self) -> Optional[datetime]:
+        """timestamp as an aware datetime in the offset it was written with ("-00:00", an unknown
+        offset, gives UTC), or None."""
+        if not self.timestamp:
+            return None
+        text = self.timestamp
+        if text.endswith("Z"):
+            text = text[:-1] + "+00:00"
+        try:
+            return datetime.fromisoformat(text)
+        except ValueError:
+            return None
 
     def to_dict(self) -> Dict[str, Any]:
         """The record as in the JSON output (key "class", not "class_")."""
@@ -103,6 +126,10 @@ class Record:
         }
         if self.hits is not None:
             out["hits"] = list(self.hits)
+        out["timestamp"] = self.timestamp
+        out["timestamp_source"] = self.timestamp_source
+        out["token"] = self.token
+        out["sender"] = self.sender
         return out
 
     @classmethod
@@ -135,6 +162,10 @@ _RECORD_STRINGS = (
     "command",
     "last_attempt",
     "feedback_type",
+    "timestamp",
+    "timestamp_source",
+    "token",
+    "sender",
 )
 # Constant lookup tables, JSON name → member (names not listed map to UNKNOWN).
 _CLASS = {m.label: m for m in Class if m.value >= 0}

@@ -1,0 +1,71 @@
+// The operator's fields of each record: timestamp fallback, sender, token. See stamp.hh.
+#include "report/stamp.hh"
+
+#include "base/sha256.hh"
+#include "base/strings.hh"
+#include "report/addresses.hh"
+#include "report/dates.hh"
+
+namespace carom::report {
+
+namespace {
+
+// local@domain with both parts non-empty: what the sender field accepts ("<>", "MAILER-DAEMON"
+// and a bare domain are not a sender).
+bool is_address(std::string_view a) {
+    const std::size_t at = a.rfind('@');
+    return at != std::string_view::npos && at > 0 && at + 1 < a.size();
+}
+
+// The address with its domain in lower case (the local part is the mailbox's own business,
+// RFC 5321 2.4, and stays as written).
+std::string with_lower_domain(std::string a) {
+    const std::size_t at = a.rfind('@');
+    for (std::size_t i = at + 1; i < a.size(); ++i) a[i] = to_lower(a[i]);
+    return a;
+}
+
+}  // namespace
+
+std::string record_token(std::string_view sender, std::string_view recipient, std::string_view key) {
+    std::string text = lower(sender);
+    text += kTokenSeparator;
+    text += lower(recipient);
+    text += kTokenSeparator;
+    text += key;
+    return sha256_hex(text);
+}
+
+std::string bounce_sender(const Original &original, const mime::Headers &bounce) {
+    if (is_address(original.return_path)) return with_lower_domain(original.return_path);
+    if (is_address(original.from)) return with_lower_domain(original.from);
+    // The bounce goes back to the envelope sender; its To says where it went.
+    for (const std::string_view *to : bounce.all("To"))
+        for (std::string &a : address_list(*to))
+            if (is_address(a)) return with_lower_domain(std::move(a));
+    return "";
+}
+
+void stamp_records(const mime::Message &msg, Extraction &ex) {
+    if (ex.records.empty()) return;
+    std::string date;  // the bounce's own Date, read once and only when a record needs it
+    bool date_read = false;
+    const std::string sender = bounce_sender(ex.original, msg.root.headers);
+    const std::string &key = !ex.original.message_id.empty() ? ex.original.message_id : ex.original.date;
+    for (Record &r : ex.records) {
+        if (r.timestamp.empty()) {
+            if (!date_read) {
+                if (const std::string_view *v = msg.root.headers.get("Date")) date = rfc3339_date(*v);
+                date_read = true;
+            }
+            if (!date.empty()) {
+                r.timestamp = date;
+                r.timestamp_source = "date";
+            }
+        }
+        r.sender = sender;
+        r.token = record_token(sender, r.recipient, key);
+    }
+}
+
+}  // namespace carom::report
