@@ -6,6 +6,8 @@ An expectation is a SUBSET of the output: every key it has must equal the output
 compared the same way, recursively); keys it lacks are not checked. "records" must have exactly
 the output's number of records, compared in order, each record again a subset. Every mismatch is
 reported; the run fails on any mismatch and on any .eml without an expectation (or the reverse).
+It also fails when fewer than 95% of the bounce records (class hard, soft, block, delayed,
+backscatter) have a timestamp (docs/schema.md).
 
 A sample's backscatter context is <case>.context.json beside it, else context.json in its folder
 (passed as --context).
@@ -40,6 +42,10 @@ def compare(expected, got, path, out):
             compare(e, g, f"{path}[{i}]", out)
     elif expected != got:
         out.append(f"{path}: expected {json.dumps(expected)}, got {json.dumps(got)}")
+
+
+TIMESTAMP_GOAL = 0.95
+BOUNCE_CLASSES = {"hard", "soft", "block", "delayed", "backscatter"}
 
 
 def main(carom, corpus):
@@ -104,6 +110,12 @@ def main(carom, corpus):
             problems.extend(f"{rel}: {d}" for d in diffs)
         else:
             passed += 1
+    bounces = [r for o in outputs.values() for r in o.get("records") or [] if r.get("class") in BOUNCE_CLASSES]
+    dated = sum(1 for r in bounces if r.get("timestamp"))
+    share = dated / len(bounces) if bounces else 1.0
+    print(f"timestamp: {dated} of {len(bounces)} bounce records ({100 * share:.1f}%; goal {100 * TIMESTAMP_GOAL:.0f}%)")
+    if share < TIMESTAMP_GOAL:
+        problems.append(f"only {100 * share:.1f}% of the bounce records have a timestamp")
     for p in problems:
         print("FAIL:", p)
     failed = len(problems) if problems else 0
