@@ -5,6 +5,8 @@
 #include "base/strings.hh"
 #include "report/addresses.hh"
 #include "report/dates.hh"
+#include "report/dsn_fields.hh"
+#include "report/parts.hh"
 
 namespace carom::report {
 
@@ -23,6 +25,20 @@ std::string with_lower_domain(std::string a) {
     const std::size_t at = a.rfind('@');
     for (std::size_t i = at + 1; i < a.size(); ++i) a[i] = to_lower(a[i]);
     return a;
+}
+
+// The first readable Arrival-Date of a delivery-status part outside attached messages (the parts
+// read_dsn reads first): for the records of a reader that read the bounce's text instead.
+std::string report_arrival(const mime::Message &msg) {
+    std::string arrival;
+    walk(msg.root, false, [&](const mime::Part &p, bool inside) {
+        if (!arrival.empty() || inside || !p.children.empty() || !is_delivery_status(p)) return;
+        DsnScan s;
+        scan_dsn(p.text, s);
+        for (std::size_t k : s.per_message)
+            if (s.fields[k].id == FieldId::ArrivalDate && arrival.empty()) arrival = rfc3339_date(s.fields[k].value);
+    });
+    return arrival;
 }
 
 }  // namespace
@@ -48,17 +64,22 @@ std::string bounce_sender(const Original &original, const mime::Headers &bounce)
 
 void stamp_records(const mime::Message &msg, Extraction &ex) {
     if (ex.records.empty()) return;
-    std::string date;  // the bounce's own Date, read once and only when a record needs it
-    bool date_read = false;
+    // The report's Arrival-Date and the bounce's own Date, read once and only when a record needs them.
+    std::string arrival, date;
+    bool dates_read = false;
     const std::string sender = bounce_sender(ex.original, msg.root.headers);
     const std::string &key = !ex.original.message_id.empty() ? ex.original.message_id : ex.original.date;
     for (Record &r : ex.records) {
         if (r.timestamp.empty()) {
-            if (!date_read) {
+            if (!dates_read) {
+                arrival = report_arrival(msg);
                 if (const std::string_view *v = msg.root.headers.get("Date")) date = rfc3339_date(*v);
-                date_read = true;
+                dates_read = true;
             }
-            if (!date.empty()) {
+            if (!arrival.empty()) {
+                r.timestamp = arrival;
+                r.timestamp_source = "arrival";
+            } else if (!date.empty()) {
                 r.timestamp = date;
                 r.timestamp_source = "date";
             }

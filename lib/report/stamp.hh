@@ -28,8 +28,10 @@ std::string record_token(std::string_view sender, std::string_view recipient, st
 // bounce's To: the envelope is not part of the message). "" when none holds an address.
 std::string bounce_sender(const Original &original, const mime::Headers &bounce);
 
-// Completes every record of `ex`: the timestamp from the bounce's Date for a record whose reader
-// found neither Last-Attempt-Date nor Arrival-Date, the sender, the token.
+// Completes every record of `ex`: a record whose reader gave it no timestamp (a reader of the
+// bounce's text, or a report without Last-Attempt-Date and Arrival-Date) takes the Arrival-Date of
+// a delivery-status part of the message (outside attached messages), else the bounce's own Date;
+// then the sender and the token.
 void stamp_records(const mime::Message &msg, Extraction &ex);
 
 }  // namespace carom::report

@@ -1,9 +1,11 @@
 // report/stamp: the token's definition against digests computed outside carom (coreutils'
-// sha256sum, the command beside each), and the sender's order of fall-backs.
+// sha256sum, the command beside each), the sender's order of fall-backs, and the timestamp a record
+// gets when its reader gave it none.
 #include <gtest/gtest.h>
 
 #include <string>
 
+#include "parse_message.hh"
 #include "report/stamp.hh"
 
 namespace {
@@ -69,6 +71,70 @@ TEST(Sender, TheBouncesToWhenNoOriginal) {
     EXPECT_EQ(bounce_sender(original("", "not an address"), bounce_to("undisclosed-recipients:;, b@example.org")),
               "b@example.org");
     EXPECT_EQ(bounce_sender(Original{}, bounce_to("")), "");
+}
+
+// A bounce whose delivery-status part has an Arrival-Date, and records as a reader of its text
+// would make them (no timestamp): they take the Arrival-Date, not the bounce's Date.
+const char kBounce[] =
+    "Date: Tue, 3 Feb 2026 19:15:01 +0900\n"
+    "From: MAILER-DAEMON@mx.example.net\n"
+    "To: Sender@Example.com\n"
+    "Subject: failure\n"
+    "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n"
+    "\n"
+    "--b\n"
+    "Content-Type: text/plain\n"
+    "\n"
+    "<a@example.org>: 550 no such user\n"
+    "--b\n"
+    "Content-Type: message/delivery-status\n"
+    "\n"
+    "Reporting-MTA: dns; mx.example.net\n"
+    "Arrival-Date: Tue, 3 Feb 2026 19:14:00 +0900\n"
+    "\n"
+    "Final-Recipient: rfc822; a@example.org\n"
+    "Action: failed\n"
+    "Status: 5.1.1\n"
+    "--b--\n";
+
+TEST(Stamp, ARecordWithoutTimestampTakesTheReportsArrivalDate) {
+    carom::mime::Message msg = carom::report::testing::parse(kBounce);
+    carom::Extraction ex;
+    ex.records.emplace_back().recipient = "a@example.org";
+    carom::Record &dated = ex.records.emplace_back();
+    dated.recipient = "b@example.org";
+    dated.timestamp = "2026-02-03T10:00:00Z";  // a reader's own: kept
+    dated.timestamp_source = "last-attempt";
+    carom::report::stamp_records(msg, ex);
+    EXPECT_EQ(ex.records[0].timestamp, "2026-02-03T19:14:00+09:00");
+    EXPECT_EQ(ex.records[0].timestamp_source, "arrival");
+    EXPECT_EQ(ex.records[1].timestamp, "2026-02-03T10:00:00Z");
+    EXPECT_EQ(ex.records[1].timestamp_source, "last-attempt");
+    // No original: the sender is the bounce's To, the key empty.
+    EXPECT_EQ(ex.records[0].sender, "Sender@example.com");
+    EXPECT_EQ(ex.records[0].token, record_token("Sender@example.com", "a@example.org", ""));
+}
+
+TEST(Stamp, ElseTheBouncesDate) {
+    std::string text = kBounce;
+    text.erase(text.find("Arrival-Date:"), std::string("Arrival-Date: Tue, 3 Feb 2026 19:14:00 +0900\n").size());
+    carom::mime::Message msg = carom::report::testing::parse(text);
+    carom::Extraction ex;
+    ex.records.emplace_back().recipient = "a@example.org";
+    carom::report::stamp_records(msg, ex);
+    EXPECT_EQ(ex.records[0].timestamp, "2026-02-03T19:15:01+09:00");
+    EXPECT_EQ(ex.records[0].timestamp_source, "date");
+}
+
+TEST(Stamp, ElseNothing) {
+    carom::mime::Message msg = carom::report::testing::parse("From: a@example.net\nSubject: x\n\nbody\n");
+    carom::Extraction ex;
+    ex.records.emplace_back().recipient = "a@example.org";
+    carom::report::stamp_records(msg, ex);
+    EXPECT_EQ(ex.records[0].timestamp, "");
+    EXPECT_EQ(ex.records[0].timestamp_source, "");
+    EXPECT_EQ(ex.records[0].sender, "");
+    EXPECT_EQ(ex.records[0].token.size(), 64u);  // every record has one
 }
 
 }  // namespace
