@@ -222,12 +222,16 @@ int run_limits(int argc, char **argv, int first) {
 }
 
 const char kVerdictHelp[] =
-    "usage: carom verdict [--context FILE] [--no-backscatter] [--json] [--exit-on VERDICT=CODE]... [FILE | -]\n"
+    "usage: carom verdict [--context FILE] [--no-backscatter] [--json] [--exit-on VERDICT=CODE]...\n"
+    "                     [--rules FILE]... [--no-builtin-rules] [--header NAME]... [--limit NAME=VALUE]...\n"
+    "                     [--source NAME] [FILE | -]\n"
     "\n"
     "Reads one message (FILE, or standard input when FILE is - or absent) and prints its\n"
     "backscatter verdict as one word: backscatter, genuine, unknown (bounce-like, no decisive\n"
     "evidence) or none (not bounce-like); with --json the whole JSON object instead.\n"
-    "For MTAs and Sieve scripts (docs/backscatter.md).\n"
+    "For MTAs and Sieve scripts (docs/backscatter.md). --rules, --no-builtin-rules, --header and\n"
+    "--limit are those of carom classify; --source NAME is the source the JSON object names\n"
+    "(default: FILE, or - for standard input).\n"
     "\n"
     "exit status (sysexits.h): 0 classified (or CODE of a matching --exit-on VERDICT=CODE),\n"
     "64 bad options, 65 the message cannot be read, 66 FILE cannot be opened,\n"
@@ -242,6 +246,7 @@ struct VerdictArgs {
     bool json = false;
     std::vector<std::pair<std::string, int>> exit_on;  // verdict word → exit status
     std::string path;
+    std::string source;  // --source, else path
 };
 
 // Reads verdict's options into args; returns -1 to go on, else the exit status.
@@ -284,6 +289,21 @@ int parse_verdict_args(int argc, char **argv, int first, VerdictArgs &args) {
                                    "carom verdict"),
                        kExUsage;
             args.exit_on.emplace_back(word, static_cast<int>(code));
+        } else if (a.rfind("--rules", 0) == 0 && (a.size() == 7 || a[7] == '=')) {
+            if (!value(v)) return usage_error("--rules needs a FILE", "carom verdict"), kExUsage;
+            cfg.rule_files.push_back(v);
+        } else if (a == "--no-builtin-rules") {
+            cfg.builtin_rules = false;
+        } else if (a.rfind("--header", 0) == 0 && (a.size() == 8 || a[8] == '=')) {
+            if (!value(v)) return usage_error("--header needs a NAME", "carom verdict"), kExUsage;
+            cfg.headers.push_back(v);
+        } else if (a.rfind("--limit", 0) == 0 && (a.size() == 7 || a[7] == '=')) {
+            if (!value(v)) return usage_error("--limit needs NAME=VALUE", "carom verdict"), kExUsage;
+            const std::string wrong = add_limit(v, cfg);
+            if (!wrong.empty()) return usage_error(wrong, "carom verdict"), kExUsage;
+        } else if (a.rfind("--source", 0) == 0 && (a.size() == 8 || a[8] == '=')) {
+            if (!value(v)) return usage_error("--source needs a NAME", "carom verdict"), kExUsage;
+            args.source = v;
         } else if (a != "-" && !a.empty() && a[0] == '-') {
             return usage_error("unknown option '" + a + "' for verdict", "carom verdict"), kExUsage;
         } else if (!path.empty()) {
@@ -293,6 +313,7 @@ int parse_verdict_args(int argc, char **argv, int first, VerdictArgs &args) {
         }
     }
     if (path.empty()) path = "-";
+    if (args.source.empty()) args.source = path;
     return -1;
 }
 
@@ -329,7 +350,7 @@ int run_verdict(int argc, char **argv, int first) {
     if (args.json) {
         char *out = nullptr;
         size_t len = 0;
-        if (carom_result_to_json(r, path.data(), path.size(), &out, &len) != CAROM_OK) return kExTempFail;
+        if (carom_result_to_json(r, args.source.data(), args.source.size(), &out, &len) != CAROM_OK) return kExTempFail;
         std::fwrite(out, 1, len, stdout);
         std::fputc('\n', stdout);
         carom_string_free(out);

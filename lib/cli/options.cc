@@ -101,6 +101,19 @@ bool parse_size(const std::string &text, std::uint64_t &out) {
 }
 
 // Parses the options of classify / explain / rules list. Returns -1 to go on, else an exit code.
+std::string add_limit(const std::string &value, Config &cfg) {
+    const std::size_t e = value.find('=');
+    carom_limit_t limit;
+    std::uint64_t v = 0;
+    if (e == std::string::npos) return "--limit needs NAME=VALUE, not '" + value + "'";
+    if (!find_limit(value.substr(0, e), limit))
+        return "unknown limit '" + value.substr(0, e) + "' (limits: " + limit_names() + ")";
+    if (!parse_size(value.substr(e + 1), v))
+        return "--limit " + value + ": the value must be a number, optionally with k, M or G";
+    cfg.limits.emplace_back(limit, v);
+    return "";
+}
+
 int parse_options(int argc, char **argv, int first, const char *command, bool takes_paths, const char *help,
                   Config &cfg) {
     const std::string hint = std::string("carom ") + command;
@@ -173,17 +186,8 @@ int parse_options(int argc, char **argv, int first, const char *command, bool ta
             cfg.progress = false;
         } else if (name == "--limit" && takes_paths) {
             if (!need_value()) return usage_error("--limit needs NAME=VALUE", hint.c_str());
-            std::size_t e = value.find('=');
-            carom_limit_t limit;
-            std::uint64_t v = 0;
-            if (e == std::string::npos) return usage_error("--limit needs NAME=VALUE, not '" + value + "'", hint.c_str());
-            if (!find_limit(value.substr(0, e), limit))
-                return usage_error("unknown limit '" + value.substr(0, e) + "' (limits: " + limit_names() + ")",
-                                   hint.c_str());
-            if (!parse_size(value.substr(e + 1), v))
-                return usage_error("--limit " + value + ": the value must be a number, optionally with k, M or G",
-                                   hint.c_str());
-            cfg.limits.emplace_back(limit, v);
+            const std::string why = add_limit(value, cfg);
+            if (!why.empty()) return usage_error(why, hint.c_str());
         } else {
             return usage_error("unknown option '" + a + "' for " + command, hint.c_str());
         }

@@ -41,6 +41,9 @@ bool read_small_file(const std::string &path, std::string &out, std::string &why
 // "123", "64k", "16M", "2G" (binary multiples). False on anything else or on overflow.
 bool parse_size(const std::string &text, std::uint64_t &out);
 
+// Adds --limit's NAME=VALUE to cfg. Returns "" or what is wrong with it.
+std::string add_limit(const std::string &value, Config &cfg);
+
 // Parses the options of classify / explain / rules list (from argv[first]); --help prints help.
 // Returns -1 to go on, else an exit code.
 int parse_options(int argc, char **argv, int first, const char *command, bool takes_paths, const char *help,

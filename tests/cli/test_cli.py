@@ -684,6 +684,36 @@ class Verdict(Base):
         dsn = self.write("dsn.eml", DSN)
         self.assertEqual(run(["verdict", "--context", bad, dsn], check_json=False)[0], 75)
 
+    def test_takes_the_engine_options_of_classify(self):
+        # --rules / --no-builtin-rules, --header and --limit as in classify; --source names the
+        # message in the JSON object (an MTA's pipe gives a temporary file or standard input).
+        dsn = DSN.replace("Status: 5.1.1\n", "Status: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 zebra crossing closed\n")
+        dsn = dsn.replace("--b0--", "--b0\nContent-Type: text/rfc822-headers\n\nFrom: sender@example.com\n"
+                                    "To: nobody@example.net\nX-Campaign: spring-42\n\n--b0--")
+        path = self.write("dsn.eml", dsn)
+        rules = self.write("z.rules", "carom-rules 1\nrule my.zebra\n  says 550 zebra crossing closed\n"
+                                      "  text zebra crossing\n  reason mailboxfull\n")
+        rc, _, err, out = run(["verdict", "--json", "--rules", rules, "--header", "X-Campaign",
+                               "--source", "queue-7F3A", path], check_json=False)
+        self.assertEqual(rc, 0, err)
+        obj = json.loads(out)
+        self.assertEqual(obj["source"], "queue-7F3A")
+        self.assertEqual((obj["records"][0]["rule"], obj["records"][0]["reason"]), ("my.zebra", "mailboxfull"))
+        self.assertEqual(obj["original"]["headers"], {"x-campaign": "spring-42"})
+        rc, _, err, out = run(["verdict", "--json", "--no-builtin-rules", f"--rules={rules}", "-"],
+                              stdin=DSN.encode(), check_json=False)
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(json.loads(out)["source"], "-")
+        self.assertNotIn("status.x.1.1", out)  # no built-in rule decided
+        # the limit applies: the message is over it (65, the data cannot be read as asked)
+        self.assertEqual(run(["verdict", "--limit", "message_bytes=100", path], check_json=False)[0], 65)
+        self.assertEqual(run(["verdict", "--limit=message_bytes=1M", path], check_json=False)[0], 0)
+        for bad in ([path, "--limit", "bogus=1"], [path, "--limit", "message_bytes=lots"], [path, "--rules"],
+                    [path, "--source"], [path, "--header"]):
+            self.assertEqual(run(["verdict"] + bad, check_json=False)[0], 64, bad)
+        missing_rules = os.path.join(self.dir, "missing.rules")
+        self.assertEqual(run(["verdict", "--rules", missing_rules, path], check_json=False)[0], 75)
+
     def test_no_backscatter_option(self):
         dsn = self.write("dsn.eml", DSN)
         rc, objs, err, _ = run(["classify", "--no-backscatter", dsn])
