@@ -114,6 +114,94 @@ std::string error_object(const std::string &source, const std::string &code, con
            json_string(code) + ",\"message\":" + json_string(message) + "}}";
 }
 
+const char kCsvHeader[] =
+    "source,format,recipient,original_recipient,action,status,reply_code,class,reason,rule,diagnostic,"
+    "remote_mta,reporting_mta,command,timestamp,sender,token,original_message_id,original_subject,backscatter,"
+    "error,error_message\r\n";
+
+namespace {
+
+// One field as RFC 4180 writes it; invalid UTF-8 becomes U+FFFD, as in the JSON output.
+void csv_field(std::string &row, const std::string &value) {
+    std::string text;
+    for (std::size_t i = 0; i < value.size();) {
+        const std::size_t n = utf8_length(value, i);
+        if (n == 0) {
+            text += "\xEF\xBF\xBD";  // U+FFFD
+            ++i;
+        } else {
+            text.append(value, i, n);
+            i += n;
+        }
+    }
+    if (text.find_first_of(",\"\r\n") == std::string::npos) {
+        row += text;
+        return;
+    }
+    row += '"';
+    for (char c : text) {
+        if (c == '"') row += '"';
+        row += c;
+    }
+    row += '"';
+}
+
+std::string field(const carom_result_t *r, std::size_t i, carom_field_t f) {
+    const char *v = carom_result_field(r, i, f, nullptr);
+    return v ? v : "";
+}
+
+const char *verdict_word(const carom_result_t *r) {
+    switch (carom_result_verdict(r)) {
+        case CAROM_VERDICT_BACKSCATTER: return "backscatter";
+        case CAROM_VERDICT_GENUINE: return "genuine";
+        default: return "unknown";
+    }
+}
+
+}  // namespace
+
+std::string csv_rows(const std::string &source, const carom_result_t *r) {
+    const std::size_t n = carom_result_record_count(r);
+    const bool failed = carom_result_status(r) != CAROM_OK;
+    std::string rows;
+    for (std::size_t i = 0; i < std::max<std::size_t>(n, 1); ++i) {
+        const bool rec = i < n;
+        auto per_record = [&](carom_field_t f) { return rec ? field(r, i, f) : std::string(); };
+        const char *cls = rec ? carom_class_name(carom_result_class(r, i)) : nullptr;
+        const char *reason = rec ? carom_reason_name(carom_result_reason(r, i)) : nullptr;
+        const std::string values[] = {
+            source, field(r, 0, CAROM_FIELD_FORMAT), per_record(CAROM_FIELD_RECIPIENT),
+            per_record(CAROM_FIELD_ORIGINAL_RECIPIENT), per_record(CAROM_FIELD_ACTION),
+            per_record(CAROM_FIELD_STATUS), per_record(CAROM_FIELD_REPLY_CODE), cls ? cls : "", reason ? reason : "",
+            per_record(CAROM_FIELD_RULE), per_record(CAROM_FIELD_DIAGNOSTIC), per_record(CAROM_FIELD_REMOTE_MTA),
+            per_record(CAROM_FIELD_REPORTING_MTA), per_record(CAROM_FIELD_COMMAND),
+            per_record(CAROM_FIELD_TIMESTAMP), per_record(CAROM_FIELD_SENDER), per_record(CAROM_FIELD_TOKEN),
+            field(r, 0, CAROM_FIELD_ORIGINAL_MESSAGE_ID), field(r, 0, CAROM_FIELD_ORIGINAL_SUBJECT),
+            n ? verdict_word(r) : "", failed ? carom_status_name(carom_result_status(r)) : "",
+            failed ? carom_result_message(r) : ""};
+        bool first = true;
+        for (const std::string &v : values) {
+            if (!first) rows += ',';
+            first = false;
+            csv_field(rows, v);
+        }
+        rows += "\r\n";
+    }
+    return rows;
+}
+
+std::string csv_error_row(const std::string &source, const std::string &code, const std::string &message) {
+    std::string row;
+    csv_field(row, source);
+    row += ",,,,,,,,,,,,,,,,,,,,";  // the 20 columns between source and error
+    csv_field(row, code);
+    row += ',';
+    csv_field(row, message);
+    row += "\r\n";
+    return row;
+}
+
 std::string pretty_json(const std::string &json) {
     std::string out;
     int depth = 0;

@@ -19,6 +19,13 @@ std::string json_string(const std::string &s);
 // no records and "error": {"code": code, "message": message}.
 std::string error_object(const std::string &source, const std::string &code, const std::string &message);
 
+// --format csv (docs/schema.md, "CSV"): the header line, then per message one row per record
+// (a message without records, or with an error, one row with empty record columns). RFC 4180:
+// lines end in CRLF, a field holding a comma, a quote, CR or LF is quoted with quotes doubled.
+extern const char kCsvHeader[];
+std::string csv_rows(const std::string &source, const carom_result_t *result);
+std::string csv_error_row(const std::string &source, const std::string &code, const std::string &message);
+
 // Re-indents one JSON object (as produced by carom_result_to_json) for people to read.
 std::string pretty_json(const std::string &json);
 

@@ -60,6 +60,10 @@ private:
         }
         job.result = r;
         if (options_.format == Format::Summary) return;
+        if (options_.format == Format::Csv) {
+            job.text = csv_rows(job.msg.source, r);
+            return;
+        }
         char *json = nullptr;
         size_t len = 0;
         st = carom_result_to_json(r, job.msg.source.data(), job.msg.source.size(), &json, &len);
@@ -72,7 +76,10 @@ private:
 
     void fail(Job &job, const std::string &code, const std::string &message) const {
         job.error_code = code;
-        if (options_.format != Format::Summary) render(job, error_object(job.msg.source, code, message));
+        if (options_.format == Format::Csv)
+            job.text = csv_error_row(job.msg.source, code, message);
+        else if (options_.format != Format::Summary)
+            render(job, error_object(job.msg.source, code, message));
     }
 
     void render(Job &job, std::string json) const {
@@ -99,7 +106,11 @@ public:
         }
         carom_result_free(job.result);
         job.result = nullptr;
-        if (options_.format != Format::Summary) {
+        if (options_.format == Format::Csv) {
+            if (first_) std::fputs(kCsvHeader, stdout);
+            first_ = false;
+            std::fwrite(job.text.data(), 1, job.text.size(), stdout);  // its rows end in CRLF
+        } else if (options_.format != Format::Summary) {
             if (options_.format == Format::Pretty && !first_) std::fputc('\n', stdout);
             first_ = false;
             std::fwrite(job.text.data(), 1, job.text.size(), stdout);

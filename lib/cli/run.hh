@@ -11,7 +11,7 @@
 
 namespace carom_cli {
 
-enum class Format { Jsonl, Summary, Pretty };
+enum class Format { Jsonl, Summary, Pretty, Csv };
 
 struct RunOptions {
     Format format = Format::Jsonl;

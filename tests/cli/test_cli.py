@@ -542,6 +542,45 @@ class JsonText(Base):
         self.assertTrue(obj["source"].endswith("/bad\ufffdname.eml"), obj["source"])
 
 
+class Csv(Base):
+    COLUMNS = ["source", "format", "recipient", "original_recipient", "action", "status", "reply_code", "class",
+               "reason", "rule", "diagnostic", "remote_mta", "reporting_mta", "command", "timestamp", "sender",
+               "token", "original_message_id", "original_subject", "backscatter", "error", "error_message"]
+
+    def test_rows_match_the_json_records(self):
+        import csv
+        import io
+        # Two recipients, a diagnostic with a comma and quotes, ordinary mail, a message over the limit.
+        two = DSN.replace("Status: 5.1.1\n", 'Status: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 "nobody", sorry\n\n'
+                          "Final-Recipient: rfc822; other@example.net\nAction: failed\nStatus: 5.2.2\n")
+        paths = [self.write("a.eml", two), self.write("b.eml", msg("hello")), self.write("c.eml", DSN + "x" * 3000)]
+        args = ["classify", "--limit", "message_bytes=2000"] + paths
+        rc, objs, err, _ = run(args)
+        self.assertEqual(rc, 1, err)  # c.eml is too large
+        proc = subprocess.run([CAROM] + args + ["--format", "csv"], capture_output=True, timeout=60)
+        text = proc.stdout.decode("utf-8")
+        self.assertTrue(text.endswith("\r\n") and "\n" not in text.replace("\r\n", ""), text)  # RFC 4180 CRLF
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+        self.assertEqual(rows[0], self.COLUMNS)
+        rows = [dict(zip(self.COLUMNS, r)) for r in rows[1:]]
+        self.assertTrue(all(len(r) == len(self.COLUMNS) for r in rows))
+        want = []
+        for obj in objs:
+            for rec in obj["records"] or [None]:
+                want.append((obj["source"], rec and rec["recipient"], rec and rec["class"], rec and rec["reason"],
+                             rec and rec["status"], rec and rec["diagnostic"], rec and rec["token"],
+                             obj["error"] and obj["error"]["code"]))
+        got = [(r["source"], r["recipient"] or None, r["class"] or None, r["reason"] or None, r["status"] or None,
+                r["diagnostic"] or None, r["token"] or None, r["error"] or None) for r in rows]
+        self.assertEqual(got, want)
+        self.assertEqual(len(rows), 4)  # two records, one row for ordinary mail, one for the error
+        self.assertIn('550 5.1.1 ""nobody"", sorry', text)  # quotes doubled inside a quoted field
+        self.assertEqual(rows[3]["error"], "too_large")
+        # the same rows with any number of threads
+        four = subprocess.run([CAROM] + args + ["--format", "csv", "--jobs", "4"], capture_output=True, timeout=60)
+        self.assertEqual(four.stdout, proc.stdout)
+
+
 class Summary(Base):
     def test_summary_counts(self):
         paths = [self.write("a.eml", msg("a")), self.write("b.eml", DSN), self.write("c.eml", b""),
