@@ -24,6 +24,7 @@
 #include "options.hh"
 #include "output.hh"
 #include "run.hh"
+#include "suppress.hh"
 
 namespace {
 
@@ -51,6 +52,7 @@ const char kMainHelp[] =
     "  explain PATH...       classify with every matching rule shown, indented for reading\n"
     "  rules list            print the rule set as JSON Lines\n"
     "  rules check FILE...   check rule files; errors as FILE:LINE:COLUMN: message\n"
+    "  suppressions PATH...  the addresses to stop mailing (see carom suppressions --help)\n"
     "  verdict [FILE]        one message's backscatter verdict as one word (see carom verdict --help)\n"
     "  limits                print the limits (name, min, max, default) as JSON Lines\n"
     "  help                  this text\n"
@@ -94,6 +96,26 @@ const char kClassifyHelp[] =
     "\n"
     "exit status: 0 all messages classified, 1 some error records, 2 usage error\n";
 
+const char kSuppressionsHelp[] =
+    "usage: carom suppressions [--soft-count N] [--soft-days D] [--format jsonl|csv] [OPTIONS] PATH...\n"
+    "\n"
+    "Classifies every message of the PATHs (as carom classify does) and prints the addresses to\n"
+    "stop mailing, one per line, sorted: every address with a hard bounce that is not\n"
+    "backscatter, and every address whose soft bounces fall on N different days (UTC) within the\n"
+    "D days that end with its last soft bounce (default 3 within 7, as list servers score\n"
+    "bounces). Blocks (fix the sending), delays, auto-replies and backscatter never suppress.\n"
+    "Each line: address, kind (hard or soft), reason and source of the last bounce, bounces\n"
+    "counted, last_bounce (its timestamp). docs/suppressions.md.\n"
+    "\n"
+    "options:\n"
+    "  --soft-count N        soft bounces on N different days suppress (default 3)\n"
+    "  --soft-days D         ... within D days (default 7)\n"
+    "  --format FORMAT       jsonl (default) or csv (a header line, RFC 4180)\n"
+    "  --context, --no-backscatter, --rules, --no-builtin-rules, --limit, --jobs, --no-progress:\n"
+    "                        as for carom classify\n"
+    "\n"
+    "exit status: 0, 1 when some message could not be read (it counts for nothing), 2 usage error\n";
+
 const char kRulesHelp[] =
     "usage: carom rules list [--rules FILE]... [--no-builtin-rules]\n"
     "       carom rules check FILE...\n"
@@ -123,6 +145,37 @@ int run_classify(const Config &cfg) {
         if (lv.first == CAROM_LIMIT_MESSAGE_BYTES) run.limit = lv.second;
     const carom_cli::RunResult result = carom_cli::classify_paths(engine, cfg.paths, run);
     if (result.write_failed) {
+        std::fprintf(stderr, "carom: cannot write the output: %s\n", std::strerror(errno));
+        return kExitUsage;
+    }
+    return result.any_error ? kExitErrors : kExitOk;
+}
+
+int run_suppressions(const Config &cfg) {
+    if (cfg.paths.empty())
+        return usage_error("no input: give one or more PATHs (- for standard input)", "carom suppressions");
+    if (cfg.format != Format::Jsonl && cfg.format != Format::Csv)
+        return usage_error("suppressions writes jsonl or csv", "carom suppressions");
+    carom_engine_t *engine = nullptr;
+    const int rc = build_engine(cfg, &engine);
+    if (rc >= 0) return rc;
+    struct Free {
+        carom_engine_t *e;
+        ~Free() { carom_engine_free(e); }
+    } free_engine{engine};
+
+    carom_cli::Suppressions list(cfg.soft_count, cfg.soft_days);
+    carom_cli::RunOptions run;
+    run.format = Format::Collect;
+    run.progress = cfg.progress;
+    run.jobs = cfg.jobs ? cfg.jobs : carom_cli::online_cpus();
+    run.collect = [&](const std::string &source, const carom_result_t *r) { list.add(source, r); };
+    carom_limit_bounds(CAROM_LIMIT_MESSAGE_BYTES, nullptr, nullptr, &run.limit);
+    for (const auto &lv : cfg.limits)
+        if (lv.first == CAROM_LIMIT_MESSAGE_BYTES) run.limit = lv.second;
+    const carom_cli::RunResult result = carom_cli::classify_paths(engine, cfg.paths, run);
+    list.write(stdout, cfg.format == Format::Csv);
+    if (result.write_failed || std::fflush(stdout) != 0) {
         std::fprintf(stderr, "carom: cannot write the output: %s\n", std::strerror(errno));
         return kExitUsage;
     }
@@ -422,8 +475,14 @@ int main(int argc, char **argv) {
                                        : "unknown rules subcommand '" + sub + "' (list or check)",
                            "carom rules");
     }
+    if (cmd == "suppressions") {
+        Config cfg;
+        int rc = parse_options(argc, argv, 2, "suppressions", true, kSuppressionsHelp, cfg);
+        if (rc >= 0) return rc;
+        return run_suppressions(cfg);
+    }
     if (cmd == "limits") return run_limits(argc, argv, 2);
     if (cmd == "verdict") return run_verdict(argc, argv, 2);
     if (!cmd.empty() && cmd[0] == '-') return usage_error("unknown option '" + cmd + "'", "carom");
-    return usage_error("unknown command '" + cmd + "' (classify, explain, verdict, rules, limits)", "carom");
+    return usage_error("unknown command '" + cmd + "' (classify, explain, suppressions, verdict, rules, limits)", "carom");
 }

@@ -182,6 +182,12 @@ int parse_options(int argc, char **argv, int first, const char *command, bool ta
                 return usage_error("--jobs " + value + ": give a number of threads from 1 to " + std::to_string(kMaxJobs),
                                    hint.c_str());
             cfg.jobs = static_cast<unsigned>(n);
+        } else if ((name == "--soft-count" || name == "--soft-days") && std::string(command) == "suppressions") {
+            std::uint64_t n = 0;
+            if (!need_value() || !parse_size(value, n) || n < 1 || n > 100000 ||
+                value.find_first_not_of("0123456789") != std::string::npos)
+                return usage_error(name + " takes a whole number from 1 to 100000", hint.c_str());
+            (name == "--soft-count" ? cfg.soft_count : cfg.soft_days) = static_cast<unsigned>(n);
         } else if (name == "--progress" && takes_paths && flag_only()) {
             cfg.progress = true;
         } else if (name == "--no-progress" && takes_paths && flag_only()) {

@@ -28,6 +28,7 @@ struct Config {
     bool explain = false;
     bool progress = true;
     unsigned jobs = 0;  // 0: one per online processor
+    unsigned soft_count = 3, soft_days = 7;  // carom suppressions: soft bounces on N days within D
     std::vector<std::string> paths;
 };
 

@@ -146,6 +146,16 @@ void csv_field(std::string &row, const std::string &value) {
     row += '"';
 }
 
+}  // namespace
+
+std::string csv_field_text(const std::string &value) {
+    std::string text;
+    csv_field(text, value);
+    return text;
+}
+
+namespace {
+
 std::string field(const carom_result_t *r, std::size_t i, carom_field_t f) {
     const char *v = carom_result_field(r, i, f, nullptr);
     return v ? v : "";

@@ -24,6 +24,7 @@ std::string error_object(const std::string &source, const std::string &code, con
 // lines end in CRLF, a field holding a comma, a quote, CR or LF is quoted with quotes doubled.
 extern const char kCsvHeader[];
 std::string csv_rows(const std::string &source, const carom_result_t *result);
+std::string csv_field_text(const std::string &value);  // one field, quoted where it needs to be
 std::string csv_error_row(const std::string &source, const std::string &code, const std::string &message);
 
 // Re-indents one JSON object (as produced by carom_result_to_json) for people to read.

@@ -59,7 +59,7 @@ private:
             return;
         }
         job.result = r;
-        if (options_.format == Format::Summary) return;
+        if (options_.format == Format::Summary || options_.format == Format::Collect) return;
         if (options_.format == Format::Csv) {
             job.text = csv_rows(job.msg.source, r);
             return;
@@ -78,7 +78,7 @@ private:
         job.error_code = code;
         if (options_.format == Format::Csv)
             job.text = csv_error_row(job.msg.source, code, message);
-        else if (options_.format != Format::Summary)
+        else if (options_.format != Format::Summary && options_.format != Format::Collect)
             render(job, error_object(job.msg.source, code, message));
     }
 
@@ -103,6 +103,7 @@ public:
         } else {
             if (carom_result_status(job.result) != CAROM_OK) any_error = true;
             summary.add(job.result, job.msg.size);
+            if (options_.format == Format::Collect) options_.collect(job.msg.source, job.result);
         }
         carom_result_free(job.result);
         job.result = nullptr;
@@ -110,7 +111,7 @@ public:
             if (first_) std::fputs(kCsvHeader, stdout);
             first_ = false;
             std::fwrite(job.text.data(), 1, job.text.size(), stdout);  // its rows end in CRLF
-        } else if (options_.format != Format::Summary) {
+        } else if (options_.format != Format::Summary && options_.format != Format::Collect) {
             if (options_.format == Format::Pretty && !first_) std::fputc('\n', stdout);
             first_ = false;
             std::fwrite(job.text.data(), 1, job.text.size(), stdout);

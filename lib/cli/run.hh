@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -11,7 +12,8 @@
 
 namespace carom_cli {
 
-enum class Format { Jsonl, Summary, Pretty, Csv };
+// Collect: nothing is written; each classified message goes to RunOptions::collect.
+enum class Format { Jsonl, Summary, Pretty, Csv, Collect };
 
 struct RunOptions {
     Format format = Format::Jsonl;
@@ -19,6 +21,9 @@ struct RunOptions {
     bool progress = true;     // the progress line, when stderr is a terminal
     unsigned jobs = 1;        // 1: the sequential path, no thread is started
     std::uint64_t limit = 0;  // message_bytes: larger messages are counted, not kept
+    // With Format::Collect: called on the main thread, in input order, for each message that was
+    // classified (source, result).
+    std::function<void(const std::string &, const carom_result_t *)> collect;
 };
 
 struct RunResult {

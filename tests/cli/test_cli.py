@@ -581,6 +581,105 @@ class Csv(Base):
         self.assertEqual(four.stdout, proc.stdout)
 
 
+def dated_dsn(rcpt, status, diag, when, action="failed", msgid="m1@mail.example.com"):
+    """A Postfix-like DSN for rcpt with a Last-Attempt-Date and the returned headers."""
+    return textwrap.dedent(f"""\
+        From: MAILER-DAEMON@mx.example.com
+        To: news@example.com
+        Subject: Undelivered Mail Returned to Sender
+        Date: {when}
+        MIME-Version: 1.0
+        Content-Type: multipart/report; report-type=delivery-status; boundary="b0"
+
+        --b0
+        Content-Type: text/plain
+
+        Your message could not be delivered.
+        --b0
+        Content-Type: message/delivery-status
+
+        Reporting-MTA: dns; mx.example.com
+
+        Final-Recipient: rfc822; {rcpt}
+        Action: {action}
+        Status: {status}
+        Diagnostic-Code: smtp; {diag}
+        Last-Attempt-Date: {when}
+
+        --b0
+        Content-Type: text/rfc822-headers
+
+        From: news@example.com
+        To: {rcpt}
+        Subject: news
+        Message-ID: <{msgid}>
+
+        --b0--
+        """)
+
+
+class Suppressions(Base):
+    FULL = ("5.2.2", "552 5.2.2 Mailbox full")
+
+    def mix(self):
+        def day(d, hour=10):  # February 2026 (March for d > 28)
+            month, d = ("Feb", d) if d <= 28 else ("Mar", d - 28)
+            return f"Mon, {d} {month} 2026 {hour:02d}:00:00 +0100"
+        cases = [
+            ("hard@example.org", "5.1.1", "550 5.1.1 <hard@example.org>: User unknown", day(1), "failed", None),
+            ("Mixed.Case@Example.org", "5.1.1", "550 5.1.1 no such user", day(2), "failed", None),
+            ("mixed.case@example.org", "5.1.1", "550 5.1.1 no such user", day(9), "failed", None),
+            ("spoofed@example.org", "5.1.1", "550 5.1.1 no such user", day(1), "failed", "x@spam.example.net"),
+            ("blocked@example.org", "5.7.1", "554 5.7.1 Client host [192.0.2.1] blocked using zen.example.net",
+             day(1), "failed", None),
+            ("late@example.org", "4.4.1", "451 4.4.1 Connection timed out", day(1), "delayed", None),
+        ]
+        for d in (1, 3, 5):  # three days within seven: suppressed
+            cases.append(("repeat@example.org",) + self.FULL + (day(d), "failed", None))
+        for d in (1, 5):  # two days only
+            cases.append(("twice@example.org",) + self.FULL + (day(d), "failed", None))
+        for d in (1, 15, 31):  # three days, spread over a month
+            cases.append(("spread@example.org",) + self.FULL + (day(d), "failed", None))
+        for hour in (8, 12, 16):  # three bounces on one day
+            cases.append(("sameday@example.org",) + self.FULL + (day(4, hour), "failed", None))
+        mbox = ""
+        for i, (rcpt, status, diag, when, action, msgid) in enumerate(cases):
+            mbox += envelope("MAILER-DAEMON", i % 60) + dated_dsn(rcpt, status, diag, when, action,
+                                                                   msgid or "m1@mail.example.com") + "\n"
+        ctx = self.write("ctx.json", '{"message_id_domains": ["mail.example.com"]}')
+        return self.write("bounces.mbox", mbox), ctx
+
+    def test_lists_exactly_the_addresses_to_stop_mailing(self):
+        mbox, ctx = self.mix()
+        rc, _, err, out = run(["suppressions", "--context", ctx, mbox], check_json=False)
+        self.assertEqual(rc, 0, err)
+        rows = [json.loads(line) for line in out.splitlines()]
+        self.assertEqual([(r["address"], r["kind"], r["reason"], r["bounces"]) for r in rows], [
+            ("hard@example.org", "hard", "userunknown", 1),
+            ("mixed.case@example.org", "hard", "userunknown", 2),  # one address, whatever the case
+            ("repeat@example.org", "soft", "mailboxfull", 3),
+        ])
+        self.assertEqual(rows[1]["last_bounce"], "2026-02-09T10:00:00+01:00")
+        self.assertTrue(rows[2]["source"].startswith(mbox + ":"))
+        # looser thresholds take the others in turn; backscatter, blocks and delays never
+        rc, _, err, out = run(["suppressions", "--context", ctx, "--soft-count", "2", "--soft-days", "31",
+                               "--format", "csv", mbox], check_json=False)
+        self.assertEqual(rc, 0, err)
+        lines = out.splitlines()
+        self.assertEqual(lines[0], "address,kind,reason,bounces,last_bounce,source")
+        self.assertEqual([l.split(",")[0] for l in lines[1:]], [
+            "hard@example.org", "mixed.case@example.org", "repeat@example.org", "spread@example.org",
+            "twice@example.org"])
+        # without the context the forged bounce is an ordinary hard bounce
+        rc, _, err, out = run(["suppressions", mbox], check_json=False)
+        self.assertIn("spoofed@example.org", out)
+
+    def test_bad_options(self):
+        mbox, _ = self.mix()
+        for bad in (["--soft-count", "0"], ["--soft-days", "x"], ["--format", "summary"], []):
+            self.assertEqual(run(["suppressions"] + bad + ([mbox] if bad else []), check_json=False)[0], 2, bad)
+
+
 class Summary(Base):
     def test_summary_counts(self):
         paths = [self.write("a.eml", msg("a")), self.write("b.eml", DSN), self.write("c.eml", b""),
