@@ -1,7 +1,9 @@
 #include "output.hh"
 
 #include <algorithm>
+#include <cctype>
 #include <cinttypes>
+#include <cstring>
 #include <vector>
 
 namespace carom_cli {
@@ -51,8 +53,9 @@ std::string human_bytes(double b) {
     return buf;
 }
 
+// A table of counts, largest first; with top > 0 only the first `top` rows and a line for the rest.
 void print_table(std::FILE *out, const char *title, const std::map<std::string, std::uint64_t> &counts,
-                 std::uint64_t total) {
+                 std::uint64_t total, std::size_t top = 0) {
     std::fprintf(out, "\n%-22s %10s %7s\n", title, "count", "share");
     if (counts.empty()) {
         std::fprintf(out, "  (none)\n");
@@ -60,9 +63,37 @@ void print_table(std::FILE *out, const char *title, const std::map<std::string, 
     }
     std::vector<std::pair<std::string, std::uint64_t>> rows(counts.begin(), counts.end());
     std::stable_sort(rows.begin(), rows.end(), [](const auto &a, const auto &b) { return a.second > b.second; });
-    for (const auto &r : rows)
-        std::fprintf(out, "  %-20s %10" PRIu64 " %6.1f%%\n", r.first.c_str(), r.second,
-                     total ? 100.0 * static_cast<double>(r.second) / static_cast<double>(total) : 0.0);
+    const std::size_t shown = top ? std::min(top, rows.size()) : rows.size();
+    for (std::size_t i = 0; i < shown; ++i)
+        std::fprintf(out, "  %-20s %10" PRIu64 " %6.1f%%\n", rows[i].first.c_str(), rows[i].second,
+                     total ? 100.0 * static_cast<double>(rows[i].second) / static_cast<double>(total) : 0.0);
+    if (shown < rows.size()) std::fprintf(out, "  (%zu more)\n", rows.size() - shown);
+}
+
+// A diagnostic as a table key: a word holding an address becomes <addr>, runs of digits #, at
+// most 72 bytes, so that the same refusal to many recipients counts as one.
+std::string diagnostic_key(const char *text) {
+    std::string key;
+    const char *p = text;
+    while (*p && key.size() < 72) {
+        while (*p && std::isspace(static_cast<unsigned char>(*p))) ++p;
+        const char *end = p;
+        while (*end && !std::isspace(static_cast<unsigned char>(*end))) ++end;
+        if (end == p) break;
+        if (!key.empty()) key += ' ';
+        if (std::memchr(p, '@', static_cast<std::size_t>(end - p))) {
+            key += "<addr>";
+        } else {
+            for (const char *q = p; q < end; ++q) {
+                if (!std::isdigit(static_cast<unsigned char>(*q)))
+                    key += *q;
+                else if (key.empty() || key.back() != '#')
+                    key += '#';
+            }
+        }
+        p = end;
+    }
+    return key.size() > 72 ? key.substr(0, 72) : key;
 }
 
 }  // namespace
@@ -293,11 +324,31 @@ void Summary::add(const carom_result_t *result, std::uint64_t bytes) {
     const char *format = carom_result_field(result, 0, CAROM_FIELD_FORMAT, nullptr);
     ++formats_[format ? format : "(none)"];
     for (std::size_t i = 0; i < n; ++i) {
-        const char *cls = carom_class_name(carom_result_class(result, i));
+        const carom_class_t c = carom_result_class(result, i);
+        const char *cls = carom_class_name(c);
         const char *reason = carom_reason_name(carom_result_reason(result, i));
         ++classes_[cls ? cls : "(none)"];
         ++reasons_[reason ? reason : "(none)"];
+        const char *rcpt = carom_result_field(result, i, CAROM_FIELD_RECIPIENT, nullptr);
+        const char *at = rcpt ? std::strrchr(rcpt, '@') : nullptr;
+        std::string domain = at ? at + 1 : "(none)";
+        for (char &ch : domain) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        if (domains_.size() >= kMaxKeys && !domains_.count(domain)) domain = "(other)";
+        ByClass &b = domains_[domain];
+        ++b.records;
+        b.hard += c == CAROM_CLASS_HARD, b.soft += c == CAROM_CLASS_SOFT, b.block += c == CAROM_CLASS_BLOCK;
+        const char *mta = carom_result_field(result, i, CAROM_FIELD_REMOTE_MTA, nullptr);
+        count(remote_mtas_, mta ? mta : "(none)");
+        const char *diag = carom_result_field(result, i, CAROM_FIELD_DIAGNOSTIC, nullptr);
+        if (diag && *diag) count(diagnostics_, diagnostic_key(diag));
     }
+}
+
+void Summary::count(std::map<std::string, std::uint64_t> &table, const std::string &key) {
+    if (table.size() >= kMaxKeys && !table.count(key))
+        ++table["(other)"];
+    else
+        ++table[key];
 }
 
 void Summary::add_error(const std::string &code, std::uint64_t bytes) {
@@ -323,6 +374,24 @@ void Summary::print(std::FILE *out, double seconds) const {
     print_table(out, "reason", reasons_, records_);
     print_table(out, "format", formats_, bounces_ + not_bounces_);
     print_table(out, "error", error_codes_, messages_);
+
+    constexpr std::size_t kTop = 20;
+    std::fprintf(out, "\n%-30s %10s %8s %8s %8s\n", "receiving domain", "records", "hard", "soft", "block");
+    if (domains_.empty()) std::fprintf(out, "  (none)\n");
+    std::vector<std::pair<std::string, ByClass>> rows(domains_.begin(), domains_.end());
+    std::stable_sort(rows.begin(), rows.end(), [](const auto &a, const auto &b) { return a.second.records > b.second.records; });
+    for (std::size_t i = 0; i < std::min(kTop, rows.size()); ++i)
+        std::fprintf(out, "  %-28s %10" PRIu64 " %8" PRIu64 " %8" PRIu64 " %8" PRIu64 "\n", rows[i].first.c_str(),
+                     rows[i].second.records, rows[i].second.hard, rows[i].second.soft, rows[i].second.block);
+    if (rows.size() > kTop) std::fprintf(out, "  (%zu more)\n", rows.size() - kTop);
+    print_table(out, "remote MTA", remote_mtas_, records_, kTop);
+    std::fprintf(out, "\ntop diagnostics (addresses as <addr>, numbers as #)\n");
+    std::vector<std::pair<std::string, std::uint64_t>> diags(diagnostics_.begin(), diagnostics_.end());
+    std::stable_sort(diags.begin(), diags.end(), [](const auto &a, const auto &b) { return a.second > b.second; });
+    if (diags.empty()) std::fprintf(out, "  (none)\n");
+    for (std::size_t i = 0; i < std::min(kTop, diags.size()); ++i)
+        std::fprintf(out, "  %8" PRIu64 "  %s\n", diags[i].second, diags[i].first.c_str());
+    if (diags.size() > kTop) std::fprintf(out, "  (%zu more)\n", diags.size() - kTop);
 }
 
 Progress::Progress(bool enabled) : enabled_(enabled) {

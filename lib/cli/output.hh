@@ -41,8 +41,17 @@ public:
     std::uint64_t errors() const { return errors_; }
 
 private:
+    // The per-domain, per-MTA and per-diagnostic tables keep at most kMaxKeys distinct keys each;
+    // records of further keys are counted under "(other)", so memory stays bounded.
+    static constexpr std::size_t kMaxKeys = 100000;
+    struct ByClass {
+        std::uint64_t records = 0, hard = 0, soft = 0, block = 0;
+    };
+    static void count(std::map<std::string, std::uint64_t> &table, const std::string &key);
+
     std::uint64_t messages_ = 0, bytes_ = 0, errors_ = 0, records_ = 0, bounces_ = 0, not_bounces_ = 0;
-    std::map<std::string, std::uint64_t> classes_, reasons_, formats_, error_codes_;
+    std::map<std::string, std::uint64_t> classes_, reasons_, formats_, error_codes_, remote_mtas_, diagnostics_;
+    std::map<std::string, ByClass> domains_;  // the recipients' domains
 };
 
 // The progress line on stderr: shown only when stderr is a terminal and the run has lasted

@@ -703,6 +703,29 @@ class Summary(Base):
         # the summary writes no JSON objects
         self.assertNotIn('"source"', out)
 
+    def test_tables_per_domain_remote_mta_and_diagnostic(self):
+        when = "Mon, 2 Feb 2026 10:00:00 +0100"
+        full = ("5.2.2", "552 5.2.2 Mailbox full")
+        box = ""
+        cases = [(f"user{i}@big.example.org", "5.1.1", f"550 5.1.1 <user{i}@big.example.org>: User unknown")
+                 for i in range(3)]
+        cases += [("a@Small.Example.net",) + full, ("b@big.example.org", "5.7.1",
+                  "554 5.7.1 Client host [192.0.2.7] blocked using zen.example.net")]
+        for i, (rcpt, status, diag) in enumerate(cases):
+            text = dated_dsn(rcpt, status, diag, when).replace("Final-Recipient", "Remote-MTA: dns; mx.big.example.org"
+                                                                 "\nFinal-Recipient")
+            box += envelope("MAILER-DAEMON", i) + text + "\n"
+        rc, _, err, out = run(["classify", "--format", "summary", self.write("b.mbox", box)], check_json=False)
+        self.assertEqual(rc, 0, err)
+        # per receiving domain (lower-cased), with the class counts
+        self.assertRegex(out, r"(?m)^receiving domain\s+records\s+hard\s+soft\s+block$")
+        self.assertRegex(out, r"(?m)^  big\.example\.org\s+4\s+3\s+0\s+1$")
+        self.assertRegex(out, r"(?m)^  small\.example\.net\s+1\s+0\s+1\s+0$")
+        self.assertRegex(out, r"(?m)^remote MTA\s+count\s+share$")
+        self.assertRegex(out, r"(?m)^  mx\.big\.example\.org\s+5\s+100\.0%$")
+        # the same refusal to three recipients is one diagnostic
+        self.assertRegex(out, r"(?m)^\s+3  # #\.#\.# <addr> User unknown$")
+
 
 class OtherCommands(Base):
     def test_limits_json_lines(self):
