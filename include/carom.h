@@ -376,6 +376,13 @@ typedef enum carom_field_t {
     /* Since: 0.2. The bounced message's sender, one bare address with a lower-case domain: the
      * original's Return-Path, else its From, else the bounce's To; NULL when none has one. */
     CAROM_FIELD_SENDER = 16,
+    /* Since: 0.2. The recipient decoded from the VERP address the bounce came back to (the
+     * context's VERP template; SRS and BATV layers undone): the address that was mailed, the one
+     * to act on when set. NULL without a VERP match. */
+    CAROM_FIELD_ENVELOPE_RECIPIENT = 17,
+    /* Since: 0.2. Where CAROM_FIELD_RECIPIENT came from: "dsn", "x-failed-recipients", "text",
+     * "original-header", "verp", "arf", "from-header" (docs/schema.md); NULL without one. */
+    CAROM_FIELD_RECIPIENT_SOURCE = 18,
     /* per message (the record index is ignored) */
     CAROM_FIELD_FORMAT = 100,
     CAROM_FIELD_ORIGINAL_MESSAGE_ID = 101,

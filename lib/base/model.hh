@@ -30,7 +30,13 @@ struct Record {
     std::string timestamp;           // RFC 3339 with the offset as written
     std::string timestamp_source;    // "last-attempt", "arrival" or "date"; "" with no timestamp
     std::string token;               // SHA-256 hex of sender, recipient, original's Message-ID
-    std::string sender;              // the original's sender, bare, lower-case domain
+    std::string sender;              // the original's sender, bare, lower-case domain (SRS / BATV undone)
+    // Where `recipient` came from (docs/schema.md): "dsn", "x-failed-recipients", "text",
+    // "original-header", "verp", "arf", "auto-reply", "notice"; "" when there is no recipient.
+    std::string recipient_source;
+    // The recipient decoded from the VERP address the bounce came back to (context's template):
+    // the address we mailed. "" without a VERP match.
+    std::string envelope_recipient;
     // The reporting MTA's own classification of the failure, lower case, when it writes one in
     // the DSN (PowerMTA's X-PowerMTA-BounceCategory: "bad-mailbox", "quota-issues", ...).
     std::string category;

@@ -52,6 +52,8 @@ const std::string *record_field(const Record &rec, carom_field_t field) {
         case CAROM_FIELD_TIMESTAMP_SOURCE: return &rec.timestamp_source;
         case CAROM_FIELD_TOKEN: return &rec.token;
         case CAROM_FIELD_SENDER: return &rec.sender;
+        case CAROM_FIELD_ENVELOPE_RECIPIENT: return &rec.envelope_recipient;
+        case CAROM_FIELD_RECIPIENT_SOURCE: return &rec.recipient_source;
         default: return nullptr;
     }
 }

@@ -23,7 +23,9 @@
 #include "base/strings.hh"
 #include "classify/backscatter.hh"
 #include "classify/classifier.hh"
+#include "classify/envelope.hh"
 #include "formats/text.hh"
+#include "report/envelope.hh"
 #include "report/fields.hh"
 
 namespace carom {
@@ -83,22 +85,6 @@ long long message_day(const mime::Headers &h) {
     unsigned m = static_cast<unsigned>(std::stoi(iso.substr(5, 2))), d = static_cast<unsigned>(std::stoi(iso.substr(8, 2)));
     if (m < 1 || m > 12 || d < 1 || d > 31 || y < 1970) return -1;
     return days_from_civil(y, m, d);
-}
-
-// Where the bounce was delivered: its envelope recipient, as local delivery recorded it, then the
-// To header (a bounce is addressed to the original's envelope sender).
-std::vector<std::string> envelope_recipients(const mime::Message &msg) {
-    std::vector<std::string> out;
-    for (const char *name : {"Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-To", "To"}) {
-        for (const auto &f : msg.root.headers.fields) {
-            if (!iequals(f.name, name)) continue;
-            std::string a = formats::find_address(f.value);
-            bool seen = false;
-            for (const auto &x : out) seen = seen || iequals(x, a);
-            if (!a.empty() && !seen) out.push_back(a);
-        }
-    }
-    return out;
 }
 
 // ---- tier 1: decisive ----------------------------------------------------------------------
@@ -183,7 +169,7 @@ void message_id_signal(const Context &ctx, const std::string &mid, Signals &s) {
 // The first envelope recipient that has the VERP template's shape.
 void verp_signal(const Context &ctx, const mime::Message &msg, Signals &s) {
     for (const std::string &a : envelope_recipients(msg)) {
-        VerpCheck v = check_verp(a, ctx);
+        VerpCheck v = check_verp(report::unwrap_return_address(a), ctx);  // SRS / BATV layers undone
         if (!v.matched) continue;
         Outcome o = v.state == VerpCheck::pass            ? Outcome::genuine
                     : v.state == VerpCheck::bad_signature ? Outcome::backscatter

@@ -5,30 +5,10 @@
 #include "base/strings.hh"
 #include "classify/hmac.hh"
 #include "formats/text.hh"
+#include "report/envelope.hh"
 
 namespace carom {
 namespace {
-
-// A BATV tag "KDDDSSSSSS": key digit, three day digits, six hex digits.
-bool batv_tag_shape(std::string_view t) { return t.size() == 10 && all_digits(t.substr(0, 4)) && all_hex(t.substr(4)); }
-
-// Splits "prvs=..." (the address `a`, tag prefix already checked) into its tag and the address
-// it signs, in either of the two forms; false when neither fits.
-bool split_batv(const std::string &a, std::string &tag, std::string &original) {
-    std::size_t at = a.rfind('@');
-    if (at == std::string::npos) return false;
-    std::string_view local = std::string_view(a).substr(5, at - 5);
-    std::string domain = a.substr(at + 1);
-    std::size_t eq = local.find('=');
-    if (eq == 10 && batv_tag_shape(local.substr(0, 10)) && local.size() > 11) {
-        tag = std::string(local.substr(0, 10));  // prvs=KDDDSSSSSS=local
-        original = std::string(local.substr(11)) + "@" + domain;
-    } else if (local.size() > 11 && local[local.size() - 11] == '=' && batv_tag_shape(local.substr(local.size() - 10))) {
-        tag = std::string(local.substr(local.size() - 10));  // prvs=local=KDDDSSSSSS
-        original = std::string(local.substr(0, local.size() - 11)) + "@" + domain;
-    }
-    return !tag.empty() && !domain.empty();
-}
 
 // The tag's six signature digits are the start of HMAC(secret, "KDDD" + original). A relay on the
 // way may have lower-cased the address; the signer saw its original case, which we cannot know,
@@ -69,7 +49,7 @@ BatvCheck check_batv(std::string_view address, const Context &ctx, long long tod
     if (a.empty()) a = std::string(trim(address));
     if (!istarts_with(a, "prvs=")) return result(BatvCheck::missing, "no prvs= tag on " + a);
     std::string tag;
-    if (!split_batv(a, tag, r.original)) return result(BatvCheck::malformed, "malformed prvs tag in " + a);
+    if (!report::split_prvs(a, tag, r.original)) return result(BatvCheck::malformed, "malformed prvs tag in " + a);
     auto k = ctx.batv_keys.find(tag[0] - '0');
     if (k == ctx.batv_keys.end())
         return result(BatvCheck::unknown_key, "prvs key " + tag.substr(0, 1) + " of " + a + " is not configured");

@@ -68,7 +68,11 @@ bool read_notice(const mime::Message &msg, Extraction &ex) {
     // The recipient the notice is about: the original's recipient when the notice returns it,
     // else whoever sent the notice (a challenge comes from the protected mailbox's system).
     if (!ex.original.to.empty()) r.recipient = formats::find_address(ex.original.to.front());
-    if (r.recipient.empty()) r.recipient = formats::find_address(msg.root.headers.decoded("From"));
+    r.recipient_source = "original-header";
+    if (r.recipient.empty()) {
+        r.recipient = formats::find_address(msg.root.headers.decoded("From"));
+        r.recipient_source = "from-header";
+    }
     r.action = "failed";
     r.diagnostic = msg.root.headers.decoded("Subject");
     ex.records.push_back(std::move(r));

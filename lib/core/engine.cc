@@ -3,6 +3,7 @@
 #include "base/strings.hh"
 #include "classify/backscatter.hh"
 #include "classify/classifier.hh"
+#include "classify/envelope.hh"
 #include "formats/reader.hh"
 #include "mime/message.hh"
 #include "report/report.hh"
@@ -67,6 +68,7 @@ void Engine::classify(std::string_view bytes, bool explain, Result &out) const {
     }
     for (Record &r : ex.records) cut_utf8(r.diagnostic, limits.diagnostic_bytes());
     report::stamp_records(msg, ex);  // timestamp, sender, token: facts, before the verdict
+    apply_envelope(options_.context, msg, ex);  // the VERP-decoded recipient
 
     out.format = ex.format;
     decide(*rules_, explain, ex, out);

@@ -164,12 +164,13 @@ std::string coded_line(std::string_view text) {
     return "";
 }
 
-void add(std::vector<Record> &out, const Excluded &ex, const std::string &a) {
+void add(std::vector<Record> &out, const Excluded &ex, const std::string &a, const char *source = "text") {
     if (a.empty() || a.find('@') == std::string::npos || ex.has(a)) return;
     for (const Record &r : out)
         if (same_address(r.recipient, a)) return;
     Record r;
     r.recipient = a;
+    r.recipient_source = source;
     out.push_back(std::move(r));
 }
 
@@ -185,7 +186,7 @@ bool read_generic(const Input &in, Extraction &ex) {
 
     for (const auto &f : in.msg.root.headers.fields)
         if (f.name.size() == 19 && istarts_with(f.name, "X-Failed-Recipients"))
-            for (const std::string &a : find_addresses(f.value)) add(out, excluded, a);
+            for (const std::string &a : find_addresses(f.value)) add(out, excluded, a, "x-failed-recipients");
 
     if (out.empty()) {
         for (std::string_view intro : kIntros) {

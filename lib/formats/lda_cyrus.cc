@@ -39,6 +39,7 @@ bool cyrus_read(const Input &in, Extraction &ex) {
     r.recipient = find_address(mdn_field(in, "Final-Recipient"));
     if (r.recipient.empty()) r.recipient = find_address(mdn_field(in, "Original-Recipient"));
     if (r.recipient.empty()) return false;
+    r.recipient_source = "dsn";
     r.diagnostic = paragraph_after(in.body, "The following reason was given:");
     if (r.diagnostic.empty()) r.diagnostic = paragraph_after(in.body, "rejected by Sieve");
     add_refusal(in, std::move(r), ex, "cyrus");

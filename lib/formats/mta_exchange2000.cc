@@ -185,8 +185,10 @@ bool exchange2000_read(const Input &in, Extraction &ex) {
         // carries the name, else the only address of the original's To.
         if (!reply.empty()) r.recipient = find_address(reply);
         if (r.recipient.empty() && !names[i].empty()) r.recipient = address_of_name(in, names[i]);
-        if (r.recipient.empty() && out.size() == 1 && ex.original.to.size() == 1)
+        if (r.recipient.empty() && out.size() == 1 && ex.original.to.size() == 1) {
             r.recipient = find_address(ex.original.to[0]);
+            r.recipient_source = "original-header";
+        }
     }
     std::vector<Record> named;
     for (Record &r : out)

@@ -161,7 +161,10 @@ std::vector<Record> complete(std::vector<Record> text, const std::vector<std::st
                 if (!local.empty() && a.size() > local.size() && a[local.size()] == '@' &&
                     istarts_with(a, local))
                     r.recipient = a;
-            if (r.recipient.empty() && failed.size() == text.size()) r.recipient = failed[i];
+            if (r.recipient.empty() && failed.size() == text.size()) {
+                r.recipient = failed[i];
+                r.recipient_source = "x-failed-recipients";
+            }
             r.original_recipient.clear();
         }
         if (!r.recipient.empty()) kept.push_back(std::move(r));
@@ -197,6 +200,7 @@ bool exim_read(const Input &in, Extraction &ex) {
         for (const std::string &a : failed) {
             Record r;
             r.recipient = a;
+            r.recipient_source = "x-failed-recipients";
             text.push_back(std::move(r));
         }
     }

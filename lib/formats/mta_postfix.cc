@@ -136,6 +136,7 @@ bool postfix_read(const Input &in, Extraction &ex) {
         // "--- Delivery report unavailable ---": the recipient is only in the returned message.
         Record r;
         r.recipient = find_address(ex.original.to.front());
+        r.recipient_source = "original-header";
         if (r.recipient.empty()) return false;
         r.action = warning ? "delayed" : "failed";
         ex.records.push_back(std::move(r));

@@ -170,6 +170,8 @@ void write_record(Writer &w, const Record &rec, bool explain) {
     w.key("timestamp_source"), w.opt(rec.timestamp_source);
     w.key("token"), w.opt(rec.token);
     w.key("sender"), w.opt(rec.sender);
+    w.key("envelope_recipient"), w.opt(rec.envelope_recipient);
+    w.key("recipient_source"), w.opt(rec.recipient_source);
     w.close('}');
 }
 

@@ -88,6 +88,7 @@ void arf_records(const mime::Headers &fb, const mime::Message &msg, const std::s
     for (auto &r : rcpts) {
         Record rec;
         rec.recipient = r;
+        rec.recipient_source = "arf";
         rec.feedback_type = type;
         rec.reporting_mta = reporting;
         rec.last_attempt = arrival;
@@ -153,6 +154,7 @@ bool read_arf(const mime::Message &msg, Extraction &ex) {
     if (const std::string_view *v = top.get("X-Apple-Unsubscribe"); v && iequals(trim(*v), "true")) {
         Record rec;
         if (const std::string_view *f = top.get("From")) rec.recipient = bare_address(*f);
+        rec.recipient_source = "from-header";
         rec.feedback_type = "opt-out";
         ex.records.push_back(std::move(rec));
         ex.feedback = true;

@@ -146,6 +146,7 @@ bool read_auto_reply(const mime::Message &msg, Extraction &ex) {
     if (!f) f = h.get("Sender");
     if (!f) f = h.get("Reply-To");
     if (f) rec.recipient = bare_address(mime::decode_words(*f));
+    rec.recipient_source = "from-header";
     rec.diagnostic = h.decoded("Subject");
     ex.records.push_back(std::move(rec));
     ex.auto_reply = true;

@@ -157,6 +157,7 @@ bool finish(Pending &p) {
     // Sendmail's X-Actual-Recipient names the mailbox an alias led to: the address to act on when
     // neither of the others is one.
     if (!usable_address(r.recipient) && usable_address(p.actual)) r.recipient = p.actual;
+    r.recipient_source = "dsn";
     return !r.recipient.empty();
 }
 
@@ -257,6 +258,7 @@ void join_failed_recipients(std::vector<Record> &recs, std::vector<std::string> 
                 if (iequals(local_part(failed[f]), local)) match = f, ++matches;
         if (matches == 1) {
             recs[*u].recipient = std::move(failed[match]);
+            recs[*u].recipient_source = "x-failed-recipients";
             failed.erase(failed.begin() + static_cast<std::ptrdiff_t>(match));
             u = unnamed.erase(u);
         } else {
@@ -265,7 +267,10 @@ void join_failed_recipients(std::vector<Record> &recs, std::vector<std::string> 
     }
     // By order: one block and one address, or as many of each.
     if (unnamed.size() == failed.size())
-        for (std::size_t k = 0; k < unnamed.size(); ++k) recs[unnamed[k]].recipient = std::move(failed[k]);
+        for (std::size_t k = 0; k < unnamed.size(); ++k) {
+            recs[unnamed[k]].recipient = std::move(failed[k]);
+            recs[unnamed[k]].recipient_source = "x-failed-recipients";
+        }
     recs.erase(std::remove_if(recs.begin(), recs.end(), [](const Record &r) { return r.recipient.empty(); }), recs.end());
 }
 

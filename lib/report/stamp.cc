@@ -6,6 +6,7 @@
 #include "report/addresses.hh"
 #include "report/dates.hh"
 #include "report/dsn_fields.hh"
+#include "report/envelope.hh"
 #include "report/parts.hh"
 
 namespace carom::report {
@@ -53,12 +54,17 @@ std::string record_token(std::string_view sender, std::string_view recipient, st
 }
 
 std::string bounce_sender(const Original &original, const mime::Headers &bounce) {
-    if (is_address(original.return_path)) return with_lower_domain(original.return_path);
-    if (is_address(original.from)) return with_lower_domain(original.from);
+    // SRS (a forwarder's rewriting) and BATV (our tag) wrap the address we sent from: undone.
+    auto sender = [](std::string_view a) {
+        std::string s = unwrap_return_address(a);
+        return with_lower_domain(is_address(s) ? std::move(s) : std::string(a));
+    };
+    if (is_address(original.return_path)) return sender(original.return_path);
+    if (is_address(original.from)) return sender(original.from);
     // The bounce goes back to the envelope sender; its To says where it went.
     for (const std::string_view *to : bounce.all("To"))
         for (std::string &a : address_list(*to))
-            if (is_address(a)) return with_lower_domain(std::move(a));
+            if (is_address(a)) return sender(a);
     return "";
 }
 
@@ -85,6 +91,11 @@ void stamp_records(const mime::Message &msg, Extraction &ex) {
             }
         }
         r.sender = sender;
+        // Records of the readers of a bounce's text: their recipient came from the text.
+        if (r.recipient.empty())
+            r.recipient_source.clear();
+        else if (r.recipient_source.empty())
+            r.recipient_source = "text";
         r.token = record_token(sender, r.recipient, key);
     }
 }

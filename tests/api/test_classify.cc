@@ -68,7 +68,7 @@ void expect_schema(const Json &j) {
         for (const char *k : {"recipient", "action", "status", "reply_code", "class", "reason", "rule",
                               "diagnostic_type", "diagnostic", "remote_mta", "reporting_mta", "command",
                               "last_attempt", "feedback_type", "original_recipient", "timestamp",
-                              "timestamp_source", "token", "sender"})
+                              "timestamp_source", "token", "sender", "envelope_recipient", "recipient_source"})
             EXPECT_TRUE(rec.contains(k)) << "record lacks " << k;
 }
 
@@ -210,7 +210,9 @@ TEST(Classify, AccessorsMatchJson) {
                       {CAROM_FIELD_REMOTE_MTA, "remote_mta"}, {CAROM_FIELD_REPORTING_MTA, "reporting_mta"},
                       {CAROM_FIELD_COMMAND, "command"},       {CAROM_FIELD_TIMESTAMP, "timestamp"},
                       {CAROM_FIELD_TIMESTAMP_SOURCE, "timestamp_source"},
-                      {CAROM_FIELD_TOKEN, "token"},           {CAROM_FIELD_SENDER, "sender"}};
+                      {CAROM_FIELD_TOKEN, "token"},           {CAROM_FIELD_SENDER, "sender"},
+                      {CAROM_FIELD_ENVELOPE_RECIPIENT, "envelope_recipient"},
+                      {CAROM_FIELD_RECIPIENT_SOURCE, "recipient_source"}};
         for (size_t i = 0; i < n; ++i) {
             const Json &rec = j["records"][i];
             for (const auto &f : fields) {
@@ -253,6 +255,8 @@ TEST(Classify, TimestampTokenAndSenderFields) {
         };
         // The original's From (it has no Return-Path).
         EXPECT_EQ(field(CAROM_FIELD_SENDER), "sender@example.com");
+        EXPECT_EQ(field(CAROM_FIELD_RECIPIENT_SOURCE), "dsn");
+        EXPECT_EQ(field(CAROM_FIELD_ENVELOPE_RECIPIENT), "(null)");  // no VERP template
         // printf '%s\n%s\n%s' 'sender@example.com' 'nobody@example.net' 'hello.1@example.com' | sha256sum
         EXPECT_EQ(field(CAROM_FIELD_TOKEN), "295c001dc98cd0770b123701d2ddd657660e79db8f46d29413737f146ffc612d");
         if (msg == dated) {
@@ -265,7 +269,8 @@ TEST(Classify, TimestampTokenAndSenderFields) {
     }
     // The existing values keep their numbers; the new ones follow them (the ABI is additive).
     static_assert(CAROM_FIELD_FEEDBACK_TYPE == 12 && CAROM_FIELD_TIMESTAMP == 13 && CAROM_FIELD_TIMESTAMP_SOURCE == 14 &&
-                      CAROM_FIELD_TOKEN == 15 && CAROM_FIELD_SENDER == 16 && CAROM_FIELD_FORMAT == 100,
+                      CAROM_FIELD_TOKEN == 15 && CAROM_FIELD_SENDER == 16 && CAROM_FIELD_ENVELOPE_RECIPIENT == 17 &&
+                      CAROM_FIELD_RECIPIENT_SOURCE == 18 && CAROM_FIELD_FORMAT == 100,
                   "carom_field_t values are pinned");
 }
 

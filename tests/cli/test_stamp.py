@@ -107,9 +107,11 @@ class Timestamp(unittest.TestCase):
 
     def test_the_new_keys_come_last(self):
         (rec,) = classify(bounce(original=ORIGINAL))["records"]
-        self.assertEqual(list(rec)[-4:], ["timestamp", "timestamp_source", "token", "sender"])
+        self.assertEqual(list(rec)[-6:], ["timestamp", "timestamp_source", "token", "sender",
+                                          "envelope_recipient", "recipient_source"])
         (rec,) = classify(bounce(original=ORIGINAL), "--explain")["records"]
-        self.assertEqual(list(rec)[-5:], ["hits", "timestamp", "timestamp_source", "token", "sender"])
+        self.assertEqual(list(rec)[-7:], ["hits", "timestamp", "timestamp_source", "token", "sender",
+                                          "envelope_recipient", "recipient_source"])
 
 
 class Token(unittest.TestCase):

@@ -78,7 +78,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         CAROM_FIELD_DIAGNOSTIC_TYPE, CAROM_FIELD_DIAGNOSTIC,       CAROM_FIELD_REMOTE_MTA,
         CAROM_FIELD_REPORTING_MTA, CAROM_FIELD_COMMAND,            CAROM_FIELD_LAST_ATTEMPT,
         CAROM_FIELD_FEEDBACK_TYPE, CAROM_FIELD_TIMESTAMP,          CAROM_FIELD_TIMESTAMP_SOURCE,
-        CAROM_FIELD_TOKEN,         CAROM_FIELD_SENDER};
+        CAROM_FIELD_TOKEN,         CAROM_FIELD_SENDER,             CAROM_FIELD_ENVELOPE_RECIPIENT,
+        CAROM_FIELD_RECIPIENT_SOURCE};
     for (size_t i = 0; i < n; ++i) {
         for (carom_field_t f : kRecordFields) {
             size_t len = 0;

@@ -385,5 +385,8 @@ def test_operator_fields(engine):
     key = "newsletter-bounces@example.com\nalice@example.org\nnews-2026-02.4711@mail.example.com"
     assert alice.token == hashlib.sha256(key.encode()).hexdigest()
     d = alice.to_dict()
-    assert list(d)[-4:] == ["timestamp", "timestamp_source", "token", "sender"]
+    assert list(d)[-6:] == ["timestamp", "timestamp_source", "token", "sender", "envelope_recipient",
+                            "recipient_source"]
+    assert alice.recipient_source == "dsn" and alice.envelope_recipient is None
     assert carom.Field.TIMESTAMP == 13 and carom.Field.SENDER == 16
+    assert carom.Field.ENVELOPE_RECIPIENT == 17 and carom.Field.RECIPIENT_SOURCE == 18

@@ -179,6 +179,10 @@ class Field(_CaromEnum):
     TIMESTAMP_SOURCE = 14
     TOKEN = 15
     SENDER = 16
+    #: Since 0.2: the VERP-decoded recipient (the address that was mailed), docs/schema.md.
+    ENVELOPE_RECIPIENT = 17
+    #: Since 0.2: where the recipient came from ("dsn", "text", "verp", ...), docs/schema.md.
+    RECIPIENT_SOURCE = 18
     FORMAT = 100
     ORIGINAL_MESSAGE_ID = 101
     ORIGINAL_FROM = 102

@@ -75,6 +75,12 @@ class Record:
     token: Optional[str] = None
     #: The bounced message's sender: Return-Path, else From of the original, else the bounce's To.
     sender: Optional[str] = None
+    #: The recipient decoded from the VERP address the bounce came back to (the context's
+    #: template): the address that was mailed, the one to act on when set; None otherwise.
+    envelope_recipient: Optional[str] = None
+    #: Where recipient came from: "dsn", "x-failed-recipients", "text", "original-header",
+    #: "verp", "arf", "from-header"; None without a recipient.
+    recipient_source: Optional[str] = None
 
     @property
     def last_attempt_datetime(self) -> Optional[datetime]:
@@ -130,6 +136,8 @@ class Record:
         out["timestamp_source"] = self.timestamp_source
         out["token"] = self.token
         out["sender"] = self.sender
+        out["envelope_recipient"] = self.envelope_recipient
+        out["recipient_source"] = self.recipient_source
         return out
 
     @classmethod
@@ -166,6 +174,8 @@ _RECORD_STRINGS = (
     "timestamp_source",
     "token",
     "sender",
+    "envelope_recipient",
+    "recipient_source",
 )
 # Constant lookup tables, JSON name → member (names not listed map to UNKNOWN).
 _CLASS = {m.label: m for m in Class if m.value >= 0}

@@ -258,7 +258,8 @@ def records(paths: Any, *, rules: Any = None, context: Any = None, limits: Optio
 #: The record columns of to_dataframe, in the order of docs/schema.md.
 RECORD_FIELDS = ("recipient", "original_recipient", "action", "status", "reply_code", "class", "reason", "rule",
                  "diagnostic_type", "diagnostic", "remote_mta", "reporting_mta", "command", "last_attempt",
-                 "feedback_type", "timestamp", "timestamp_source", "token", "sender")
+                 "feedback_type", "timestamp", "timestamp_source", "token", "sender",
+                 "envelope_recipient", "recipient_source")
 #: Every column of to_dataframe.
 COLUMNS = (("source", "format", "error_code", "error_message", "backscatter", "message_id", "record")
            + RECORD_FIELDS)
