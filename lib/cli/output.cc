@@ -146,7 +146,7 @@ std::string error_object(const std::string &source, const std::string &code, con
 }
 
 const char kCsvHeader[] =
-    "source,format,recipient,original_recipient,action,status,reply_code,class,reason,rule,diagnostic,"
+    "source,format,recipient,original_recipient,envelope_recipient,recipient_source,action,status,reply_code,class,reason,rule,diagnostic,"
     "remote_mta,reporting_mta,command,timestamp,sender,token,original_message_id,original_subject,backscatter,"
     "error,error_message\r\n";
 
@@ -213,7 +213,8 @@ std::string csv_rows(const std::string &source, const carom_result_t *r) {
         const char *reason = rec ? carom_reason_name(carom_result_reason(r, i)) : nullptr;
         const std::string values[] = {
             source, field(r, 0, CAROM_FIELD_FORMAT), per_record(CAROM_FIELD_RECIPIENT),
-            per_record(CAROM_FIELD_ORIGINAL_RECIPIENT), per_record(CAROM_FIELD_ACTION),
+            per_record(CAROM_FIELD_ORIGINAL_RECIPIENT), per_record(CAROM_FIELD_ENVELOPE_RECIPIENT),
+            per_record(CAROM_FIELD_RECIPIENT_SOURCE), per_record(CAROM_FIELD_ACTION),
             per_record(CAROM_FIELD_STATUS), per_record(CAROM_FIELD_REPLY_CODE), cls ? cls : "", reason ? reason : "",
             per_record(CAROM_FIELD_RULE), per_record(CAROM_FIELD_DIAGNOSTIC), per_record(CAROM_FIELD_REMOTE_MTA),
             per_record(CAROM_FIELD_REPORTING_MTA), per_record(CAROM_FIELD_COMMAND),
@@ -235,7 +236,7 @@ std::string csv_rows(const std::string &source, const carom_result_t *r) {
 std::string csv_error_row(const std::string &source, const std::string &code, const std::string &message) {
     std::string row;
     csv_field(row, source);
-    row += ",,,,,,,,,,,,,,,,,,,,";  // the 20 columns between source and error
+    row += ",,,,,,,,,,,,,,,,,,,,,,";  // the 22 columns between source and error
     csv_field(row, code);
     row += ',';
     csv_field(row, message);

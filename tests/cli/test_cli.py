@@ -543,7 +543,8 @@ class JsonText(Base):
 
 
 class Csv(Base):
-    COLUMNS = ["source", "format", "recipient", "original_recipient", "action", "status", "reply_code", "class",
+    COLUMNS = ["source", "format", "recipient", "original_recipient", "envelope_recipient", "recipient_source",
+               "action", "status", "reply_code", "class",
                "reason", "rule", "diagnostic", "remote_mta", "reporting_mta", "command", "timestamp", "sender",
                "token", "original_message_id", "original_subject", "backscatter", "error", "error_message"]
 
@@ -567,10 +568,11 @@ class Csv(Base):
         want = []
         for obj in objs:
             for rec in obj["records"] or [None]:
-                want.append((obj["source"], rec and rec["recipient"], rec and rec["class"], rec and rec["reason"],
+                want.append((obj["source"], rec and rec["recipient"], rec and rec["recipient_source"],
+                             rec and rec["class"], rec and rec["reason"],
                              rec and rec["status"], rec and rec["diagnostic"], rec and rec["token"],
                              obj["error"] and obj["error"]["code"]))
-        got = [(r["source"], r["recipient"] or None, r["class"] or None, r["reason"] or None, r["status"] or None,
+        got = [(r["source"], r["recipient"] or None, r["recipient_source"] or None, r["class"] or None, r["reason"] or None, r["status"] or None,
                 r["diagnostic"] or None, r["token"] or None, r["error"] or None) for r in rows]
         self.assertEqual(got, want)
         self.assertEqual(len(rows), 4)  # two records, one row for ordinary mail, one for the error
