@@ -32,175 +32,19 @@
 set -u
 
 CLASSIFIER=${1:-}
-skip() { echo "SKIP: $*"; exit 77; }
-fail() { echo "FAIL: $*"; dump_logs; exit 1; }
 if [ -z "$CLASSIFIER" ] || [ ! -x "$CLASSIFIER" ]; then
     echo "usage: real_mta.sh CLASSIFIER (an executable)"; exit 2
 fi
 CLASSIFIER=$(cd "$(dirname "$CLASSIFIER")" && pwd)/$(basename "$CLASSIFIER")
 
-[ "$(id -u)" = 0 ] || skip "needs root to run Postfix; run the test as root"
-command -v python3 >/dev/null || skip "python3 is needed to speak SMTP"
-
-# ---- Postfix, as installed -------------------------------------------------------------------
-# The test never installs anything: CI's setup installs Debian's postfix on its fresh machine
-# (.ci/setup); elsewhere a machine without Postfix skips this test.
-if ! [ -x /usr/sbin/postfix ] || ! [ -x /usr/lib/postfix/sbin/master ]; then
-    skip "Postfix is not installed (CI installs it on its fresh machine: .ci/setup with CI=true); this test installs nothing"
-fi
-POSTFIX_VERSION=$(/usr/sbin/postconf -d -h mail_version 2>/dev/null)
-echo "postfix $POSTFIX_VERSION"
-
-# ---- two instances ----------------------------------------------------------------------------
-T=$(mktemp -d /tmp/carom-mta.XXXXXX) || fail "mktemp"
-chmod 755 "$T"
-started_a=0 started_b=0
-dump_logs() {
-    for x in a b; do
-        if [ -f "$T/$x/maillog" ]; then echo "---- instance $x maillog (last 40 lines)"; tail -40 "$T/$x/maillog"; fi
-    done
-}
-cleanup() {
-    for x in a b; do
-        [ -d "$T/$x/etc" ] || continue
-        /usr/sbin/postfix -c "$T/$x/etc" stop >/dev/null 2>&1
-        # If master did not go away, end it (and only it) by its pid file.
-        pidf="$T/$x/queue/pid/master.pid"
-        if [ -f "$pidf" ]; then
-            pid=$(tr -dc 0-9 < "$pidf")
-            for _ in 1 2 3 4 5 6 7 8 9 10; do
-                [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || break
-                sleep 0.5
-            done
-            [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && kill "$pid" 2>/dev/null
-        fi
-    done
-    rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-read -r PORT_A PORT_B < <(python3 - <<'EOF'
-import socket
-socks = []
-for _ in range(2):
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    socks.append(s)
-print(*[s.getsockname()[1] for s in socks])
-EOF
-)
+. "$(dirname "${BASH_SOURCE[0]}")/postfix.sh"
+read -r PORT_A PORT_B < <(free_ports 2)
 [ -n "$PORT_A" ] && [ -n "$PORT_B" ] || fail "no free loopback ports"
-VUID=$(id -u nobody) VGID=$(id -g nobody)
 
-# Postfix commands write their fatal errors to syslog and to stderr only when it is a terminal;
-# without a syslog daemon, script(1) gives them a terminal to say why.
-why() {
-    command -v script >/dev/null && script -qec "/usr/sbin/postfix -c $1/etc $2" /dev/null 2>&1 | tail -3
-}
+make_instance a relay.ours.example "$PORT_A" ours.example someone remote.example "$PORT_B"
+make_instance b mx.remote.example "$PORT_B" remote.example realuser ours.example "$PORT_A"
 
-make_instance() {  # name hostname port virtual_domain mailbox_user other_domain other_port
-    local x=$1 host=$2 port=$3 domain=$4 user=$5 other=$6 other_port=$7
-    local d="$T/$x"
-    mkdir -p "$d/etc" "$d/queue" "$d/data" "$d/mail"
-    chown postfix "$d/data"
-    chown "$VUID:$VGID" "$d/mail"
-    cat > "$d/etc/main.cf" <<EOF
-compatibility_level = 3.6
-myhostname = $host
-mydomain = ${host#*.}
-myorigin = \$mydomain
-mydestination =
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-mynetworks = 127.0.0.0/8
-queue_directory = $d/queue
-data_directory = $d/data
-maillog_file = $d/maillog
-maillog_file_prefixes = $d
-mail_owner = postfix
-setgid_group = postdrop
-alias_maps =
-alias_database =
-local_recipient_maps =
-biff = no
-append_dot_mydomain = no
-smtputf8_enable = no
-# Our virtual domain: one real mailbox (a Maildir); mail to unknown users there is accepted and
-# then bounced by virtual(8) when smtpd_reject_unlisted_recipient is off.
-virtual_mailbox_domains = $domain
-virtual_mailbox_base = $d/mail
-virtual_mailbox_maps = inline:{ {$user@$domain = $user/} }
-virtual_uid_maps = static:$VUID
-virtual_gid_maps = static:$VGID
-virtual_minimum_uid = 1
-smtpd_reject_unlisted_recipient = no
-smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
-smtpd_banner = \$myhostname ESMTP
-# No DNS: the other instance is an IP literal next hop; nothing else ever leaves.
-transport_maps = inline:{ {$other = smtp:[127.0.0.1]:$other_port} }
-default_transport = error:5.7.1 outside delivery is disabled in this test
-relay_transport = error:5.7.1 outside delivery is disabled in this test
-smtp_dns_support_level = disabled
-smtp_host_lookup = native
-smtp_bind_address = 127.0.0.1
-smtp_tls_security_level = none
-smtpd_tls_security_level = none
-queue_run_delay = 5s
-minimal_backoff_time = 5s
-maximal_backoff_time = 10s
-EOF
-    cat > "$d/etc/master.cf" <<EOF
-127.0.0.1:$port inet n - n - - smtpd
-pickup    unix  n - n 60 1 pickup
-cleanup   unix  n - n - 0 cleanup
-qmgr      unix  n - n 300 1 qmgr
-rewrite   unix  - - n - - trivial-rewrite
-bounce    unix  - - n - 0 bounce
-defer     unix  - - n - 0 bounce
-trace     unix  - - n - 0 bounce
-verify    unix  - - n - 1 verify
-flush     unix  n - n 1000? 0 flush
-proxymap  unix  - - n - - proxymap
-smtp      unix  - - n - - smtp
-relay     unix  - - n - - smtp
-showq     unix  n - n - - showq
-error     unix  - - n - - error
-retry     unix  - - n - - error
-discard   unix  - - n - - discard
-local     unix  - n n - - local
-virtual   unix  - n n - - virtual
-anvil     unix  - - n - 1 anvil
-scache    unix  - - n - 1 scache
-postlog   unix-dgram n - n - 1 postlogd
-EOF
-    if ! /usr/sbin/postfix -c "$d/etc" check >"$d/check.log" 2>&1; then
-        cat "$d/check.log"; why "$d" check
-        skip "postfix check fails for instance $x"
-    fi
-    if ! /usr/sbin/postfix -c "$d/etc" start >"$d/start.log" 2>&1; then
-        cat "$d/start.log"; why "$d" start
-        skip "postfix will not start (instance $x)"
-    fi
-}
-
-make_instance a relay.ours.example "$PORT_A" ours.example someone remote.example "$PORT_B" && started_a=1
-make_instance b mx.remote.example "$PORT_B" remote.example realuser ours.example "$PORT_A" && started_b=1
-
-# Wait until both listen (bounded).
-python3 - "$PORT_A" "$PORT_B" <<'EOF' || skip "the Postfix instances do not listen on 127.0.0.1:$PORT_A/$PORT_B"
-import socket, sys, time
-deadline = time.time() + 20
-for port in map(int, sys.argv[1:]):
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=2).close()
-            break
-        except OSError:
-            if time.time() > deadline:
-                sys.exit(1)
-            time.sleep(0.2)
-EOF
+wait_listening "$PORT_A" "$PORT_B" || skip "the Postfix instances do not listen on 127.0.0.1:$PORT_A/$PORT_B"
 echo "instance A relay.ours.example on 127.0.0.1:$PORT_A, instance B mx.remote.example on 127.0.0.1:$PORT_B"
 
 # ---- the three messages, the bounces, the verdicts -------------------------------------------
