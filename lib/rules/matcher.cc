@@ -34,6 +34,42 @@ std::string_view folded(std::string_view raw, bool to_upper_case, std::string &s
 
 re2::StringPiece piece(std::string_view s) { return re2::StringPiece(s.data(), s.size()); }
 
+// A diagnostic that is nothing but codes ("5.2.2", "550 5.1.1", "552-5.2.2", "#5.1.1"): the
+// record's status and reply when it has none of its own, so the RFC 3463 code decides as it
+// would in the status field. Any word beside the codes and nothing is taken.
+bool digits(std::string_view s, std::size_t &i, std::size_t lo, std::size_t hi) {
+    std::size_t n = 0;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i, ++n;
+    return n >= lo && n <= hi;
+}
+
+void codes_only(std::string_view diagnostic, std::string_view &status, std::string_view &reply) {
+    std::string_view d = trim(diagnostic);
+    if (!d.empty() && d.back() == '.') d.remove_suffix(1);
+    std::size_t i = 0;
+    if (i < d.size() && d[i] == '#') ++i;
+    std::string_view r;
+    if (d.size() >= i + 4 && (d[i + 3] == ' ' || d[i + 3] == '-')) {
+        std::size_t k = i;
+        if (digits(d, k, 3, 3) && k == i + 3 && (d[i] == '2' || d[i] == '4' || d[i] == '5')) {
+            r = d.substr(i, 3);
+            i = k + 1;
+            if (i < d.size() && d[i] == '#') ++i;
+        }
+    }
+    const std::size_t start = i;
+    if (i >= d.size() || (d[i] != '2' && d[i] != '4' && d[i] != '5')) return;
+    ++i;
+    if (i >= d.size() || d[i] != '.') return;
+    ++i;
+    if (!digits(d, i, 1, 3) || i >= d.size() || d[i] != '.') return;
+    ++i;
+    if (!digits(d, i, 1, 3) || i != d.size()) return;
+    if (!r.empty() && r[0] != d[start]) return;
+    status = d.substr(start);
+    if (reply.empty()) reply = r;
+}
+
 }  // namespace
 
 carom_class_t Matcher::class_of(carom_reason_t reason) const {
@@ -109,7 +145,8 @@ void Matcher::match_set(Field f, const FieldSet &fs, std::string_view value, Scr
 // Counts the matched conditions of every rule. `text` is the normalised diagnostic.
 void Matcher::match_fields(const Input &in, const std::string &text, Scratch &s) const {
     std::string store;  // a folded copy, when a value needs folding (used before the next one)
-    const std::string_view status = trim(in.status), reply = trim(in.reply_code);
+    std::string_view status = trim(in.status), reply = trim(in.reply_code);
+    if (status.empty()) codes_only(in.diagnostic, status, reply);
     if (!status.empty()) match_field(kStatus, status, s);
     if (!reply.empty()) match_field(kReply, reply, s);
     match_field(kCommand, folded(in.command, true, store), s);  // "NONE" matches the empty command

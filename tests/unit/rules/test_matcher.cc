@@ -54,6 +54,20 @@ TEST(RulesMatcher, SpecificStatusWithoutTextDecides) {
     EXPECT_TRUE(d.hits.empty());  // no explain
 }
 
+// A diagnostic that is nothing but codes stands for the status the record lacks; a status of the
+// record's own, or any word beside the codes, leaves it a text.
+TEST(RulesMatcher, CodesOnlyDiagnosticIsTheStatus) {
+    auto c = build({{"small", kSmall}});
+    EXPECT_EQ(c->decide(in("", "", "5.2.2"), false).rule, "s.full");
+    EXPECT_EQ(c->decide(in("", "", "550 5.1.1"), false).rule, "s.unknown");
+    EXPECT_EQ(c->decide(in("", "", "552-5.2.2."), false).rule, "s.full");
+    EXPECT_EQ(c->decide(in("", "", " #5.1.1 "), false).rule, "s.unknown");
+    EXPECT_EQ(c->decide(in("5.0.0", "", "5.2.2"), false).rule, "s.generic");  // the record's own status
+    EXPECT_FALSE(c->decide(in("", "", "550 5.1.1 go away"), false).decided);  // words beside the code
+    EXPECT_FALSE(c->decide(in("", "", "450 5.1.1"), false).decided);          // 4xx reply, 5.x.x status
+    EXPECT_FALSE(c->decide(in("", "", "5.1.1.1"), false).decided);
+}
+
 TEST(RulesMatcher, CommandConditionAndExplicitPriority) {
     auto c = build({{"small", kSmall}});
     EXPECT_EQ(c->decide(in("", "550", "550 User Unknown", "DATA"), false).rule, "t.unknown-data");
