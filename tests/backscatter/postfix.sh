@@ -56,8 +56,8 @@ why() {
     command -v script >/dev/null && script -qec "/usr/sbin/postfix -c $1/etc $2" /dev/null 2>&1 | tail -3
 }
 
-make_instance() {  # name hostname port virtual_domain mailbox_user other_domain other_port [main.cf lines]
-    local x=$1 host=$2 port=$3 domain=$4 user=$5 other=$6 other_port=$7 extra=${8:-}
+make_instance() {  # name hostname port virtual_domain mailbox_user other_domain other_port [main.cf lines] [master.cf lines]
+    local x=$1 host=$2 port=$3 domain=$4 user=$5 other=$6 other_port=$7 extra=${8:-} extra_master=${9:-}
     local d="$T/$x"
     mkdir -p "$d/etc" "$d/queue" "$d/data" "$d/mail"
     chown postfix "$d/data"
@@ -131,6 +131,7 @@ virtual   unix  - n n - - virtual
 anvil     unix  - - n - 1 anvil
 scache    unix  - - n - 1 scache
 postlog   unix-dgram n - n - 1 postlogd
+$extra_master
 EOF
     if ! /usr/sbin/postfix -c "$d/etc" check >"$d/check.log" 2>&1; then
         cat "$d/check.log"; why "$d" check
