@@ -7,7 +7,9 @@ Loading order (the first that loads and passes the version check wins):
    other copy of the library.
 2. The build tree, when this package sits in carom's source tree (bindings/python/carom): the
    library of ``<source>/build`` and of any other Meson build directory at the top of the source.
-3. The installed library by its exact soname, ``libcarom.so.0`` (the dynamic loader's search:
+3. Where ``meson install`` put the library with this package: ``carom/_install.py`` (written by the
+   install, absent in the source tree) gives LIBDIR relative to the package's folder.
+4. The installed library by its exact soname, ``libcarom.so.0`` (the dynamic loader's search:
    LD_LIBRARY_PATH, the ldconfig cache, /lib, /usr/lib). The unversioned ``libcarom.so`` exists
    only with development files and could be an incompatible major version, so it is not used.
 
@@ -235,7 +237,17 @@ def _candidates() -> List[Tuple[str, str]]:
         path = os.path.join(env, SONAME) if os.path.isdir(env) else env
         return [("CAROM_LIBRARY", path)]
     found = [("build tree", p) for p in _build_tree_candidates()]
-    return found + [("installed soname", SONAME)]
+    return found + _install_candidates() + [("installed soname", SONAME)]
+
+
+def _install_candidates() -> List[Tuple[str, str]]:
+    """The library installed with this package (meson install), from carom/_install.py."""
+    try:
+        from . import _install  # type: ignore[attr-defined]
+    except ImportError:
+        return []
+    here = os.path.dirname(os.path.abspath(__file__))
+    return [("install prefix", os.path.normpath(os.path.join(here, _install.LIBRARY_DIR, SONAME)))]
 
 
 def _load() -> Library:
