@@ -14,6 +14,9 @@ import sys
 import time
 from email.utils import formatdate
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bounce_samples import dsn  # noqa: E402
+
 PORT_A, PORT_B, TMP, MILTER_PID, CONTEXT = (int(sys.argv[1]), int(sys.argv[2]), sys.argv[3],
                                             int(sys.argv[4]), sys.argv[5])
 MAILDIR_A = os.path.join(TMP, "a", "mail", "someone", "new")
@@ -31,25 +34,6 @@ def message(mid, to, subject):
     return ("From: Someone <someone@ours.example>\r\nTo: <%s>\r\nSubject: %s\r\nDate: %s\r\n"
             "Message-ID: <%s>\r\n\r\nA test message of the carom milter test.\r\n"
             % (to, subject, formatdate(), mid))
-
-
-def dsn(mid, forged, extra_header=""):
-    """A Postfix-style bounce of the message `mid`, sent from ours (through our relay) or forged."""
-    hop = ("from spammer.invalid (unknown [198.51.100.7]) by mx.remote.example (Postfix) with SMTP id F1"
-           if forged else
-           "from relay.ours.example (relay.ours.example [192.0.2.1]) by mx.remote.example (Postfix) with ESMTP id G1")
-    return ("From: MAILER-DAEMON@mx.remote.example (Mail Delivery System)\r\n"
-            "To: someone@ours.example\r\nSubject: Undelivered Mail Returned to Sender\r\n"
-            "Date: %s\r\nMessage-ID: <bounce.%s>\r\n%sMIME-Version: 1.0\r\n"
-            "Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\r\n\r\n"
-            "--B\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n\r\n"
-            "<gone@remote.example>: unknown user: \"gone\"\r\n\r\n"
-            "--B\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.remote.example\r\n\r\n"
-            "Final-Recipient: rfc822; gone@remote.example\r\nAction: failed\r\nStatus: 5.1.1\r\n"
-            "Diagnostic-Code: X-Postfix; unknown user: \"gone\"\r\n\r\n"
-            "--B\r\nContent-Type: text/rfc822-headers\r\n\r\nReceived: %s; %s\r\n"
-            "From: Someone <someone@ours.example>\r\nTo: <gone@remote.example>\r\nSubject: hello\r\n"
-            "Message-ID: <%s>\r\n\r\n--B--\r\n") % (formatdate(), mid, extra_header, hop, formatdate(), mid)
 
 
 def bounce_mid(n, forged):
