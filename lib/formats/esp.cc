@@ -1,0 +1,270 @@
+// JSON input: the envelopes ESP events come in (one object, an array, JSON Lines, an Amazon SNS
+// notification), the helpers the vendor readers share, and the dispatch to them. See esp.hh.
+#include "formats/esp.hh"
+
+#include <cstdio>
+
+#include "base/calendar.hh"
+#include "base/json_release.hh"
+#include "base/strings.hh"
+#include "formats/esp_common.hh"
+#include "formats/text.hh"
+#include "report/fields.hh"
+#include "report/stamp.hh"
+
+namespace carom::formats {
+namespace esp {
+
+std::string str(const Json &j, const char *key) {
+    if (!j.is_object()) return "";
+    auto it = j.find(key);
+    if (it == j.end()) return "";
+    if (it->is_string()) return it->get<std::string>();
+    if (it->is_number_integer()) return it->dump();
+    if (it->is_number_float()) return std::to_string(static_cast<long long>(it->get<double>()));
+    return "";
+}
+
+const Json *object(const Json &j, const char *key) {
+    if (!j.is_object()) return nullptr;
+    auto it = j.find(key);
+    return it != j.end() && it->is_object() ? &*it : nullptr;
+}
+
+const Json *array(const Json &j, const char *key) {
+    if (!j.is_object()) return nullptr;
+    auto it = j.find(key);
+    return it != j.end() && it->is_array() ? &*it : nullptr;
+}
+
+Record *add_record(Extraction &ex, std::string_view address, const Sent &sent, Given g, std::size_t max) {
+    std::string rcpt = find_address(address);
+    if (rcpt.empty() || ex.records.size() >= max) return nullptr;
+    Record &r = ex.records.emplace_back();
+    r.recipient = std::move(rcpt);
+    r.recipient_source = "esp";
+    r.sender = find_address(sent.sender);
+    if (!sent.timestamp.empty()) {
+        r.timestamp = sent.timestamp;
+        r.timestamp_source = "event";
+    }
+    r.token = report::record_token(r.sender, r.recipient, sent.message_id);
+    ex.given.push_back(std::move(g));
+    return &r;
+}
+
+void set_diagnostic(Record &r, std::string_view text) {
+    std::string t = squeeze(text);
+    if (t.empty()) return;
+    // "smtp; 550 ...": a type of letters, digits and '-' before the first ';'.
+    std::size_t sc = t.find(';');
+    if (sc != std::string::npos && sc > 0 && sc < 16 &&
+        t.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == sc) {
+        r.diagnostic_type = lower(std::string_view(t).substr(0, sc));
+        t = std::string(trim(std::string_view(t).substr(sc + 1)));
+    }
+    r.diagnostic = std::move(t);
+    r.reply_code = report::leading_reply_code(r.diagnostic);
+    if (r.reply_code.empty()) r.reply_code = find_reply_code(r.diagnostic);
+    if (r.status.empty()) r.status = find_status(r.diagnostic);
+    r.command = report::command_from_text(r.diagnostic);
+}
+
+Given given(carom_reason_t reason, std::string_view vendor, std::string_view type, bool decides) {
+    Given g;
+    g.reason = reason;
+    g.rule = "esp." + std::string(vendor) + "." + lower(type);
+    g.decides = decides;
+    return g;
+}
+
+namespace {
+
+std::string two(long long v) {
+    char b[24];
+    std::snprintf(b, sizeof b, "%02lld", v);
+    return b;
+}
+
+std::string from_unix(long long secs) {
+    if (secs < 0 || secs > 253402300799LL) return "";  // up to 9999-12-31
+    long long days = secs / 86400, rem = secs % 86400;
+    // civil_from_days (H. Hinnant), the inverse of base/calendar.hh's days_from_civil.
+    days += 719468;
+    const long long era = days / 146097, doe = days - era * 146097;
+    const long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+    const long long d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+    const long long y = yoe + era * 400 + (m <= 2);
+    return std::to_string(y) + "-" + two(m) + "-" + two(d) + "T" + two(rem / 3600) + ":" + two(rem / 60 % 60) +
+           ":" + two(rem % 60) + "+00:00";
+}
+
+bool digits(std::string_view s, std::size_t at, std::size_t n) {
+    if (at + n > s.size()) return false;
+    for (std::size_t i = at; i < at + n; ++i)
+        if (s[i] < '0' || s[i] > '9') return false;
+    return true;
+}
+
+// "YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)" → the same without the fraction, Z as +00:00.
+std::string from_iso(std::string_view s) {
+    if (!digits(s, 0, 4) || s.size() < 19 || s[4] != '-' || !digits(s, 5, 2) || s[7] != '-' || !digits(s, 8, 2) ||
+        (s[10] != 'T' && s[10] != ' ') || !digits(s, 11, 2) || s[13] != ':' || !digits(s, 14, 2) || s[16] != ':' ||
+        !digits(s, 17, 2))
+        return "";
+    std::string out(s.substr(0, 19));
+    out[10] = 'T';
+    std::size_t i = 19;
+    if (i < s.size() && (s[i] == '.' || s[i] == ',')) {
+        ++i;
+        while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    }
+    std::string_view zone = s.substr(i);
+    if (zone == "Z" || zone == "z") return out + "+00:00";
+    if (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && digits(zone, 1, 2) && zone[3] == ':' &&
+        digits(zone, 4, 2))
+        return out + std::string(zone);
+    return zone.empty() ? out + "-00:00" : "";  // no offset: unknown (RFC 3339 "-00:00")
+}
+
+}  // namespace
+
+std::string event_time(const Json &v) {
+    if (v.is_number()) return from_unix(static_cast<long long>(v.get<double>()));
+    if (!v.is_string()) return "";
+    const std::string &s = v.get_ref<const std::string &>();
+    // Unix seconds as a string (SparkPost): digits, maybe a fraction.
+    const std::size_t whole = s.find('.') == std::string::npos ? s.size() : s.find('.');
+    if (whole > 0 && whole <= 12 && digits(s, 0, whole) && s.find_first_not_of("0123456789.") == std::string::npos)
+        return from_unix(std::stoll(s.substr(0, whole)));
+    return from_iso(s);
+}
+
+}  // namespace esp
+
+namespace {
+
+using esp::Json;
+
+// The deepest nesting of arrays and objects, counted outside strings; stops counting past `max`.
+std::size_t nesting(std::string_view s, std::size_t max) {
+    std::size_t depth = 0, deepest = 0;
+    bool in_string = false, escaped = false;
+    for (char c : s) {
+        if (in_string) {
+            if (escaped) escaped = false;
+            else if (c == '\\') escaped = true;
+            else if (c == '"') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '{' || c == '[') {
+            if (++depth > deepest && (deepest = depth) > max) return deepest;
+        } else if ((c == '}' || c == ']') && depth > 0) {
+            --depth;
+        }
+    }
+    return deepest;
+}
+
+// Parses one JSON text; false with `error` set ("at byte N: ...") when it is not JSON or nests
+// deeper than `max_depth`.
+bool parse(std::string_view text, std::size_t max_depth, Json &out, std::string &error) {
+    if (nesting(text, max_depth) > max_depth) {
+        error = "JSON nested deeper than " + std::to_string(max_depth) + " levels";
+        return false;
+    }
+    try {
+        out = Json::parse(text.begin(), text.end());
+        return true;
+    } catch (const Json::parse_error &e) {
+        error = "not JSON at byte " + std::to_string(e.byte) + ": " + e.what();
+        return false;
+    }
+}
+
+bool read_value(const Json &j, std::size_t max_depth, Extraction &ex, std::size_t max, int level);
+
+// An Amazon SNS notification: {"Type":"Notification", ..., "Message":"<the event as JSON>"}.
+bool read_sns(const Json &j, std::size_t max_depth, Extraction &ex, std::size_t max, int level) {
+    if (esp::str(j, "Type") != "Notification" || !j.contains("TopicArn")) return false;
+    const std::string message = esp::str(j, "Message");
+    Json inner;
+    std::string ignored;
+    if (!parse(message, max_depth, inner, ignored)) return false;
+    bool known = read_value(inner, max_depth, ex, max, level + 1);
+    json_release(inner);
+    return known;
+}
+
+// One event or a container of events; true when any was an ESP's.
+bool read_value(const Json &j, std::size_t max_depth, Extraction &ex, std::size_t max, int level) {
+    if (level > 2) return false;  // an array of SNS notifications of arrays, no deeper
+    if (j.is_array()) {
+        bool known = false;
+        for (const Json &e : j) known = read_value(e, max_depth, ex, max, level + 1) || known;
+        return known;
+    }
+    if (!j.is_object()) return false;
+    return read_sns(j, max_depth, ex, max, level) || esp::read_ses(j, ex, max) || esp::read_mailgun(j, ex, max) ||
+           esp::read_sendgrid(j, ex, max) || esp::read_postmark(j, ex, max) || esp::read_sparkpost(j, ex, max);
+}
+
+// JSON Lines: every non-blank line is one JSON text. False with `error` naming the first line
+// that is not (empty when the first line is not: then the text is no JSON Lines either).
+bool read_lines(std::string_view bytes, std::size_t max_depth, Extraction &ex, std::size_t max, bool &known,
+                std::string &error) {
+    std::size_t pos = 0, number = 0;
+    bool first = true;
+    while (pos < bytes.size()) {
+        std::size_t nl = bytes.find('\n', pos);
+        std::string_view line = bytes.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+        pos = nl == std::string_view::npos ? bytes.size() : nl + 1;
+        ++number;
+        if (trim(line).empty()) continue;
+        Json j;
+        if (!parse(line, max_depth, j, error)) {
+            // At the first line the text is not JSON Lines at all: the caller says why it is not JSON.
+            error = first ? std::string() : "line " + std::to_string(number) + ": " + error;
+            return false;
+        }
+        first = false;
+        known = read_value(j, max_depth, ex, max, 0) || known;
+        json_release(j);
+    }
+    return true;
+}
+
+}  // namespace
+
+bool looks_like_json(std::string_view bytes) {
+    if (starts_with(bytes, "\xEF\xBB\xBF")) bytes.remove_prefix(3);
+    std::size_t i = bytes.find_first_not_of(" \t\r\n");
+    return i != std::string_view::npos && (bytes[i] == '{' || bytes[i] == '[');
+}
+
+carom_status_t read_esp_events(std::string_view bytes, const Limits &limits, Extraction &ex, std::string &error) {
+    if (starts_with(bytes, "\xEF\xBB\xBF")) bytes.remove_prefix(3);
+    const std::size_t max_depth = static_cast<std::size_t>(limits.mime_depth()) + 8;
+    // One more than the limit, so that the engine can tell too many recipients from just enough.
+    const std::size_t max = static_cast<std::size_t>(limits.recipients()) + 1;
+    bool known = false;
+    Json j;
+    std::string whole_error;
+    if (parse(bytes, max_depth, j, whole_error)) {
+        known = read_value(j, max_depth, ex, max, 0);
+        json_release(j);
+    } else if (trim(bytes).find('\n') == std::string_view::npos ||  // one line: the parse error says it
+               !read_lines(bytes, max_depth, ex, max, known, error)) {
+        if (error.empty()) error = whole_error;
+        ex = Extraction();
+        return CAROM_E_NOT_EMAIL;
+    }
+    if (!known) {
+        error = "JSON, but no event of Amazon SES, SendGrid, Mailgun, Postmark or SparkPost";
+        return CAROM_E_NOT_EMAIL;
+    }
+    return CAROM_OK;
+}
+
+}  // namespace carom::formats
