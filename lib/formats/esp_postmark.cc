@@ -104,7 +104,9 @@ void sparkpost_event(const Json &e, const std::string &type, Extraction &ex, std
         return;
     }
     if (g.reason == CAROM_REASON_FEEDBACK) r->feedback_type = str(e, "bounce_class") == "80" ? "subscribe" : "opt-out";
-    r->action = type == "delivery" ? "delivered" : type == "delay" ? "delayed" : g.decides ? "" : "failed";
+    // An auto-reply, a challenge or a subscription message is no delivery attempt: no action.
+    const bool attempt = !g.decides || g.reason == CAROM_REASON_SUPPRESSED;
+    r->action = type == "delivery" ? "delivered" : type == "delay" ? "delayed" : attempt ? "failed" : "";
     std::string text = str(e, "raw_reason");
     if (text.empty()) text = str(e, "reason");
     set_diagnostic(*r, text);
