@@ -341,7 +341,9 @@ CAROM_API carom_status_t carom_classify(const carom_engine_t *engine, const char
  * name no cause. Input that is not JSON, nests deeper than CAROM_LIMIT_MIME_DEPTH + 8 levels or
  * holds no known ESP event gives a result with status CAROM_E_NOT_EMAIL and a message saying
  * which; CAROM_LIMIT_MESSAGE_BYTES and CAROM_LIMIT_RECIPIENTS bound it as they bound an e-mail.
- * No exception crosses the ABI; memory is bounded by those limits. */
+ * Memory: an array is read element by element and JSON Lines line by line, so the parsed tree is
+ * one event's; a single object or element larger than CAROM_LIMIT_TEXT_BYTES is refused
+ * (CAROM_E_NOT_EMAIL). No exception crosses the ABI. */
 /* As carom_classify, with CAROM_CLASSIFY_* flags (unknown bits are CAROM_E_INVALID). Since: 0.1 */
 CAROM_API carom_status_t carom_classify_ex(const carom_engine_t *engine, const char *bytes, size_t length,
                                            unsigned flags, carom_result_t **result);

@@ -147,11 +147,26 @@ namespace {
 
 using esp::Json;
 
-// The deepest nesting of arrays and objects, counted outside strings; stops counting past `max`.
-std::size_t nesting(std::string_view s, std::size_t max) {
-    std::size_t depth = 0, deepest = 0;
+// One reading of JSON input: its bounds, what it found, why it stopped.
+struct Reading {
+    std::size_t max_depth;    // nesting refused beyond this
+    std::size_t max_records;  // stop reading events once this many records are made
+    std::size_t max_text;     // the largest JSON text parsed into one tree (text_bytes)
+    Extraction &ex;
+    bool known = false;       // an event of a known ESP was seen
+    std::string error;
+};
+
+// Walks the first JSON value of `s` (which starts with '{' or '[') without building it: returns
+// one past its end, or npos when it never closes or nests deeper than max_depth (`deep` set).
+// For an array, each element's text (trimmed) is given to `element`, which returns false to stop.
+template <class Element>
+std::size_t walk_value(std::string_view s, std::size_t max_depth, bool &deep, Element &&element) {
+    const bool array = !s.empty() && s[0] == '[';
+    std::size_t depth = 0, start = 0;
     bool in_string = false, escaped = false;
-    for (char c : s) {
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
         if (in_string) {
             if (escaped) escaped = false;
             else if (c == '\\') escaped = true;
@@ -159,19 +174,31 @@ std::size_t nesting(std::string_view s, std::size_t max) {
         } else if (c == '"') {
             in_string = true;
         } else if (c == '{' || c == '[') {
-            if (++depth > deepest && (deepest = depth) > max) return deepest;
-        } else if ((c == '}' || c == ']') && depth > 0) {
-            --depth;
+            if (++depth > max_depth) return deep = true, std::string_view::npos;
+            if (depth == 1) start = i + 1;
+        } else if (c == ',' && depth == 1 && array) {
+            if (!element(trim(s.substr(start, i - start)))) return std::string_view::npos;
+            start = i + 1;
+        } else if ((c == '}' || c == ']') && depth > 0 && --depth == 0) {
+            std::string_view last = trim(s.substr(start, i - start));
+            if (array && !last.empty() && !element(last)) return std::string_view::npos;
+            return i + 1;
         }
     }
-    return deepest;
+    return std::string_view::npos;
 }
 
-// Parses one JSON text; false with `error` set ("at byte N: ...") when it is not JSON or nests
-// deeper than `max_depth`.
-bool parse(std::string_view text, std::size_t max_depth, Json &out, std::string &error) {
-    if (nesting(text, max_depth) > max_depth) {
-        error = "JSON nested deeper than " + std::to_string(max_depth) + " levels";
+// Parses one JSON text of at most max_text bytes; false with `error` set when it is not JSON.
+bool parse(std::string_view text, const Reading &rd, Json &out, std::string &error) {
+    if (text.size() > rd.max_text) {
+        error = "a JSON value of " + std::to_string(text.size()) + " bytes, more than the text_bytes limit of " +
+                std::to_string(rd.max_text);
+        return false;
+    }
+    bool deep = false;
+    walk_value(text, rd.max_depth, deep, [](std::string_view) { return true; });
+    if (deep) {
+        error = "JSON nested deeper than " + std::to_string(rd.max_depth) + " levels";
         return false;
     }
     try {
@@ -183,54 +210,78 @@ bool parse(std::string_view text, std::size_t max_depth, Json &out, std::string 
     }
 }
 
-bool read_value(const Json &j, std::size_t max_depth, Extraction &ex, std::size_t max, int level);
+bool read_value(const Json &j, Reading &rd, int level);
 
 // An Amazon SNS notification: {"Type":"Notification", ..., "Message":"<the event as JSON>"}.
-bool read_sns(const Json &j, std::size_t max_depth, Extraction &ex, std::size_t max, int level) {
+bool read_sns(const Json &j, Reading &rd, int level) {
     if (esp::str(j, "Type") != "Notification" || !j.contains("TopicArn")) return false;
     const std::string message = esp::str(j, "Message");
     Json inner;
     std::string ignored;
-    if (!parse(message, max_depth, inner, ignored)) return false;
-    bool known = read_value(inner, max_depth, ex, max, level + 1);
+    if (!looks_like_json(message) || !parse(message, rd, inner, ignored)) return false;
+    bool known = read_value(inner, rd, level + 1);
     json_release(inner);
     return known;
 }
 
-// One event or a container of events; true when any was an ESP's.
-bool read_value(const Json &j, std::size_t max_depth, Extraction &ex, std::size_t max, int level) {
-    if (level > 2) return false;  // an array of SNS notifications of arrays, no deeper
+// One event or an array of events (inside an SNS message); true when any was an ESP's.
+bool read_value(const Json &j, Reading &rd, int level) {
+    const std::size_t max = rd.max_records;
+    if (level > 2) return false;  // an SNS notification of an array of events, no deeper
     if (j.is_array()) {
         bool known = false;
-        for (const Json &e : j) known = read_value(e, max_depth, ex, max, level + 1) || known;
+        for (const Json &e : j) known = read_value(e, rd, level + 1) || known;
         return known;
     }
     if (!j.is_object()) return false;
-    return read_sns(j, max_depth, ex, max, level) || esp::read_ses(j, ex, max) || esp::read_mailgun(j, ex, max) ||
+    Extraction &ex = rd.ex;
+    return read_sns(j, rd, level) || esp::read_ses(j, ex, max) || esp::read_mailgun(j, ex, max) ||
            esp::read_sendgrid(j, ex, max) || esp::read_postmark(j, ex, max) || esp::read_sparkpost(j, ex, max);
 }
 
-// JSON Lines: every non-blank line is one JSON text. False with `error` naming the first line
-// that is not (empty when the first line is not: then the text is no JSON Lines either).
-bool read_lines(std::string_view bytes, std::size_t max_depth, Extraction &ex, std::size_t max, bool &known,
-                std::string &error) {
+// Parses and reads one JSON text (an element, an object); false with rd.error set.
+bool read_one(std::string_view text, Reading &rd) {
+    Json j;
+    if (!parse(text, rd, j, rd.error)) return false;
+    rd.known = read_value(j, rd, 0) || rd.known;
+    json_release(j);
+    return true;
+}
+
+// Reads one JSON text that starts with '{' or '[': an array element by element, so that the tree
+// in memory is one event's, never the whole batch's. False with rd.error set.
+bool read_text(std::string_view s, Reading &rd) {
+    if (s[0] == '{') return read_one(s, rd);
+    std::size_t n = 0;
+    bool deep = false, failed = false;
+    std::size_t end = walk_value(s, rd.max_depth, deep, [&](std::string_view element) {
+        ++n;
+        if (read_one(element, rd)) return rd.ex.records.size() < rd.max_records;
+        rd.error = "array element " + std::to_string(n) + ": " + rd.error;
+        return !(failed = true);
+    });
+    if (deep) rd.error = "JSON nested deeper than " + std::to_string(rd.max_depth) + " levels";
+    else if (end == std::string_view::npos && !failed && rd.ex.records.size() < rd.max_records)
+        rd.error = "not JSON: the array is not closed";
+    else if (end != std::string_view::npos && !trim(s.substr(end)).empty())
+        rd.error = "not JSON: text after the array's end";
+    return rd.error.empty();
+}
+
+// JSON Lines: every non-blank line is one JSON text. False with rd.error naming the line.
+bool read_lines(std::string_view bytes, Reading &rd) {
     std::size_t pos = 0, number = 0;
-    bool first = true;
-    while (pos < bytes.size()) {
+    while (pos < bytes.size() && rd.ex.records.size() < rd.max_records) {
         std::size_t nl = bytes.find('\n', pos);
-        std::string_view line = bytes.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+        std::string_view line = trim(bytes.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos));
         pos = nl == std::string_view::npos ? bytes.size() : nl + 1;
         ++number;
-        if (trim(line).empty()) continue;
-        Json j;
-        if (!parse(line, max_depth, j, error)) {
-            // At the first line the text is not JSON Lines at all: the caller says why it is not JSON.
-            error = first ? std::string() : "line " + std::to_string(number) + ": " + error;
+        if (line.empty()) continue;
+        if (!looks_like_json(line)) rd.error = "not JSON: it starts with neither '{' nor '['";
+        if (!rd.error.empty() || !read_text(line, rd)) {
+            rd.error = "line " + std::to_string(number) + ": " + rd.error;
             return false;
         }
-        first = false;
-        known = read_value(j, max_depth, ex, max, 0) || known;
-        json_release(j);
     }
     return true;
 }
@@ -245,22 +296,22 @@ bool looks_like_json(std::string_view bytes) {
 
 carom_status_t read_esp_events(std::string_view bytes, const Limits &limits, Extraction &ex, std::string &error) {
     if (starts_with(bytes, "\xEF\xBB\xBF")) bytes.remove_prefix(3);
-    const std::size_t max_depth = static_cast<std::size_t>(limits.mime_depth()) + 8;
-    // One more than the limit, so that the engine can tell too many recipients from just enough.
-    const std::size_t max = static_cast<std::size_t>(limits.recipients()) + 1;
-    bool known = false;
-    Json j;
-    std::string whole_error;
-    if (parse(bytes, max_depth, j, whole_error)) {
-        known = read_value(j, max_depth, ex, max, 0);
-        json_release(j);
-    } else if (trim(bytes).find('\n') == std::string_view::npos ||  // one line: the parse error says it
-               !read_lines(bytes, max_depth, ex, max, known, error)) {
-        if (error.empty()) error = whole_error;
+    const std::string_view text = trim(bytes);
+    // One more record than the limit, so that the engine can tell too many recipients from just enough.
+    Reading rd{static_cast<std::size_t>(limits.mime_depth()) + 8, static_cast<std::size_t>(limits.recipients()) + 1,
+               static_cast<std::size_t>(limits.text_bytes()), ex, false, {}};
+    bool deep = false;
+    const std::size_t end = walk_value(text, rd.max_depth, deep, [](std::string_view) { return true; });
+    // One JSON text (maybe pretty-printed over many lines; or one that never closes: no line of
+    // it could be a JSON text either), else JSON Lines.
+    const bool one = end == std::string_view::npos || end == text.size() || text.find('\n') == std::string_view::npos;
+    if (deep) rd.error = "JSON nested deeper than " + std::to_string(rd.max_depth) + " levels";
+    if (!rd.error.empty() || !(one ? read_text(text, rd) : read_lines(text, rd))) {
+        error = rd.error.empty() ? "not JSON" : rd.error;
         ex = Extraction();
         return CAROM_E_NOT_EMAIL;
     }
-    if (!known) {
+    if (!rd.known) {
         error = "JSON, but no event of Amazon SES, SendGrid, Mailgun, Postmark or SparkPost";
         return CAROM_E_NOT_EMAIL;
     }

@@ -189,8 +189,8 @@ class Containers(unittest.TestCase):
 
 
 class NotEvents(unittest.TestCase):
-    def assert_error(self, data, words):
-        out = classify(data)
+    def assert_error(self, data, words, *args):
+        out = classify(data, None, *args)
         self.assertEqual(out["records"], [])
         self.assertIsNotNone(out["error"])
         self.assertEqual(out["error"]["code"], "not_email")
@@ -198,7 +198,9 @@ class NotEvents(unittest.TestCase):
 
     def test_malformed_json(self):
         self.assert_error(b'{"notificationType": "Bounce", "bounce": {', "not JSON at byte")
-        self.assert_error(b'[{"event": "bounce", "email": "kim@example.org"},', "not JSON at byte")
+        self.assert_error(b'[{"event": "bounce", "email": "kim@example.org"},', "not JSON: the array is not closed")
+        self.assert_error(b'[{"event": "bounce", "email": "kim@example.org"}, {"event": }]', "array element 2: not JSON at byte")
+        self.assert_error(b'{"event": "bounce"} trailing', "not JSON at byte")
 
     def test_a_bad_line_of_json_lines(self):
         good = json.dumps({"event": "bounce", "email": "kim@example.org", "reason": "550 5.1.1 user unknown"})
@@ -207,6 +209,20 @@ class NotEvents(unittest.TestCase):
     def test_deep_nesting_is_refused(self):
         self.assert_error(b"[" * 200000 + b"]" * 200000, "nested deeper")
         self.assert_error(b'{"a":' * 100000, "nested deeper")
+
+    def test_one_event_over_text_bytes_is_refused(self):
+        big = json.dumps({"event": "bounce", "email": "kim@example.org", "reason": "x" * 5000})
+        self.assert_error(big.encode(), "more than the text_bytes limit", "--limit", "text_bytes=4k")
+
+    def test_a_large_batch_is_read_event_by_event(self):
+        batch = [{"event": "bounce", "email": f"user{i}@example.org", "type": "bounce",
+                  "reason": "550 5.1.1 user unknown", "timestamp": 1772442900 + i} for i in range(3000)]
+        out = classify(json.dumps(batch).encode(), None, "--limit", "text_bytes=4k")
+        self.assertIsNone(out["error"])
+        self.assertEqual(len(out["records"]), 3000)
+        self.assertEqual(out["records"][-1]["recipient"], "user2999@example.org")
+        out = classify(json.dumps(batch).encode(), None, "--limit", "recipients=100")
+        self.assertEqual(out["error"]["code"], "too_many_recipients")
 
     def test_ordinary_json_is_not_a_bounce(self):
         for data in (b'{"name": "kim", "email": "kim@example.org"}', b"[1, 2, 3]", b"{}", b"[]",
