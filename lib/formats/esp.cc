@@ -21,7 +21,10 @@ std::string str(const Json &j, const char *key) {
     if (it == j.end()) return "";
     if (it->is_string()) return it->get<std::string>();
     if (it->is_number_integer()) return it->dump();
-    if (it->is_number_float()) return std::to_string(static_cast<long long>(it->get<double>()));
+    if (it->is_number_float()) {
+        const double d = it->get<double>();
+        return d > -1e15 && d < 1e15 ? std::to_string(static_cast<long long>(d)) : std::string();
+    }
     return "";
 }
 
@@ -131,7 +134,12 @@ std::string from_iso(std::string_view s) {
 }  // namespace
 
 std::string event_time(const Json &v) {
-    if (v.is_number()) return from_unix(static_cast<long long>(v.get<double>()));
+    if (v.is_number_unsigned()) return from_unix(v.get<unsigned long long>() > 253402300799ULL ? -1 : v.get<long long>());
+    if (v.is_number_integer()) return from_unix(v.get<long long>());
+    if (v.is_number_float()) {
+        const double d = v.get<double>();
+        return d >= 0 && d < 253402300800.0 ? from_unix(static_cast<long long>(d)) : std::string();
+    }
     if (!v.is_string()) return "";
     const std::string &s = v.get_ref<const std::string &>();
     // Unix seconds as a string (SparkPost): digits, maybe a fraction.
@@ -206,6 +214,9 @@ bool parse(std::string_view text, const Reading &rd, Json &out, std::string &err
         return true;
     } catch (const Json::parse_error &e) {
         error = "not JSON at byte " + std::to_string(e.byte) + ": " + e.what();
+        return false;
+    } catch (const Json::exception &e) {  // out_of_range: a number too large for a double
+        error = std::string("not JSON: ") + e.what();
         return false;
     }
 }

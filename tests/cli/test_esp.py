@@ -206,6 +206,15 @@ class NotEvents(unittest.TestCase):
         good = json.dumps({"event": "bounce", "email": "kim@example.org", "reason": "550 5.1.1 user unknown"})
         self.assert_error((good + "\n{\"event\": \n").encode(), "line 2")
 
+    def test_numbers_out_of_range(self):
+        # A number no double holds is not JSON to the parser; one a double holds is no time.
+        self.assert_error(b'[{"event": "bounce", "email": "kim@example.org", "timestamp": 1e999}]', "not JSON")
+        for ts in (b"1e300", b"-5", b"18446744073709551615", b'"99999999999999999999"'):
+            with self.subTest(timestamp=ts):
+                out = classify(b'{"event": "bounce", "email": "kim@example.org", "timestamp": ' + ts + b'}')
+                self.assertIsNone(out["error"])
+                self.assertIsNone(out["records"][0]["timestamp"])
+
     def test_deep_nesting_is_refused(self):
         self.assert_error(b"[" * 200000 + b"]" * 200000, "nested deeper")
         self.assert_error(b'{"a":' * 100000, "nested deeper")
