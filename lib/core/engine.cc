@@ -105,6 +105,7 @@ void Engine::classify_events(std::string_view bytes, bool explain, Result &out) 
     for (Record &r : ex.records) cut_utf8(r.diagnostic, limits.diagnostic_bytes());
     out.format = ex.format;
     decide(*rules_, explain, ex, out);
+    out.original = std::move(ex.original);  // the sent message, when every event names the same
     // Events are about mail the ESP sent for us: no backscatter verdict to judge.
 }
 

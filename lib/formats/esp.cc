@@ -40,6 +40,24 @@ const Json *array(const Json &j, const char *key) {
     return it != j.end() && it->is_array() ? &*it : nullptr;
 }
 
+namespace {
+
+// The sent message as `original` (message_id, from, subject): set by the first record, dropped
+// as soon as an event names another message (the output has one original per input).
+void note_original(Extraction &ex, const std::string &sender, const std::string &id, std::string_view subject) {
+    Original &o = ex.original;
+    if (ex.records.size() == 1) {
+        o.message_id = id;
+        o.from = sender;
+        o.subject = squeeze(subject);
+        o.present = !o.message_id.empty() || !o.from.empty();
+    } else if (o.present && (o.message_id != id || o.from != sender)) {
+        o = Original();
+    }
+}
+
+}  // namespace
+
 Record *add_record(Extraction &ex, std::string_view address, const Sent &sent, Given g, std::size_t max) {
     std::string rcpt = find_address(address);
     if (rcpt.empty() || ex.records.size() >= max) return nullptr;
@@ -51,8 +69,12 @@ Record *add_record(Extraction &ex, std::string_view address, const Sent &sent, G
         r.timestamp = sent.timestamp;
         r.timestamp_source = "event";
     }
-    r.token = report::record_token(r.sender, r.recipient, sent.message_id);
+    // The key of the token is the Message-ID as the original's message_id shows it: no brackets.
+    std::string_view id = trim(sent.message_id);
+    if (id.size() > 2 && id.front() == '<' && id.back() == '>') id = id.substr(1, id.size() - 2);
+    r.token = report::record_token(r.sender, r.recipient, id);
     ex.given.push_back(std::move(g));
+    note_original(ex, r.sender, std::string(id), sent.subject);
     return &r;
 }
 

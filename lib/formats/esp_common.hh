@@ -26,12 +26,14 @@ const Json *array(const Json &j, const char *key);
 struct Sent {
     std::string sender;      // bare address
     std::string message_id;  // without angle brackets
+    std::string subject;
     std::string timestamp;   // RFC 3339, "" when the event gives none
 };
 
 // Appends the record of one recipient (a bare address is found in `address`; false and nothing
 // appended when there is none, or the recipients limit is reached) with its given verdict; fills
-// recipient_source, sender, token and timestamp. `max` is the recipients limit.
+// recipient_source, sender, token and timestamp. `max` is the recipients limit. The message the
+// events are about becomes ex.original while every event names the same one.
 Record *add_record(Extraction &ex, std::string_view address, const Sent &sent, Given given, std::size_t max);
 
 // Sets the diagnostic the way a DSN's Diagnostic-Code gives it: "smtp; 550 5.1.1 ..." → type

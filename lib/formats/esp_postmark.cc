@@ -90,6 +90,7 @@ void sparkpost_event(const Json &e, const std::string &type, Extraction &ex, std
     Sent sent;
     sent.sender = str(e, "msg_from");
     sent.message_id = str(e, "message_id");
+    sent.subject = str(e, "subject");
     if (auto it = e.find("timestamp"); it != e.end()) sent.timestamp = event_time(*it);
     std::string address = str(e, "raw_rcpt_to");
     if (address.empty()) address = str(e, "rcpt_to");
@@ -123,6 +124,7 @@ bool read_postmark(const Json &j, Extraction &ex, std::size_t max) {
     Sent sent;
     sent.sender = str(j, "From");
     sent.message_id = str(j, "MessageID");
+    sent.subject = str(j, "Subject");
     for (const char *key : {"BouncedAt", "DeliveredAt", "ReceivedAt"})
         if (auto it = j.find(key); it != j.end() && sent.timestamp.empty()) sent.timestamp = event_time(*it);
     if (record == "Bounce") {

@@ -68,9 +68,8 @@ Sent sent_of(const Json &event, const Json &detail) {
         const Json *common = object(*mail, "commonHeaders");
         std::string id = common ? str(*common, "messageId") : "";
         if (id.empty()) id = str(*mail, "messageId");
-        s.message_id = std::string(trim(id));
-        if (!s.message_id.empty() && s.message_id.front() == '<' && s.message_id.back() == '>')
-            s.message_id = s.message_id.substr(1, s.message_id.size() - 2);
+        s.message_id = std::move(id);
+        if (common) s.subject = str(*common, "subject");
     }
     if (auto it = detail.find("timestamp"); it != detail.end()) s.timestamp = event_time(*it);
     return s;

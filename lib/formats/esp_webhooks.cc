@@ -43,8 +43,6 @@ Given sendgrid_dropped(const std::string &reason) {
 void sendgrid_event(const Json &j, const std::string &event, Extraction &ex, std::size_t max) {
     Sent sent;
     sent.message_id = str(j, "smtp-id");
-    if (sent.message_id.size() > 2 && sent.message_id.front() == '<')
-        sent.message_id = sent.message_id.substr(1, sent.message_id.size() - 2);
     if (auto it = j.find("timestamp"); it != j.end()) sent.timestamp = event_time(*it);
     Given g;
     if (event == "bounce") g = sendgrid_bounce(j);
@@ -83,7 +81,10 @@ void mailgun_event(const Json &d, const std::string &event, Extraction &ex, std:
     Sent sent;
     if (const Json *env = object(d, "envelope")) sent.sender = str(*env, "sender");
     if (const Json *m = object(d, "message"))
-        if (const Json *h = object(*m, "headers")) sent.message_id = str(*h, "message-id");
+        if (const Json *h = object(*m, "headers")) {
+            sent.message_id = str(*h, "message-id");
+            sent.subject = str(*h, "subject");
+        }
     if (auto it = d.find("timestamp"); it != d.end()) sent.timestamp = event_time(*it);
     const bool temporary = str(d, "severity") == "temporary";
     Given g = event == "failed" ? mailgun_failed(str(d, "reason")) : Given();

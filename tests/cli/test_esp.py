@@ -132,7 +132,8 @@ class Samples(unittest.TestCase):
     def test_token_is_recomputable(self):
         out = classify(path=os.path.join(DATA, "ses-sns-bounce.json"))
         r = out["records"][0]
-        key = "news-2026-03@ours.example"
+        key = out["original"]["message_id"]  # from the JSON alone, as docs/schema.md says
+        self.assertEqual((key, out["original"]["subject"]), ("news-2026-03@ours.example", "March news"))
         expected = hashlib.sha256(f"{r['sender']}\n{r['recipient']}\n{key}".encode()).hexdigest()
         self.assertEqual(r["sender"], "news@ours.example")
         self.assertEqual(r["token"], expected)
@@ -171,6 +172,9 @@ class Containers(unittest.TestCase):
         batch = self.events("sendgrid-bounce.json", "sendgrid-delivered.json", "sendgrid-spamreport.json")
         out = classify(json.dumps(batch).encode())
         self.assertEqual([r["class"] for r in out["records"]], ["hard", "delivered", "feedback"])
+        self.assertEqual(out["original"]["message_id"], "news-2026-03@ours.example")  # one sent message
+        batch[1]["smtp-id"] = "<other@ours.example>"
+        self.assertIsNone(classify(json.dumps(batch).encode())["original"])  # two: no one original
 
     def test_json_lines(self):
         events = self.events("mailgun-failed-permanent.json", "postmark-hardbounce.json", "sparkpost-bounce-22.json")
