@@ -329,6 +329,21 @@ typedef struct carom_result carom_result_t;
  * The callback installed with carom_options_set_sent_callback may be called. Since: 0.1 */
 CAROM_API carom_status_t carom_classify(const carom_engine_t *engine, const char *bytes, size_t length,
                                         carom_result_t **result);
+/* ESP events (Since: 0.2; docs/schema.md, "ESP events"; docs/taxonomy.md, "ESP events"). The same
+ * entry points read JSON: input whose first byte other than white space (and a UTF-8 BOM) is '{'
+ * or '[' is taken as the events of Amazon SES, SendGrid, Mailgun, Postmark or SparkPost, never as
+ * an e-mail (no e-mail starts so). The input is one message: a single event, a JSON array of
+ * events, JSON Lines (one event or array per line) or an Amazon SNS notification whose "Message"
+ * is the event; its result has one record per recipient of each event, in input order, with
+ * CAROM_FIELD_RECIPIENT_SOURCE "esp" and CAROM_FIELD_FORMAT "ses-event", "sendgrid-event",
+ * "mailgun-event", "postmark-event" or "sparkpost-event". The remote server's diagnostic in an
+ * event is decided by the same rules as an e-mail's; the ESP's own type fills in when the words
+ * name no cause. Input that is not JSON, nests deeper than CAROM_LIMIT_MIME_DEPTH + 8 levels or
+ * holds no known ESP event gives a result with status CAROM_E_NOT_EMAIL and a message saying
+ * which; CAROM_LIMIT_MESSAGE_BYTES and CAROM_LIMIT_RECIPIENTS bound it as they bound an e-mail.
+ * Memory: an array is read element by element and JSON Lines line by line, so the parsed tree is
+ * one event's; a single object or element larger than CAROM_LIMIT_TEXT_BYTES is refused
+ * (CAROM_E_NOT_EMAIL). No exception crosses the ABI. */
 /* As carom_classify, with CAROM_CLASSIFY_* flags (unknown bits are CAROM_E_INVALID). Since: 0.1 */
 CAROM_API carom_status_t carom_classify_ex(const carom_engine_t *engine, const char *bytes, size_t length,
                                            unsigned flags, carom_result_t **result);
@@ -367,7 +382,7 @@ typedef enum carom_field_t {
      * Date; NULL when none could be read. */
     CAROM_FIELD_TIMESTAMP = 13,
     /* Since: 0.2. Where CAROM_FIELD_TIMESTAMP came from: "last-attempt", "arrival" or "date";
-     * NULL when there is no timestamp. */
+     * "event" for an ESP event's own time; NULL when there is no timestamp. */
     CAROM_FIELD_TIMESTAMP_SOURCE = 14,
     /* Since: 0.2. 64 lower-case hex digits: SHA-256 of lower(sender) "\n" lower(recipient) "\n"
      * key, key being the original's Message-ID, else its date as CAROM_FIELD_ORIGINAL_DATE
@@ -381,7 +396,7 @@ typedef enum carom_field_t {
      * to act on when set. NULL without a VERP match. */
     CAROM_FIELD_ENVELOPE_RECIPIENT = 17,
     /* Since: 0.2. Where CAROM_FIELD_RECIPIENT came from: "dsn", "x-failed-recipients", "text",
-     * "original-header", "verp", "arf", "from-header" (docs/schema.md); NULL without one. */
+     * "original-header", "verp", "arf", "from-header", "esp" (docs/schema.md); NULL without one. */
     CAROM_FIELD_RECIPIENT_SOURCE = 18,
     /* per message (the record index is ignored) */
     CAROM_FIELD_FORMAT = 100,

@@ -79,6 +79,15 @@ struct Result {
 
 namespace carom {
 
+// An ESP event's own verdict on the record of the same index (lib/formats/esp.hh). It decides
+// when `decides` (nothing reached a remote server: a suppression, an auto-reply the ESP names);
+// otherwise it fills in only when the rules find no cause in the record's diagnostic.
+struct Given {
+    carom_reason_t reason = CAROM_REASON_UNDEFINED;
+    std::string rule;  // "esp.ses.permanent.noemail", ...
+    bool decides = false;
+};
+
 // What the reading stages (lib/report, lib/formats) extract from one message, before the rules.
 struct Extraction {
     std::string format;           // reader that recognised the message; "" when none did
@@ -91,6 +100,7 @@ struct Extraction {
     // A notice that answers mail without being a delivery report: "challenge" (challenge-response
     // systems) or "virusnotice" (antivirus / content-filter notices). Backscatter by nature.
     std::string notice;
+    std::vector<Given> given;     // ESP events: one per record, in the same order; empty otherwise
 };
 
 }  // namespace carom

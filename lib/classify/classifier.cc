@@ -68,13 +68,55 @@ bool same_facts(const Record &a, bool a_status_empty, const Record &b) {
            a.category == b.category && a.diagnostic == b.diagnostic;
 }
 
-// What the message or the record says of itself, for the rules' "report" condition.
+// What the message or the record says of itself, for the rules' "report" condition. A record
+// with a feedback type is a complaint (ARF, or an ESP's complaint event).
 std::string_view report_of(const Extraction &ex, const Record &r) {
-    if (ex.feedback) return "feedback";
+    if (ex.feedback || !r.feedback_type.empty()) return "feedback";
     if (ex.auto_reply) return "auto-reply";
     if (!ex.notice.empty()) return ex.notice;  // "challenge", "virusnotice"
     if (r.action == "delivered" || r.action == "relayed" || r.action == "expanded") return r.action;
     return {};
+}
+
+// The ESP's own verdict on record i (Extraction::given), when its event gave one.
+const Given *given_of(const Extraction &ex, std::size_t i) {
+    return i < ex.given.size() && ex.given[i].reason != CAROM_REASON_UNDEFINED ? &ex.given[i] : nullptr;
+}
+
+// True when the rules found no cause in the record's words: nothing decided, only "there is a
+// diagnostic" (onhold), or only a code without detail (X.Y.0), a reply code or the action.
+bool names_no_cause(const Record &r) {
+    if (r.reason == CAROM_REASON_UNDEFINED || r.reason == CAROM_REASON_ONHOLD) return true;
+    const std::string &id = r.rule;
+    return starts_with(id, "reply.") || starts_with(id, "action.") ||
+           (starts_with(id, "status.x.") && id.size() > 2 && id.compare(id.size() - 2, 2, ".0") == 0);
+}
+
+void run_rules(const rules::Compiled &rules, bool explain, const Extraction &ex, std::string_view report, Record &r) {
+    rules::Input in{r.status, r.reply_code, r.diagnostic, r.command, r.remote_mta, ex.format, r.action,
+                    r.reporting_mta, r.category, report};
+    rules::Decision d = rules.decide(in, explain);
+    r.reason = d.decided ? d.reason : CAROM_REASON_UNDEFINED;
+    r.rule = d.decided ? std::move(d.rule) : std::string("none");
+    r.hits = std::move(d.hits);
+}
+
+// The status and class once the reason is known.
+void finish(const rules::Compiled &rules, std::string_view report, Record &r) {
+    if (r.status.empty() && (report == "delivered" || report == "relayed" || report == "expanded")) r.status = "2.0.0";
+    if (r.status.empty() && report.empty() && !r.action.empty()) {
+        r.status = derived_status(r);
+        r.status_derived = true;
+    }
+    r.cls = rules.class_of(r.reason);
+    if (!report.empty()) return;
+    // Two facts of the record itself, not judgements of its words: a delay notice is a
+    // delay whatever its cause, and a temporary failure (4.x.x) may pass later, so it is
+    // never hard.
+    if (r.action == "delayed")
+        r.cls = CAROM_CLASS_DELAYED;
+    else if (r.cls == CAROM_CLASS_HARD && starts_with(r.status, "4"))
+        r.cls = CAROM_CLASS_SOFT;
 }
 
 }  // namespace
@@ -85,44 +127,38 @@ void decide(const rules::Compiled &rules, bool explain, Extraction &ex, Result &
     // the facts) instead of running them again.
     const Record *prev = nullptr;
     bool prev_status_empty = false;
-    for (Record &r : ex.records) {
+    for (std::size_t i = 0; i < ex.records.size(); ++i) {
+        Record &r = ex.records[i];
+        const Given *given = given_of(ex, i);
+        if (given && given->decides) {  // the ESP sent nothing: its verdict is the fact
+            r.reason = given->reason;
+            r.rule = given->rule;
+            if (explain) r.hits = {given->rule};
+            finish(rules, report_of(ex, r), r);
+            prev = nullptr;
+            continue;
+        }
         const std::string_view report = report_of(ex, r);
         if (report.empty()) prefer_quoted_status(r);
         // A bounce record that names no action is a failure (the message came back); the rules
         // see it as one ("a timeout in a failure means the MTA gave up").
         if (r.action.empty() && report.empty()) r.action = "failed";
-        if (prev && report.empty() && report_of(ex, *prev).empty() &&
-            same_facts(*prev, prev_status_empty, r)) {
+        if (prev && !given && report.empty() && report_of(ex, *prev).empty() && same_facts(*prev, prev_status_empty, r)) {
             r.reason = prev->reason;
             r.rule = prev->rule;
             r.hits = prev->hits;
         } else {
-            rules::Input in{r.status, r.reply_code, r.diagnostic, r.command, r.remote_mta, ex.format, r.action,
-                            r.reporting_mta, r.category, report};
-            rules::Decision d = rules.decide(in, explain);
-            r.reason = d.decided ? d.reason : CAROM_REASON_UNDEFINED;
-            if (d.decided)
-                r.rule = std::move(d.rule);
-            else
-                r.rule = "none";
-            r.hits = std::move(d.hits);
+            run_rules(rules, explain, ex, report, r);
         }
-        prev = &r;
+        // An ESP's type fills in where the words name no cause (docs/taxonomy.md, "ESP events").
+        if (given && report.empty() && names_no_cause(r)) {
+            r.reason = given->reason;
+            r.rule = given->rule;
+            if (explain) r.hits.insert(r.hits.begin(), given->rule);
+        }
+        prev = given ? nullptr : &r;
         prev_status_empty = r.status.empty();
-        if (r.status.empty() && (report == "delivered" || report == "relayed" || report == "expanded")) r.status = "2.0.0";
-        if (r.status.empty() && report.empty()) {
-            r.status = derived_status(r);
-            r.status_derived = true;
-        }
-        r.cls = rules.class_of(r.reason);
-        if (!report.empty()) continue;
-        // Two facts of the record itself, not judgements of its words: a delay notice is a
-        // delay whatever its cause, and a temporary failure (4.x.x) may pass later, so it is
-        // never hard.
-        if (r.action == "delayed")
-            r.cls = CAROM_CLASS_DELAYED;
-        else if (r.cls == CAROM_CLASS_HARD && starts_with(r.status, "4"))
-            r.cls = CAROM_CLASS_SOFT;
+        finish(rules, report, r);
     }
     out.records = std::move(ex.records);
 }

@@ -4,6 +4,7 @@
 #include "classify/backscatter.hh"
 #include "classify/classifier.hh"
 #include "classify/envelope.hh"
+#include "formats/esp.hh"
 #include "formats/reader.hh"
 #include "mime/message.hh"
 #include "report/report.hh"
@@ -35,6 +36,10 @@ void Engine::classify(std::string_view bytes, bool explain, Result &out) const {
     out.explain = explain;
     const Limits &limits = options_.limits;
 
+    if (formats::looks_like_json(bytes)) {
+        classify_events(bytes, explain, out);
+        return;
+    }
     mime::Message msg;
     std::string error;
     // The bytes outlive msg (a local of this call), so the tree may view them in place.
@@ -74,6 +79,34 @@ void Engine::classify(std::string_view bytes, bool explain, Result &out) const {
     decide(*rules_, explain, ex, out);
     if (options_.backscatter) judge_backscatter(options_.context, msg, ex, out);
     out.original = std::move(ex.original);  // last reader of ex.original is judge_backscatter
+}
+
+void Engine::classify_events(std::string_view bytes, bool explain, Result &out) const {
+    const Limits &limits = options_.limits;
+    if (bytes.size() > limits.message_bytes()) {
+        out.status = CAROM_E_TOO_LARGE;
+        out.message = "the input is larger than the message_bytes limit of " + std::to_string(limits.message_bytes());
+        return;
+    }
+    Extraction ex;
+    std::string error;
+    carom_status_t st = formats::read_esp_events(bytes, limits, ex, error);
+    if (st != CAROM_OK) {
+        out.status = st;
+        out.message = std::move(error);
+        return;
+    }
+    if (ex.records.size() > limits.recipients()) {
+        out.status = CAROM_E_TOO_MANY_RECIPIENTS;
+        out.message = "the events name more recipients than the recipients limit of " +
+                      std::to_string(limits.recipients());
+        return;
+    }
+    for (Record &r : ex.records) cut_utf8(r.diagnostic, limits.diagnostic_bytes());
+    out.format = ex.format;
+    decide(*rules_, explain, ex, out);
+    out.original = std::move(ex.original);  // the sent message, when every event names the same
+    // Events are about mail the ESP sent for us: no backscatter verdict to judge.
 }
 
 }  // namespace carom

@@ -39,6 +39,8 @@ public:
 
 private:
     Engine() = default;
+    // JSON input: ESP events (formats/esp.hh), through the same rules as a bounce.
+    void classify_events(std::string_view bytes, bool explain, Result &out) const;
     Options options_;
     std::unique_ptr<rules::Compiled> rules_;
 };

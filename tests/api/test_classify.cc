@@ -319,3 +319,30 @@ TEST(Classify, UnreadableBytesNeverCrash) {
 }
 
 }  // namespace
+
+// ESP events through the C ABI (carom.h, "ESP events"): JSON input is read as events, one
+// record per recipient, the same schema; malformed or unknown JSON is an error result.
+TEST(Classify, EspEvents) {
+    Engine engine = make_engine();
+    const std::string ses =
+        R"({"notificationType":"Bounce","bounce":{"bounceType":"Permanent","bounceSubType":"General",)"
+        R"("bouncedRecipients":[{"emailAddress":"kim@example.org","action":"failed","status":"5.1.1",)"
+        R"("diagnosticCode":"smtp; 550 5.1.1 <kim@example.org>: Recipient address rejected: User unknown"}]},)"
+        R"("mail":{"source":"news@ours.example","messageId":"m-1"}})";
+    Result r = classify(engine.get(), ses);
+    ASSERT_EQ(carom_result_status(r.get()), CAROM_OK);
+    ASSERT_EQ(carom_result_record_count(r.get()), 1u);
+    EXPECT_EQ(carom_result_class(r.get(), 0), CAROM_CLASS_HARD);
+    EXPECT_EQ(carom_result_reason(r.get(), 0), CAROM_REASON_USERUNKNOWN);
+    EXPECT_STREQ(carom_result_field(r.get(), 0, CAROM_FIELD_RECIPIENT_SOURCE, nullptr), "esp");
+    EXPECT_STREQ(carom_result_field(r.get(), 0, CAROM_FIELD_FORMAT, nullptr), "ses-event");
+    expect_schema(to_json(r.get(), "x"));
+    for (const std::string &bytes : {std::string("{\"notificationType\": \"Bounce\", "), std::string("{\"a\": 1}"),
+                                     std::string(100000, '['), std::string(" [1, 2]\n")}) {
+        Result bad = classify(engine.get(), bytes);
+        EXPECT_EQ(carom_result_status(bad.get()), CAROM_E_NOT_EMAIL);
+        EXPECT_STRNE(carom_result_message(bad.get()), "");
+        EXPECT_EQ(carom_result_record_count(bad.get()), 0u);
+        expect_schema(to_json(bad.get(), "x"));
+    }
+}

@@ -324,6 +324,25 @@ class Engine:
         src, data = _resolve(message)
         return self._classify(data, source if source is not None else src, CLASSIFY_EXPLAIN if explain else 0)
 
+    def classify_events(self, events: Any, *, source: Optional[str] = None, explain: bool = False) -> Result:
+        """Classifies ESP events (docs/schema.md, "ESP events"): Amazon SES, SendGrid, Mailgun,
+        Postmark or SparkPost, one record per recipient of each event, as one message.
+
+        ``events``: a decoded event (``dict``), a list of them, or their JSON text (``str``,
+        ``bytes``: one object, an array, JSON Lines, or an SNS notification). ``engine.classify``
+        reads the same bytes the same way; this method only spares the caller the encoding.
+        JSON that holds no known event gives a Result whose ``error`` code is ``"not_email"``.
+        """
+        if isinstance(events, (dict, list)):
+            data = json.dumps(events, separators=(",", ":"), ensure_ascii=False).encode()
+        elif isinstance(events, str):
+            data = events.encode()
+        elif isinstance(events, (bytes, bytearray, memoryview)):
+            data = bytes(events)
+        else:
+            raise TypeError(f"events must be a dict, a list, str or bytes, not {type(events).__name__}")
+        return self._classify(data, source, CLASSIFY_EXPLAIN if explain else 0)
+
     def _classify(self, data: Union[bytes, OSError, TooLarge], source: Optional[str], flags: int) -> Result:
         return Result._from_json(self._classify_json(data, source, flags))
 
