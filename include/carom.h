@@ -51,10 +51,10 @@ extern "C" {
  * Versions. The macros are the single source of truth: the build reads them from this file.
  * ------------------------------------------------------------------------------------------- */
 #define CAROM_VERSION_MAJOR 0
-#define CAROM_VERSION_MINOR 1
+#define CAROM_VERSION_MINOR 2
 #define CAROM_VERSION_PATCH 0
 #define CAROM_VERSION_NUMBER (CAROM_VERSION_MAJOR * 10000 + CAROM_VERSION_MINOR * 100 + CAROM_VERSION_PATCH)
-#define CAROM_VERSION_STRING "0.1.0"
+#define CAROM_VERSION_STRING "0.2.0"
 #define CAROM_VERSION_ATLEAST(major, minor, patch) \
     (CAROM_VERSION_NUMBER >= ((major) * 10000 + (minor) * 100 + (patch)))
 
@@ -62,7 +62,7 @@ extern "C" {
  * a header/library mismatch). Thread-safe. Since: 0.1 */
 CAROM_API unsigned carom_version_number(void);
 
-/* Returns the library's version as a static string such as "0.1.0"; never NULL, never freed.
+/* Returns the library's version as a static string such as "0.2.0"; never NULL, never freed.
  * Thread-safe. Since: 0.1 */
 CAROM_API const char *carom_version_string(void);
 

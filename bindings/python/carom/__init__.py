@@ -68,9 +68,9 @@ __all__ = [
 ]
 
 #: Version of this Python package (the C library's version it was written with).
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 
 def library_version() -> str:
-    """The version of the loaded C library, e.g. "0.1.0" (carom_version_string)."""
+    """The version of the loaded C library, e.g. "0.2.0" (carom_version_string)."""
     return _lib.carom_version_string().decode("ascii", "replace")

@@ -56,7 +56,7 @@ __all__ = ["lib", "ABI_MAJOR", "MIN_VERSION", "SONAME", "library_path", "take_st
 #: The major version (soname number) these declarations are for.
 ABI_MAJOR = 0
 #: The oldest library version (CAROM_VERSION_NUMBER) that has every function declared below.
-MIN_VERSION = 100  # 0.1.0
+MIN_VERSION = 200  # 0.2.0: the declarations below use functions and fields since 0.2
 
 if sys.platform == "darwin":
     SONAME = "libcarom.%d.dylib" % ABI_MAJOR
