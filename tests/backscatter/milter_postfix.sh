@@ -64,11 +64,5 @@ echo "A (milter) on 127.0.0.1:$PORT_A, B on 127.0.0.1:$PORT_B, carom-milter pid 
 
 RESULT=0
 python3 "$(dirname "${BASH_SOURCE[0]}")/milter_postfix.py" "$PORT_A" "$PORT_B" "$T" "$MILTER_PID" "$CONTEXT" || RESULT=1
-if [ "$RESULT" = 0 ]; then
-    echo "1 passed, 0 failed"
-    exit 0
-fi
-echo "---- carom-milter log"; tail -20 "$T/milter.log"
-dump_logs
-echo "0 passed, 1 failed"
-exit 1
+[ "$RESULT" = 0 ] || { echo "---- carom-milter log"; tail -20 "$T/milter.log"; }
+finish "$RESULT"

@@ -70,7 +70,8 @@ cp -L "$(dirname "$CAROM")/../libcarom.so.0" "$T/lib/libcarom.so.0" || fail "no 
 # the pipe runs as Exim's own user here (the recipe's "user = carom" becomes Debian-exim).
 chown 64999:64999 "$T/feed" "$T/spool" "$T/log"
 echo '{"domains": ["ours.example"], "relays": ["relay.ours.example"], "message_id_domains": ["mail.ours.example"]}' > "$T/context.json"
-read -r PORT < <(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+. "$HERE/net.sh"
+read -r PORT < <(free_ports 1)
 
 python3 - "$DOCS" "$T" "$PORT" <<'EOF' || fail "the recipes are not where the test expects them in $DOCS"
 import re, sys
@@ -122,18 +123,7 @@ unshare -m bash -c 'mount --bind "$1/passwd" /etc/passwd && mount --bind "$1/gro
     exec env LD_LIBRARY_PATH="$2" /usr/sbin/exim4 -C "$1/exim.conf" -bdf -oX "$3"' exim "$T" "$LIBS" "$PORT" \
     > "$T/exim.out" 2>&1 &
 EXIM_PID=$!
-python3 - "$PORT" <<'EOF' || fail "Exim does not listen on 127.0.0.1:$PORT"
-import socket, sys, time
-deadline = time.time() + 20
-while True:
-    try:
-        socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=2).close()
-        break
-    except OSError:
-        if time.time() > deadline:
-            sys.exit(1)
-        time.sleep(0.2)
-EOF
+wait_listening "$PORT" || fail "Exim does not listen on 127.0.0.1:$PORT"
 echo "Exim (unpacked) on 127.0.0.1:$PORT, pid $EXIM_PID"
 
 # ---- two bounces --------------------------------------------------------------------------------

@@ -112,10 +112,4 @@ for f in failures:
     print("FAIL: " + f)
 sys.exit(1 if failures else 0)
 EOF
-if [ "$RESULT" = 0 ]; then
-    echo "1 passed, 0 failed"
-    exit 0
-fi
-dump_logs
-echo "0 passed, 1 failed"
-exit 1
+finish "$RESULT"

@@ -140,10 +140,4 @@ if not ok:
 sys.exit(0 if ok else 1)
 EOF
 
-if [ "$RESULT" = 0 ]; then
-    echo "1 passed, 0 failed"
-    exit 0
-fi
-dump_logs
-echo "0 passed, 1 failed"
-exit 1
+finish "$RESULT"
