@@ -13,6 +13,7 @@ import ctypes
 import json
 import os
 import sys
+import threading
 from ctypes import c_size_t, c_uint64, c_void_p
 from typing import (
     Any,
@@ -112,15 +113,23 @@ def _context_json(context: Any) -> Optional[bytes]:
         return json.dumps(dict(context)).encode("utf-8")
     if isinstance(context, (bytes, bytearray)):
         return bytes(context)
+    if isinstance(context, str) and context.lstrip().startswith("{"):
+        return context.encode("utf-8")  # JSON text, not a file name
     if isinstance(context, (str, os.PathLike)):
         return _read_bytes(context)
-    raise TypeError("context: expected a dict, JSON bytes, or the path of a JSON file")
+    raise TypeError("context: expected a dict, JSON text (str or bytes), or the path of a JSON file")
+
+
+# The first exception a send-log callback raised during the classification running in this
+# thread: the callback cannot unwind through C, so it answers "unknown" and the exception is
+# raised again once carom_classify returns (Engine.classify then raises it).
+_callback_error = threading.local()
 
 
 def _sent_trampoline(fn: Callable[[str, Optional[str]], Any]) -> Any:
     """Wraps a Python send-log callback as carom_sent_callback_t. It runs in the classifying
-    thread (ctypes takes the GIL for it); an exception is reported through sys.unraisablehook and
-    answers "unknown" instead of unwinding into C."""
+    thread (ctypes takes the GIL for it); an exception answers "unknown" and is kept for
+    _raise_callback_error instead of unwinding into C."""
 
     def call(user_data: Any, mid: Optional[int], mid_len: int, rcpt: Optional[int], rcpt_len: int) -> int:
         try:
@@ -133,21 +142,19 @@ def _sent_trampoline(fn: Callable[[str, Optional[str]], Any]) -> Any:
                 return int(answer)
             return int(Sent.YES) if answer else int(Sent.NO)
         except BaseException as exc:  # noqa: BLE001 - nothing may unwind through C frames
-            hook = getattr(sys, "unraisablehook", None)
-            if hook is not None:
-                hook(_Unraisable(exc, "carom send-log callback"))
+            if getattr(_callback_error, "exc", None) is None:
+                _callback_error.exc = exc
             return int(Sent.UNKNOWN)
 
     return _ffi.SentCallback(call)
 
 
-class _Unraisable:
-    def __init__(self, exc: BaseException, what: str) -> None:
-        self.exc_type = type(exc)
-        self.exc_value = exc
-        self.exc_traceback = exc.__traceback__
-        self.err_msg = f"Exception ignored in {what}"
-        self.object = None
+def _raise_callback_error() -> None:
+    """Raises (and forgets) the exception a send-log callback raised in this thread, if any."""
+    exc = getattr(_callback_error, "exc", None)
+    if exc is not None:
+        _callback_error.exc = None
+        raise exc
 
 
 class Engine:
@@ -155,13 +162,15 @@ class Engine:
 
     ``rules``: extra rule files, which take precedence over the built-in rules: a path, a list
     of paths, ``(name, text)`` pairs, or a ``{name: text}`` mapping. Files are read once, here.
-    ``context``: the backscatter context (docs/backscatter.md) as a dict, JSON bytes, or the path
-    of a JSON file. ``limits``: ``{"message_bytes": 10_000_000, ...}`` (names or Limit members);
+    ``context``: the backscatter context (docs/backscatter.md) as a dict, JSON text (a str that
+    starts with ``{``, or bytes), or the path of a JSON file. ``limits``: ``{"message_bytes": 10_000_000, ...}`` (names or Limit members);
     values outside a limit's bounds raise LimitError. ``headers``: names of extra headers of the
     returned original to report in ``Result.original.headers``. ``builtin_rules=False`` leaves
     only your rules. ``backscatter=False`` switches the backscatter judgement off (records keep
     their bounce class). ``sent``: a send-log callback ``sent(message_id, recipient) -> True | False |
-    None`` ("did we send this?"), called from the classifying thread; it must be thread-safe.
+    None`` ("did we send this?"), called from the classifying thread; it must be thread-safe. An
+    exception it raises is raised again by the classify call that was running (the message's
+    result is discarded).
 
     Raises InvalidRulesError (with file, line and column), ContextError, LimitError, TypeError.
     Use as a context manager or call close(); both are idempotent.
@@ -199,7 +208,13 @@ class Engine:
                 lib.carom_options_add_rules(options, name_bytes, len(name_bytes), text, len(text), c_void_p())
             for header in header_names:
                 hb = str(header).encode("utf-8")
-                lib.carom_options_add_original_header(options, hb, len(hb))
+                try:
+                    lib.carom_options_add_original_header(options, hb, len(hb))
+                except InvalidArgumentError:
+                    raise InvalidArgumentError(
+                        1, _ffi.status_text(1),
+                        f"headers: {header!r} is not a header field name (printable ASCII, no ':' or white space)",
+                    ) from None
             if context_json is not None:
                 lib.carom_options_set_context_json(options, context_json, len(context_json), c_void_p())
             if callback is not None:
@@ -361,8 +376,10 @@ class Engine:
                 f"the message has {size} bytes, more than the message_bytes limit of {self._message_limit}",
             )
         result = _ffi.ResultPtr()
+        _callback_error.exc = None
         lib.carom_classify_ex(handle, data, len(data), flags, result)
         try:
+            _raise_callback_error()
             text, length = c_void_p(), c_size_t()
             if source is None:
                 lib.carom_result_to_json(result, None, 0, text, length)
@@ -380,7 +397,8 @@ class Engine:
         """Classifies many messages, yielding one Result per input, in input order.
 
         Inputs are anything classify accepts (paths, bytes, ``(source, bytes)`` pairs such as
-        ``mbox_messages(path)`` yields). ``workers`` > 1 classifies in that many threads (the C
+        ``mbox_messages(path)`` yields). As in the CLI, a path that cannot be read gives a Result
+        with error code "io" (``Result.error``) and the others go on. ``workers`` > 1 classifies in that many threads (the C
         engine runs without the GIL); at most ``window`` (default 4 × workers) messages are in
         flight, so an endless iterator is fine.
         """
@@ -388,12 +406,12 @@ class Engine:
         self._live()
         if workers <= 1:
             for message in messages:
-                src, data = _resolve(message)
+                src, data = _resolve_in_batch(message)
                 yield self._classify(data, src, flags)
             return
 
         def one(message: Message) -> Result:
-            src, data = _resolve(message)
+            src, data = _resolve_in_batch(message)
             return self._classify(data, src, flags)
 
         from concurrent.futures import ThreadPoolExecutor  # only when threads are asked for
@@ -458,6 +476,17 @@ def _resolve(message: Message) -> Tuple[Optional[str], bytes]:
         "carom.Engine.classify: expected bytes, a path, a binary file, a (source, bytes) pair or an "
         "email.message.Message, got " + type(message).__name__
     )
+
+
+def _resolve_in_batch(message: Message) -> Tuple[Optional[str], Union[bytes, OSError, TooLarge]]:
+    """_resolve, but a path that cannot be read becomes its OSError (an "io" error Result)."""
+    if isinstance(message, (str, os.PathLike)) and not (isinstance(message, str) and "\n" in message):
+        try:
+            return _resolve(message)
+        except OSError as exc:
+            name = os.fspath(message)
+            return (os.fsdecode(name) if isinstance(name, bytes) else name), exc
+    return _resolve(message)
 
 
 def _rebuild(config: Dict[str, Any]) -> Engine:

@@ -31,6 +31,14 @@ class _CaromEnum(enum.IntEnum):
             return cls["UNKNOWN"]
         return None  # type: ignore[return-value]  # not an int: ValueError as usual
 
+    def __str__(self) -> str:
+        """The label (``str(Reason.USERUNKNOWN) == "userunknown"``); ``int(x)`` gives the number."""
+        return self.label
+
+    def __format__(self, spec: str) -> str:
+        """f"{reason}" is the label; a numeric format (f"{reason:d}") formats the number."""
+        return self.label if not spec else int.__format__(int(self), spec)
+
     @property
     def label(self) -> str:
         """The library's name for this value (as in the JSON output), e.g. ``"auto_reply"``."""
