@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <vector>
 
@@ -222,6 +223,7 @@ void Splitter::fail(const std::string &why) {
 }
 
 void Walker::io_error(const std::string &source, const std::string &why) {
+    std::fprintf(stderr, "carom: %s: %s\n", source.c_str(), why.c_str());  // the output says so too
     Message m;
     m.source = source;
     m.io_error = why;
@@ -338,6 +340,12 @@ void Walker::maildir(const std::string &path) {
             if (S_ISREG(est.st_mode)) file(full, true);
         }
     }
+    // Maildir++ folders (.Bounces, .Sent, ...): Maildirs inside the Maildir, names sorted.
+    std::vector<std::string> names;
+    std::string why;
+    if (!list_dir(path, names, why)) return;  // read just above through cur/ and new/
+    for (const std::string &name : names)
+        if (name.size() > 1 && name[0] == '.' && name != ".." && is_maildir(join(path, name))) maildir(join(path, name));
 }
 
 }  // namespace carom_cli

@@ -55,23 +55,25 @@ const char kMainHelp[] =
     "  suppressions PATH...  the addresses to stop mailing (see carom suppressions --help)\n"
     "  verdict [FILE]        one message's backscatter verdict as one word (see carom verdict --help)\n"
     "  limits                print the limits (name, min, max, default) as JSON Lines\n"
-    "  help                  this text\n"
+    "  help [COMMAND]        this text, or the help of COMMAND\n"
     "\n"
     "options:\n"
     "  -h, --help            this text\n"
     "  --version             print the versions of carom, the library and the built-in rules\n"
     "\n"
-    "exit status: 0 all messages classified, 1 some error records, 2 usage error\n";
+    "exit status: 0 all messages classified, 1 some error records, 2 usage error, 74 output not written\n";
 
 const char kClassifyHelp[] =
     "usage: carom classify [OPTIONS] PATH...\n"
     "       carom explain [OPTIONS] PATH...\n"
     "\n"
     "Each PATH is an email file, a directory (its files, names sorted, recursively; dot files and\n"
-    "*.json, *.jsonl, *.md skipped), a Maildir (cur/ then new/), an mbox file (one that starts\n"
-    "with a \"From \" line and is not named *.eml), or - for standard input (one message or an\n"
-    "mbox). Exactly one JSON object is written per message, in input order, also for messages\n"
-    "that cannot be read (their \"error\" says why).\n"
+    "*.json, *.jsonl, *.md skipped), a Maildir (cur/ then new/, then its Maildir++ folders\n"
+    ".NAME), an mbox file (one that starts with a \"From \" line and is not named *.eml), or -\n"
+    "for standard input (one message or an mbox). Exactly one JSON object is written per\n"
+    "message, in input order, also for messages that cannot be read (their \"error\" says why,\n"
+    "and an unreadable path is named on stderr). Compressed files are not read: decompress them\n"
+    "first (zcat FILE | carom classify -).\n"
     "\n"
     "options:\n"
     "  --format FORMAT       jsonl (default: one object per line), summary (counts per class,\n"
@@ -95,7 +97,7 @@ const char kClassifyHelp[] =
     "The source of a message is its path (- for standard input); for each message of an mbox\n"
     "that holds several it is PATH:OFFSET, the byte offset of the message's \"From \" line.\n"
     "\n"
-    "exit status: 0 all messages classified, 1 some error records, 2 usage error\n";
+    "exit status: 0 all messages classified, 1 some error records, 2 usage error, 74 output not written\n";
 
 const char kSuppressionsHelp[] =
     "usage: carom suppressions [--soft-count N] [--soft-days D] [--format jsonl|csv] [OPTIONS] PATH...\n"
@@ -147,8 +149,9 @@ int run_classify(const Config &cfg) {
     const carom_cli::RunResult result = carom_cli::classify_paths(engine, cfg.paths, run);
     if (result.write_failed) {
         std::fprintf(stderr, "carom: cannot write the output: %s\n", std::strerror(errno));
-        return kExitUsage;
+        return carom_cli::kExitOutput;
     }
+    if (result.messages == 0) std::fprintf(stderr, "carom: no message found in the given paths\n");
     return result.any_error ? kExitErrors : kExitOk;
 }
 
@@ -178,7 +181,7 @@ int run_suppressions(const Config &cfg) {
     list.write(stdout, cfg.format == Format::Csv);
     if (result.write_failed || std::fflush(stdout) != 0) {
         std::fprintf(stderr, "carom: cannot write the output: %s\n", std::strerror(errno));
-        return kExitUsage;
+        return carom_cli::kExitOutput;
     }
     return result.any_error ? kExitErrors : kExitOk;
 }
@@ -206,7 +209,7 @@ int run_rules_list(const Config &cfg) {
     std::fputc('\n', stdout);
     carom_string_free(json);
     carom_string_free(decision);
-    return std::fflush(stdout) == 0 ? kExitOk : kExitUsage;
+    return std::fflush(stdout) == 0 ? kExitOk : carom_cli::kExitOutput;
 }
 
 int run_rules_check(int argc, char **argv, int first) {
@@ -273,7 +276,7 @@ int run_limits(int argc, char **argv, int first) {
         std::printf("{\"name\":%s,\"id\":%u,\"min\":%" PRIu64 ",\"max\":%" PRIu64 ",\"default\":%" PRIu64 "}\n",
                     carom_cli::json_string(name ? name : "").c_str(), i, lo, hi, def);
     }
-    return std::fflush(stdout) == 0 ? kExitOk : kExitUsage;
+    return std::fflush(stdout) == 0 ? kExitOk : carom_cli::kExitOutput;
 }
 
 const char kVerdictHelp[] =
@@ -369,6 +372,8 @@ int parse_verdict_args(int argc, char **argv, int first, VerdictArgs &args) {
     }
     if (path.empty()) path = "-";
     if (args.source.empty()) args.source = path;
+    if (!cfg.builtin_rules && cfg.rule_files.empty())
+        return usage_error("--no-builtin-rules needs at least one --rules FILE", "carom verdict"), kExUsage;
     return -1;
 }
 
@@ -433,17 +438,24 @@ int print_version() {
     if (carom_version_number() != CAROM_VERSION_NUMBER)
         std::fprintf(stderr, "carom: warning: built with carom.h %s but running with library %s\n",
                      CAROM_VERSION_STRING, carom_version_string());
-    return std::fflush(stdout) == 0 ? kExitOk : kExitUsage;
+    return std::fflush(stdout) == 0 ? kExitOk : carom_cli::kExitOutput;
 }
 
-}  // namespace
-
-int main(int argc, char **argv) {
+// The command line, dispatched to its command.
+int run(int argc, char **argv) {
     if (argc < 2) {
         std::fputs(kMainHelp, stderr);
         return kExitUsage;
     }
     std::string cmd = argv[1];
+    if (cmd == "help" && argc > 2) {  // carom help COMMAND [SUB] = carom COMMAND [SUB] --help
+        std::vector<char *> args(argv, argv + argc);
+        args.erase(args.begin() + 1);
+        static char help[] = "--help";
+        args.push_back(help);
+        args.push_back(nullptr);
+        return run(static_cast<int>(args.size()) - 1, args.data());
+    }
     if (cmd == "-h" || cmd == "--help" || cmd == "help") {
         std::fputs(kMainHelp, stdout);
         return kExitOk;
@@ -487,3 +499,7 @@ int main(int argc, char **argv) {
     if (!cmd.empty() && cmd[0] == '-') return usage_error("unknown option '" + cmd + "'", "carom");
     return usage_error("unknown command '" + cmd + "' (classify, explain, suppressions, verdict, rules, limits)", "carom");
 }
+
+}  // namespace
+
+int main(int argc, char **argv) { return run(argc, argv); }

@@ -200,6 +200,10 @@ int parse_options(int argc, char **argv, int first, const char *command, bool ta
             return usage_error("unknown option '" + a + "' for " + command, hint.c_str());
         }
     }
+    if (!cfg.builtin_rules && cfg.rule_files.empty())
+        return usage_error("--no-builtin-rules needs at least one --rules FILE (without rules every failure "
+                           "would be soft / undefined)",
+                           hint.c_str());
     return -1;
 }
 

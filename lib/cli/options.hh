@@ -15,6 +15,7 @@ namespace carom_cli {
 constexpr int kExitOk = 0;      // every message classified
 constexpr int kExitErrors = 1;  // some messages gave error records (or rule files failed the check)
 constexpr int kExitUsage = 2;   // usage errors: bad option, unreadable --context / --rules file, ...
+constexpr int kExitOutput = 74; // the output could not be written (sysexits EX_IOERR)
 constexpr unsigned kMaxJobs = 256;
 
 struct Config {

@@ -38,6 +38,11 @@ public:
         Message &m = job.msg;
         if (!m.io_error.empty()) {
             fail(job, "io", m.io_error);
+        } else if (m.bytes.size() >= 2 && m.bytes[0] == '\x1f' && m.bytes[1] == '\x8b') {
+            // The library would say only not_email; name what it is and what to do.
+            fail(job, carom_status_name(CAROM_E_NOT_EMAIL),
+                 "gzip-compressed data: carom reads no compressed files; decompress it first, e.g. "
+                 "zcat FILE | carom classify -");
         } else if (m.too_large) {
             fail(job, carom_status_name(CAROM_E_TOO_LARGE),
                  "the message has " + std::to_string(m.size) + " bytes, more than the message_bytes limit of " +
@@ -271,6 +276,7 @@ RunResult classify_paths(const carom_engine_t *engine, const std::vector<std::st
     if (options.format == Format::Summary) write.summary.print(stdout, seconds);
     RunResult result;
     result.any_error = write.any_error;
+    result.messages = write.summary.messages();
     result.write_failed = std::fflush(stdout) != 0 || std::ferror(stdout);
     return result;
 }

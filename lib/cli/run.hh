@@ -29,6 +29,7 @@ struct RunOptions {
 struct RunResult {
     bool any_error = false;     // some message gave an error record
     bool write_failed = false;  // standard output could not be written (errno set)
+    std::uint64_t messages = 0;  // messages read (error objects included)
 };
 
 RunResult classify_paths(const carom_engine_t *engine, const std::vector<std::string> &paths,

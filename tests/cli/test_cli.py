@@ -5,6 +5,7 @@ the summary; --help and --version; the other subcommands. Standard library only.
 
 Usage: test_cli.py path/to/carom [unittest options]
 """
+import gzip
 import json
 import os
 import subprocess
@@ -222,11 +223,25 @@ class Directories(Base):
         rc, objs, _, _ = run(["classify", os.path.join(self.dir, "t") + "/"])
         self.assertSources(objs, [os.path.join(self.dir, "t", "a.eml")])
 
-    def test_empty_directory_gives_nothing(self):
+    def test_empty_directory_gives_nothing_and_says_so(self):
         os.makedirs(os.path.join(self.dir, "empty"))
-        rc, objs, _, _ = run(["classify", os.path.join(self.dir, "empty")])
+        rc, objs, err, _ = run(["classify", os.path.join(self.dir, "empty")])
         self.assertEqual(rc, 0)
         self.assertEqual(objs, [])
+        self.assertIn("no message found", err)
+
+    def test_maildir_plus_plus_folders_are_read(self):
+        for rel in ("cur/1.host:2,S", ".Bounces/cur/2.host:2,S", ".Bounces/new/3.host", ".Archive.2026/new/4.host"):
+            self.write(f"Maildir/{rel}", msg(rel.replace("/", "-")))
+        for sub in ("new", ".Bounces/tmp", ".Archive.2026/cur"):
+            os.makedirs(os.path.join(self.dir, "Maildir", sub), exist_ok=True)
+        self.write("Maildir/.NotAFolder/x", msg("x"))  # no cur/ and new/: not a Maildir++ folder
+        md = os.path.join(self.dir, "Maildir")
+        rc, objs, _, _ = run(["classify", md])
+        self.assertEqual(rc, 0)
+        self.assertSources(objs, [os.path.join(md, r) for r in
+                                  ("cur/1.host:2,S", ".Archive.2026/new/4.host", ".Bounces/cur/2.host:2,S",
+                                   ".Bounces/new/3.host")])
 
     def test_symlink_loop_terminates(self):
         self.write("loop/a.eml", msg("a"))
@@ -882,6 +897,47 @@ class Verdict(Base):
         rc, objs, err, _ = run(["classify", "--no-backscatter", dsn])
         self.assertEqual(rc, 0, err)
         self.assertEqual(len(objs), 1)
+
+
+class Newcomer(Base):
+    """What a new user meets: each of these failed before it was fixed."""
+
+    def test_an_unreadable_path_is_named_on_stderr(self):
+        missing = os.path.join(self.dir, "nonexistent.eml")
+        rc, objs, err, _ = run(["classify", missing])
+        self.assertEqual(rc, 1)
+        self.assertEqual(objs[0]["error"]["code"], "io")
+        self.assertIn(missing + ": No such file", err)
+
+    def test_gzip_input_gets_a_hint(self):
+        path = self.write("all.mbox.gz", gzip.compress(DSN.encode()))
+        rc, objs, _, _ = run(["classify", path])
+        self.assertEqual(objs[0]["error"]["code"], "not_email")
+        self.assertIn("zcat", objs[0]["error"]["message"])
+
+    def test_no_builtin_rules_without_rules_is_a_usage_error(self):
+        path = self.write("a.eml", DSN)
+        for args in (["classify", "--no-builtin-rules", path], ["verdict", "--no-builtin-rules", path]):
+            rc, _, err, _ = run(args, check_json=False)
+            self.assertIn(rc, (2, 64), args)
+            self.assertIn("--rules", err)
+
+    def test_a_write_failure_is_exit_74(self):
+        if not os.path.exists("/dev/full"):
+            self.skipTest("no /dev/full")
+        path = self.write("a.eml", DSN)
+        with open("/dev/full", "wb") as full:
+            proc = subprocess.run([CAROM, "classify", path], stdout=full, stderr=subprocess.PIPE, timeout=60)
+        self.assertEqual(proc.returncode, 74)
+        self.assertIn(b"cannot write the output", proc.stderr)
+
+    def test_help_command_gives_the_commands_help(self):
+        for args, first in ((["help", "classify"], "usage: carom classify"),
+                            (["help", "suppressions"], "usage: carom suppressions"),
+                            (["help", "verdict"], "usage: carom verdict")):
+            rc, _, _, out = run(args, check_json=False)
+            self.assertEqual(rc, 0, args)
+            self.assertTrue(out.startswith(first), (args, out[:80]))
 
 
 class CountingResult(unittest.TextTestResult):
