@@ -386,6 +386,11 @@ int run_verdict(int argc, char **argv, int first) {
         std::fprintf(stderr, "carom: cannot read %s: %s\n", path.c_str(), why.c_str());
         return kExNoInput;
     }
+    if (bytes.compare(0, 5, "From ") == 0 && bytes.find("\nFrom ") != std::string::npos) {
+        std::fprintf(stderr, "carom: %s holds several messages (an mbox); carom verdict reads one message: "
+                             "use carom classify for an mbox\n", path.c_str());
+        return kExDataErr;
+    }
     carom_engine_t *engine = nullptr;
     if (build_engine(args.cfg, &engine) >= 0) return kExTempFail;
     carom_result_t *r = nullptr;

@@ -305,7 +305,7 @@ std::string pretty_json(const std::string &json) {
     return out;
 }
 
-void Summary::add(const carom_result_t *result, std::uint64_t bytes) {
+void Summary::add(const carom_result_t *result, std::uint64_t bytes, const std::string &source) {
     ++messages_;
     bytes_ += bytes;
     carom_status_t st = carom_result_status(result);
@@ -313,6 +313,7 @@ void Summary::add(const carom_result_t *result, std::uint64_t bytes) {
         ++errors_;
         const char *name = carom_status_name(st);
         ++error_codes_[name ? name : "unknown"];
+        note_error(name ? name : "unknown", source);
         return;
     }
     std::size_t n = carom_result_record_count(result);
@@ -352,11 +353,16 @@ void Summary::count(std::map<std::string, std::uint64_t> &table, const std::stri
         ++table[key];
 }
 
-void Summary::add_error(const std::string &code, std::uint64_t bytes) {
+void Summary::add_error(const std::string &code, std::uint64_t bytes, const std::string &source) {
     ++messages_;
     bytes_ += bytes;
     ++errors_;
     ++error_codes_[code];
+    note_error(code, source);
+}
+
+void Summary::note_error(const std::string &code, const std::string &source) {
+    if (error_sources_.size() < kErrorSources) error_sources_.emplace_back(code, source);
 }
 
 void Summary::print(std::FILE *out, double seconds) const {
@@ -375,6 +381,11 @@ void Summary::print(std::FILE *out, double seconds) const {
     print_table(out, "reason", reasons_, records_);
     print_table(out, "format", formats_, bounces_ + not_bounces_);
     print_table(out, "error", error_codes_, messages_);
+    if (!error_sources_.empty()) {
+        std::fprintf(out, "\nerrors (the first %zu, by source)\n", kErrorSources);
+        for (const auto &e : error_sources_) std::fprintf(out, "  %-20s %s\n", e.first.c_str(), e.second.c_str());
+        if (errors_ > error_sources_.size()) std::fprintf(out, "  (%" PRIu64 " more)\n", errors_ - error_sources_.size());
+    }
 
     constexpr std::size_t kTop = 20;
     std::fprintf(out, "\n%-30s %10s %8s %8s %8s\n", "receiving domain", "records", "hard", "soft", "block");

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "carom.h"
 
@@ -33,8 +35,8 @@ std::string pretty_json(const std::string &json);
 // Counts for --format summary.
 class Summary {
 public:
-    void add(const carom_result_t *result, std::uint64_t bytes);
-    void add_error(const std::string &code, std::uint64_t bytes);
+    void add(const carom_result_t *result, std::uint64_t bytes, const std::string &source);
+    void add_error(const std::string &code, std::uint64_t bytes, const std::string &source);
     void print(std::FILE *out, double seconds) const;
     std::uint64_t messages() const { return messages_; }
     std::uint64_t bytes() const { return bytes_; }
@@ -48,10 +50,13 @@ private:
         std::uint64_t records = 0, hard = 0, soft = 0, block = 0;
     };
     static void count(std::map<std::string, std::uint64_t> &table, const std::string &key);
+    void note_error(const std::string &code, const std::string &source);
+    static constexpr std::size_t kErrorSources = 20;  // the first errors are listed by source
 
     std::uint64_t messages_ = 0, bytes_ = 0, errors_ = 0, records_ = 0, bounces_ = 0, not_bounces_ = 0;
     std::map<std::string, std::uint64_t> classes_, reasons_, formats_, error_codes_, remote_mtas_, diagnostics_;
     std::map<std::string, ByClass> domains_;  // the recipients' domains
+    std::vector<std::pair<std::string, std::string>> error_sources_;  // (code, source), the first ones
 };
 
 // The progress line on stderr: shown only when stderr is a terminal and the run has lasted

@@ -104,10 +104,10 @@ public:
     void operator()(Job &job) {
         if (!job.error_code.empty()) {
             any_error = true;
-            summary.add_error(job.error_code, job.msg.size);
+            summary.add_error(job.error_code, job.msg.size, job.msg.source);
         } else {
             if (carom_result_status(job.result) != CAROM_OK) any_error = true;
-            summary.add(job.result, job.msg.size);
+            summary.add(job.result, job.msg.size, job.msg.source);
             if (options_.format == Format::Collect) options_.collect(job.msg.source, job.result);
         }
         carom_result_free(job.result);

@@ -7,6 +7,7 @@ Usage: test_cli.py path/to/carom [unittest options]
 """
 import gzip
 import json
+import re
 import os
 import subprocess
 import sys
@@ -908,6 +909,19 @@ class Newcomer(Base):
         self.assertEqual(rc, 1)
         self.assertEqual(objs[0]["error"]["code"], "io")
         self.assertIn(missing + ": No such file", err)
+
+    def test_the_summary_names_the_sources_of_errors(self):
+        missing = os.path.join(self.dir, "gone.eml")
+        rc, _, _, out = run(["classify", "--format", "summary", missing, self.write("a.eml", DSN)], check_json=False)
+        self.assertEqual(rc, 1)
+        self.assertRegex(out, r"errors \(the first 20, by source\)\n  io +" + re.escape(missing))
+
+    def test_verdict_refuses_an_mbox_of_several_messages(self):
+        mbox = "From a@example.com Mon Dec  7 10:00:00 2026\n" + DSN + "\nFrom b@example.com Mon Dec  7 10:00:01 2026\n" + DSN
+        rc, _, err, out = run(["verdict", "-"], stdin=mbox.encode(), check_json=False)
+        self.assertEqual(rc, 65)
+        self.assertIn("several messages", err)
+        self.assertEqual(out, "")
 
     def test_gzip_input_gets_a_hint(self):
         path = self.write("all.mbox.gz", gzip.compress(DSN.encode()))
