@@ -196,7 +196,7 @@ typedef enum carom_limit_t {
     CAROM_LIMIT_MIME_DEPTH = 3,        /* deepest MIME / message nesting */
     CAROM_LIMIT_MIME_PARTS = 4,        /* most MIME entities in one message */
     CAROM_LIMIT_RECIPIENTS = 5,        /* most records in one result */
-    CAROM_LIMIT_DIAGNOSTIC_BYTES = 6,  /* longest diagnostic text kept and matched (longer is cut at a UTF-8 boundary and flagged) */
+    CAROM_LIMIT_DIAGNOSTIC_BYTES = 6,  /* longest diagnostic text kept and matched (longer is cut at a UTF-8 boundary) */
     CAROM_LIMIT_RULE_MEMORY = 7,       /* memory budget for compiled rule sets, bytes */
     CAROM_LIMIT_TEXT_BYTES = 8,        /* most decoded body text scanned by format readers */
     _CAROM_LIMIT_MAX = 0x7fffffff
@@ -248,7 +248,9 @@ CAROM_API carom_status_t carom_options_add_original_header(carom_options_t *opti
 /* Sets the backscatter context from JSON (schema in docs/backscatter.md): our domains, relays,
  * Message-ID domains, BATV keys, VERP template. Replaces any earlier context. On
  * CAROM_E_CONTEXT, *error (when not NULL) says what is wrong; the options are unchanged.
- * Returns CAROM_OK, CAROM_E_INVALID, CAROM_E_CONTEXT, CAROM_E_NOMEM. Since: 0.1 */
+ * CAROM_E_UNSUPPORTED when the context has BATV keys or a signed VERP key and the library was
+ * built without libcrypto (they could never be checked). Returns CAROM_OK, CAROM_E_INVALID,
+ * CAROM_E_CONTEXT, CAROM_E_UNSUPPORTED, CAROM_E_NOMEM. Since: 0.1 */
 CAROM_API carom_status_t carom_options_set_context_json(carom_options_t *options, const char *json, size_t length,
                                                         char **error);
 
@@ -295,11 +297,13 @@ CAROM_API carom_status_t carom_engine_new(const carom_options_t *options, carom_
 /* Frees an engine; NULL is harmless. No classification may be running on it. Results already
  * produced stay valid. Since: 0.1 */
 CAROM_API void carom_engine_free(carom_engine_t *engine);
-/* The version string of the built-in rule set (e.g. "2026.11.1"); static. Since: 0.1 */
+/* The version string of the built-in rule set (e.g. "2026.11.1"); static, the same for every engine
+ * whatever rules were added (the argument is unused: rules added by the caller carry no
+ * version). Since: 0.1 */
 CAROM_API const char *carom_engine_rules_version(const carom_engine_t *engine);
 /* Number of rules in the engine (built-in and added). 0 for NULL. Thread-safe. Since: 0.1 */
 CAROM_API size_t carom_engine_rule_count(const carom_engine_t *engine);
-/* The rule set as JSON Lines, one rule per line (id, file, line, conditions, verdict), for
+/* The rule set as JSON Lines, one rule per line (id, file, line, conditions, reason, class, priority, tier, says), for
  * `carom rules list`. *json receives a caller-owned string (free with carom_string_free) and
  * *length its length (length may be NULL). Returns CAROM_OK, CAROM_E_INVALID, CAROM_E_NOMEM.
  * Thread-safe. Since: 0.1 */

@@ -7,6 +7,7 @@
 #include "base/strings.hh"
 #include "capi/guard.hh"
 #include "capi/handles.hh"
+#include "classify/hmac.hh"
 #include "carom.h"
 #include "output/json.hh"
 
@@ -184,6 +185,11 @@ carom_status_t carom_options_set_context_json(carom_options_t *options, const ch
             carom::Context ctx = options->options.context;  // keeps the callback
             if (!carom::parse_context_json(std::string(json ? json : "", length), ctx, detail))
                 return CAROM_E_CONTEXT;
+            if ((!ctx.batv_keys.empty() || !ctx.verp_hmac_key.empty()) && !carom::hmac_available()) {
+                detail = "BATV keys and signed VERP need HMAC-SHA1 from OpenSSL's libcrypto, which this library was "
+                         "built without (meson setup -Dcrypto=enabled)";
+                return CAROM_E_UNSUPPORTED;
+            }
             options->options.context = std::move(ctx);
             return CAROM_OK;
         },

@@ -43,4 +43,6 @@ bool hmac_sha1_hex(std::string_view, std::string_view, std::string &out) {
 
 #endif
 
+bool hmac_available() { return CAROM_HAVE_LIBCRYPTO != 0; }
+
 }  // namespace carom

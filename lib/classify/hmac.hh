@@ -10,4 +10,7 @@ namespace carom {
 // HMAC-SHA1 of data under key, as lower-case hex (40 digits). False when built without libcrypto.
 bool hmac_sha1_hex(std::string_view key, std::string_view data, std::string &out);
 
+// Whether this build has libcrypto, so that hmac_sha1_hex works (BATV, signed VERP).
+bool hmac_available();
+
 }  // namespace carom

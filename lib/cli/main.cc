@@ -123,7 +123,7 @@ const char kRulesHelp[] =
     "usage: carom rules list [--rules FILE]... [--no-builtin-rules]\n"
     "       carom rules check FILE...\n"
     "\n"
-    "list prints one JSON object per rule (id, file, line, conditions, verdict).\n"
+    "list prints one JSON object per rule (id, file, line, conditions, reason, class, priority, tier, says).\n"
     "check parses and compiles each file on its own; errors are printed as FILE:LINE:COLUMN:\n"
     "message and make the exit status 1.\n";
 

@@ -333,8 +333,13 @@ carom_status_t parse(std::string_view bytes, const Limits &limits, Message &out,
         char *w = out.store->alloc(bytes.size());
         text = std::string_view(w, normalize_into(bytes, w, cr));
     }
-    // Leading blank lines (some archives prepend them) are not the end of an empty header block.
-    while (!text.empty() && text.front() == '\n') text.remove_prefix(1);
+    // Leading blank or white-space-only lines (some archives and pasted messages start with them)
+    // are not the end of an empty header block.
+    for (;;) {
+        const std::size_t blank = text.find_first_not_of(" \t");
+        if (blank == std::string_view::npos || text[blank] != '\n') break;
+        text.remove_prefix(blank + 1);
+    }
     if (text.empty()) return error = "the message has only blank lines", CAROM_E_EMPTY;
 
     Ctx ctx{limits, *out.store, 0, {}};

@@ -923,6 +923,15 @@ class Newcomer(Base):
         self.assertIn("several messages", err)
         self.assertEqual(out, "")
 
+    def test_white_space_lines_before_the_headers_are_skipped(self):
+        for lead in ("\n\n", "   \n\t\n", " \r\n\r\n"):
+            path = self.write("lead.eml", lead + DSN)
+            rc, objs, _, _ = run(["classify", path])
+            self.assertEqual((rc, objs[0]["error"]), (0, None), repr(lead))
+            self.assertEqual(len(objs[0]["records"]), 1, repr(lead))
+        rc, objs, _, _ = run(["classify", self.write("blank.eml", "  \n\t\n\n")])
+        self.assertEqual(objs[0]["error"]["code"], "empty")
+
     def test_gzip_input_gets_a_hint(self):
         path = self.write("all.mbox.gz", gzip.compress(DSN.encode()))
         rc, objs, _, _ = run(["classify", path])

@@ -314,7 +314,7 @@ class Engine:
         return dict(self._limits)
 
     def rules(self) -> List[Dict[str, Any]]:
-        """The rule set, one dict per rule (id, file, line, conditions, verdict)."""
+        """The rule set, one dict per rule (id, file, line, conditions, reason, class, priority, tier, says)."""
         text, length = c_void_p(), c_size_t()
         lib.carom_engine_rules_json(self._live(), text, length)
         body = _ffi.take_string(text, length.value) or ""
