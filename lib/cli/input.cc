@@ -223,6 +223,7 @@ void Splitter::fail(const std::string &why) {
 }
 
 void Walker::io_error(const std::string &source, const std::string &why) {
+    if (opt_.sizes_only) return;  // the real walk reports it
     std::fprintf(stderr, "carom: %s: %s\n", source.c_str(), why.c_str());  // the output says so too
     Message m;
     m.source = source;
@@ -232,7 +233,13 @@ void Walker::io_error(const std::string &source, const std::string &why) {
 
 void Walker::path(const std::string &arg) {
     if (arg == "-") {
-        stream(STDIN_FILENO, "-", true);
+        struct stat st;
+        if (!opt_.sizes_only)
+            stream(STDIN_FILENO, "-", true);
+        else if (::fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode))
+            bytes_ += static_cast<std::uint64_t>(st.st_size);
+        else
+            bytes_known_ = false;
         return;
     }
     struct stat st;
@@ -252,6 +259,11 @@ void Walker::path(const std::string &arg) {
 }
 
 void Walker::file(const std::string &path, bool maildir_message) {
+    if (opt_.sizes_only) {
+        struct stat st;
+        if (::stat(path.c_str(), &st) == 0) bytes_ += static_cast<std::uint64_t>(st.st_size);
+        return;
+    }
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         io_error(path, std::strerror(errno));
@@ -346,6 +358,14 @@ void Walker::maildir(const std::string &path) {
     if (!list_dir(path, names, why)) return;  // read just above through cur/ and new/
     for (const std::string &name : names)
         if (name.size() > 1 && name[0] == '.' && name != ".." && is_maildir(join(path, name))) maildir(join(path, name));
+}
+
+std::uint64_t input_bytes(const std::vector<std::string> &paths) {
+    WalkOptions options;
+    options.sizes_only = true;
+    Walker walker(options, [](Message &) {});
+    for (const std::string &p : paths) walker.path(p);
+    return walker.bytes_known() ? walker.bytes() : 0;
 }
 
 }  // namespace carom_cli

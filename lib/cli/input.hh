@@ -70,6 +70,9 @@ bool is_mbox_separator(const char *line, std::size_t n);
 
 struct WalkOptions {
     std::uint64_t limit = 64ull << 20;  // message_bytes
+    // Visit the same files without reading them: add up their sizes (bytes()), report nothing.
+    // The progress line's total.
+    bool sizes_only = false;
 };
 
 class Walker {
@@ -77,6 +80,10 @@ public:
     Walker(const WalkOptions &options, Sink sink) : opt_(options), sink_(std::move(sink)) {}
     // One PATH argument: "-" is standard input.
     void path(const std::string &arg);
+    // With sizes_only: the bytes of the files visited so far, and whether every size was known
+    // (standard input that is not a regular file has none).
+    std::uint64_t bytes() const { return bytes_; }
+    bool bytes_known() const { return bytes_known_; }
 
 private:
     void file(const std::string &path, bool maildir_message);
@@ -88,7 +95,13 @@ private:
     WalkOptions opt_;
     Sink sink_;
     std::vector<std::pair<std::uint64_t, std::uint64_t>> open_dirs_;  // (dev, inode) being walked
+    std::uint64_t bytes_ = 0;
+    bool bytes_known_ = true;
 };
+
+// The bytes the PATH arguments hold, as the walk would read them; 0 when not known (standard
+// input from a pipe or a terminal).
+std::uint64_t input_bytes(const std::vector<std::string> &paths);
 
 // Is this directory entry a file the directory walk skips? Dot files and the sidecar files of
 // a sample collection: *.json, *.jsonl, *.md (expectations, labels, READMEs).

@@ -1,6 +1,7 @@
 #include "output.hh"
 
 #include <algorithm>
+#include <cmath>
 #include <cctype>
 #include <cinttypes>
 #include <cstring>
@@ -406,7 +407,27 @@ void Summary::print(std::FILE *out, double seconds) const {
     if (diags.size() > kTop) std::fprintf(out, "  (%zu more)\n", diags.size() - kTop);
 }
 
-Progress::Progress(bool enabled) : enabled_(enabled) {
+std::string progress_text(std::uint64_t messages, std::uint64_t bytes, std::uint64_t total_bytes, double seconds) {
+    const double rate = seconds > 0 ? static_cast<double>(messages) / seconds : 0;
+    std::string text = "carom: " + std::to_string(messages) + " messages, " + human_bytes(static_cast<double>(bytes));
+    if (total_bytes > 0) {
+        const double done = std::min(static_cast<double>(bytes) / static_cast<double>(total_bytes), 0.99);
+        char buf[96];
+        std::snprintf(buf, sizeof buf, " of %s (%.0f%%)", human_bytes(static_cast<double>(total_bytes)).c_str(),
+                      std::floor(done * 100));
+        text += buf;
+        if (bytes > 0 && seconds > 0) {
+            const auto left = static_cast<std::uint64_t>(std::ceil(seconds * (1 - done) / done));
+            std::snprintf(buf, sizeof buf, ", %" PRIu64 ":%02" PRIu64 " left", left / 60, left % 60);
+            text += buf;
+        }
+    }
+    char buf[48];
+    std::snprintf(buf, sizeof buf, ", %.0f messages/s", rate);
+    return text + buf;
+}
+
+Progress::Progress(bool enabled, std::uint64_t total_bytes) : enabled_(enabled), total_(total_bytes) {
     start_ = last_ = std::chrono::steady_clock::now();
 }
 
@@ -415,9 +436,8 @@ void Progress::update(std::uint64_t messages, std::uint64_t bytes) {
     auto now = std::chrono::steady_clock::now();
     if (now - start_ < std::chrono::seconds(1) || now - last_ < std::chrono::milliseconds(250)) return;
     last_ = now;
-    double s = std::chrono::duration<double>(now - start_).count();
-    std::fprintf(stderr, "\rcarom: %" PRIu64 " messages, %s, %.0f messages/s   ", messages,
-                 human_bytes(static_cast<double>(bytes)).c_str(), static_cast<double>(messages) / s);
+    const double s = std::chrono::duration<double>(now - start_).count();
+    std::fprintf(stderr, "\r%s\033[K", progress_text(messages, bytes, total_, s).c_str());
     std::fflush(stderr);
     shown_ = true;
 }

@@ -98,8 +98,8 @@ private:
 // The main thread's side: writes each job in input order and counts it.
 class Writer {
 public:
-    explicit Writer(const RunOptions &options)
-        : options_(options), progress_(options.progress && ::isatty(STDERR_FILENO)) {}
+    Writer(const RunOptions &options, bool progress, std::uint64_t total_bytes)
+        : options_(options), progress_(progress, total_bytes) {}
 
     void operator()(Job &job) {
         if (!job.error_code.empty()) {
@@ -253,7 +253,10 @@ RunResult classify_paths(const carom_engine_t *engine, const std::vector<std::st
     static char out_buf[1 << 16];
     std::setvbuf(stdout, out_buf, _IOFBF, sizeof out_buf);
     const Worker work(engine, options);
-    Writer write(options);
+    // The input's size, for the progress line's share done and time left: one walk of the
+    // directories without reading a file, only when the line can be shown.
+    const bool progress = options.progress && ::isatty(STDERR_FILENO);
+    Writer write(options, progress, progress ? input_bytes(paths) : 0);
     const auto start = std::chrono::steady_clock::now();
     WalkOptions wo;
     wo.limit = options.limit;

@@ -963,6 +963,47 @@ class Newcomer(Base):
             self.assertTrue(out.startswith(first), (args, out[:80]))
 
 
+    def test_the_progress_line_says_how_much_is_done_and_how_long_the_rest_takes(self):
+        """On a terminal, after a second: "N messages, X of TOTAL (P%), M:SS left"; erased at the end.
+
+        The run waits on a FIFO (its size counts 0) that is written 1.5 s later, so the line is
+        drawn once the first file's message is written and the second arrives."""
+        import pty
+        import threading
+        import time
+        first = self.write("first.eml", DSN)
+        fifo = os.path.join(self.dir, "later.eml")
+        os.mkfifo(fifo)
+
+        def feed():
+            time.sleep(1.5)
+            with open(fifo, "w") as f:
+                f.write(DSN)
+
+        master, slave = pty.openpty()
+        feeder = threading.Thread(target=feed)
+        feeder.start()
+        proc = subprocess.run([CAROM, "classify", first, fifo], stdout=subprocess.PIPE, stderr=slave, timeout=60)
+        feeder.join()
+        os.close(slave)
+        err = b""
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            err += chunk
+        os.close(master)
+        self.assertEqual(proc.returncode, 0)
+        total = os.path.getsize(first)
+        self.assertRegex(err.decode(), r"\rcarom: [12] messages, [0-9.]+ k?B of [0-9.]+ k?B \([0-9]+%\), [0-9]+:[0-9]{2} left, "
+                                       r"[0-9]+ messages/s")
+        self.assertTrue(err.endswith(b"\r\x1b[K"), err[-20:])
+        self.assertIn(f"of {total} B", err.decode())  # the total is the file's size (the FIFO counts 0)
+
+
 class CountingResult(unittest.TextTestResult):
     pass
 
