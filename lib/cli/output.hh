@@ -59,14 +59,14 @@ private:
     std::vector<std::pair<std::string, std::string>> error_sources_;  // (code, source), the first ones
 };
 
-// The progress line on stderr: shown only when stderr is a terminal and the run has lasted
-// longer than a second (a large input), redrawn at most four times a second, erased at the end.
-// With the input's size known (total_bytes > 0) it also says how much is done and how long the
-// rest should take at the rate so far.
 // The text of the progress line: messages, bytes read, the rate; with a total, the share done
 // (at most 99% until the end: message sizes leave out mbox separators) and the time left.
 std::string progress_text(std::uint64_t messages, std::uint64_t bytes, std::uint64_t total_bytes, double seconds);
 
+// The progress line on stderr: shown only when stderr is a terminal and the run has lasted
+// longer than a second (a large input), redrawn at most four times a second, erased at the end.
+// With the input's size known (total_bytes > 0) it also says how much is done and how long the
+// rest should take at the rate so far.
 class Progress {
 public:
     Progress(bool enabled, std::uint64_t total_bytes);
