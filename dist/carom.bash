@@ -9,7 +9,7 @@ _carom() {
     fi
     case $prev in
         --format)
-            COMPREPLY=($(compgen -W "jsonl summary pretty csv" -- "$cur")); return ;;
+            COMPREPLY=($(compgen -W "jsonl summary html pretty csv" -- "$cur")); return ;;
         --context|--rules)
             _filedir; return ;;
         --limit)

@@ -148,7 +148,7 @@ int parse_options(int argc, char **argv, int first, const char *command, bool ta
             std::fputs(help, stdout);
             return kExitOk;
         } else if (name == "--format" && takes_paths) {
-            if (!need_value()) return usage_error("--format needs a value: jsonl, summary, pretty or csv", hint.c_str());
+            if (!need_value()) return usage_error("--format needs a value: jsonl, summary, html, pretty or csv", hint.c_str());
             if (value == "jsonl") {
                 cfg.format = Format::Jsonl;
             } else if (value == "summary") {
@@ -157,8 +157,10 @@ int parse_options(int argc, char **argv, int first, const char *command, bool ta
                 cfg.format = Format::Pretty;
             } else if (value == "csv") {
                 cfg.format = Format::Csv;
+            } else if (value == "html") {
+                cfg.format = Format::Html;
             } else {
-                return usage_error("unknown format '" + value + "' (jsonl, summary, pretty or csv)", hint.c_str());
+                return usage_error("unknown format '" + value + "' (jsonl, summary, html, pretty or csv)", hint.c_str());
             }
         } else if (name == "--context" && takes_paths) {
             if (!need_value()) return usage_error("--context needs a FILE", hint.c_str());

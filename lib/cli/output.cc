@@ -40,19 +40,6 @@ std::size_t utf8_length(const std::string &s, std::size_t i) {
     return n;
 }
 
-std::string human_bytes(double b) {
-    char buf[64];
-    if (b >= 1e9) {
-        std::snprintf(buf, sizeof buf, "%.2f GB", b / 1e9);
-    } else if (b >= 1e6) {
-        std::snprintf(buf, sizeof buf, "%.2f MB", b / 1e6);
-    } else if (b >= 1e3) {
-        std::snprintf(buf, sizeof buf, "%.1f kB", b / 1e3);
-    } else {
-        std::snprintf(buf, sizeof buf, "%.0f B", b);
-    }
-    return buf;
-}
 
 // A table of counts, largest first; with top > 0 only the first `top` rows and a line for the rest.
 void print_table(std::FILE *out, const char *title, const std::map<std::string, std::uint64_t> &counts,
@@ -98,6 +85,43 @@ std::string diagnostic_key(const char *text) {
 }
 
 }  // namespace
+
+std::string html_text(const std::string &s) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size();) {
+        const std::size_t n = utf8_length(s, i);
+        if (n == 0) {
+            out += "\xEF\xBF\xBD";
+            ++i;
+            continue;
+        }
+        switch (s[i]) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            case '\'': out += "&#39;"; break;
+            default: out.append(s, i, n);
+        }
+        i += n;
+    }
+    return out;
+}
+
+std::string human_bytes(double b) {
+    char buf[64];
+    if (b >= 1e9) {
+        std::snprintf(buf, sizeof buf, "%.2f GB", b / 1e9);
+    } else if (b >= 1e6) {
+        std::snprintf(buf, sizeof buf, "%.2f MB", b / 1e6);
+    } else if (b >= 1e3) {
+        std::snprintf(buf, sizeof buf, "%.1f kB", b / 1e3);
+    } else {
+        std::snprintf(buf, sizeof buf, "%.0f B", b);
+    }
+    return buf;
+}
 
 std::string json_string(const std::string &s) {
     std::string out;
@@ -340,6 +364,14 @@ void Summary::add(const carom_result_t *result, std::uint64_t bytes, const std::
         ByClass &b = domains_[domain];
         ++b.records;
         b.hard += c == CAROM_CLASS_HARD, b.soft += c == CAROM_CLASS_SOFT, b.block += c == CAROM_CLASS_BLOCK;
+        const char *stamp = carom_result_field(result, i, CAROM_FIELD_TIMESTAMP, nullptr);
+        if (stamp && std::strlen(stamp) >= 10) {
+            std::string day(stamp, 10);
+            if (days_.size() >= kMaxKeys && !days_.count(day)) day = "(other)";
+            ByClass &d = days_[day];
+            ++d.records;
+            d.hard += c == CAROM_CLASS_HARD, d.soft += c == CAROM_CLASS_SOFT, d.block += c == CAROM_CLASS_BLOCK;
+        }
         const char *mta = carom_result_field(result, i, CAROM_FIELD_REMOTE_MTA, nullptr);
         count(remote_mtas_, mta ? mta : "(none)");
         const char *diag = carom_result_field(result, i, CAROM_FIELD_DIAGNOSTIC, nullptr);

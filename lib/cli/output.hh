@@ -29,6 +29,13 @@ std::string csv_rows(const std::string &source, const carom_result_t *result);
 std::string csv_field_text(const std::string &value);  // one field, quoted where it needs to be
 std::string csv_error_row(const std::string &source, const std::string &code, const std::string &message);
 
+// "1.2 MB": a byte count for people.
+std::string human_bytes(double bytes);
+
+// Text for HTML (element content and quoted attribute values): & < > " ' escaped, invalid
+// UTF-8 as U+FFFD.
+std::string html_text(const std::string &s);
+
 // Re-indents one JSON object (as produced by carom_result_to_json) for people to read.
 std::string pretty_json(const std::string &json);
 
@@ -38,6 +45,9 @@ public:
     void add(const carom_result_t *result, std::uint64_t bytes, const std::string &source);
     void add_error(const std::string &code, std::uint64_t bytes, const std::string &source);
     void print(std::FILE *out, double seconds) const;
+    // --format html: one self-contained page with the same counts and inline SVG charts
+    // (html.cc).
+    void print_html(std::FILE *out, double seconds) const;
     std::uint64_t messages() const { return messages_; }
     std::uint64_t bytes() const { return bytes_; }
     std::uint64_t errors() const { return errors_; }
@@ -56,6 +66,7 @@ private:
     std::uint64_t messages_ = 0, bytes_ = 0, errors_ = 0, records_ = 0, bounces_ = 0, not_bounces_ = 0;
     std::map<std::string, std::uint64_t> classes_, reasons_, formats_, error_codes_, remote_mtas_, diagnostics_;
     std::map<std::string, ByClass> domains_;  // the recipients' domains
+    std::map<std::string, ByClass> days_;     // the records' timestamps' dates (YYYY-MM-DD)
     std::vector<std::pair<std::string, std::string>> error_sources_;  // (code, source), the first ones
 };
 

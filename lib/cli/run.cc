@@ -64,7 +64,7 @@ private:
             return;
         }
         job.result = r;
-        if (options_.format == Format::Summary || options_.format == Format::Collect) return;
+        if (!writes_per_message(options_.format)) return;
         if (options_.format == Format::Csv) {
             job.text = csv_rows(job.msg.source, r);
             return;
@@ -83,7 +83,7 @@ private:
         job.error_code = code;
         if (options_.format == Format::Csv)
             job.text = csv_error_row(job.msg.source, code, message);
-        else if (options_.format != Format::Summary && options_.format != Format::Collect)
+        else if (writes_per_message(options_.format))
             render(job, error_object(job.msg.source, code, message));
     }
 
@@ -116,7 +116,7 @@ public:
             if (first_) std::fputs(kCsvHeader, stdout);
             first_ = false;
             std::fwrite(job.text.data(), 1, job.text.size(), stdout);  // its rows end in CRLF
-        } else if (options_.format != Format::Summary && options_.format != Format::Collect) {
+        } else if (writes_per_message(options_.format)) {
             if (options_.format == Format::Pretty && !first_) std::fputc('\n', stdout);
             first_ = false;
             std::fwrite(job.text.data(), 1, job.text.size(), stdout);
@@ -277,6 +277,7 @@ RunResult classify_paths(const carom_engine_t *engine, const std::vector<std::st
     write.done();
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (options.format == Format::Summary) write.summary.print(stdout, seconds);
+    if (options.format == Format::Html) write.summary.print_html(stdout, seconds);
     RunResult result;
     result.any_error = write.any_error;
     result.messages = write.summary.messages();

@@ -13,7 +13,9 @@
 namespace carom_cli {
 
 // Collect: nothing is written; each classified message goes to RunOptions::collect.
-enum class Format { Jsonl, Summary, Pretty, Csv, Collect };
+// Summary and Html write one report at the end, nothing per message.
+enum class Format { Jsonl, Summary, Html, Pretty, Csv, Collect };
+inline bool writes_per_message(Format f) { return f == Format::Jsonl || f == Format::Pretty || f == Format::Csv; }
 
 struct RunOptions {
     Format format = Format::Jsonl;
