@@ -61,6 +61,44 @@ def test_declarations_are_complete():
         assert fn.restype is restype, name
 
 
+def _split_top_level(text):
+    """Splits "a, B[c, d], e" at the commas outside brackets."""
+    parts, depth, current = [], 0, ""
+    for ch in text:
+        if ch == "," and depth == 0:
+            parts.append(current.strip())
+            current = ""
+            continue
+        depth += ch == "["
+        depth -= ch == "]"
+        current += ch
+    if current.strip():
+        parts.append(current.strip())
+    return parts
+
+
+def test_library_annotations_match_the_declarations():
+    # The type checker sees each function through Library's annotations (the package ships
+    # py.typed; test mypy-strict): one per declared function, as many parameters as argtypes,
+    # and a result type that is what ctypes makes of the restype.
+    annotations = {k: v for k, v in _ffi.Library.__annotations__.items() if k.startswith("carom_")}
+    assert set(annotations) == set(_ffi.DECLARED)
+    results = {
+        None: {"None"},
+        ctypes.c_char_p: {"bytes", "Optional[bytes]"},
+        ctypes.c_void_p: {"Optional[int]"},
+        ctypes.c_int: {"int"},
+        ctypes.c_uint: {"int"},
+        ctypes.c_size_t: {"int"},
+    }
+    for name, restype, argtypes, _ in _ffi._DECLARATIONS:
+        text = annotations[name]
+        assert text.startswith("Callable[[") and text.endswith("]"), name
+        params, result = _split_top_level(text[len("Callable["):-1])
+        assert len(_split_top_level(params[1:-1])) == len(argtypes), name
+        assert result in results[restype], name
+
+
 def test_caller_owned_strings_are_void_pointers():
     # A char ** out-parameter must be read as c_void_p and freed, never converted by c_char_p.
     for name, _, argtypes, _ in _ffi._DECLARATIONS:

@@ -23,11 +23,13 @@ import collections
 import json
 import sys
 import time
-from typing import Counter, Deque, Dict, List, NoReturn, Optional, Sequence
+from typing import Counter, Deque, Dict, Iterator, List, NoReturn, Optional, Sequence, Tuple
 
 from . import CaromError, Engine, __version__, library_path, library_version, limit_bounds
+from ._engine import _limit_name
 from ._ffi import lib
-from ._sources import path_messages
+from ._result import Result
+from ._sources import Data, path_messages
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -117,7 +119,7 @@ class _Summary:
         self.formats: Counter[str] = collections.Counter()
         self.error_codes: Counter[str] = collections.Counter()
 
-    def add(self, result, size: int) -> None:
+    def add(self, result: Result, size: int) -> None:
         self.messages += 1
         self.bytes += size
         if result.error is not None:
@@ -166,7 +168,7 @@ def _classify(args: argparse.Namespace, engine: Engine) -> int:
     sizes: Deque[int] = collections.deque()  # input sizes, in input order, for the summary
     start = time.perf_counter()
 
-    def inputs():
+    def inputs() -> Iterator[Tuple[str, Data]]:
         for path in args.paths:
             for source, data in path_messages(path, errors="yield", limit=engine.limits["message_bytes"]):
                 sizes.append(len(data) if isinstance(data, bytes) else getattr(data, "size", 0))
@@ -192,7 +194,7 @@ def _classify(args: argparse.Namespace, engine: Engine) -> int:
 
 def _limits() -> int:
     for i in range(lib.carom_limit_count()):
-        name = lib.carom_limit_name(i).decode()
+        name = _limit_name(i)
         lo, hi, default = limit_bounds(i)
         print(f"{name:<20} default {default:<12} min {lo:<12} max {hi}")
     return EXIT_OK

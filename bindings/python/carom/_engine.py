@@ -16,6 +16,7 @@ import sys
 import threading
 from ctypes import c_size_t, c_uint64, c_void_p
 from typing import (
+    TYPE_CHECKING,
     Any,
     Callable,
     Deque,
@@ -26,6 +27,7 @@ from typing import (
     Mapping,
     Optional,
     Tuple,
+    TypeVar,
     Union,
 )
 
@@ -33,8 +35,14 @@ from . import _ffi
 from ._enums import Sent
 from ._errors import InvalidArgumentError, LimitError
 from ._result import Result
-from ._sources import TooLarge, maildir_messages, mbox_messages, path_messages, read_stream
+from ._sources import Data, TooLarge, maildir_messages, mbox_messages, path_messages, read_stream
 from ._ffi import lib
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+    from ctypes import _FuncPointer
+
+    from ._ffi import EngineHandle, OptionsHandle
 
 __all__ = ["Engine", "Message", "limit_bounds"]
 
@@ -45,15 +53,25 @@ Message = Union[bytes, bytearray, memoryview, str, "os.PathLike[str]", Any]
 
 CLASSIFY_EXPLAIN = 1
 
+#: A key of Engine(limits=...): a limit's name or number (a Limit member); a mapping may mix them.
+_LimitKey = TypeVar("_LimitKey", bound=Union[str, int])
+
 _is_finalizing = sys.is_finalizing
 _U64_MAX = (1 << 64) - 1
 
 
 def _library_limits() -> Dict[str, int]:
     """Limit names → values, from the library (so limits newer than this module work too)."""
-    return {
-        lib.carom_limit_name(i).decode(): i for i in range(lib.carom_limit_count()) if lib.carom_limit_name(i)
-    }
+    names = ((lib.carom_limit_name(i), i) for i in range(lib.carom_limit_count()))
+    return {name.decode(): i for name, i in names if name}
+
+
+def _limit_name(number: int) -> str:
+    """The library's name of a limit number (one below carom_limit_count(), which has a name)."""
+    name = lib.carom_limit_name(number)
+    if name is None:
+        raise InvalidArgumentError(1, _ffi.status_text(1), f"unknown limit {number!r}")
+    return name.decode()
 
 
 def limit_bounds(limit: Union[str, int]) -> Tuple[int, int, int]:
@@ -126,12 +144,12 @@ def _context_json(context: Any) -> Optional[bytes]:
 _callback_error = threading.local()
 
 
-def _sent_trampoline(fn: Callable[[str, Optional[str]], Any]) -> Any:
+def _sent_trampoline(fn: Callable[[str, Optional[str]], Any]) -> _FuncPointer:
     """Wraps a Python send-log callback as carom_sent_callback_t. It runs in the classifying
     thread (ctypes takes the GIL for it); an exception answers "unknown" and is kept for
     _raise_callback_error instead of unwinding into C."""
 
-    def call(user_data: Any, mid: Optional[int], mid_len: int, rcpt: Optional[int], rcpt_len: int) -> int:
+    def call(user_data: Optional[int], mid: Optional[int], mid_len: int, rcpt: Optional[int], rcpt_len: int) -> int:
         try:
             message_id = ctypes.string_at(mid, mid_len).decode("utf-8", "replace") if mid else ""
             recipient = ctypes.string_at(rcpt, rcpt_len).decode("utf-8", "replace") if rcpt and rcpt_len else None
@@ -180,14 +198,14 @@ class Engine:
         self,
         rules: Any = None,
         context: Any = None,
-        limits: Optional[Mapping[Union[str, int], int]] = None,
+        limits: Optional[Mapping[_LimitKey, int]] = None,
         headers: Optional[Iterable[str]] = None,
         *,
         builtin_rules: bool = True,
         backscatter: bool = True,
         sent: Optional[Callable[[str, Optional[str]], Any]] = None,
     ) -> None:
-        self._handle: Any = None  # set first: __del__ runs even when __init__ raises
+        self._handle: Optional[EngineHandle] = None  # set first: __del__ runs even when __init__ raises
         rule_sources = _rule_sources(rules)
         context_json = _context_json(context)
         limit_values: Dict[int, int] = {}
@@ -223,7 +241,7 @@ class Engine:
             for i in range(lib.carom_limit_count()):
                 v = c_uint64()
                 lib.carom_options_get_limit(options, i, v)
-                values[lib.carom_limit_name(i).decode()] = v.value
+                values[_limit_name(i)] = v.value
             handle = _ffi.EnginePtr()
             lib.carom_engine_new(options, handle, c_void_p())
         finally:
@@ -235,7 +253,7 @@ class Engine:
         self._config = {
             "rules": rule_sources,
             "context": context_json,
-            "limits": {lib.carom_limit_name(n).decode(): v for n, v in limit_values.items()},
+            "limits": {_limit_name(n): v for n, v in limit_values.items()},
             "headers": header_names,
             "builtin_rules": bool(builtin_rules),
             "backscatter": bool(backscatter),
@@ -243,8 +261,8 @@ class Engine:
         }
 
     @staticmethod
-    def _set_limit(options: Any, number: int, value: Any) -> None:
-        name = lib.carom_limit_name(number).decode()
+    def _set_limit(options: OptionsHandle, number: int, value: object) -> None:
+        name = _limit_name(number)
         if not isinstance(value, int) or isinstance(value, bool):
             raise TypeError(f"limit {name}: expected an int, got {type(value).__name__}")
         lo, hi, default = limit_bounds(number)
@@ -283,7 +301,7 @@ class Engine:
         except Exception:  # noqa: BLE001 - nothing useful to do in a finaliser
             pass
 
-    def __reduce__(self) -> Any:
+    def __reduce__(self) -> Tuple[Callable[[Dict[str, Any]], "Engine"], Tuple[Dict[str, Any]]]:
         self._live()
         return (_rebuild, (self._config,))
 
@@ -291,7 +309,7 @@ class Engine:
         state = "closed" if self._handle is None else f"{self.rule_count} rules"
         return f"<carom.Engine {state}>"
 
-    def _live(self) -> Any:
+    def _live(self) -> EngineHandle:
         handle = self._handle
         if handle is None:
             raise ValueError("operation on a closed carom.Engine")
@@ -324,7 +342,8 @@ class Engine:
         """How the rules are weighed: tiers, precedence, outcome reasons and each reason's class."""
         text, length = c_void_p(), c_size_t()
         lib.carom_engine_decision_json(self._live(), text, length)
-        return json.loads(_ffi.take_string(text, length.value) or "{}")
+        decision: Dict[str, Any] = json.loads(_ffi.take_string(text, length.value) or "{}")
+        return decision
 
     # --- classification -------------------------------------------------------------------------
     def classify(self, message: Message, *, source: Optional[str] = None, explain: bool = False) -> Result:
@@ -358,10 +377,10 @@ class Engine:
             raise TypeError(f"events must be a dict, a list, str or bytes, not {type(events).__name__}")
         return self._classify(data, source, CLASSIFY_EXPLAIN if explain else 0)
 
-    def _classify(self, data: Union[bytes, OSError, TooLarge], source: Optional[str], flags: int) -> Result:
+    def _classify(self, data: Data, source: Optional[str], flags: int) -> Result:
         return Result._from_json(self._classify_json(data, source, flags))
 
-    def _classify_json(self, data: Union[bytes, OSError, TooLarge], source: Optional[str], flags: int) -> str:
+    def _classify_json(self, data: Data, source: Optional[str], flags: int) -> str:
         """The CLI's JSON text for one message (carom.dask uses it: no Result is built)."""
         handle = self._live()
         if isinstance(data, OSError):
@@ -418,7 +437,7 @@ class Engine:
 
         limit = window if window > 0 else 4 * workers
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="carom") as pool:
-            pending: Deque[Any] = collections.deque()
+            pending: Deque[Future[Result]] = collections.deque()
             for message in messages:
                 pending.append(pool.submit(one, message))
                 if len(pending) >= limit:
@@ -441,8 +460,9 @@ class Engine:
         return self.classify_many(maildir_messages(path), **kwargs)
 
 
-def _resolve(message: Message) -> Tuple[Optional[str], bytes]:
-    """(source, bytes) of one input of classify."""
+def _resolve(message: Message) -> Tuple[Optional[str], Data]:
+    """(source, bytes) of one input of classify; a (source, OSError or TooLarge) pair as yielded
+    by path_messages(errors="yield", limit=...) is passed through."""
     if isinstance(message, bytes):
         return None, message
     if isinstance(message, (bytearray, memoryview)):
@@ -478,7 +498,7 @@ def _resolve(message: Message) -> Tuple[Optional[str], bytes]:
     )
 
 
-def _resolve_in_batch(message: Message) -> Tuple[Optional[str], Union[bytes, OSError, TooLarge]]:
+def _resolve_in_batch(message: Message) -> Tuple[Optional[str], Data]:
     """_resolve, but a path that cannot be read becomes its OSError (an "io" error Result)."""
     if isinstance(message, (str, os.PathLike)) and not (isinstance(message, str) and "\n" in message):
         try:

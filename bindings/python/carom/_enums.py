@@ -15,7 +15,7 @@ The generic members are Python-only (value -1) and never passed to the library.
 from __future__ import annotations
 
 import enum
-from typing import Dict, Type, TypeVar
+from typing import Dict, Mapping, Optional, Type, TypeVar, cast
 
 __all__ = ["Status", "Class", "Reason", "Limit", "Field", "Verdict", "Sent"]
 
@@ -26,10 +26,10 @@ class _CaromEnum(enum.IntEnum):
     """An IntEnum whose unknown values map to the member UNKNOWN."""
 
     @classmethod
-    def _missing_(cls, value: object) -> "_CaromEnum":
+    def _missing_(cls, value: object) -> Optional["_CaromEnum"]:
         if isinstance(value, int):
             return cls["UNKNOWN"]
-        return None  # type: ignore[return-value]  # not an int: ValueError as usual
+        return None  # not an int: ValueError as usual
 
     def __str__(self) -> str:
         """The label (``str(Reason.USERUNKNOWN) == "userunknown"``); ``int(x)`` gives the number."""
@@ -47,19 +47,21 @@ class _CaromEnum(enum.IntEnum):
     @classmethod
     def from_label(cls: Type[_E], label: str) -> _E:
         """The member named ``label`` (case-insensitive), or UNKNOWN for a name not known here."""
-        return _by_label(cls).get(label.lower(), cls["UNKNOWN"])  # type: ignore[return-value]
+        return _by_label(cls).get(label.lower(), cls["UNKNOWN"])
 
 
-_LABELS: Dict[type, Dict[str, "_CaromEnum"]] = {}
+_LABELS: Dict[type, Mapping[str, "_CaromEnum"]] = {}
 
 
-def _by_label(cls: type) -> Dict[str, "_CaromEnum"]:
+def _by_label(cls: Type[_E]) -> Mapping[str, _E]:
     table = _LABELS.get(cls)
     if table is None:
         # Built once per class from constant members: immutable after that.
-        table = {m.name.lower(): m for m in cls if m.value >= 0}  # type: ignore[attr-defined]
-        _LABELS[cls] = table
-    return table
+        own = {m.name.lower(): m for m in cls if m.value >= 0}
+        _LABELS[cls] = own
+        return own
+    # The table of cls holds cls's own members (built just above).
+    return cast("Mapping[str, _E]", table)
 
 
 class Status(_CaromEnum):

@@ -14,7 +14,7 @@ Result whose ``error`` says why (see Result.raise_for_error for those who prefer
 from __future__ import annotations
 
 import re
-from typing import Dict, Optional, Type
+from typing import Dict, Optional, Tuple, Type
 
 from ._enums import Status
 
@@ -56,7 +56,7 @@ class CaromError(Exception):
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.status_code}, {self.status_text!r}, {self.detail!r})"
 
-    def __reduce__(self):  # exceptions cross process boundaries (multiprocessing)
+    def __reduce__(self) -> Tuple[Type[CaromError], Tuple[int, str, Optional[str]]]:  # exceptions cross process boundaries (multiprocessing)
         return (type(self), (self.status_code, self.status_text, self.detail))
 
 

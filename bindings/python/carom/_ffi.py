@@ -47,9 +47,12 @@ from ctypes import (
     c_void_p,
 )
 from pathlib import Path
-from typing import Any, Callable, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Callable, List, Optional, Sequence, Tuple, Type
 
 from ._errors import error_for_status
+
+if TYPE_CHECKING:  # names of typeshed's ctypes stubs, for annotations only
+    from ctypes import _CData, _FuncPointer, _Pointer
 
 __all__ = ["lib", "ABI_MAJOR", "MIN_VERSION", "SONAME", "library_path", "take_string", "status_text"]
 
@@ -83,6 +86,14 @@ OptionsPtr = POINTER(_Options)
 EnginePtr = POINTER(_Engine)
 ResultPtr = POINTER(_Result)
 
+if TYPE_CHECKING:
+    #: The instances of OptionsPtr, EnginePtr and ResultPtr (the handles), for annotations.
+    OptionsHandle = _Pointer[_Options]
+    EngineHandle = _Pointer[_Engine]
+    ResultHandle = _Pointer[_Result]
+    #: What ctypes passes to an errcheck: the converted result, the function, the arguments.
+    ErrCheck = Callable[[int, object, Tuple[object, ...]], int]
+
 # C enums are int-sized (each has a private 0x7fffffff sentinel that pins it to 32 bits).
 c_enum = c_int
 
@@ -95,19 +106,19 @@ def _raise_status(status: int, detail: Optional[str]) -> None:
     raise error_for_status(status, status_text(status), detail)
 
 
-def _check_status(result: int, func: Any, args: Tuple[Any, ...]) -> int:
+def _check_status(result: int, func: object, args: Tuple[object, ...]) -> int:
     """errcheck for functions returning carom_status_t: raise CaromError unless CAROM_OK."""
     if result != 0:
         _raise_status(result, None)
     return result
 
 
-def _check_status_with_error(index: int) -> Callable[[int, Any, Tuple[Any, ...]], int]:
+def _check_status_with_error(index: int) -> ErrCheck:
     """errcheck for functions that also write a detail message through a `char **error` at
     argument ``index``. The caller passes a fresh ``c_void_p()`` there (ctypes passes it by
     reference); this takes the string, frees it, and raises with it on failure."""
 
-    def check(result: int, func: Any, args: Tuple[Any, ...]) -> int:
+    def check(result: int, func: object, args: Tuple[object, ...]) -> int:
         slot = args[index]
         detail = take_string(slot) if isinstance(slot, c_void_p) else None
         if result != 0:
@@ -122,7 +133,7 @@ _STATUS = _check_status
 # --- the declaration table --------------------------------------------------------------------
 # name: (restype, argtypes, errcheck). Every function of carom.h, in the header's order.
 _u64p = POINTER(c_uint64)
-_DECLARATIONS: Sequence[Tuple[str, Any, List[Any], Any]] = [
+_DECLARATIONS: Sequence[Tuple[str, Optional[Type[_CData]], List[Type[_CData]], Optional[ErrCheck]]] = [
     # versions
     ("carom_version_number", c_uint, [], None),
     ("carom_version_string", c_char_p, [], None),  # static
@@ -195,7 +206,64 @@ DECLARED = frozenset(name for name, _, _, _ in _DECLARATIONS)
 
 
 class Library:
-    """The loaded library: one attribute per declared function, plus where it came from."""
+    """The loaded library: one attribute per declared function, plus where it came from.
+
+    The annotations below give each function's signature as Python sees it through the
+    declarations of _DECLARATIONS (ctypes converts the arguments and the result: a ``c_char_p``
+    result is bytes or None, a ``c_void_p`` result an int or None, a pointer parameter takes the
+    pointed-to ctypes object, which ctypes passes by reference). They are annotations only: the
+    attributes are the CDLL's functions, set in __init__ (tests/python/test_ffi.py checks that
+    every declared function is annotated here)."""
+
+    # versions
+    carom_version_number: Callable[[], int]
+    carom_version_string: Callable[[], bytes]
+    # status codes
+    carom_status_string: Callable[[int], bytes]
+    carom_status_name: Callable[[int], Optional[bytes]]
+    carom_string_free: Callable[[Optional[int]], None]
+    # taxonomy
+    carom_class_count: Callable[[], int]
+    carom_class_name: Callable[[int], Optional[bytes]]
+    carom_reason_count: Callable[[], int]
+    carom_reason_name: Callable[[int], Optional[bytes]]
+    carom_reason_from_name: Callable[[bytes, int, c_int], int]
+    carom_reason_default_class: Callable[[int], int]
+    # limits
+    carom_limit_count: Callable[[], int]
+    carom_limit_name: Callable[[int], Optional[bytes]]
+    carom_limit_bounds: Callable[[int, c_uint64, c_uint64, c_uint64], int]
+    # options
+    carom_options_new: Callable[[OptionsHandle], int]
+    carom_options_free: Callable[[OptionsHandle], None]
+    carom_options_set_limit: Callable[[OptionsHandle, int, int], int]
+    carom_options_get_limit: Callable[[OptionsHandle, int, c_uint64], int]
+    carom_options_use_builtin_rules: Callable[[OptionsHandle, int], int]
+    carom_options_add_rules: Callable[[OptionsHandle, bytes, int, bytes, int, c_void_p], int]
+    carom_options_add_original_header: Callable[[OptionsHandle, bytes, int], int]
+    carom_options_set_context_json: Callable[[OptionsHandle, bytes, int, c_void_p], int]
+    carom_options_set_sent_callback: Callable[[OptionsHandle, _FuncPointer, Optional[int]], int]
+    carom_options_use_backscatter: Callable[[OptionsHandle, int], int]
+    # engine
+    carom_engine_new: Callable[[OptionsHandle, EngineHandle, c_void_p], int]
+    carom_engine_free: Callable[[EngineHandle], None]
+    carom_engine_rules_version: Callable[[EngineHandle], bytes]
+    carom_engine_rule_count: Callable[[EngineHandle], int]
+    carom_engine_rules_json: Callable[[EngineHandle, c_void_p, c_size_t], int]
+    carom_engine_decision_json: Callable[[EngineHandle, c_void_p, c_size_t], int]
+    # classification
+    carom_classify: Callable[[EngineHandle, bytes, int, ResultHandle], int]
+    carom_classify_ex: Callable[[EngineHandle, bytes, int, int, ResultHandle], int]
+    carom_result_free: Callable[[ResultHandle], None]
+    carom_result_status: Callable[[ResultHandle], int]
+    carom_result_message: Callable[[ResultHandle], Optional[bytes]]
+    carom_result_record_count: Callable[[ResultHandle], int]
+    carom_result_field: Callable[[ResultHandle, int, int, c_size_t], Optional[int]]
+    carom_result_class: Callable[[ResultHandle, int], int]
+    carom_result_reason: Callable[[ResultHandle, int], int]
+    carom_result_verdict: Callable[[ResultHandle], int]
+    carom_result_status_derived: Callable[[ResultHandle, int], int]
+    carom_result_to_json: Callable[[ResultHandle, Optional[bytes], int, c_void_p, c_size_t], int]
 
     def __init__(self, cdll: ctypes.CDLL, path: str, how: str) -> None:
         self.cdll = cdll
@@ -243,6 +311,7 @@ def _candidates() -> List[Tuple[str, str]]:
 def _install_candidates() -> List[Tuple[str, str]]:
     """The library installed with this package (meson install), from carom/_install.py."""
     try:
+        # Written by `meson install` next to the installed package; absent from the source tree.
         from . import _install  # type: ignore[attr-defined]
     except ImportError:
         return []

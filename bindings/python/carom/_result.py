@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Dict, Mapping, Optional, Tuple
+from typing import Any, Dict, Mapping, Optional, Tuple, Type, TypeVar
 
 from ._enums import Class, Reason, Status, Verdict
 from ._errors import MessageError
@@ -31,7 +31,10 @@ def _s(value: Any) -> Optional[str]:
     return str(value)
 
 
-def _new(cls: type, values: Dict[str, Any]) -> Any:
+_T = TypeVar("_T")
+
+
+def _new(cls: Type[_T], values: Dict[str, Any]) -> _T:
     # Frozen dataclasses set fields through object.__setattr__ one by one; results are built in
     # bulk (classify_many), so fill __dict__ at once. The field set is the dataclass's own.
     obj = object.__new__(cls)
@@ -286,7 +289,8 @@ class Result:
 
     def to_dict(self) -> Dict[str, Any]:
         """The result as a new dict, equal to the CLI's JSON object parsed."""
-        return json.loads(self._json)
+        parsed: Dict[str, Any] = json.loads(self._json)
+        return parsed
 
     @classmethod
     def _error(cls, source: Optional[str], code: str, message: str) -> "Result":

@@ -30,7 +30,7 @@ import os
 import re
 import stat
 import sys
-from typing import IO, Any, Dict, Iterator, List, Optional, Tuple, Union
+from typing import IO, Any, Dict, Iterator, List, Literal, Optional, Tuple, TypeVar, Union, cast, overload
 
 __all__ = [
     "path_messages",
@@ -43,6 +43,7 @@ __all__ = [
 PathArg = Union[str, "os.PathLike[str]"]
 #: An item of the internal walk: (source, message bytes) or (source, the OSError that hid it).
 Item = Tuple[str, Union[bytes, OSError]]
+_T = TypeVar("_T")
 
 # A line longer than this (line end included) is never an mbox separator (as in the CLI).
 _HEAD_MAX = 4096
@@ -332,7 +333,7 @@ def _file_entry(path: str, maildir_message: bool, size: int) -> FileEntry:
     return FileEntry(path, not maildir_message and not _ends_with_ci(path, ".eml"), size)
 
 
-def _maildir(path: str) -> Iterator[Entry]:
+def _maildir(path: str) -> Iterator[Union[FileEntry, Tuple[str, OSError]]]:
     for sub in ("cur", "new"):
         directory = _join(path, sub)
         try:
@@ -438,7 +439,7 @@ def _walk(path: PathArg, limit: Optional[int] = None) -> Iterator[Tuple[str, Dat
             yield entry
 
 
-def _raising(items: Iterator[Item]) -> Iterator[Tuple[str, bytes]]:
+def _raising(items: Iterator[Tuple[str, Union[_T, OSError]]]) -> Iterator[Tuple[str, _T]]:
     for source, data in items:
         if isinstance(data, OSError):
             if not data.filename:
@@ -447,8 +448,24 @@ def _raising(items: Iterator[Item]) -> Iterator[Tuple[str, bytes]]:
         yield source, data
 
 
+@overload
+def path_messages(path: PathArg, *, errors: Literal["raise"] = ..., limit: None = ...) -> Iterator[Tuple[str, bytes]]:
+    ...
+
+
+@overload
+def path_messages(path: PathArg, *, errors: Literal["raise"] = ...,
+                  limit: int) -> Iterator[Tuple[str, Union[bytes, TooLarge]]]:
+    ...
+
+
+@overload
+def path_messages(path: PathArg, *, errors: str, limit: Optional[int] = ...) -> Iterator[Tuple[str, Data]]:
+    ...
+
+
 def path_messages(path: PathArg, *, errors: str = "raise",
-                  limit: Optional[int] = None) -> Iterator[Tuple[str, bytes]]:
+                  limit: Optional[int] = None) -> Iterator[Tuple[str, Data]]:
     """Yields (source, bytes) for every message at ``path``, exactly as ``carom classify PATH``
     reads it (see the module documentation). An unreadable file or directory raises OSError;
     with ``errors="yield"`` it yields ``(source, OSError)`` instead and goes on, and
@@ -457,10 +474,10 @@ def path_messages(path: PathArg, *, errors: str = "raise",
     yielded as a ``carom._sources.TooLarge`` (its size), which Engine.classify reports as the
     CLI does (error code "too_large")."""
     if errors == "yield":
-        return _walk(path, limit)  # type: ignore[return-value]
+        return _walk(path, limit)
     if errors != "raise":
         raise ValueError("errors must be 'raise' or 'yield'")
-    return _raising(_walk(path, limit))  # type: ignore[arg-type]
+    return _raising(_walk(path, limit))
 
 
 def mbox_messages(path: PathArg) -> Iterator[Tuple[str, bytes]]:
@@ -469,22 +486,24 @@ def mbox_messages(path: PathArg) -> Iterator[Tuple[str, bytes]]:
     a separator is one message, with the path as its source."""
     name = os.fspath(path)
     with open(name, "rb") as f:
-        yield from _raising(_split_stream(f, name, True))
+        # Without a limit the splitter never yields a TooLarge.
+        yield from _raising(cast("Iterator[Item]", _split_stream(f, name, True)))
 
 
 def maildir_messages(path: PathArg) -> Iterator[Tuple[str, bytes]]:
     """Yields (file path, bytes) for each message of a Maildir: cur/ then new/, names sorted."""
-    def read() -> Iterator[Tuple[str, Data]]:
+    def read() -> Iterator[Item]:
         for entry in _maildir(os.fspath(path)):
             if isinstance(entry, FileEntry):
-                yield from read_file(entry.path, False)
+                # Without a limit read_file never yields a TooLarge.
+                yield from cast("Iterator[Item]", read_file(entry.path, False))
             else:
-                yield entry  # type: ignore[misc]
+                yield entry
 
     return _raising(read())
 
 
-def mailbox_messages(box: mailbox.Mailbox) -> Iterator[Tuple[str, bytes]]:
+def mailbox_messages(box: mailbox.Mailbox[Any]) -> Iterator[Tuple[str, bytes]]:
     """Yields (source, raw bytes) for each message of a standard-library mailbox object, in the
     mailbox's key order (sorted keys for Maildir and MH). The source is ``<path>:<offset>`` for
     mbox and MMDF (the byte offset of the message in the file), the message file's path for
@@ -498,9 +517,10 @@ def mailbox_messages(box: mailbox.Mailbox) -> Iterator[Tuple[str, bytes]]:
     for key in keys:
         if isinstance(box, (mailbox.mbox, mailbox.MMDF)):
             # _lookup gives the (start, stop) byte offsets every single-file mailbox keeps.
-            source = f"{base}:{box._lookup(key)[0]}"  # noqa: SLF001
+            # _lookup is private to mailbox: typeshed's stubs do not declare it.
+            source = f"{base}:{box._lookup(key)[0]}"  # type: ignore[union-attr]  # noqa: SLF001
         elif isinstance(box, mailbox.Maildir):
-            source = os.path.join(base, box._lookup(key))  # noqa: SLF001  # "cur/<name>"
+            source = os.path.join(base, box._lookup(key))  # type: ignore[attr-defined]  # noqa: SLF001  # "cur/<name>"
         elif isinstance(box, mailbox.MH):
             source = os.path.join(base, str(key))
         else:

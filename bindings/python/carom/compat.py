@@ -33,7 +33,7 @@ default engine is built on first use and shared (engines are immutable and threa
 from __future__ import annotations
 
 import email.message
-from typing import AbstractSet, Any, Optional, Set, Tuple, Union
+from typing import AbstractSet, Literal, Optional, Set, Tuple, Union, overload
 
 from ._engine import Engine
 from ._enums import Class
@@ -70,6 +70,42 @@ def _classify(msg: Union[email.message.Message, bytes], engine: Optional[Engine]
     raise TypeError("all_failures: expected an email.message.Message or bytes, got " + type(msg).__name__)
 
 
+@overload
+def all_failures(
+    msg: Union[email.message.Message, bytes],
+    *,
+    engine: Optional[Engine] = ...,
+    decode: Literal[False] = ...,
+    permanent_classes: AbstractSet[Class] = ...,
+    temporary_classes: AbstractSet[Class] = ...,
+) -> Tuple[Set[bytes], Set[bytes]]:
+    ...
+
+
+@overload
+def all_failures(
+    msg: Union[email.message.Message, bytes],
+    *,
+    engine: Optional[Engine] = ...,
+    decode: Literal[True],
+    permanent_classes: AbstractSet[Class] = ...,
+    temporary_classes: AbstractSet[Class] = ...,
+) -> Tuple[Set[str], Set[str]]:
+    ...
+
+
+@overload
+def all_failures(
+    msg: Union[email.message.Message, bytes],
+    *,
+    engine: Optional[Engine] = ...,
+    decode: bool,
+    permanent_classes: AbstractSet[Class] = ...,
+    temporary_classes: AbstractSet[Class] = ...,
+) -> Union[Tuple[Set[bytes], Set[bytes]], Tuple[Set[str], Set[str]]]:
+    ...
+
+
 def all_failures(
     msg: Union[email.message.Message, bytes],
     *,
@@ -77,26 +113,50 @@ def all_failures(
     decode: bool = False,
     permanent_classes: AbstractSet[Class] = PERMANENT_CLASSES,
     temporary_classes: AbstractSet[Class] = TEMPORARY_CLASSES,
-) -> Tuple[Set[Any], Set[Any]]:
+) -> Union[Tuple[Set[bytes], Set[bytes]], Tuple[Set[str], Set[str]]]:
     """Returns ``(temporary, permanent)``: the sets of addresses that failed temporarily and
     permanently according to the bounce ``msg`` (see the module documentation for the exact
-    split). Addresses are bytes (flufl.bounce's type) unless ``decode=True``."""
+    split). Addresses are bytes (flufl.bounce's type) unless ``decode=True``: sets of ``bytes``
+    by default, of ``str`` with ``decode=True``."""
     result = _classify(msg, engine)
-    temporary: Set[Any] = set()
-    permanent: Set[Any] = set()
+    temporary: Set[str] = set()
+    permanent: Set[str] = set()
     for record in result.records:
         if not record.recipient:
             continue
-        address: Any = record.recipient if decode else record.recipient.encode("utf-8")
         if record.class_ in permanent_classes:
-            permanent.add(address)
+            permanent.add(record.recipient)
         if record.class_ in temporary_classes:
-            temporary.add(address)
-    return temporary, permanent
+            temporary.add(record.recipient)
+    if decode:
+        return temporary, permanent
+    return {a.encode("utf-8") for a in temporary}, {a.encode("utf-8") for a in permanent}
+
+
+@overload
+def scan_message(
+    msg: Union[email.message.Message, bytes], *, engine: Optional[Engine] = ..., decode: Literal[False] = ...
+) -> Set[bytes]:
+    ...
+
+
+@overload
+def scan_message(
+    msg: Union[email.message.Message, bytes], *, engine: Optional[Engine] = ..., decode: Literal[True]
+) -> Set[str]:
+    ...
+
+
+@overload
+def scan_message(
+    msg: Union[email.message.Message, bytes], *, engine: Optional[Engine] = ..., decode: bool
+) -> Union[Set[bytes], Set[str]]:
+    ...
 
 
 def scan_message(
     msg: Union[email.message.Message, bytes], *, engine: Optional[Engine] = None, decode: bool = False
-) -> Set[Any]:
-    """The permanent failures alone (flufl.bounce's older entry point)."""
+) -> Union[Set[bytes], Set[str]]:
+    """The permanent failures alone (flufl.bounce's older entry point): ``bytes`` addresses, or
+    ``str`` with ``decode=True``."""
     return all_failures(msg, engine=engine, decode=decode)[1]
