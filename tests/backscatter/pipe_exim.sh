@@ -49,7 +49,9 @@ mkdir -p "$T/debs" "$T/root"
 if [ -n "${CAROM_EXIM_DEBS:-}" ]; then
     cp "$CAROM_EXIM_DEBS"/*.deb "$T/debs/" || skip "no .deb files in CAROM_EXIM_DEBS=$CAROM_EXIM_DEBS"
 else
-    (cd "$T/debs" && timeout 120 apt-get download -q exim4-daemon-light libidn12 >/dev/null 2>&1) ||
+    # No cache written: apt-get would otherwise refresh /var/cache/apt/*.bin (a test changes nothing).
+    (cd "$T/debs" && timeout 120 apt-get download -q -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache= \
+        exim4-daemon-light libidn12 >/dev/null 2>&1) ||
         skip "cannot fetch exim4-daemon-light and libidn12 with apt-get download (offline?); set CAROM_EXIM_DEBS"
 fi
 for deb in "$T"/debs/*.deb; do dpkg-deb -x "$deb" "$T/root" || fail "dpkg-deb -x $deb"; done
