@@ -12,10 +12,6 @@ namespace carom::rules {
 
 namespace {
 
-// Text patterns' literals shorter than this are not worth finding: a pattern whose literals are
-// all shorter runs on every text (FilteredRE2's "unfiltered" patterns).
-constexpr int kMinAtomLength = 3;
-
 using ClassLines = std::vector<std::pair<carom_class_t, std::vector<carom_reason_t>>>;
 
 // The rules and directives of all sources, before ordering.
@@ -93,8 +89,8 @@ void order_rules(Gathered &g) {
 // Compiles the patterns of one field into `fs`: alone, into the text filter, or into the set.
 class FieldCompiler {
 public:
-    FieldCompiler(const std::vector<Rule> &rules, Field f, const RE2::Options &opt, FieldSet &fs)
-        : rules_(rules), f_(f), opt_(opt), fs_(fs) {}
+    FieldCompiler(const std::vector<Rule> &rules, Field f, const RE2::Options &opt, FieldSet &fs, const KnownAtoms *known)
+        : rules_(rules), f_(f), opt_(opt), fs_(fs), known_(known) {}
 
     carom_status_t run(std::string &error) {
         std::size_t present = 0;
@@ -111,10 +107,7 @@ public:
             const carom_status_t st = f_ == kText ? add_text(pattern, i, error) : add_to_set(std::move(pattern), i, error);
             if (st != CAROM_OK) return st;
         }
-        if (fs_.text.filter) {
-            const carom_status_t st = compile_atoms(error);
-            if (st != CAROM_OK) return st;
-        }
+        if (!atom_list_.empty()) fs_.text.atoms.build(atom_list_);
         return fs_.set ? compile_set(error) : CAROM_OK;
     }
 
@@ -141,20 +134,51 @@ private:
         return true;
     }
 
+    // A text pattern: its atoms from the known ones, else from RE2 now (which also checks that it
+    // compiles); the pattern itself is compiled the first time a text has one of its atoms.
     carom_status_t add_text(const std::string &pattern, std::size_t i, std::string &error) {
-        if (!fs_.text.filter) fs_.text.filter = std::make_unique<re2::FilteredRE2>(kMinAtomLength);
-        int id = -1;
         RE2::Options longest = opt_;
         longest.set_longest_match(true);  // the same matches; the spans measure the evidence
-        const RE2::ErrorCode code = fs_.text.filter->Add(pattern, longest, &id);
-        if (code != RE2::NoError || id < 0) {
+        PatternAtoms found;
+        const PatternAtoms *atoms = nullptr;
+        if (known_) {
+            const auto it = known_->find(pattern);
+            if (it != known_->end()) atoms = &it->second;
+        }
+        RE2::ErrorCode code = RE2::NoError;
+        if (!atoms && !pattern_atoms(pattern, longest, found, code)) {
             const RE2 re(pattern, opt_);
             const Condition &c = rules_[i].cond[f_];
             error = where(rules_[i].file, c.line, c.column) + ": bad text pattern in rule " + rules_[i].id + ": " +
                     re.error();
             return code == RE2::ErrorPatternTooLarge ? CAROM_E_REGEX_MEMORY : CAROM_E_RULES;
         }
-        fs_.text.rule_of.push_back(static_cast<std::uint32_t>(i));
+        if (!atoms) atoms = &found;
+        TextFilter &tf = fs_.text;
+        const auto id = static_cast<std::uint32_t>(tf.patterns.size());
+        tf.patterns.push_back(std::make_unique<LazyPattern>(pattern, longest));
+        tf.atoms_of.push_back(*atoms);
+        tf.rule_of.push_back(static_cast<std::uint32_t>(i));
+        if (atoms->unfiltered) tf.unfiltered.push_back(id);
+        std::vector<std::uint32_t> number;  // this pattern's atoms' numbers
+        for (const std::string &a : atoms->atoms) {
+            const auto added = atom_ids_.emplace(a, static_cast<std::uint32_t>(atom_list_.size()));
+            if (added.second) {
+                atom_list_.push_back(a);
+                tf.by_first_atom.emplace_back();
+            }
+            number.push_back(added.first->second);
+        }
+        for (const auto &imp : atoms->implicants) {
+            std::vector<std::uint32_t> set;
+            for (std::uint16_t k : imp)
+                if (k < number.size()) set.push_back(number[k]);
+            if (set.empty()) continue;
+            std::sort(set.begin(), set.end());
+            tf.by_first_atom[set.front()].push_back(static_cast<std::uint32_t>(tf.implicants.size()));
+            tf.implicants.push_back(std::move(set));
+            tf.implicant_of.push_back(id);
+        }
         return CAROM_OK;
     }
 
@@ -170,19 +194,6 @@ private:
         fs_.rule_of.push_back(static_cast<std::uint32_t>(i));
         fs_.patterns.push_back(std::move(pattern));
         return CAROM_OK;
-    }
-
-    carom_status_t compile_atoms(std::string &error) {
-        std::vector<std::string> atoms;
-        fs_.text.filter->Compile(&atoms);
-        fs_.text.atom_count = atoms.size();
-        if (atoms.empty()) return CAROM_OK;
-        fs_.text.atoms = std::make_unique<RE2::Set>(opt_, RE2::UNANCHORED);
-        for (const std::string &a : atoms) fs_.text.atoms->Add(RE2::QuoteMeta(a), nullptr);
-        if (fs_.text.atoms->Compile()) return CAROM_OK;
-        error = "the text patterns' literals need more memory than rule_memory (" +
-                std::to_string(opt_.max_mem()) + " bytes)";
-        return CAROM_E_REGEX_MEMORY;
     }
 
     carom_status_t compile_set(std::string &error) {
@@ -205,6 +216,9 @@ private:
     const Field f_;
     const RE2::Options &opt_;
     FieldSet &fs_;
+    const KnownAtoms *known_;
+    std::unordered_map<std::string, std::uint32_t> atom_ids_;  // the text patterns' atoms, numbered
+    std::vector<std::string> atom_list_;                       // by number
 };
 
 // Remembers the rules that match one value of a one-set field (FieldSet::memo): the same
@@ -270,19 +284,15 @@ void index_rules(Matcher &m, std::size_t user_count) {
     longest.set_longest_match(true);
     m.evidence.assign(all.size(), nullptr);
     const TextFilter &tf = m.fields[kText].text;
-    for (std::size_t id = 0; id < tf.rule_of.size(); ++id)
-        m.evidence[tf.rule_of[id]] = &tf.filter->GetRE2(static_cast<int>(id));
+    for (std::size_t id = 0; id < tf.rule_of.size(); ++id) m.evidence[tf.rule_of[id]] = tf.patterns[id].get();
     for (std::size_t i = 0; i < all.size(); ++i) {
         const Rule &r = all[i];
         m.need.push_back(static_cast<std::uint8_t>(r.condition_count()));
         const bool new_group = i > 0 && group_key(all[i - 1], user_count) != group_key(r, user_count);
         m.group.push_back(i == 0 ? 0 : m.group.back() + (new_group ? 1 : 0));
         if (r.cond[kText].present && !m.evidence[i]) {
-            auto re = std::make_unique<RE2>("(?:" + r.cond[kText].pattern + ")", longest);
-            if (re->ok()) {
-                m.evidence[i] = re.get();
-                m.own_evidence.push_back(std::move(re));
-            }
+            m.own_evidence.push_back(std::make_unique<LazyPattern>("(?:" + r.cond[kText].pattern + ")", longest));
+            m.evidence[i] = m.own_evidence.back().get();
         }
         ReasonSet ex;
         for (carom_reason_t x : r.excludes) ex.set(reason_bit(x));
@@ -297,7 +307,7 @@ void index_rules(Matcher &m, std::size_t user_count) {
 
 std::unique_ptr<Compiled> compile_sources(const std::vector<Source> &user, const std::vector<Source> &builtin,
                                           carom_class_t (*unnamed_class)(carom_reason_t), std::uint64_t max_mem,
-                                          carom_status_t &status, std::string &error) {
+                                          carom_status_t &status, std::string &error, const KnownAtoms *known) {
     error.clear();
     std::vector<const Source *> order;  // precedence order: the last user source first
     for (auto it = user.rbegin(); it != user.rend(); ++it) order.push_back(&*it);
@@ -313,7 +323,7 @@ std::unique_ptr<Compiled> compile_sources(const std::vector<Source> &user, const
     m->options.set_max_mem(static_cast<int64_t>(max_mem));
     m->options.set_case_sensitive(true);  // case is handled by normalisation (folding) of the text
     for (std::size_t f = 0; f < kFieldCount; ++f) {
-        status = FieldCompiler(g.rules, static_cast<Field>(f), m->options, m->fields[f]).run(error);
+        status = FieldCompiler(g.rules, static_cast<Field>(f), m->options, m->fields[f], known).run(error);
         if (status != CAROM_OK) return nullptr;
     }
     m->rules = std::move(g.rules);

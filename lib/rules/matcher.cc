@@ -91,7 +91,7 @@ void Matcher::match_field(Field f, std::string_view value, Scratch &s) const {
         if (hit)
             for (std::uint32_t r : a.rules) s.credit(r);
     }
-    if (fs.text.filter) {
+    if (!fs.text.empty()) {
         match_text(fs.text, value, s);
         return;
     }
@@ -104,21 +104,34 @@ void Matcher::match_field(Field f, std::string_view value, Scratch &s) const {
     if (!fs.memo_complete) match_set(f, fs, value, s);
 }
 
+std::vector<std::uint32_t> TextFilter::candidates(std::string_view text) const {
+    std::vector<std::uint32_t> atoms_found, out = unfiltered;
+    atoms.find(text, atoms_found);
+    std::sort(atoms_found.begin(), atoms_found.end());
+    atoms_found.erase(std::unique(atoms_found.begin(), atoms_found.end()), atoms_found.end());
+    for (std::uint32_t a : atoms_found)
+        for (std::uint32_t imp : by_first_atom[a]) {
+            const auto &set = implicants[imp];
+            if (std::includes(atoms_found.begin(), atoms_found.end(), set.begin(), set.end()))
+                out.push_back(implicant_of[imp]);
+        }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
 void Matcher::match_text(const TextFilter &tf, std::string_view text, Scratch &s) const {
-    std::vector<int> &atoms = s.hits;
-    atoms.clear();
-    RE2::Set::ErrorInfo info{RE2::Set::kNoError};
-    const bool ok = tf.atoms ? tf.atoms->Match(piece(text), &atoms, &info) : false;
-    if (!ok && info.kind != RE2::Set::kNoError) {
-        // The atoms' DFA ran out of memory: take every atom as present (every pattern runs;
-        // slow, correct).
-        atoms.clear();
-        for (std::size_t a = 0; a < tf.atom_count; ++a) atoms.push_back(static_cast<int>(a));
+    for (std::uint32_t id : tf.candidates(text)) {
+        const RE2 *re = tf.patterns[id]->get();
+        if (re && re->Match(piece(text), 0, text.size(), RE2::UNANCHORED, nullptr, 0)) s.credit(tf.rule_of[id]);
     }
-    std::vector<int> matched;
-    tf.filter->AllMatches(piece(text), atoms, &matched);
-    for (int id : matched)
-        if (id >= 0 && static_cast<std::size_t>(id) < tf.rule_of.size()) s.credit(tf.rule_of[static_cast<std::size_t>(id)]);
+}
+
+AtomTable Matcher::text_atoms() const {
+    const TextFilter &tf = fields[kText].text;
+    AtomTable table;
+    for (std::size_t id = 0; id < tf.patterns.size(); ++id) table[tf.patterns[id]->pattern()] = tf.atoms_of[id];
+    return table;
 }
 
 void Matcher::match_set(Field f, const FieldSet &fs, std::string_view value, Scratch &s) const {
@@ -231,7 +244,7 @@ Decision Matcher::decide(const Input &in, bool explain) const {
     if (rules.empty()) return d;
     Scratch s(rules.size());
     std::string text;  // normalised once: matched, then measured as evidence
-    if (!in.diagnostic.empty() && (fields[kText].text.filter || !fields[kText].alone.empty()))
+    if (!in.diagnostic.empty() && (!fields[kText].text.empty() || !fields[kText].alone.empty()))
         text = normalise(in.diagnostic);
     match_fields(in, text, s);
     std::vector<std::uint32_t> found = complete_matches(s);
@@ -248,7 +261,7 @@ Decision Matcher::decide(const Input &in, bool explain) const {
 }
 
 std::size_t Matcher::evidence_length(std::size_t i, std::string_view text) const {
-    const RE2 *re = evidence[i];
+    const RE2 *re = evidence[i] ? evidence[i]->get() : nullptr;
     if (!re) return 0;
     std::size_t best = 0, at = 0;
     re2::StringPiece m;

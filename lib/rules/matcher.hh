@@ -3,7 +3,6 @@
 // decided") needs per rule. Built once by compile.cc, read-only after. Internal to lib/rules.
 #pragma once
 
-#include <re2/filtered_re2.h>
 #include <re2/re2.h>
 #include <re2/set.h>
 
@@ -16,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "rules/atoms.hh"
 #include "rules/rules.hh"
 #include "rules/ruleset.hh"
 
@@ -31,13 +31,24 @@ inline std::size_t reason_bit(carom_reason_t r) { return static_cast<std::size_t
 
 // The text patterns are not one RE2::Set: with over a thousand of them, nearly every new DFA state
 // of the set held thousands of NFA threads, and a varied archive built new states for most
-// messages. Instead RE2's FilteredRE2 gives each pattern's required literals ("atoms"); one set of
-// those literals finds the atoms in the text, and only the patterns whose atoms are there run.
+// messages. Instead each pattern's required literals ("atoms", atoms.hh) are found in the text
+// in one pass, and only the patterns with an atom there (and the unfiltered ones) run, each
+// compiled the first time it runs.
 struct TextFilter {
-    std::unique_ptr<re2::FilteredRE2> filter;  // patterns compiled for the leftmost-longest match
-    std::unique_ptr<RE2::Set> atoms;           // the atoms, as literals
-    std::size_t atom_count = 0;
-    std::vector<std::uint32_t> rule_of;        // filter id → rule index
+    std::vector<std::unique_ptr<LazyPattern>> patterns;  // by text id, for the leftmost-longest match
+    std::vector<PatternAtoms> atoms_of;                  // by text id
+    std::vector<std::uint32_t> rule_of;                  // text id → rule index
+    AtomFinder atoms;                                    // every atom, numbered
+    // Every implicant of every pattern, as atom numbers (ascending), with its pattern; and the
+    // implicants by their first atom.
+    std::vector<std::vector<std::uint32_t>> implicants;
+    std::vector<std::uint32_t> implicant_of;              // implicant → text id
+    std::vector<std::vector<std::uint32_t>> by_first_atom;  // atom → implicants
+    std::vector<std::uint32_t> unfiltered;                // text ids that run on every text
+    bool empty() const { return patterns.empty(); }
+    // The text ids whose patterns may match text (ascending): those with all the atoms of one of
+    // their implicants in it, and the unfiltered ones.
+    std::vector<std::uint32_t> candidates(std::string_view text) const;
 };
 
 // A pattern of an unanchored field that matches almost any text (`text .`: "there is a
@@ -76,8 +87,8 @@ public:
     // group[i] numbers the group of rule i; evidence[i] is rule i's text pattern compiled for the
     // leftmost-longest match (null without a text condition).
     std::vector<std::uint32_t> group;
-    std::vector<const RE2 *> evidence;               // the filter's RE2, or one in own_evidence
-    std::vector<std::unique_ptr<RE2>> own_evidence;  // for the text patterns matched alone
+    std::vector<const LazyPattern *> evidence;               // the filter's pattern, or one in own_evidence
+    std::vector<std::unique_ptr<LazyPattern>> own_evidence;  // for the text patterns matched alone
     std::vector<ReasonSet> excludes;                 // per rule: the reasons it rules out
     ReasonSet outcome;                               // the reasons that tell an outcome, not a cause
     // The "transient" line: once the MTA gave up, a rule of gave_up outranks these reasons.
@@ -101,6 +112,8 @@ public:
     carom_class_t class_of(carom_reason_t reason) const override;
     std::string list_jsonl() const override;
     std::string decision_json() const override;
+    // The atoms of every text pattern (embed_rules embeds those of the built-in set).
+    AtomTable text_atoms() const;
 
 private:
     // Per-decision scratch (the matcher itself stays immutable).

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <string_view>
 #include <vector>
 
@@ -48,7 +49,8 @@ carom_status_t check(const Source &source, std::string &error);
 class Compiled {
 public:
     virtual ~Compiled() = default;
-    // Thread-safe (const, no mutable state).
+    // Thread-safe: const; the one state it changes is each text pattern's compilation, done once,
+    // the first time a text needs it (std::call_once).
     virtual Decision decide(const Input &input, bool explain) const = 0;
     virtual std::size_t size() const = 0;
     // The class of a failed record with this reason: the "class" lines of the rule data (the
@@ -67,10 +69,15 @@ std::unique_ptr<Compiled> compile(const std::vector<Source> &user, bool builtin,
 
 // The same with the built-in files given (the build tool compiles them before they are embedded):
 // `builtin` are one origin, after every user source. A reason that no "class" line names takes
-// unnamed_class(reason). (compile.cc)
+// unnamed_class(reason). `known`: the atoms of text patterns checked in advance with this
+// max_mem or less (atoms.hh): those patterns are compiled when first needed, the others now.
+// (compile.cc)
+struct PatternAtoms;
+using KnownAtoms = std::unordered_map<std::string, PatternAtoms>;
 std::unique_ptr<Compiled> compile_sources(const std::vector<Source> &user, const std::vector<Source> &builtin,
                                           carom_class_t (*unnamed_class)(carom_reason_t), std::uint64_t max_mem,
-                                          carom_status_t &status, std::string &error);
+                                          carom_status_t &status, std::string &error,
+                                          const KnownAtoms *known = nullptr);
 
 // Version of the built-in rule set.
 const char *builtin_version();

@@ -180,13 +180,30 @@ TEST(Limits, TextBytesBoundsWhatReadersScan) {
 }
 
 TEST(Limits, RuleMemory) {
-    // The built-in rule set does not fit in the smallest budget: the engine is refused.
-    Engine small(CAROM_LIMIT_RULE_MEMORY, 1 << 20);
+    // A pattern that needs more than the budget is refused when the engine is built, never later.
+    const std::string big = "carom-rules 1\nrule local.big\n  says x\n  text \\pL{1000}\\pN{1000}\n  reason userunknown\n";
+    Engine small(CAROM_LIMIT_RULE_MEMORY, 1 << 20, big);
     EXPECT_EQ(small.status, CAROM_E_REGEX_MEMORY) << small.error;
     EXPECT_EQ(small.e, nullptr);
-    EXPECT_FALSE(small.error.empty());
-    Engine dflt(CAROM_LIMIT_RULE_MEMORY, 64ull << 20);
+    EXPECT_NE(small.error.find("local.big"), std::string::npos) << small.error;
+    Engine dflt(CAROM_LIMIT_RULE_MEMORY, 64ull << 20, big);
     EXPECT_EQ(dflt.status, CAROM_OK) << dflt.error;
+    // Each built-in pattern fits the smallest budget on its own; below the default the engine
+    // checks them all when it is built (the embedded check was made with the default) and says
+    // the same of a bounce.
+    Engine builtin_small(CAROM_LIMIT_RULE_MEMORY, 1 << 20);
+    ASSERT_EQ(builtin_small.status, CAROM_OK) << builtin_small.error;
+    Engine builtin_dflt(CAROM_LIMIT_RULE_MEMORY, 64ull << 20);
+    ASSERT_EQ(builtin_dflt.status, CAROM_OK) << builtin_dflt.error;
+    const std::string bounce =
+        "From: MAILER-DAEMON@mx.example.com\nTo: a@example.com\nSubject: Undelivered Mail Returned to Sender\n\n"
+        "<nobody@example.org>: host mx.example.org[192.0.2.1] said: 550 5.1.1 <nobody@example.org>: Recipient "
+        "address rejected: User unknown in virtual mailbox table (in reply to RCPT TO command)\n";
+    Result a(builtin_small.e, bounce), b(builtin_dflt.e, bounce);
+    ASSERT_EQ(a.records(), 1u);
+    ASSERT_EQ(b.records(), 1u);
+    EXPECT_EQ(carom_result_reason(a.r, 0), CAROM_REASON_USERUNKNOWN);
+    EXPECT_EQ(a.field(0, CAROM_FIELD_RULE), b.field(0, CAROM_FIELD_RULE));
 }
 
 TEST(Limits, OutOfRangeEverywhere) {

@@ -1,0 +1,92 @@
+// The text patterns' literals ("atoms") and the automaton that finds them in a text: which text
+// patterns can match a diagnostic at all, before any of them runs. Internal to lib/rules.
+//
+// A text pattern can only match where its atoms say so: RE2's FilteredRE2 computes, per pattern, a
+// formula of the literals every match must contain (AND / OR of strings, no negation). Such a
+// formula holds exactly when the text holds all the atoms of one of its "implicants" (the
+// smallest sets of atoms that make it true), which are found once by asking the formula about
+// sets of atoms, smallest first. A pattern whose formula holds for any text (no literal of
+// kMinAtomLength bytes is required) is "unfiltered" and always runs.
+//
+// The atoms of the built-in patterns are computed when carom is built (embed_rules) and embedded
+// with the rules; an engine then compiles a built-in pattern only the first time a text holds
+// one of its implicants (LazyPattern). User patterns get theirs when the engine is built.
+#pragma once
+
+#include <re2/re2.h>
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "carom.h"
+
+namespace carom::rules {
+
+// Literals shorter than this are not worth finding: a pattern whose literals are all shorter is
+// unfiltered (FilteredRE2's min_atom_len).
+constexpr int kMinAtomLength = 3;
+
+struct PatternAtoms {
+    std::vector<std::string> atoms;
+    // Each implicant as indexes into atoms, ascending. When the search for them is too long (a
+    // formula over very many atoms), every atom is an implicant on its own: a looser filter,
+    // never a missed match.
+    std::vector<std::vector<std::uint16_t>> implicants;
+    bool unfiltered = false;
+};
+
+// The atoms of one pattern, compiled with `options`. False when it does not compile; `code` says
+// why.
+bool pattern_atoms(const std::string &pattern, const RE2::Options &options, PatternAtoms &out, RE2::ErrorCode &code);
+
+// The atoms of patterns known in advance (the built-in ones), by pattern (rules.hh: KnownAtoms).
+using AtomTable = std::unordered_map<std::string, PatternAtoms>;
+
+// Finds which of a fixed set of literals occur in a text, in one pass (Aho-Corasick).
+class AtomFinder {
+public:
+    void build(const std::vector<std::string> &atoms);
+    // Appends the ids of the atoms found in text (an atom found twice is appended twice).
+    void find(std::string_view text, std::vector<std::uint32_t> &found) const;
+    std::size_t size() const { return atom_count_; }
+
+private:
+    // State 0 is the root (the empty prefix); every other state is a prefix of some atom.
+    struct State {
+        std::vector<std::pair<unsigned char, std::uint32_t>> next;  // sorted by byte
+        std::uint32_t fail = 0;  // the longest proper suffix that is a state
+        std::uint32_t dict = 0;  // the longest proper suffix that is an atom (0: none)
+        std::vector<std::uint32_t> atoms;  // the atoms equal to this prefix (at most one, in fact)
+    };
+    std::uint32_t child(std::uint32_t state, unsigned char c) const;  // 0 when there is none
+    std::uint32_t step(std::uint32_t state, unsigned char c) const;
+
+    std::vector<State> states_;
+    std::size_t atom_count_ = 0;
+};
+
+// A text pattern compiled the first time it is needed; safe to use from several threads at once.
+class LazyPattern {
+public:
+    LazyPattern(std::string pattern, const RE2::Options &options, std::unique_ptr<RE2> compiled = nullptr)
+        : pattern_(std::move(pattern)), options_(options), re_(std::move(compiled)) {
+        if (re_) std::call_once(once_, [] {});
+    }
+    // The compiled pattern; null if it does not compile (cannot happen for a pattern checked at
+    // build time with these options).
+    const RE2 *get() const;
+    const std::string &pattern() const { return pattern_; }
+
+private:
+    std::string pattern_;
+    RE2::Options options_;
+    mutable std::once_flag once_;
+    mutable std::unique_ptr<RE2> re_;
+};
+
+}  // namespace carom::rules
