@@ -122,8 +122,11 @@ bool gmail_detect(const Input &in) {
                          body_has(in, BODY_MARKER("Technical details of temporary failure"));
     if (!headings && !details) return false;
     const bool google = from_google(in);
-    if (google && headings && in.msg.root.headers.get("Content-Type") &&
-        icontains(*in.msg.root.headers.get("Content-Type"), "report"))
+    // The heading layout without its delivery-status part (a relay or client that kept only the
+    // text and HTML, multipart/alternative): Google's mailer-daemon address still says who wrote it.
+    if (google && headings &&
+        ((in.msg.root.headers.get("Content-Type") && icontains(*in.msg.root.headers.get("Content-Type"), "report")) ||
+         from_mail_system(in)))
         return true;
     if (!google && !body_has(in, BODY_MARKER("Technical details of "))) return false;
     return details;
