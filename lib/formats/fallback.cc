@@ -111,9 +111,29 @@ Excluded exclusions(const Input &in, const Extraction &ex) {
 // The notice only: the text up to the returned message.
 std::string_view notice(std::string_view body) { return block_after(body, "", kEnds); }
 
-// The diagnostic for addr: the line holding the address and the next lines of its paragraph,
-// preferring a line with an SMTP reply or status code.
+// Whether text's first enhanced status code or reply code is a failure's (4 or 5).
+bool names_failure(std::string_view text) {
+    const std::string st = find_status(text);
+    if (!st.empty()) return st[0] == '4' || st[0] == '5';
+    const std::string code = find_reply_code(text);
+    return !code.empty() && (code[0] == '4' || code[0] == '5');
+}
+
+// The paragraph that begins at the first line holding addr (that line and up to 5 more).
+std::string paragraph_at(std::string_view text, std::string_view addr);
+
+// The diagnostic for addr: the line holding the address and the next lines of its paragraph;
+// when that paragraph quotes no failure code (a session log that names the recipient first in
+// its "To:" line, then answers "250 Ok" to MAIL FROM), the first line that names the address
+// with one.
 std::string diagnostic_for(std::string_view text, std::string_view addr) {
+    std::string para = paragraph_at(text, addr);
+    if (names_failure(para)) return para;
+    std::string coded = failure_line_for(text, addr);
+    return coded.empty() ? para : coded;
+}
+
+std::string paragraph_at(std::string_view text, std::string_view addr) {
     auto ls = lines(text);
     for (std::size_t i = 0; i < ls.size(); ++i) {
         if (!icontains(ls[i], addr)) continue;
@@ -145,21 +165,6 @@ std::string labelled_reason(std::string_view text) {
         for (std::size_t k = i + 1; k < ls.size() && k < i + 3 && !trim(ls[k]).empty(); ++k)
             out += ' ' + std::string(trim(ls[k]));
         return out;
-    }
-    return "";
-}
-
-// The first line with an SMTP reply or enhanced status code, as a last-resort diagnostic.
-std::string coded_line(std::string_view text) {
-    for (std::string_view l : lines(text)) {
-        std::string_view s = trim(l);
-        if (s.size() < 5 || s.size() > 600) continue;
-        if (!find_status(s).empty()) return std::string(s);
-        // A reply code that opens the line or follows a label ("Reason: 550 ...", "said: 550").
-        const std::string code = find_reply_code(s);
-        if (code.empty()) continue;
-        std::size_t at = s.find(code);
-        if (at == 0 || (at >= 2 && s.substr(at - 2, 2) == ": ") || icontains(s, "said")) return std::string(s);
     }
     return "";
 }

@@ -98,6 +98,11 @@ bool person_replying(const Input &in) {
            !mail_system_sender(in);
 }
 
+bool person_writing(const Input &in, const Extraction &ex) {
+    if (mail_system_sender(in) || from_mail_system(in) || ex.original.present) return false;
+    return report::subject_prefix(Subject(in)) != report::SubjectPrefix::forward;
+}
+
 bool bounce_evidence(const Input &in, const Extraction &ex) {
     const mime::Headers &h = in.msg.root.headers;
     if (null_sender_or_failed_list(h)) return true;
@@ -202,6 +207,33 @@ void finish_squeezed(Record &r) {
 }
 
 }  // namespace
+
+std::string coded_line(std::string_view text) {
+    for (std::string_view l : lines(text)) {
+        std::string_view s = trim(l);
+        if (s.size() < 5 || s.size() > 600) continue;
+        if (!find_status(s).empty()) return std::string(s);
+        // A reply code that opens the line or follows a label ("Reason: 550 ...", "said: 550").
+        const std::string code = find_reply_code(s);
+        if (code.empty()) continue;
+        std::size_t at = s.find(code);
+        if (at == 0 || (at >= 2 && s.substr(at - 2, 2) == ": ") || icontains(s, "said")) return std::string(s);
+    }
+    return "";
+}
+
+std::string failure_line_for(std::string_view text, std::string_view addr) {
+    if (addr.empty()) return "";
+    for (std::string_view l : lines(text)) {
+        if (!icontains(l, addr)) continue;
+        std::string_view s = trim(l);
+        const std::string st = find_status(s);
+        const std::string code = find_reply_code(s);
+        if ((!st.empty() && (st[0] == '4' || st[0] == '5')) || (!code.empty() && (code[0] == '4' || code[0] == '5')))
+            return std::string(s);
+    }
+    return "";
+}
 
 void finish(Record &r) {
     squeeze_in_place(r.diagnostic);

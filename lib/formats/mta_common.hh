@@ -47,6 +47,13 @@ bool mail_system_sender(const Input &in);
 // or without "> ", is not its own; read_known reads it with no format reader (docs/formats.md).
 bool person_replying(const Input &in);
 
+// A person's own message that quotes a bounce: no mark of a mail system at all (no null
+// Return-Path, no X-Failed-Recipients, no mail-system address or display name, no
+// Auto-Submitted), no returned message attached or quoted as a header block, and not a forward
+// (which passes a report on whole). Pasting a notice's lines into one's mail does not make it
+// one; read_known reads it with no format reader.
+bool person_writing(const Input &in, const Extraction &ex);
+
 // Structural evidence that the message is a bounce, which the readers that go by wording alone
 // (fallback.cc, mta_phrase.cc) require besides their sentences (docs/formats.md, "Wording is not
 // enough"): a null Return-Path or X-Failed-Recipients; else never a reply or forward in a
@@ -94,6 +101,16 @@ std::string host_before_bracket(std::string_view text, std::size_t bracket);
 
 // The remote host of a Postfix/Exim style "host NAME[ip]" / "host NAME [ip]" phrase; "".
 std::string remote_host_phrase(std::string_view text);
+
+// The first line of text (trimmed, 5 to 600 bytes) with an enhanced status code, or with an SMTP
+// reply code that opens it or follows a label ("Reason: 550 ...", "said: 550"); "" when none.
+// A notice's last-resort diagnostic.
+std::string coded_line(std::string_view text);
+
+// The first line of text (trimmed) that names addr and carries a failure: a 4.x.x / 5.x.x
+// status or a 4xx / 5xx reply code; "" when none. In a session transcript this is the remote
+// server's answer about the recipient, not the "250 Ok" before it.
+std::string failure_line_for(std::string_view text, std::string_view addr);
 
 // When the line holding `marker` is quoted ("> " as in a forwarded message), returns the text
 // with one level of quoting removed from every quoted line; otherwise returns the text as is.

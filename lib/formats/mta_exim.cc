@@ -100,6 +100,7 @@ std::vector<Record> blocks(const Input &in) {
     if (text.empty()) return out;
     std::size_t base = std::string_view::npos;
     bool transport = false;
+    bool answer = false;  // the entry opened with "SMTP error from ...": its lines continue it
     for (std::string_view line : lines(text)) {
         if (trim(line).empty()) continue;
         std::size_t ind = indent_of(line);
@@ -113,10 +114,21 @@ std::vector<Record> blocks(const Input &in) {
             const bool bare = addr.empty() && !transport && is_local_part(t);
             if (addr.empty() && !transport && !bare) {
                 if (out.empty()) continue;  // prose between intro and list
+                if (answer) {
+                    out.back().diagnostic += ' ' + std::string(t);
+                    continue;
+                }
                 break;
             }
+            // An entry without its address line, the reason at the list's indentation: the
+            // command names the recipient ("SMTP error from remote mail server after RCPT
+            // TO:<user@example.org>:").
+            answer = istarts_with(t, "SMTP error from") && !transport;
             Record r;
-            if (transport) {
+            if (answer) {
+                r.recipient = addr;
+                r.diagnostic = std::string(t);
+            } else if (transport) {
                 r.diagnostic = std::string(t);
             } else if (bare) {
                 r.original_recipient = std::string(t);

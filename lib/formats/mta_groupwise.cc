@@ -8,9 +8,12 @@
 //
 //   Possibly truncated original message follows:
 //
-// Some versions say "could not be delivered to the following" instead; GWIA sets an X-Mailer of
+// Some versions say "could not be delivered to the following" instead, or "The attached file had
+// the following undeliverable recipient(s):" with the addresses alone and the server's answer
+// further down (then the line that names the address with a failure code is the diagnostic); GWIA sets an X-Mailer of
 // "Novell GroupWise Internet Agent x.y". When the message also carries an RFC 3464 part (GWIA 7
 // and later may add one) the DSN decides the recipients and the line fills the diagnostic.
+#include "formats/markers.hh"
 #include "formats/mta_common.hh"
 #include "formats/reader.hh"
 #include "formats/text.hh"
@@ -22,6 +25,7 @@ constexpr std::string_view kIntros[] = {
     "was undeliverable to the following:",
     "could not be delivered to the following:",
     "was not delivered to the following:",
+    "had the following undeliverable recipient(s):",
 };
 
 const std::vector<std::string_view> kEnds = {
@@ -75,6 +79,8 @@ bool groupwise_read(const Input &in, Extraction &ex) {
         }
         out.push_back(std::move(r));
     }
+    for (Record &r : out)
+        if (r.diagnostic.empty()) r.diagnostic = failure_line_for(before_original(in), r.recipient);
     merge(in, ex, std::move(out));
     return !ex.records.empty();
 }

@@ -119,9 +119,16 @@ bool phrase_read(const Input &in, Extraction &ex) {
         for (const std::string &t : ex.original.to)
             for (const std::string &a : find_addresses(t)) add(a);
     if (out.empty()) return false;
+    // The sentence says that it failed; the server's answer quoted further down says why
+    // ("The response from the remote server was:" / "552 5.2.2 ...").
+    std::string full = diag;
+    if (find_status(diag).empty() && find_reply_code(diag).empty()) {
+        const std::string coded = coded_line(notice);
+        if (!coded.empty() && diag.find(coded) == std::string::npos) full += ' ' + coded;
+    }
     for (Record &r : out) {
-        r.diagnostic = diag;
-        r.remote_mta = remote_host_phrase(diag);
+        r.diagnostic = full;
+        r.remote_mta = remote_host_phrase(full);
     }
     merge(in, ex, std::move(out));
     ex.format = "phrase";

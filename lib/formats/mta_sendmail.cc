@@ -89,6 +89,29 @@ std::string own_text(const Talk &k) {
     return verdict.empty() ? own : std::string(verdict);
 }
 
+// Sendmail's own verdict on the recipient, the last line of the conversation that starts with a
+// reply code and names it ("550 5.1.2 <user@example.org>... Host unknown (Name server: ...)"):
+// it gives the enhanced status the remote's words lack ("(reason: 550 MAILBOX NOT FOUND)" is
+// Sendmail's 5.1.1), and replaces a "(reason: 550 Host unknown)" summary whose words it holds.
+void adopt_verdict(Record &r, const Talk &k) {
+    if (r.recipient.empty() || r.diagnostic.empty() || !find_status(r.diagnostic).empty()) return;
+    std::string_view verdict;
+    for (std::string_view l : k.lines)
+        if ((istarts_with(l, "4") || istarts_with(l, "5")) && !find_reply_code(l).empty() && icontains(l, r.recipient))
+            verdict = l;
+    const std::string st = find_status(verdict);
+    if (st.empty()) return;
+    const std::string code = find_reply_code(r.diagnostic);
+    if (!code.empty() && code[0] != verdict[0]) return;
+    std::string_view rest = r.diagnostic;
+    if (!code.empty() && istarts_with(rest, code)) rest = trim(rest.substr(code.size()));
+    if (!rest.empty() && verdict.size() > r.diagnostic.size() && icontains(verdict, rest)) {
+        r.diagnostic = std::string(verdict);
+    } else if (r.status.empty()) {
+        r.status = st;
+    }
+}
+
 // Fills command / remote host / reply for a recipient from the conversation that mentions it
 // (or the only conversation there is; or the last one, when the bounce is about one recipient
 // only and Sendmail tried several hosts for it).
@@ -144,6 +167,7 @@ void enrich(Record &r, const std::vector<Talk> &talks, bool single) {
         if (!reply.empty()) r.diagnostic = reply;
         else if (std::string own = own_text(*hit); !own.empty()) r.diagnostic = std::move(own);
     }
+    adopt_verdict(r, *hit);
 }
 
 // The recipients under "----- The following addresses had ... errors -----" banners.

@@ -49,10 +49,35 @@ bool v5sendmail_detect(const Input &in) {
     return body_has_any(in, kEndMarkers);
 }
 
+// Only a host-level deferral ("421 example.org (smtp)... Deferred: ..."): the recipient is the
+// unsent message's To; no recipient when it names none.
+Record deferral_record(const Input &in, const Extraction &ex, const std::string &deferral) {
+    Record r;
+    std::string to;
+    for (std::string_view e : kEnds) {
+        std::size_t p = ifind(in.body, e);
+        if (p == std::string_view::npos) continue;
+        std::size_t nl = in.body.find('\n', p);
+        if (nl == std::string_view::npos) break;
+        mime::Headers h = mime::parse_headers(std::string_view(in.body).substr(nl + 1));
+        if (const std::string_view *v = h.get("To")) to = find_address(*v);
+        break;
+    }
+    if (to.empty() && !ex.original.to.empty()) to = find_address(ex.original.to.front());
+    if (to.empty()) return r;
+    r.recipient = to;
+    std::size_t dots = deferral.find("... ");
+    r.diagnostic = deferral.substr(dots + 4);
+    if (deferral[0] == '4') r.action = "delayed";
+    r.reply_code = deferral.substr(0, 3);
+    return r;
+}
+
 bool v5sendmail_read(const Input &in, Extraction &ex) {
     std::string_view t = block_after(in.body, "----- Transcript of session follows -----", kEnds);
     std::vector<Record> out;
     std::string host, cmd, reply, deferral;
+    bool queued = false;  // the last record is Sendmail's own line about a queued recipient
     for (std::string_view raw : lines(t)) {
         std::string_view s = trim(raw);
         if (s.empty()) continue;
@@ -71,7 +96,26 @@ bool v5sendmail_read(const Input &in, Extraction &ex) {
             if (reply.empty()) reply = std::string(trim(s.substr(3)));
             continue;
         }
-        if (!three_digits(s)) continue;
+        if (!three_digits(s)) {
+            // Sendmail's own word on a recipient it keeps in the queue, without a code
+            // ("<user@example.org>... Deferred: Connection refused by mx.example.org."), and the
+            // lines it adds about the queue ("Message could not be delivered for 5 days",
+            // "Warning: message still undelivered after 4 hours"), which continue it.
+            std::size_t dots = s.find("... ");
+            std::string addr = dots == std::string_view::npos ? std::string() : lone_address(s.substr(0, dots));
+            if (!addr.empty()) {
+                Record r;
+                r.recipient = addr;
+                r.diagnostic = std::string(trim(s.substr(dots + 4)));
+                r.remote_mta = host;
+                out.push_back(std::move(r));
+                queued = true;
+            } else if (queued) {
+                out.back().diagnostic += ' ' + std::string(s);
+            }
+            continue;
+        }
+        queued = false;
         std::size_t dots = s.find("... ");
         if (dots == std::string_view::npos) continue;
         std::string_view who = trim(s.substr(4, dots - 4));
@@ -91,28 +135,12 @@ bool v5sendmail_read(const Input &in, Extraction &ex) {
         out.push_back(std::move(r));
     }
     if (out.empty() && !deferral.empty()) {
-        // Only a host-level deferral: the recipient is the unsent message's To.
-        std::string to;
-        for (std::string_view e : kEnds) {
-            std::size_t p = ifind(in.body, e);
-            if (p == std::string_view::npos) continue;
-            std::size_t nl = in.body.find('\n', p);
-            if (nl == std::string_view::npos) break;
-            mime::Headers h = mime::parse_headers(std::string_view(in.body).substr(nl + 1));
-            if (const std::string_view *v = h.get("To")) to = find_address(*v);
-            break;
-        }
-        if (to.empty() && !ex.original.to.empty()) to = find_address(ex.original.to.front());
-        if (!to.empty()) {
-            Record r;
-            r.recipient = to;
-            std::size_t dots = deferral.find("... ");
-            r.diagnostic = deferral.substr(dots + 4);
-            if (deferral[0] == '4') r.action = "delayed";
-            r.reply_code = deferral.substr(0, 3);
-            out.push_back(std::move(r));
-        }
+        Record r = deferral_record(in, ex, deferral);
+        if (!r.recipient.empty()) out.push_back(std::move(r));
     }
+    // A warning: the message stays in the queue.
+    if (icontains(in.body, "THIS IS A WARNING MESSAGE ONLY"))
+        for (Record &r : out) r.action = "delayed";
     merge(in, ex, std::move(out));
     return !ex.records.empty();
 }

@@ -22,7 +22,7 @@
 // and one sentence about the recipient, then quotes the remote server:
 //
 //   ** Address not found **                  (or "** Message not delivered **",
-//                                              "** Delivery incomplete **")
+//                                              "** Delivery incomplete **", "** Message blocked **")
 //   Your message wasn't delivered to user@example.org because the address couldn't be found.
 //   ...
 //   The response was:  /  The response from the remote server was:
@@ -97,7 +97,9 @@ bool read_google_dsn(const Input &in, Extraction &ex) {
     text.remove_prefix(h);
     const std::string diag = squeeze(text);
     std::vector<Record> found;
-    for (std::string_view lead : {"delivered to ", "delivering your message to "}) {
+    // "Your message wasn't delivered to ...", "There was a problem delivering your message to
+    // ...", "Your message to ... has been blocked."
+    for (std::string_view lead : {"delivered to ", "delivering your message to ", "Your message to "}) {
         std::size_t p = ifind(diag, lead);
         if (p == std::string_view::npos) continue;
         std::string_view rest = std::string_view(diag).substr(p + lead.size());
@@ -122,8 +124,11 @@ bool gmail_detect(const Input &in) {
                          body_has(in, BODY_MARKER("Technical details of temporary failure"));
     if (!headings && !details) return false;
     const bool google = from_google(in);
-    if (google && headings && in.msg.root.headers.get("Content-Type") &&
-        icontains(*in.msg.root.headers.get("Content-Type"), "report"))
+    // The heading layout without its delivery-status part (a relay or client that kept only the
+    // text and HTML, multipart/alternative): Google's mailer-daemon address still says who wrote it.
+    if (google && headings &&
+        ((in.msg.root.headers.get("Content-Type") && icontains(*in.msg.root.headers.get("Content-Type"), "report")) ||
+         from_mail_system(in)))
         return true;
     if (!google && !body_has(in, BODY_MARKER("Technical details of "))) return false;
     return details;

@@ -114,8 +114,26 @@ const Registry &registry() {
     return r;
 }
 
-// The readers in order; true (ex filled) at the first that yields records.
-bool read_registry(const Input &in, Extraction &ex) {
+// Whether the earliest of the reader's body markers stands on a line of text that opens with
+// white space or ">" quoting: the notice's text is set off as a quotation.
+bool pasted_notice(const Input &rin) {
+    const std::size_t n = rin.markers.phrases.size;
+    if (n == 0) return false;
+    const MarkerMask all = n >= 64 ? ~MarkerMask{0} : (MarkerMask{1} << n) - 1;
+    const std::size_t p = body_find_first(rin, all);
+    if (p == std::string_view::npos) return false;
+    const std::string_view body = rin.body;
+    const std::size_t nl = body.rfind('\n', p == 0 ? 0 : p - 1);
+    const std::size_t ls = (nl == std::string_view::npos || p == 0) ? 0 : nl + 1;
+    if (ls >= p || (body[ls] != ' ' && body[ls] != '\t' && body[ls] != '>')) return false;
+    // A line of text, not of data: JSON sent by e-mail (an SNS notification) is indented too.
+    const std::size_t first = body.find_first_not_of(" \t>", ls);
+    return first < p && is_alnum(body[first]);
+}
+
+// The readers in order; true (ex filled) at the first that yields records. `person`: the
+// message is a person's own (person_writing), whose quoted notice text no reader reads.
+bool read_registry(const Input &in, Extraction &ex, bool person) {
     // Each reader works on a fresh Extraction holding ex.original. When ex is one already (as
     // the engine passes it: every field but original at its default, as listed here from
     // base/model.hh), that is ex itself, reset only after a reader that yields nothing; otherwise
@@ -125,6 +143,7 @@ bool read_registry(const Input &in, Extraction &ex) {
     for (const Entry &e : registry().readers) {
         const Reader &r = *e.reader;
         const Input rin = reader_input(in, r.markers, e.base);
+        if (person && pasted_notice(rin)) continue;
         if (!r.detect(rin)) continue;
         if (fresh) {
             if (r.read(rin, ex) && !ex.records.empty()) {
@@ -164,7 +183,9 @@ bool read_known(const Input &in_, Extraction &ex) {
     // A person's reply that quotes a bounce (Outlook quotes it without "> ") is the person's
     // mail: no format reader reads its text (person_replying, mta_common.hh). A forward is read:
     // it passes a report on whole.
-    if (!person_replying(in) && read_registry(in, ex)) return true;
+    // A person's own message may paste a notice's lines, indented or "> "-quoted: the readers
+    // whose text it holds only so are not run (pasted_notice).
+    if (!person_replying(in) && read_registry(in, ex, person_writing(in, ex))) return true;
     if (report::read_dsn(in.msg, ex)) return true;
     return report::read_auto_reply(in.msg, ex);
 }

@@ -231,6 +231,40 @@ TEST(WordingNeedsStructure, PhraseDisplayNameIsNotAMailSystem) {
     }
 }
 
+TEST(WordingNeedsStructure, PersonPastingAnIndentedNoticeIsAPerson) {
+    const std::string notice =
+        "Hi. This is the qmail-send program at mail.example.it.\n"
+        "I'm afraid I wasn't able to deliver your message to the following addresses.\n"
+        "<anna@example.it>:\nSorry, no mailbox here by that name. (#5.1.1)\n";
+    auto indented = [&](const std::string &lead) {
+        std::string out;
+        for (std::size_t b = 0; b < notice.size();) {
+            std::size_t e = notice.find('\n', b);
+            out += lead + notice.substr(b, e - b + 1);
+            b = e + 1;
+        }
+        return out;
+    };
+    const std::string person = "From: Marco <marco@example.it>\nTo: support@example.com\nSubject: your newsletter\n\n"
+                               "The log says:\n\n";
+    for (const char *lead : {"  ", "\t", "> "}) {
+        Read refused = run(person + indented(lead));
+        EXPECT_TRUE(refused.result.records.empty()) << "lead [" << lead << "]";
+    }
+    // the same lines at the start of theirs: read, as are an indented notice from a mail system
+    // and a forward
+    Read plain = run(person + notice);
+    ASSERT_EQ(plain.result.records.size(), 1u);
+    EXPECT_EQ(plain.result.format, "qmail");
+    for (const std::string &head :
+         {std::string("Return-Path: <>\nFrom: MAILER-DAEMON@mail.example.it\nTo: s@example.com\nSubject: failure notice\n\n"),
+          std::string("From: Marco <marco@example.it>\nTo: s@example.com\nSubject: Fwd: failure notice\n\n")}) {
+        Read r = run(head + indented("  "));
+        ASSERT_EQ(r.result.records.size(), 1u) << head;
+        EXPECT_EQ(r.result.records[0].recipient, "anna@example.it") << head;
+    }
+}
+
 TEST(WordingNeedsStructure, PostmasterReplyingInAConversationIsAPerson) {
     const std::string text =
         "From: Hostmaster <postmaster@small.example.org>\nTo: ada@example.com\n";
