@@ -9,71 +9,46 @@ namespace carom::rules {
 
 namespace {
 
-// The bound of the implicant search: sets looked at (each either holds a smaller implicant, or
-// is asked about).
-constexpr std::size_t kMaxSets = 20000;
-
-// Calls visit(subset) for every subset of `pool` of `size` elements, in lexicographic order,
-// while visit returns true. False when visit stopped it.
-template <typename Visit>
-bool each_subset(const std::vector<std::uint16_t> &pool, std::size_t size, Visit visit) {
-    if (size > pool.size()) return true;
-    std::vector<std::size_t> at(size);
-    for (std::size_t k = 0; k < size; ++k) at[k] = k;
-    std::vector<std::uint16_t> subset(size);
-    for (;;) {
-        for (std::size_t k = 0; k < size; ++k) subset[k] = pool[at[k]];
-        if (!visit(subset)) return false;
-        std::size_t k = size;
-        while (k > 0 && at[k - 1] == pool.size() - size + k - 1) --k;
-        if (k == 0) return true;
-        ++at[k - 1];
-        for (std::size_t j = k; j < size; ++j) at[j] = at[j - 1] + 1;
-    }
-}
-
-bool contains(const std::vector<std::uint16_t> &set, const std::vector<std::uint16_t> &part) {
-    return std::includes(set.begin(), set.end(), part.begin(), part.end());
-}
-
-// The implicants of the one pattern of `filter` (atoms.hh), smallest first: a set that the
-// formula accepts and that holds no smaller accepted set. A set that holds an atom accepted
-// alone is never minimal unless it is that atom, so larger sets are drawn from the others.
-std::vector<std::vector<std::uint16_t>> find_implicants(const re2::FilteredRE2 &filter, std::size_t atom_count) {
-    std::vector<std::vector<std::uint16_t>> found;
-    std::size_t sets = 0;
-    auto accepted = [&](const std::vector<std::uint16_t> &set) {
-        std::vector<int> atoms(set.begin(), set.end()), hits;
-        filter.AllPotentials(atoms, &hits);
-        return !hits.empty();
+// The clauses of a pattern's formula (atoms.hh): `passes(present)` says whether the filter lets
+// the pattern through when exactly the atoms `present` (indexes) are in a text. For each atom not
+// yet in a clause, the atoms are taken away one by one, keeping away those whose absence still
+// stops the pattern: what is left is a smallest set of atoms of which a match needs one.
+template <typename Passes>
+std::vector<std::vector<std::uint16_t>> find_clauses(std::size_t atom_count, Passes passes) {
+    std::vector<std::vector<std::uint16_t>> clauses;
+    std::vector<bool> covered(atom_count, false);
+    auto without = [&](const std::vector<bool> &away) {
+        std::vector<std::uint16_t> present;
+        for (std::size_t k = 0; k < atom_count; ++k)
+            if (!away[k]) present.push_back(static_cast<std::uint16_t>(k));
+        return present;
     };
-    std::vector<std::uint16_t> rest;
+    std::vector<bool> all_away(atom_count, true);
+    if (passes(without(all_away))) return clauses;  // the filter lets it through on no atom at all
+    std::vector<bool> none_away(atom_count, false);
+    if (!passes(without(none_away))) return {{}};  // never through: an empty clause, never met
     for (std::size_t a = 0; a < atom_count; ++a) {
-        const std::vector<std::uint16_t> one{static_cast<std::uint16_t>(a)};
-        if (accepted(one)) found.push_back(one);
-        else rest.push_back(static_cast<std::uint16_t>(a));
+        if (covered[a]) continue;
+        std::vector<bool> away(atom_count, true);
+        for (std::size_t b = 0; b < atom_count; ++b) {
+            if (b == a) continue;
+            away[b] = false;
+            if (passes(without(away))) away[b] = true;  // b is needed away: keep it in the clause
+        }
+        // Still blocking with only these away; does `a` matter? (If not, its clause was found.)
+        away[a] = false;
+        const bool a_needed = passes(without(away));
+        away[a] = true;
+        if (!a_needed) continue;
+        std::vector<std::uint16_t> clause;
+        for (std::size_t k = 0; k < atom_count; ++k)
+            if (away[k]) {
+                clause.push_back(static_cast<std::uint16_t>(k));
+                covered[k] = true;
+            }
+        clauses.push_back(std::move(clause));
     }
-    // By size: once every set of a size holds an implicant, so does every larger set.
-    bool complete = true, open = true;
-    for (std::size_t size = 2; size <= rest.size() && complete && open; ++size) {
-        open = false;
-        complete = each_subset(rest, size, [&](const std::vector<std::uint16_t> &set) {
-            if (++sets > kMaxSets) return false;
-            for (const auto &f : found)
-                if (contains(set, f)) return true;
-            if (accepted(set))
-                found.push_back(set);
-            else
-                open = true;  // a larger set may still be an implicant
-            return true;
-        });
-    }
-    if (!complete || found.empty()) {
-        // Only "any one atom" is sure to let every match through.
-        found.clear();
-        for (std::size_t a = 0; a < atom_count; ++a) found.push_back({static_cast<std::uint16_t>(a)});
-    }
-    return found;
+    return clauses;
 }
 
 }  // namespace
@@ -90,9 +65,49 @@ bool pattern_atoms(const std::string &pattern, const RE2::Options &options, Patt
     filter.AllPotentials({}, &candidates);
     // Atoms are numbered in 16 bits: a pattern with more (none comes near) simply always runs.
     out.unfiltered = !candidates.empty() || out.atoms.size() > 0xFFFF;
-    out.implicants.clear();
-    if (!out.unfiltered && !out.atoms.empty()) out.implicants = find_implicants(filter, out.atoms.size());
+    out.clauses.clear();
+    if (out.unfiltered || out.atoms.empty()) return true;
+    out.clauses = find_clauses(out.atoms.size(), [&](const std::vector<std::uint16_t> &present) {
+        std::vector<int> atoms(present.begin(), present.end()), hits;
+        filter.AllPotentials(atoms, &hits);
+        return !hits.empty();
+    });
     return true;
+}
+
+void refine_together(AtomTable &table, const RE2::Options &options) {
+    re2::FilteredRE2 filter(kMinAtomLength);
+    std::vector<PatternAtoms *> by_id;
+    for (auto &e : table) {
+        int id = -1;
+        if (filter.Add(e.first, options, &id) != RE2::NoError || id != static_cast<int>(by_id.size())) return;
+        by_id.push_back(&e.second);
+    }
+    std::vector<std::string> atoms;
+    filter.Compile(&atoms);
+    std::unordered_map<std::string, int> index;
+    for (std::size_t k = 0; k < atoms.size(); ++k) index.emplace(atoms[k], static_cast<int>(k));
+    std::vector<int> none;
+    filter.AllPotentials({}, &none);
+    for (std::size_t id = 0; id < by_id.size(); ++id) {
+        PatternAtoms &p = *by_id[id];
+        const int me = static_cast<int>(id);
+        if (p.unfiltered || std::find(none.begin(), none.end(), me) != none.end()) continue;
+        // The pattern's own atoms, as the filter numbers them (an atom the filter dropped never
+        // helps this pattern pass).
+        std::vector<int> number(p.atoms.size(), -1);
+        for (std::size_t k = 0; k < p.atoms.size(); ++k) {
+            const auto it = index.find(p.atoms[k]);
+            if (it != index.end()) number[k] = it->second;
+        }
+        p.clauses = find_clauses(p.atoms.size(), [&](const std::vector<std::uint16_t> &present) {
+            std::vector<int> given, hits;
+            for (std::uint16_t k : present)
+                if (number[k] >= 0) given.push_back(number[k]);
+            filter.AllPotentials(given, &hits);
+            return std::find(hits.begin(), hits.end(), me) != hits.end();
+        });
+    }
 }
 
 std::uint32_t AtomFinder::child(std::uint32_t state, unsigned char c) const {

@@ -2,15 +2,18 @@
 // patterns can match a diagnostic at all, before any of them runs. Internal to lib/rules.
 //
 // A text pattern can only match where its atoms say so: RE2's FilteredRE2 computes, per pattern, a
-// formula of the literals every match must contain (AND / OR of strings, no negation). Such a
-// formula holds exactly when the text holds all the atoms of one of its "implicants" (the
-// smallest sets of atoms that make it true), which are found once by asking the formula about
-// sets of atoms, smallest first. A pattern whose formula holds for any text (no literal of
-// kMinAtomLength bytes is required) is "unfiltered" and always runs.
+// formula of the literals every match must contain (AND / OR of strings, no negation), and lets
+// a pattern through only when the literals found in a text satisfy it. Such a formula is an AND
+// of "clauses", each a set of atoms of which the text must hold one; the clauses are found once
+// by asking the filter about sets of atoms. Any clauses found this way make a sound filter (a
+// text a pattern matches holds an atom of each); they are found with one filter of all the
+// built-in patterns, which RE2 prunes much tighter than a filter of one pattern. A pattern whose
+// formula holds for any text (no literal of kMinAtomLength bytes is required) is "unfiltered"
+// and always runs.
 //
-// The atoms of the built-in patterns are computed when carom is built (embed_rules) and embedded
-// with the rules; an engine then compiles a built-in pattern only the first time a text holds
-// one of its implicants (LazyPattern). User patterns get theirs when the engine is built.
+// The atoms and clauses of the built-in patterns are computed when carom is built (embed_rules)
+// and embedded with the rules; an engine then compiles a built-in pattern only the first time a
+// text meets its clauses (LazyPattern). User patterns get theirs when the engine is built.
 #pragma once
 
 #include <re2/re2.h>
@@ -33,10 +36,9 @@ constexpr int kMinAtomLength = 3;
 
 struct PatternAtoms {
     std::vector<std::string> atoms;
-    // Each implicant as indexes into atoms, ascending. When the search for them is too long (a
-    // formula over very many atoms), every atom is an implicant on its own: a looser filter,
-    // never a missed match.
-    std::vector<std::vector<std::uint16_t>> implicants;
+    // Each clause as indexes into atoms, ascending; an empty clause is never met (the filter
+    // never lets the pattern through).
+    std::vector<std::vector<std::uint16_t>> clauses;
     bool unfiltered = false;
 };
 
@@ -46,6 +48,11 @@ bool pattern_atoms(const std::string &pattern, const RE2::Options &options, Patt
 
 // The atoms of patterns known in advance (the built-in ones), by pattern (rules.hh: KnownAtoms).
 using AtomTable = std::unordered_map<std::string, PatternAtoms>;
+
+// Recomputes the clauses of every pattern of the table with one filter of them all, as
+// FilteredRE2 filters a set: much tighter than each pattern's own filter. embed_rules does it
+// for the built-in patterns; the atoms stay.
+void refine_together(AtomTable &table, const RE2::Options &options);
 
 // Finds which of a fixed set of literals occur in a text, in one pass (Aho-Corasick).
 class AtomFinder {

@@ -159,27 +159,30 @@ private:
         tf.patterns.push_back(std::make_unique<LazyPattern>(pattern, longest));
         tf.atoms_of.push_back(*atoms);
         tf.rule_of.push_back(static_cast<std::uint32_t>(i));
-        if (atoms->unfiltered) tf.unfiltered.push_back(id);
-        std::vector<std::uint32_t> number;  // this pattern's atoms' numbers
-        for (const std::string &a : atoms->atoms) {
-            const auto added = atom_ids_.emplace(a, static_cast<std::uint32_t>(atom_list_.size()));
-            if (added.second) {
-                atom_list_.push_back(a);
-                tf.by_first_atom.emplace_back();
-            }
-            number.push_back(added.first->second);
+        tf.clauses.emplace_back();
+        if (atoms->unfiltered || atoms->clauses.empty()) {
+            tf.unfiltered.push_back(id);
+            return CAROM_OK;
         }
-        for (const auto &imp : atoms->implicants) {
-            std::vector<std::uint32_t> set;
-            for (std::uint16_t k : imp)
-                if (k < number.size()) set.push_back(number[k]);
-            if (set.empty()) continue;
-            std::sort(set.begin(), set.end());
-            tf.by_first_atom[set.front()].push_back(static_cast<std::uint32_t>(tf.implicants.size()));
-            tf.implicants.push_back(std::move(set));
-            tf.implicant_of.push_back(id);
+        for (const auto &clause : atoms->clauses) {
+            std::vector<std::uint32_t> numbers;
+            for (std::uint16_t k : clause) numbers.push_back(atom_number(atoms->atoms[k], id));
+            tf.clauses.back().push_back(std::move(numbers));
         }
         return CAROM_OK;
+    }
+
+    // The number of an atom of text pattern `id` (numbered in the order first met).
+    std::uint32_t atom_number(const std::string &atom, std::uint32_t id) {
+        TextFilter &tf = fs_.text;
+        const auto added = atom_ids_.emplace(atom, static_cast<std::uint32_t>(atom_list_.size()));
+        if (added.second) {
+            atom_list_.push_back(atom);
+            tf.patterns_of.emplace_back();
+        }
+        auto &of = tf.patterns_of[added.first->second];
+        if (of.empty() || of.back() != id) of.push_back(id);
+        return added.first->second;
     }
 
     carom_status_t add_to_set(std::string pattern, std::size_t i, std::string &error) {

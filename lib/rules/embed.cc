@@ -117,7 +117,11 @@ bool compile_all(const std::vector<Source> &files, std::vector<std::pair<carom_r
     const auto compiled = carom::rules::compile_sources({}, files, no_class, carom::Limits().rule_memory(), status, error);
     if (!compiled) return false;
     rule_count = compiled->size();
-    atoms = static_cast<const carom::rules::Matcher &>(*compiled).text_atoms();
+    const auto &matcher = static_cast<const carom::rules::Matcher &>(*compiled);
+    atoms = matcher.text_atoms();
+    RE2::Options longest = matcher.options;
+    longest.set_longest_match(true);  // as the text patterns are compiled (compile.cc)
+    carom::rules::refine_together(atoms, longest);
     for (unsigned k = 0; k < carom::reason_count(); ++k) {
         const auto r = static_cast<carom_reason_t>(k);
         if (!carom::reason_name(r)) continue;
@@ -180,22 +184,22 @@ std::string atoms_table(const carom::rules::AtomTable &atoms) {
     std::sort(sorted.begin(), sorted.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
     std::string o = "struct KnownPattern {\n    const char *pattern;\n    bool unfiltered;\n"
                     "    const char *const *atoms;         // ends with nullptr\n"
-                    "    const unsigned short *implicants;  // (size, atom indexes...)..., 0\n};\n";
+                    "    const unsigned short *clauses;  // (size, atom indexes...)..., 0xFFFF\n};\n";
     for (std::size_t i = 0; i < sorted.size(); ++i) {
         o += "const char *const kAtoms" + std::to_string(i) + "[] = {";
         for (const std::string &a : sorted[i].second->atoms) o += c_string(a) + ", ";
-        o += "nullptr};\nconst unsigned short kImplicants" + std::to_string(i) + "[] = {";
-        for (const auto &imp : sorted[i].second->implicants) {
-            o += std::to_string(imp.size()) + ",";
-            for (std::uint16_t k : imp) o += " " + std::to_string(k) + ",";
+        o += "nullptr};\nconst unsigned short kClauses" + std::to_string(i) + "[] = {";
+        for (const auto &clause : sorted[i].second->clauses) {
+            o += std::to_string(clause.size()) + ",";
+            for (std::uint16_t k : clause) o += " " + std::to_string(k) + ",";
             o += " ";
         }
-        o += "0};\n";
+        o += "0xFFFF};\n";
     }
     o += "const KnownPattern kKnown[] = {\n";
     for (std::size_t i = 0; i < sorted.size(); ++i)
         o += "    {" + c_string(sorted[i].first) + ", " + (sorted[i].second->unfiltered ? "true" : "false") + ", kAtoms" +
-             std::to_string(i) + ", kImplicants" + std::to_string(i) + "},\n";
+             std::to_string(i) + ", kClauses" + std::to_string(i) + "},\n";
     return o + "};\n";
 }
 
@@ -236,8 +240,8 @@ std::string generate(const std::vector<Source> &files, const std::string &versio
     o += "KnownAtoms builtin_atoms() {\n    KnownAtoms table;\n    for (const KnownPattern &k : kKnown) {\n"
          "        PatternAtoms &p = table[k.pattern];\n        p.unfiltered = k.unfiltered;\n"
          "        for (const char *const *a = k.atoms; *a; ++a) p.atoms.emplace_back(*a);\n"
-         "        for (const unsigned short *i = k.implicants; *i; i += *i + 1)\n"
-         "            p.implicants.emplace_back(i + 1, i + 1 + *i);\n    }\n"
+         "        for (const unsigned short *i = k.clauses; *i != 0xFFFF; i += *i + 1)\n"
+         "            p.clauses.emplace_back(i + 1, i + 1 + *i);\n    }\n"
          "    return table;\n}\n\n";
     o += "carom_class_t builtin_class(carom_reason_t reason) {\n"
          "    for (const ReasonClass &rc : kClasses)\n"

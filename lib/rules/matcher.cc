@@ -105,18 +105,20 @@ void Matcher::match_field(Field f, std::string_view value, Scratch &s) const {
 }
 
 std::vector<std::uint32_t> TextFilter::candidates(std::string_view text) const {
-    std::vector<std::uint32_t> atoms_found, out = unfiltered;
-    atoms.find(text, atoms_found);
-    std::sort(atoms_found.begin(), atoms_found.end());
-    atoms_found.erase(std::unique(atoms_found.begin(), atoms_found.end()), atoms_found.end());
-    for (std::uint32_t a : atoms_found)
-        for (std::uint32_t imp : by_first_atom[a]) {
-            const auto &set = implicants[imp];
-            if (std::includes(atoms_found.begin(), atoms_found.end(), set.begin(), set.end()))
-                out.push_back(implicant_of[imp]);
-        }
+    std::vector<std::uint32_t> found, maybe, out = unfiltered;
+    atoms.find(text, found);
+    std::sort(found.begin(), found.end());
+    found.erase(std::unique(found.begin(), found.end()), found.end());
+    for (std::uint32_t a : found) maybe.insert(maybe.end(), patterns_of[a].begin(), patterns_of[a].end());
+    std::sort(maybe.begin(), maybe.end());
+    maybe.erase(std::unique(maybe.begin(), maybe.end()), maybe.end());
+    auto met = [&](const std::vector<std::uint32_t> &clause) {
+        return std::any_of(clause.begin(), clause.end(),
+                           [&](std::uint32_t a) { return std::binary_search(found.begin(), found.end(), a); });
+    };
+    for (std::uint32_t id : maybe)
+        if (std::all_of(clauses[id].begin(), clauses[id].end(), met)) out.push_back(id);
     std::sort(out.begin(), out.end());
-    out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
 }
 

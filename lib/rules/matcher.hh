@@ -39,15 +39,13 @@ struct TextFilter {
     std::vector<PatternAtoms> atoms_of;                  // by text id
     std::vector<std::uint32_t> rule_of;                  // text id → rule index
     AtomFinder atoms;                                    // every atom, numbered
-    // Every implicant of every pattern, as atom numbers (ascending), with its pattern; and the
-    // implicants by their first atom.
-    std::vector<std::vector<std::uint32_t>> implicants;
-    std::vector<std::uint32_t> implicant_of;              // implicant → text id
-    std::vector<std::vector<std::uint32_t>> by_first_atom;  // atom → implicants
+    // Per text id its clauses, as atom numbers; per atom the text ids with it in a clause.
+    std::vector<std::vector<std::vector<std::uint32_t>>> clauses;
+    std::vector<std::vector<std::uint32_t>> patterns_of;
     std::vector<std::uint32_t> unfiltered;                // text ids that run on every text
     bool empty() const { return patterns.empty(); }
-    // The text ids whose patterns may match text (ascending): those with all the atoms of one of
-    // their implicants in it, and the unfiltered ones.
+    // The text ids whose patterns may match text (ascending): those with an atom of each of
+    // their clauses in it, and the unfiltered ones.
     std::vector<std::uint32_t> candidates(std::string_view text) const;
 };
 

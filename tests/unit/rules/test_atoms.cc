@@ -1,4 +1,4 @@
-// The text patterns' filter (lib/rules/atoms.hh): the atom finder, the implicants of a pattern,
+// The text patterns' filter (lib/rules/atoms.hh): the atom finder, the clauses of a pattern,
 // and the filter's one promise over the whole built-in rule set: no text that a pattern matches
 // is kept from that pattern.
 #include <gtest/gtest.h>
@@ -50,10 +50,10 @@ RE2::Options options() {
     return o;
 }
 
-// The implicants as sets of atom strings.
-std::set<std::set<std::string>> implicants(const PatternAtoms &p) {
+// The clauses as sets of atom strings.
+std::set<std::set<std::string>> clauses(const PatternAtoms &p) {
     std::set<std::set<std::string>> out;
-    for (const auto &imp : p.implicants) {
+    for (const auto &imp : p.clauses) {
         std::set<std::string> s;
         for (auto k : imp) s.insert(p.atoms[k]);
         out.insert(s);
@@ -66,13 +66,17 @@ TEST(PatternAtoms, AlternativesAndSequences) {
     RE2::ErrorCode code;
     ASSERT_TRUE(carom::rules::pattern_atoms("(?:user unknown|no such user)", options(), p, code));
     EXPECT_FALSE(p.unfiltered);
-    EXPECT_EQ(implicants(p), (std::set<std::set<std::string>>{{"user unknown"}, {"no such user"}}));
-    // Two literals both needed: one implicant of two atoms.
+    // Either will do: one clause of two atoms.
+    EXPECT_EQ(clauses(p), (std::set<std::set<std::string>>{{"user unknown", "no such user"}}));
+    // Two literals both needed: two clauses of one atom.
     ASSERT_TRUE(carom::rules::pattern_atoms("(?:mailbox [a-z]+ full)", options(), p, code));
-    EXPECT_EQ(implicants(p), (std::set<std::set<std::string>>{{"mailbox ", " full"}}));
+    EXPECT_EQ(clauses(p), (std::set<std::set<std::string>>{{"mailbox "}, {" full"}}));
+    // (a or b) and c.
+    ASSERT_TRUE(carom::rules::pattern_atoms("(?:(account|mailbox) is disabled)", options(), p, code));
+    EXPECT_EQ(clauses(p), (std::set<std::set<std::string>>{{"account is disabled", "mailbox is disabled"}}));
     // No literal of three bytes: every text is a candidate.
     ASSERT_TRUE(carom::rules::pattern_atoms("(?:[0-9]+ ok)", options(), p, code));
-    EXPECT_TRUE(p.unfiltered || implicants(p) == (std::set<std::set<std::string>>{{" ok"}}));
+    EXPECT_TRUE(p.unfiltered || clauses(p) == (std::set<std::set<std::string>>{{" ok"}}));
     ASSERT_TRUE(carom::rules::pattern_atoms("(?:\\d+)", options(), p, code));
     EXPECT_TRUE(p.unfiltered);
     EXPECT_FALSE(carom::rules::pattern_atoms("(?:(unclosed)", options(), p, code));
@@ -129,7 +133,7 @@ TEST(TextFilter, KeepsNoMatchFromItsPattern) {
                 static_cast<double>(candidates) / static_cast<double>(texts.size()), tf.patterns.size(),
                 static_cast<double>(matches) / static_cast<double>(texts.size()));
     // The filter is worth having: far fewer patterns run than exist.
-    EXPECT_LT(candidates, texts.size() * tf.patterns.size() / 4) << matches << " matches";
+    EXPECT_LT(candidates, texts.size() * tf.patterns.size() / 10) << matches << " matches";
 }
 
 }  // namespace
