@@ -36,7 +36,7 @@ const char *class_colour(const std::string &cls) {
 }
 
 struct Segment {
-    const char *name;
+    std::string name;  // a class, "other" or "reason": it picks the colour
     std::uint64_t value;
 };
 
@@ -68,7 +68,7 @@ void bar_chart(std::FILE *out, const char *title, const std::vector<Row> &rows) 
             const double w = static_cast<double>(plot) * static_cast<double>(s.value) / static_cast<double>(max);
             std::fprintf(out, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"><title>%s %s: %s"
                               "</title></rect>", x, y, std::max(w, 1.0), kRow - 6, class_colour(s.name),
-                         html_text(r.label).c_str(), s.name, num(s.value).c_str());
+                         html_text(r.label).c_str(), html_text(s.name).c_str(), num(s.value).c_str());
             x += std::max(w, 1.0);
         }
         std::fprintf(out, "<text x=\"%.1f\" y=\"%d\">%s</text>\n", x + 6, y + 15, num(r.total).c_str());
@@ -96,7 +96,7 @@ void timeline(std::FILE *out, const std::vector<std::pair<std::string, std::vect
             y -= h;
             std::fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>%s %s: %s"
                               "</title></rect>", x + 1, y, std::max(step - 2, 1.0), h, class_colour(s.name),
-                         html_text(days[i].first).c_str(), s.name, num(s.value).c_str());
+                         html_text(days[i].first).c_str(), html_text(s.name).c_str(), num(s.value).c_str());
         }
     }
     // The first and the last day under the axis (more labels would overlap on long ranges).
@@ -175,7 +175,7 @@ std::vector<std::pair<std::string, std::uint64_t>> ranked(const std::map<std::st
 
 std::vector<Row> class_rows(const std::map<std::string, std::uint64_t> &table) {
     std::vector<Row> rows;
-    for (const auto &e : ranked(table)) rows.push_back({e.first, {{e.first.c_str(), e.second}}, e.second});
+    for (const auto &e : ranked(table)) rows.push_back({e.first, {{e.first, e.second}}, e.second});
     return rows;
 }
 
