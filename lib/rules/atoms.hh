@@ -80,10 +80,7 @@ private:
 // A text pattern compiled the first time it is needed; safe to use from several threads at once.
 class LazyPattern {
 public:
-    LazyPattern(std::string pattern, const RE2::Options &options, std::unique_ptr<RE2> compiled = nullptr)
-        : pattern_(std::move(pattern)), options_(options), re_(std::move(compiled)) {
-        if (re_) std::call_once(once_, [] {});
-    }
+    LazyPattern(std::string pattern, const RE2::Options &options) : pattern_(std::move(pattern)), options_(options) {}
     // The compiled pattern; null if it does not compile (cannot happen for a pattern checked at
     // build time with these options).
     const RE2 *get() const;

@@ -243,10 +243,6 @@ class Html(unittest.TestCase):
         self.assertGreaterEqual(len(console), 2, console)  # the blocked image and the blocked script
 
 
-class CountingResult(unittest.TextTestResult):
-    pass
-
-
 def main():
     global CAROM
     CAROM = os.path.abspath(sys.argv[1])

@@ -163,8 +163,6 @@ class Checker:
         if name == "carom":
             positional = [a for a in args if not a.startswith("-")]
             sub = positional[0] if positional else ""
-            if sub == "rules" and len(positional) > 1:
-                sub = "rules"
             if sub in ("COMMAND", ""):
                 sub = ""
         text = self.help_of(name, sub)
