@@ -159,29 +159,30 @@ private:
         tf.patterns.push_back(std::make_unique<LazyPattern>(pattern, longest));
         tf.atoms_of.push_back(*atoms);
         tf.rule_of.push_back(static_cast<std::uint32_t>(i));
-        tf.clauses.emplace_back();
+        tf.clause_count.push_back(0);
         if (atoms->unfiltered || atoms->clauses.empty()) {
             tf.unfiltered.push_back(id);
             return CAROM_OK;
         }
+        tf.clause_count.back() = static_cast<std::uint32_t>(atoms->clauses.size());
         for (const auto &clause : atoms->clauses) {
-            std::vector<std::uint32_t> numbers;
-            for (std::uint16_t k : clause) numbers.push_back(atom_number(atoms->atoms[k], id));
-            tf.clauses.back().push_back(std::move(numbers));
+            const auto number = static_cast<std::uint32_t>(tf.clause_owner.size());
+            tf.clause_owner.push_back(id);
+            for (std::uint16_t k : clause) {
+                auto &of = tf.clauses_of[atom_number(atoms->atoms[k])];
+                if (of.empty() || of.back() != number) of.push_back(number);
+            }
         }
         return CAROM_OK;
     }
 
-    // The number of an atom of text pattern `id` (numbered in the order first met).
-    std::uint32_t atom_number(const std::string &atom, std::uint32_t id) {
-        TextFilter &tf = fs_.text;
+    // The number of an atom (numbered in the order first met).
+    std::uint32_t atom_number(const std::string &atom) {
         const auto added = atom_ids_.emplace(atom, static_cast<std::uint32_t>(atom_list_.size()));
         if (added.second) {
             atom_list_.push_back(atom);
-            tf.patterns_of.emplace_back();
+            fs_.text.clauses_of.emplace_back();
         }
-        auto &of = tf.patterns_of[added.first->second];
-        if (of.empty() || of.back() != id) of.push_back(id);
         return added.first->second;
     }
 

@@ -2,6 +2,7 @@
 // keep the rules whose conditions all matched, rank the first group by its evidence, and let the
 // reason of giving up outrank a passing trouble once the MTA gave up.
 #include <algorithm>
+#include <iterator>
 
 #include "base/strings.hh"
 #include "base/taxonomy.hh"
@@ -105,20 +106,23 @@ void Matcher::match_field(Field f, std::string_view value, Scratch &s) const {
 }
 
 std::vector<std::uint32_t> TextFilter::candidates(std::string_view text) const {
-    std::vector<std::uint32_t> found, maybe, out = unfiltered;
+    std::vector<std::uint32_t> found, met, filtered;
     atoms.find(text, found);
     std::sort(found.begin(), found.end());
     found.erase(std::unique(found.begin(), found.end()), found.end());
-    for (std::uint32_t a : found) maybe.insert(maybe.end(), patterns_of[a].begin(), patterns_of[a].end());
-    std::sort(maybe.begin(), maybe.end());
-    maybe.erase(std::unique(maybe.begin(), maybe.end()), maybe.end());
-    auto met = [&](const std::vector<std::uint32_t> &clause) {
-        return std::any_of(clause.begin(), clause.end(),
-                           [&](std::uint32_t a) { return std::binary_search(found.begin(), found.end(), a); });
-    };
-    for (std::uint32_t id : maybe)
-        if (std::all_of(clauses[id].begin(), clauses[id].end(), met)) out.push_back(id);
-    std::sort(out.begin(), out.end());
+    for (std::uint32_t a : found) met.insert(met.end(), clauses_of[a].begin(), clauses_of[a].end());
+    std::sort(met.begin(), met.end());
+    met.erase(std::unique(met.begin(), met.end()), met.end());
+    // A text id's clauses are numbered consecutively, so its met clauses form one run of `met`.
+    for (std::size_t i = 0; i < met.size();) {
+        const std::uint32_t id = clause_owner[met[i]];
+        std::size_t run = 0;
+        for (; i < met.size() && clause_owner[met[i]] == id; ++i) ++run;
+        if (run == clause_count[id]) filtered.push_back(id);
+    }
+    std::vector<std::uint32_t> out;
+    out.reserve(unfiltered.size() + filtered.size());
+    std::merge(unfiltered.begin(), unfiltered.end(), filtered.begin(), filtered.end(), std::back_inserter(out));
     return out;
 }
 

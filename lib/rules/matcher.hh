@@ -39,9 +39,12 @@ struct TextFilter {
     std::vector<PatternAtoms> atoms_of;                  // by text id
     std::vector<std::uint32_t> rule_of;                  // text id → rule index
     AtomFinder atoms;                                    // every atom, numbered
-    // Per text id its clauses, as atom numbers; per atom the text ids with it in a clause.
-    std::vector<std::vector<std::vector<std::uint32_t>>> clauses;
-    std::vector<std::vector<std::uint32_t>> patterns_of;
+    // The clauses of all text ids, numbered in text id order (a text id's clauses are
+    // consecutive): per clause its text id, per text id how many clauses it has, per atom the
+    // clauses it is in. A text id is a candidate when each of its clauses has an atom found.
+    std::vector<std::uint32_t> clause_owner;
+    std::vector<std::uint32_t> clause_count;
+    std::vector<std::vector<std::uint32_t>> clauses_of;
     std::vector<std::uint32_t> unfiltered;                // text ids that run on every text
     bool empty() const { return patterns.empty(); }
     // The text ids whose patterns may match text (ascending): those with an atom of each of
