@@ -93,36 +93,78 @@ Splitter::Splitter(Mode mode, std::uint64_t limit, std::string source, const Sin
 
 void Splitter::feed(const char *p, std::size_t n) {
     while (n > 0 && !done_) {
-        if (in_head_) {
-            const void *nl = std::memchr(p, '\n', n);
-            std::size_t upto = nl ? static_cast<std::size_t>(static_cast<const char *>(nl) - p) + 1 : n;
-            std::size_t take = std::min(upto, kHeadMax - head_.size());
-            head_.append(p, take);
-            p += take;
-            n -= take;
-            offset_ += take;
-            if (head_.back() == '\n') {
-                line(head_.data(), head_.size(), true);
-                head_.clear();
-                line_offset_ = offset_;
-            } else if (head_.size() == kHeadMax) {
-                line(head_.data(), head_.size(), false);
-                head_.clear();
-                in_head_ = false;
-            }
-        } else {
-            const void *nl = std::memchr(p, '\n', n);
-            std::size_t take = nl ? static_cast<std::size_t>(static_cast<const char *>(nl) - p) + 1 : n;
-            append(p, take);
-            p += take;
-            n -= take;
-            offset_ += take;
-            if (nl) {
-                in_head_ = true;
-                line_offset_ = offset_;
-            }
-        }
+        std::size_t used;
+        if (!head_.empty() || !in_head_ || mode_ == Mode::Detect)
+            used = carry(p, n);  // a line begun in an earlier feed, a long line's rest, the first line
+        else if (mode_ == Mode::Single)
+            used = whole_message(p, n);
+        else
+            used = whole_lines(p, n);
+        if (used == 0) used = carry(p, n);  // no whole line left: the start of one
+        p += used;
+        n -= used;
     }
+}
+
+std::size_t Splitter::carry(const char *p, std::size_t n) {
+    const void *nl = std::memchr(p, '\n', n);
+    const std::size_t upto = nl ? static_cast<std::size_t>(static_cast<const char *>(nl) - p) + 1 : n;
+    if (!in_head_) {
+        append(p, upto);
+        offset_ += upto;
+        if (nl) in_head_ = true, line_offset_ = offset_;
+        return upto;
+    }
+    const std::size_t take = std::min(upto, kHeadMax - head_.size());
+    head_.append(p, take);
+    offset_ += take;
+    if (head_.back() == '\n') {
+        line(head_.data(), head_.size(), true);
+        head_.clear();
+        line_offset_ = offset_;
+    } else if (head_.size() == kHeadMax) {
+        line(head_.data(), head_.size(), false);
+        head_.clear();
+        in_head_ = false;
+    }
+    return take;
+}
+
+std::size_t Splitter::whole_message(const char *p, std::size_t n) {
+    append(p, n);
+    offset_ += n;
+    return n;
+}
+
+std::size_t Splitter::whole_lines(const char *p, std::size_t n) {
+    const char *const end = p + n;
+    const char *run = p;  // the ordinary lines not yet appended begin here
+    const char *q = p;    // the next line
+    auto flush = [&](const char *upto) {
+        if (upto > run) append(run, static_cast<std::size_t>(upto - run));
+    };
+    while (q < end) {
+        const char *nl = static_cast<const char *>(std::memchr(q, '\n', static_cast<std::size_t>(end - q)));
+        if (!nl) break;
+        const char *next = nl + 1;
+        if (*q == 'F' || *q == '>') {  // a separator, or a quoted "From " line, perhaps
+            flush(q);
+            line_offset_ = offset_ + static_cast<std::uint64_t>(q - p);
+            const auto len = static_cast<std::size_t>(next - q);
+            if (len <= kHeadMax) {
+                line(q, len, true);
+            } else {  // as carry() reads a long line: its head, then the rest as it is
+                line(q, kHeadMax, false);
+                append(q + kHeadMax, len - kHeadMax);
+            }
+            run = next;
+        }
+        q = next;
+    }
+    flush(q);
+    offset_ += static_cast<std::uint64_t>(q - p);
+    line_offset_ = offset_;
+    return static_cast<std::size_t>(q - p);
 }
 
 void Splitter::line(const char *p, std::size_t n, bool whole) {

@@ -44,6 +44,14 @@ public:
     bool is_mbox() const { return mode_ == Mode::Mbox; }
 
 private:
+    // Reads the start of p into the current line (head_) or, past kHeadMax, streams it: the
+    // bytes used, up to the first line end.
+    std::size_t carry(const char *p, std::size_t n);
+    // In an mbox, the whole lines at the start of p: runs of ordinary lines appended at once,
+    // lines that may be separators or quoted through line(). The bytes used (0: no line end).
+    std::size_t whole_lines(const char *p, std::size_t n);
+    // Not an mbox: no line matters, the bytes are the message's. Uses all n.
+    std::size_t whole_message(const char *p, std::size_t n);
     void line(const char *p, std::size_t n, bool whole);
     void append(const char *p, std::size_t n);
     void start(std::uint64_t offset);

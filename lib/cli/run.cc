@@ -102,12 +102,16 @@ public:
         : options_(options), progress_(progress, total_bytes) {}
 
     void operator()(Job &job) {
+        // The tables of the summary cost more than writing a record: kept only for its formats.
+        const bool tables = options_.format == Format::Summary || options_.format == Format::Html;
+        ++messages;
+        bytes += job.msg.size;
         if (!job.error_code.empty()) {
             any_error = true;
-            summary.add_error(job.error_code, job.msg.size, job.msg.source);
+            if (tables) summary.add_error(job.error_code, job.msg.size, job.msg.source);
         } else {
             if (carom_result_status(job.result) != CAROM_OK) any_error = true;
-            summary.add(job.result, job.msg.size, job.msg.source);
+            if (tables) summary.add(job.result, job.msg.size, job.msg.source);
             if (options_.format == Format::Collect) options_.collect(job.msg.source, job.result);
         }
         carom_result_free(job.result);
@@ -122,12 +126,13 @@ public:
             std::fwrite(job.text.data(), 1, job.text.size(), stdout);
             std::fputc('\n', stdout);
         }
-        progress_.update(summary.messages(), summary.bytes());
+        progress_.update(messages, bytes);
     }
 
     void done() { progress_.clear(); }
 
-    Summary summary;
+    Summary summary;  // filled for --format summary and html only
+    std::uint64_t messages = 0, bytes = 0;
     bool any_error = false;
 
 private:
@@ -280,7 +285,7 @@ RunResult classify_paths(const carom_engine_t *engine, const std::vector<std::st
     if (options.format == Format::Html) write.summary.print_html(stdout, seconds);
     RunResult result;
     result.any_error = write.any_error;
-    result.messages = write.summary.messages();
+    result.messages = write.messages;
     result.write_failed = std::fflush(stdout) != 0 || std::ferror(stdout);
     return result;
 }

@@ -1,5 +1,7 @@
 #include "output/json.hh"
 
+#include <array>
+
 #include "base/taxonomy.hh"
 
 namespace carom {
@@ -13,14 +15,30 @@ namespace {
 // The bytes are those nlohmann's dump(-1, ' ', false, error_handler_t::replace) wrote: compact,
 // UTF-8 kept as is, control characters escaped (\b \f \n \r \t, else \u00xx), and each invalid
 // UTF-8 sequence (its longest valid prefix, at least one byte) replaced with U+FFFD.
+// The bytes a JSON string holds as they are: printable ASCII but the quote and the backslash.
+constexpr auto kPlain = [] {
+    std::array<bool, 256> plain{};
+    for (int c = 0x20; c < 0x7f; ++c) plain[static_cast<std::size_t>(c)] = c != '"' && c != '\\';
+    return plain;
+}();
+
 class Writer {
 public:
     std::string out;
 
     void raw(const char *s) { out += s; }
-    void key(const char *k) {
+    // One of the schema's own names (plain ASCII, nothing to escape).
+    void key(std::string_view name) {
         if (need_comma_) out += ',';
-        string(k);
+        out += '"';
+        out += name;
+        out += "\":";
+        need_comma_ = false;
+    }
+    // A name taken from the message (a header's): escaped like any string.
+    void key_text(std::string_view name) {
+        if (need_comma_) out += ',';
+        string(name);
         out += ':';
         need_comma_ = false;
     }
@@ -100,8 +118,7 @@ private:
         while (i < s.size()) {
             // Printable ASCII but the quote and the backslash goes out as it is, a run at a time.
             std::size_t plain = i;
-            while (plain < s.size() && s[plain] >= 0x20 && s[plain] < 0x7f && s[plain] != '"' && s[plain] != '\\')
-                ++plain;
+            while (plain < s.size() && kPlain[static_cast<unsigned char>(s[plain])]) ++plain;
             out.append(s.data() + i, plain - i);
             i = plain;
             if (i == s.size()) break;
@@ -185,7 +202,7 @@ void write_headers(Writer &w, const std::vector<std::pair<std::string, std::stri
         const std::string *v = &headers[i].second;
         for (std::size_t k = i + 1; k < headers.size(); ++k)
             if (headers[k].first == headers[i].first) v = &headers[k].second;
-        w.key(headers[i].first.c_str());
+        w.key_text(headers[i].first);
         w.value(*v);
     }
     w.close('}');

@@ -163,6 +163,38 @@ TEST(Splitter, LongLinesPassThrough) {
     EXPECT_EQ(split("Subject: x\n\n" + longsep, Splitter::Mode::Detect).size(), 1u);
 }
 
+// The lines of a buffer are read a run at a time, lines cut by a buffer's end one by one: the
+// messages must not depend on where the cuts fall, whatever the lines (separators, quoted and
+// long lines, CRLF), nor on the size limit's side of a message.
+TEST(Splitter, RunsAndCutLinesAgree) {
+    const std::string lng(5000, 'x');
+    std::string mbox = kMbox;
+    mbox += "From carol@example.com Mon Jan  1 00:00:02 2024\r\nSubject: four\r\n\r\n>From quoted\r\n";
+    mbox += "From a separator-like line too long to be one Mon Jan  1 00:00:00 2024 " + lng + "\n";
+    mbox += ">From a long quoted line " + lng + "\nF\n>\n" + lng + "\n\n";
+    mbox += "From dave@example.com Mon Jan  1 00:00:03 2024\n\nlast line without an end";
+    for (std::uint64_t limit : {std::uint64_t{1} << 20, std::uint64_t{60}}) {
+        const auto whole = split(mbox, Splitter::Mode::Detect, limit);
+        ASSERT_EQ(whole.size(), 5u);
+        EXPECT_EQ(whole[3].bytes.find(">From quoted"), std::string::npos);
+        for (std::size_t chunk : {1u, 2u, 3u, 5u, 7u, 64u, 4095u, 4096u, 4097u, 5100u}) {
+            const auto parts = split(mbox, Splitter::Mode::Detect, limit, chunk);
+            ASSERT_EQ(parts.size(), whole.size()) << chunk;
+            for (std::size_t i = 0; i < parts.size(); ++i) {
+                EXPECT_EQ(parts[i].bytes, whole[i].bytes) << chunk << " " << i;
+                EXPECT_EQ(parts[i].source, whole[i].source) << chunk << " " << i;
+                EXPECT_EQ(parts[i].size, whole[i].size) << chunk << " " << i;
+                EXPECT_EQ(parts[i].too_large, whole[i].too_large) << chunk << " " << i;
+            }
+        }
+    }
+    const auto msgs = split(mbox);
+    EXPECT_NE(msgs[3].bytes.find("From a separator-like line"), std::string::npos);
+    EXPECT_NE(msgs[3].bytes.find("From a long quoted line"), std::string::npos);  // one '>' removed
+    EXPECT_EQ(msgs[3].bytes.find(">From a long"), std::string::npos);
+    EXPECT_EQ(msgs[4].bytes, "\nlast line without an end");
+}
+
 TEST(Splitter, ReadErrorBecomesAnIoMessage) {
     std::vector<Message> out;
     carom_cli::Sink sink = [&](Message &m) { out.push_back(m); };
