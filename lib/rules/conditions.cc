@@ -109,6 +109,10 @@ std::size_t unfolded_letter(std::string_view p) {
         U8_NEXT(p.data(), k, static_cast<int32_t>(p.size()), c);
         i = static_cast<std::size_t>(k);
         if (c < 0) continue;
+        if (c < 0x80) {  // ASCII folds A-Z and nothing else (ICU for each byte cost a quarter of a build)
+            if (c >= 'A' && c <= 'Z') return at;
+            continue;
+        }
         icu::UnicodeString one(c), folded(c);
         folded.foldCase(U_FOLD_CASE_DEFAULT);
         if (folded != one) return at;
