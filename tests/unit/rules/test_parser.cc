@@ -71,6 +71,9 @@ INSTANTIATE_TEST_SUITE_P(
                 "t.rules:4:10:", "unknown action"},
         BadCase{"carom-rules 1\nrule a\n  says x\n  text user Unknown\n  reason userunknown\n", CAROM_E_RULES,
                 "t.rules:4:13:", "case folding"},
+        // Past ASCII, ICU decides: Ü folds to ü (columns count bytes: ö is two).
+        BadCase{"carom-rules 1\nrule a\n  says x\n  text grösse Über\n  reason userunknown\n", CAROM_E_RULES,
+                "t.rules:4:16:", "case folding"},
         BadCase{"carom-rules 1\nrule a\n  says x\n  text a\n  text b\n  reason userunknown\n", CAROM_E_RULES,
                 "t.rules:5:8:", "duplicate \"text\""},
         BadCase{"carom-rules 1\nrule a\n  text a\n  reason userunknown\n", CAROM_E_RULES, "t.rules:2:1:", "says"},
