@@ -3,7 +3,6 @@
 #include <re2/filtered_re2.h>
 
 #include <algorithm>
-#include <deque>
 
 namespace carom::rules {
 
@@ -110,65 +109,77 @@ void refine_together(AtomTable &table, const RE2::Options &options) {
     }
 }
 
+void AtomFinder::build(const std::vector<std::string> &atoms) {
+    atom_count_ = atoms.size();
+    // The atoms in byte order: the atoms below a state are a range of them, and its children are
+    // the runs of that range with the same next byte, met in byte order.
+    std::vector<std::uint32_t> order;
+    for (std::uint32_t a = 0; a < atoms.size(); ++a)
+        if (!atoms[a].empty()) order.push_back(a);
+    std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return atoms[a] < atoms[b]; });
+    const auto byte = [&](std::size_t i, std::size_t depth) { return static_cast<unsigned char>(atoms[order[i]][depth]); };
+    struct Node {
+        std::size_t lo, hi, depth;  // its atoms order[lo, hi), all with the same first depth bytes
+    };
+    std::vector<Node> nodes{{0, order.size(), 0}};  // by state; read in state order = breadth first
+    first_.assign(1, 0);
+    atom_.assign(1, kNoAtom);
+    edge_byte_.clear();
+    edge_to_.clear();
+    for (std::size_t s = 0; s < nodes.size(); ++s) {
+        const Node n = nodes[s];
+        std::size_t i = n.lo;
+        if (i < n.hi && atoms[order[i]].size() == n.depth) atom_[s] = order[i];  // it sorts first
+        while (i < n.hi && atoms[order[i]].size() == n.depth) ++i;             // and once only
+        while (i < n.hi) {
+            const unsigned char c = byte(i, n.depth);
+            std::size_t j = i + 1;
+            while (j < n.hi && byte(j, n.depth) == c) ++j;
+            edge_byte_.push_back(c);
+            edge_to_.push_back(static_cast<std::uint32_t>(nodes.size()));
+            nodes.push_back({i, j, n.depth + 1});
+            atom_.push_back(kNoAtom);
+            i = j;
+        }
+        first_.push_back(static_cast<std::uint32_t>(edge_to_.size()));
+    }
+    root_.fill(0);
+    for (std::uint32_t e = first_[0]; e < first_[1]; ++e) root_[edge_byte_[e]] = edge_to_[e];
+    // Breadth first: a state's fail and dict links use those of shorter prefixes.
+    fail_.assign(nodes.size(), 0);
+    dict_.assign(nodes.size(), 0);
+    for (std::uint32_t s = 0; s < nodes.size(); ++s) {
+        for (std::uint32_t e = first_[s]; e < first_[s + 1]; ++e) {
+            const std::uint32_t t = edge_to_[e];
+            if (s != 0) {
+                std::uint32_t f = fail_[s];
+                while (f != 0 && child(f, edge_byte_[e]) == 0) f = fail_[f];
+                const std::uint32_t via = child(f, edge_byte_[e]);
+                fail_[t] = via != t ? via : 0;
+            }
+            dict_[t] = atom_[fail_[t]] != kNoAtom ? fail_[t] : dict_[fail_[t]];
+        }
+    }
+}
+
 std::uint32_t AtomFinder::child(std::uint32_t state, unsigned char c) const {
-    const auto &next = states_[state].next;
-    const auto it = std::lower_bound(next.begin(), next.end(), c,
-                                     [](const std::pair<unsigned char, std::uint32_t> &e, unsigned char b) { return e.first < b; });
-    return it != next.end() && it->first == c ? it->second : 0;
+    const auto begin = edge_byte_.begin() + first_[state], end = edge_byte_.begin() + first_[state + 1];
+    const auto it = std::lower_bound(begin, end, c);
+    return it != end && *it == c ? edge_to_[static_cast<std::size_t>(it - edge_byte_.begin())] : 0;
 }
 
 std::uint32_t AtomFinder::step(std::uint32_t state, unsigned char c) const {
-    for (;;) {
-        const std::uint32_t t = child(state, c);
-        if (t != 0 || state == 0) return t;
-        state = states_[state].fail;
-    }
-}
-
-void AtomFinder::build(const std::vector<std::string> &atoms) {
-    states_.assign(1, State{});
-    atom_count_ = atoms.size();
-    for (std::size_t a = 0; a < atoms.size(); ++a) {
-        std::uint32_t s = 0;
-        for (unsigned char c : atoms[a]) {
-            std::uint32_t t = child(s, c);
-            if (t == 0) {
-                t = static_cast<std::uint32_t>(states_.size());
-                auto &next = states_[s].next;
-                next.insert(std::lower_bound(next.begin(), next.end(), std::make_pair(c, std::uint32_t{0})),
-                            std::make_pair(c, t));
-                states_.emplace_back();
-            }
-            s = t;
-        }
-        states_[s].atoms.push_back(static_cast<std::uint32_t>(a));
-    }
-    // Breadth first: a state's fail and dict links use those of shorter prefixes.
-    std::deque<std::uint32_t> queue;
-    for (const auto &e : states_[0].next) queue.push_back(e.second);
-    while (!queue.empty()) {
-        const std::uint32_t s = queue.front();
-        queue.pop_front();
-        for (const auto &e : states_[s].next) {
-            const std::uint32_t t = e.second;
-            std::uint32_t f = states_[s].fail;
-            while (f != 0 && child(f, e.first) == 0) f = states_[f].fail;
-            const std::uint32_t via = child(f, e.first);
-            states_[t].fail = via != t ? via : 0;
-            const State &fs = states_[states_[t].fail];
-            states_[t].dict = !fs.atoms.empty() ? states_[t].fail : fs.dict;
-            queue.push_back(t);
-        }
-    }
+    for (; state != 0; state = fail_[state])
+        if (const std::uint32_t t = child(state, c)) return t;
+    return root_[c];
 }
 
 void AtomFinder::find(std::string_view text, std::vector<std::uint32_t> &found) const {
-    if (states_.empty()) return;
+    if (first_.empty()) return;
     std::uint32_t s = 0;
     for (unsigned char c : text) {
         s = step(s, c);
-        for (std::uint32_t u = states_[s].atoms.empty() ? states_[s].dict : s; u != 0; u = states_[u].dict)
-            found.insert(found.end(), states_[u].atoms.begin(), states_[u].atoms.end());
+        for (std::uint32_t u = atom_[s] == kNoAtom ? dict_[s] : s; u != 0; u = dict_[u]) found.push_back(atom_[u]);
     }
 }
 

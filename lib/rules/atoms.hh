@@ -18,6 +18,7 @@
 
 #include <re2/re2.h>
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -57,23 +58,27 @@ void refine_together(AtomTable &table, const RE2::Options &options);
 // Finds which of a fixed set of literals occur in a text, in one pass (Aho-Corasick).
 class AtomFinder {
 public:
+    // Atoms are numbered by their place in `atoms`; an atom given twice is found as the first.
     void build(const std::vector<std::string> &atoms);
     // Appends the ids of the atoms found in text (an atom found twice is appended twice).
     void find(std::string_view text, std::vector<std::uint32_t> &found) const;
     std::size_t size() const { return atom_count_; }
 
 private:
-    // State 0 is the root (the empty prefix); every other state is a prefix of some atom.
-    struct State {
-        std::vector<std::pair<unsigned char, std::uint32_t>> next;  // sorted by byte
-        std::uint32_t fail = 0;  // the longest proper suffix that is a state
-        std::uint32_t dict = 0;  // the longest proper suffix that is an atom (0: none)
-        std::vector<std::uint32_t> atoms;  // the atoms equal to this prefix (at most one, in fact)
-    };
+    static constexpr std::uint32_t kNoAtom = 0xFFFFFFFF;
+    // State 0 is the root (the empty prefix); every other state is a prefix of some atom,
+    // numbered breadth first. The automaton is a few flat arrays (one allocation each, not a few
+    // per state): state s's transitions are edges [first_[s], first_[s + 1]), sorted by byte.
     std::uint32_t child(std::uint32_t state, unsigned char c) const;  // 0 when there is none
     std::uint32_t step(std::uint32_t state, unsigned char c) const;
 
-    std::vector<State> states_;
+    std::vector<std::uint32_t> first_;      // per state, then one past the last
+    std::vector<unsigned char> edge_byte_;  // per edge
+    std::vector<std::uint32_t> edge_to_;    // per edge
+    std::vector<std::uint32_t> fail_;       // per state: the longest proper suffix that is a state
+    std::vector<std::uint32_t> dict_;       // per state: the longest proper suffix that is an atom (0: none)
+    std::vector<std::uint32_t> atom_;       // per state: the atom equal to it, or kNoAtom
+    std::array<std::uint32_t, 256> root_{};  // the root's transitions by byte: most steps end there
     std::size_t atom_count_ = 0;
 };
 

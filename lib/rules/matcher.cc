@@ -106,19 +106,19 @@ void Matcher::match_field(Field f, std::string_view value, Scratch &s) const {
 }
 
 std::vector<std::uint32_t> TextFilter::candidates(std::string_view text) const {
-    std::vector<std::uint32_t> found, met, filtered;
+    std::vector<std::uint32_t> found, filtered;
     atoms.find(text, found);
-    std::sort(found.begin(), found.end());
-    found.erase(std::unique(found.begin(), found.end()), found.end());
-    for (std::uint32_t a : found) met.insert(met.end(), clauses_of[a].begin(), clauses_of[a].end());
-    std::sort(met.begin(), met.end());
-    met.erase(std::unique(met.begin(), met.end()), met.end());
-    // A text id's clauses are numbered consecutively, so its met clauses form one run of `met`.
-    for (std::size_t i = 0; i < met.size();) {
-        const std::uint32_t id = clause_owner[met[i]];
-        std::size_t run = 0;
-        for (; i < met.size() && clause_owner[met[i]] == id; ++i) ++run;
-        if (run == clause_count[id]) filtered.push_back(id);
+    // The met clauses as a bit set: read in order, a text id's met clauses come as one run.
+    std::vector<std::uint64_t> met((clause_owner.size() + 63) / 64);
+    for (std::uint32_t a : found)
+        for (std::uint32_t c : clauses_of[a]) met[c / 64] |= std::uint64_t{1} << (c % 64);
+    std::uint32_t id = 0, run = 0;  // the text id of the current run, and its length so far
+    for (std::size_t w = 0; w < met.size(); ++w) {
+        for (std::uint64_t bits = met[w]; bits != 0; bits &= bits - 1) {
+            const auto c = static_cast<std::uint32_t>(w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits)));
+            if (run == 0 || clause_owner[c] != id) id = clause_owner[c], run = 0;
+            if (++run == clause_count[id]) filtered.push_back(id);
+        }
     }
     std::vector<std::uint32_t> out;
     out.reserve(unfiltered.size() + filtered.size());

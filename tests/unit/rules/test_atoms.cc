@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <random>
 #include <set>
 #include <string>
 #include <vector>
@@ -40,6 +41,39 @@ TEST(AtomFinder, FindsOverlappingAndNestedAtoms) {
     EXPECT_TRUE(found(f, atoms, "nothing to see").empty());
     AtomFinder none;
     EXPECT_TRUE(found(none, {}, "he").empty());
+}
+
+// Against the plain search: every occurrence of every atom, over random atoms and texts of a
+// small alphabet (so that atoms nest, overlap and share prefixes), a two-byte letter among them;
+// an atom given twice is found under its first number, an empty one never.
+TEST(AtomFinder, AgreesWithAPlainSearch) {
+    std::mt19937 rng(7);
+    const std::vector<std::string> letters{"a", "b", "c", " ", "\xC3\xA9"};
+    auto random_text = [&](std::size_t max) {
+        std::string t;
+        for (std::size_t n = rng() % (max + 1); n > 0; --n) t += letters[rng() % letters.size()];
+        return t;
+    };
+    for (int round = 0; round < 20; ++round) {
+        std::vector<std::string> atoms{""};
+        for (int i = 0; i < 60; ++i) atoms.push_back(random_text(5));
+        atoms.push_back(atoms[7]);
+        AtomFinder f;
+        f.build(atoms);
+        for (int k = 0; k < 50; ++k) {
+            const std::string text = random_text(40);
+            std::vector<std::uint32_t> ids;
+            f.find(text, ids);
+            std::multiset<std::uint32_t> want;
+            for (std::uint32_t a = 0; a < atoms.size(); ++a) {
+                if (atoms[a].empty() || std::find(atoms.begin(), atoms.begin() + a, atoms[a]) != atoms.begin() + a)
+                    continue;
+                for (std::size_t at = text.find(atoms[a]); at != std::string::npos; at = text.find(atoms[a], at + 1))
+                    want.insert(a);
+            }
+            EXPECT_EQ(std::multiset<std::uint32_t>(ids.begin(), ids.end()), want) << text;
+        }
+    }
 }
 
 RE2::Options options() {
