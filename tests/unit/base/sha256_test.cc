@@ -66,4 +66,19 @@ TEST(Sha256, IncrementalEqualsWhole) {
     }
 }
 
+// Fed in pieces of 7 bytes or in one, the digest is the same, over every length across the
+// padding edges of up to five blocks.
+TEST(Sha256, IncrementalAgreesWithTheDigest) {
+    std::string data;
+    for (std::size_t n = 0; n <= 320; ++n) {
+        carom::Sha256 s;
+        for (std::size_t at = 0; at < data.size(); at += 7) s.update(std::string_view(data).substr(at, 7));
+        const std::array<std::uint8_t, 32> d = s.finish();
+        std::string hex;
+        for (std::uint8_t b : d) hex += "0123456789abcdef"[b >> 4], hex += "0123456789abcdef"[b & 15];
+        EXPECT_EQ(hex, sha256_hex(data)) << n;
+        data += static_cast<char>('a' + n % 26);
+    }
+}
+
 }  // namespace
