@@ -30,7 +30,8 @@ for line in open(os.path.join(out, "cases.tsv")):
     quoted = set(re.findall(r"\b[245]\.\d{1,3}\.\d{1,3}\b", d.group(0))) if d else set()
     if m and not m.group(1).endswith(".0") and (not quoted or quoted == {m.group(1)}):
         rec["status"] = m.group(1)
-    rec["class"] = cls
+    if cls != "-":
+        rec["class"] = cls
     if reason != "-":
         rec["reason"] = reason
     open(os.path.join(corpus, case + ".eml"), "w").write(text)
