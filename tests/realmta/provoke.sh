@@ -1,7 +1,10 @@
 #!/bin/bash
 # Provoke bounces on real MTAs, with causes known by construction.
 #
-#   provoke.sh OUTDIR [postfix|exim|all]
+#   provoke.sh OUTDIR [postfix|exim|all|quick]
+#
+# "quick" provokes a handful of the cases on both MTAs (about a minute): live_test.sh runs it as
+# the meson test realmta_live and checks carom's reason and class against the causes.
 #
 # Starts throw-away MTAs on 127.0.0.1 under a temporary folder and sends them mail that must fail
 # for a cause this script builds on purpose (an unknown user, a mailbox over quota, a closed port,
@@ -29,8 +32,19 @@
 # No real DNS is used except for one lookup of a name under .invalid (which never resolves).
 # Exit: 0 done; 1 failed; 77 skipped (not root, Postfix missing, Exim packages not fetchable).
 set -u
-OUT=${1:?usage: provoke.sh OUTDIR [postfix|exim|all]}
+OUT=${1:?usage: provoke.sh OUTDIR [postfix|exim|all|quick]}
 WHICH=${2:-all}
+QUICK=
+[ "$WHICH" = quick ] && QUICK=1 && WHICH=all
+# The cases of "quick" (MTA-CASE as in cases.tsv).
+QUICK_CASES=" postfix-local-unknown-user postfix-virtual-mailbox-quota postfix-alias-command-exit75
+ postfix-pipe-stderr-exit1 postfix-remote-unknown-user postfix-remote-relay-denied postfix-remote-message-too-big
+ postfix-remote-client-rejected postfix-greeting-554-blocklist postfix-connection-refused
+ postfix-connection-refused-delayed postfix-host-not-found exim-pipe-exit77 exim-remote-unknown-user
+ exim-remote-header-checks exim-greeting-421-delay exim-greeting-421-delay-delayed "
+# skipped CASE: true when a quick run leaves CASE out
+QUICK_CASES=" $(echo $QUICK_CASES) "  # one space between names
+skipped() { [ -n "$QUICK" ] && [[ "$QUICK_CASES" != *" $1 "* ]]; }
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 mkdir -p "$OUT"; OUT=$(cd "$OUT" && pwd)
 skip() { echo "SKIP: $*"; exit 77; }
@@ -315,8 +329,8 @@ $pipes"
 
     local p=postfix
     # case  rcpt  action class reason [size] [body words]
-    c() { local case=$1 rcpt=$2; shift 2; expect $p "$case" "$rcpt" "$1" "$2" "$3"; send $p "$P_A" "$case" "$rcpt" "${4:-0}" "${5:-}"; }
-    cd_() { local case=$1 rcpt=$2; shift 2; expect $p "$case-delayed" "$rcpt" delayed delayed "$1"; send $p "$P_D" "$case" "$rcpt" "${2:-0}"; }
+    c() { local case=$1 rcpt=$2; shift 2; skipped "$p-$case" && return; expect $p "$case" "$rcpt" "$1" "$2" "$3"; send $p "$P_A" "$case" "$rcpt" "${4:-0}" "${5:-}"; }
+    cd_() { local case=$1 rcpt=$2; shift 2; skipped "$p-$case-delayed" && return; expect $p "$case-delayed" "$rcpt" delayed delayed "$1"; send $p "$P_D" "$case" "$rcpt" "${2:-0}"; }
     c local-unknown-user       nosuch@mail.example.org      failed hard userunknown
     c virtual-unknown-user     nosuch@virt.example.org      failed hard userunknown
     c virtual-mailbox-quota    full@virt.example.org        failed soft mailboxfull 8000
@@ -359,8 +373,8 @@ $pipes"
     cd_ peer-450-greylisted    greylisted@peer.example.net  onhold
     cd_ alias-command-exit75   cmd75@mail.example.org       mailererror
     # hop count: a message that already carries more Received: lines than hopcount_limit
-    expect $p too-many-hops known@virt.example.org failed soft networkerror
-    HOPS=10 SUBMIT_CONF="$T/A/etc" send $p "$P_A" too-many-hops known@virt.example.org
+    skipped $p-too-many-hops || expect $p too-many-hops known@virt.example.org failed soft networkerror
+    skipped $p-too-many-hops || HOPS=10 SUBMIT_CONF="$T/A/etc" send $p "$P_A" too-many-hops known@virt.example.org
     local deadline=$((SECONDS + 40))
     while [ $SECONDS -lt $deadline ]; do
         collect
@@ -492,9 +506,9 @@ EOF
     wait_listening "$P_E" || { cat "$E/exim.out" "$E"/log/*; echo "FAIL: Exim does not listen"; return 1; }
 
     local p=exim
-    c() { local case=$1 rcpt=$2; shift 2; expect $p "$case" "$rcpt" "$1" "$2" "$3"; send $p "$P_E" "$case" "$rcpt" "${4:-0}" "${5:-}"; }
+    c() { local case=$1 rcpt=$2; shift 2; skipped "$p-$case" && return; expect $p "$case" "$rcpt" "$1" "$2" "$3"; send $p "$P_E" "$case" "$rcpt" "${4:-0}" "${5:-}"; }
     # a case whose subject ends in -delay also gets a delay notice (delay_warning_condition)
-    cw() { local case=$1 rcpt=$2 dreason=$7; shift 2; expect $p "$case-delay-delayed" "$rcpt" delayed delayed "$dreason"
+    cw() { local case=$1 rcpt=$2 dreason=$7; shift 2; skipped "$p-$case-delay" && return; expect $p "$case-delay-delayed" "$rcpt" delayed delayed "$dreason"
            expect $p "$case-delay" "$rcpt" "$1" "$2" "$3"; send $p "$P_E" "$case-delay" "$rcpt" "${4:-0}"; }
     # Exim says "Unrouteable address", as for a domain it cannot route: no reason is certain
     c  local-unknown-user     nosuch@local.example.org      failed - -
