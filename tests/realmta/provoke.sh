@@ -1,7 +1,7 @@
 #!/bin/bash
 # Provoke bounces on real MTAs, with causes known by construction.
 #
-#   provoke.sh OUTDIR [postfix|exim|all|quick]
+#   provoke.sh OUTDIR [postfix|exim|opensmtpd|all|quick]
 #
 # "quick" provokes a handful of the cases on both MTAs (about a minute): live_test.sh runs it as
 # the meson test realmta_live and checks carom's reason and class against the causes.
@@ -25,6 +25,7 @@
 #   exim     Debian's exim4-daemon-light, fetched with `apt-get download` (or CAROM_EXIM_DEBS=DIR)
 #            and unpacked, never installed; run as in tests/backscatter/pipe_exim.sh: a private
 #            mount namespace with copies of /etc/passwd and /etc/group that add Debian-exim.
+#   opensmtpd  Debian's opensmtpd, unpacked the same way (run_opensmtpd says how); not in "quick".
 #   peer.py  a scripted SMTP peer for remote replies that a real MTA here cannot give on demand
 #            (greetings 421/554, 450 at RCPT, a closed port is simply a port nobody listens on).
 # Nothing is installed, no system file is changed; every daemon is stopped by its PID and the
@@ -32,7 +33,7 @@
 # No real DNS is used except for one lookup of a name under .invalid (which never resolves).
 # Exit: 0 done; 1 failed; 77 skipped (not root, Postfix missing, Exim packages not fetchable).
 set -u
-OUT=${1:?usage: provoke.sh OUTDIR [postfix|exim|all|quick]}
+OUT=${1:?usage: provoke.sh OUTDIR [postfix|exim|opensmtpd|all|quick]}
 WHICH=${2:-all}
 QUICK=
 [ "$WHICH" = quick ] && QUICK=1 && WHICH=all
@@ -72,7 +73,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
-read -r P_SINK P_PEER P_421 P_554 P_SILENT P_A P_D P_B1 P_B2 P_B3 P_B4 P_E P_452 < <(free_ports 13)
+read -r P_SINK P_PEER P_421 P_554 P_SILENT P_A P_D P_B1 P_B2 P_B3 P_B4 P_E P_452 P_O < <(free_ports 14)
 # A closed port: below the ephemeral range, where nothing here listens (tcpmux).
 P_CLOSED=1
 echo -n > "$OUT/cases.tsv"
@@ -542,6 +543,77 @@ EOF
     [ $missing = 0 ] || { echo "exim: $missing case(s) gave no bounce"; tail -40 "$E/log/mainlog"; }
 }
 
+# ==== OpenSMTPD =====================================================================================
+# Debian's opensmtpd, fetched with `apt-get download` (or CAROM_OPENSMTPD_DEBS=DIR) and unpacked,
+# never installed. smtpd wants its users, /var/spool/smtpd, its chroot /var/lib/opensmtpd/empty and
+# /usr/libexec/opensmtpd: in a private mount (and UTS) namespace, a tmpfs on /var holds the first
+# ones, the unpacked libexec is mounted on /usr/libexec and copies of passwd/group add the users.
+run_opensmtpd() {
+    command -v unshare >/dev/null && command -v dpkg-deb >/dev/null || { echo "opensmtpd: needs unshare and dpkg-deb, skipped"; return 77; }
+    [ -d /usr/libexec ] || { echo "opensmtpd: no /usr/libexec to mount on, skipped"; return 77; }
+    local O="$T/opensmtpd"
+    mkdir -p "$O/debs" "$O/root"
+    if [ -n "${CAROM_OPENSMTPD_DEBS:-}" ]; then
+        cp "$CAROM_OPENSMTPD_DEBS"/opensmtpd_*.deb "$O/debs/" || { echo "opensmtpd: no .deb in CAROM_OPENSMTPD_DEBS"; return 77; }
+    else
+        (cd "$O/debs" && timeout 120 apt-get download -q -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache= \
+            opensmtpd >/dev/null 2>&1) || { echo "opensmtpd: cannot fetch the package, skipped"; return 77; }
+    fi
+    dpkg-deb -x "$O"/debs/opensmtpd_*.deb "$O/root" || return 1
+    if LD_LIBRARY_PATH= ldd "$O/root/usr/sbin/smtpd" | grep -q "not found"; then echo "opensmtpd: libraries missing, skipped"; return 77; fi
+    echo "opensmtpd $(dpkg-deb -f "$(ls "$O"/debs/opensmtpd_*.deb | head -1)" Version)"
+    cp /etc/passwd "$O/passwd"; cp /etc/group "$O/group"
+    echo 'opensmtpd:x:64990:64990:smtpd:/nonexistent:/usr/sbin/nologin' >> "$O/passwd"
+    echo 'opensmtpq:x:64991:64991:smtpq:/nonexistent:/usr/sbin/nologin' >> "$O/passwd"
+    printf 'opensmtpd:x:64990:\nopensmtpq:x:64991:\n' >> "$O/group"
+    printf 'u@exit67.example.org nobody\nu@stderr.example.org nobody\n' > "$O/vusers"
+    cat > "$O/smtpd.conf" <<EOF
+listen on 127.0.0.1 port $P_O
+table vusers file:$O/vusers
+action "sink" relay host smtp://127.0.0.1:$P_SINK
+action "peer" relay host smtp://127.0.0.1:$P_PEER
+action "b" relay host smtp://127.0.0.1:$P_B1
+action "b4" relay host smtp://127.0.0.1:$P_B4
+action "exit67" mda "/bin/sh -c 'exit 67'" virtual <vusers>
+action "stderr" mda "/bin/sh -c 'echo procmail: Lock failure on /var/mail/u >&2; exit 1'" virtual <vusers>
+match from any for domain "example.com" action "sink"
+match from any for domain "peer.example.net" action "peer"
+match from any for domain "b.example.net" action "b"
+match from any for domain "outside.example.net" action "b"
+match from any for domain "b2.example.net" action "b4"
+match from any for domain "exit67.example.org" action "exit67"
+match from any for domain "stderr.example.org" action "stderr"
+match from local for any action "sink"
+EOF
+    unshare -m -u bash -c 'hostname mail.example.net && mount --bind "$1/passwd" /etc/passwd && mount --bind "$1/group" /etc/group &&
+        mount -t tmpfs tmpfs /var && mkdir -p /var/spool/smtpd /var/lib/opensmtpd/empty /var/run /var/mail &&
+        chmod 711 /var/spool/smtpd && mount --bind "$1/root/usr/libexec" /usr/libexec &&
+        exec "$1/root/usr/sbin/smtpd" -d -f "$1/smtpd.conf"' opensmtpd "$O" > "$O/smtpd.log" 2>&1 &
+    PIDS+=($!)
+    wait_listening "$P_O" || { cat "$O/smtpd.log"; echo "FAIL: OpenSMTPD does not listen"; return 1; }
+
+    local p=opensmtpd
+    c() { local case=$1 rcpt=$2; shift 2; skipped "$p-$case" && return; expect $p "$case" "$rcpt" "$1" "$2" "$3"; send $p "$P_O" "$case" "$rcpt" "${4:-0}" "${5:-}"; }
+    c peer-550-user-unknown  ghost@peer.example.net        failed hard userunknown
+    c peer-552-mailbox-full  stuffed@peer.example.net      failed soft mailboxfull
+    c peer-551-moved         moved@peer.example.net        failed hard hasmoved
+    c remote-unknown-user    nobody@b.example.net          failed hard userunknown
+    c remote-relay-denied    someone@outside.example.net   failed block norelaying
+    c remote-header-checks   known@b2.example.net          failed block contenterror
+    # (a 554 greeting is retried by OpenSMTPD 6.8 as if it were temporary: no case for it)
+    c mda-exit67             u@exit67.example.org          failed soft mailererror
+    c mda-stderr-exit1       u@stderr.example.org          failed soft mailererror
+    local deadline=$((SECONDS + 40)) missing
+    while [ $SECONDS -lt $deadline ]; do
+        collect
+        missing=0
+        while IFS=$'\t' read -r case _; do [ -f "$OUT/$case.eml" ] || missing=$((missing + 1)); done < <(grep "^opensmtpd-" "$OUT/cases.tsv")
+        [ $missing = 0 ] && break
+        sleep 2
+    done
+    [ $missing = 0 ] || { echo "opensmtpd: $missing case(s) gave no bounce"; tail -30 "$O/smtpd.log"; }
+}
+
 # ==== run ===========================================================================================
 rc=0
 case $WHICH in
@@ -549,6 +621,9 @@ case $WHICH in
 esac
 case $WHICH in
     exim|all) run_exim || rc=$? ;;
+esac
+case $WHICH in
+    opensmtpd|all) [ -z "$QUICK" ] && { run_opensmtpd || rc=$?; } ;;
 esac
 collect
 echo "saved: $(ls "$OUT"/*.eml 2>/dev/null | wc -l) bounce(s) in $OUT"
