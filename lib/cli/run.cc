@@ -22,80 +22,95 @@ namespace {
 // written by the main thread in input order.
 struct Job {
     Message msg;
-    std::string text;                  // what to write for it (empty for --format summary)
-    carom_result_t *result = nullptr;  // kept for the summary until the job is written
+    carom_result_t *result = nullptr;  // kept only for what the writer reads of it (summary, collect)
+    bool failed = false;               // the result's status was not CAROM_OK
     std::string error_code;            // set when the message got an error object instead
-    bool done = false;                 // the work is finished (guarded by the pool's mutex)
 };
 
+// Whether the writer reads a job's result (else the worker frees it where it was made).
+bool writer_reads_results(Format f) { return f == Format::Summary || f == Format::Html || f == Format::Collect; }
+
 // The part of a job that does not depend on its neighbours: classify, render. Safe to run on
-// several threads at once (the engine is immutable and shared).
+// several threads at once (the engine is immutable and shared). The text to write is appended
+// to `out`: a batch's jobs share one buffer, written at once, and what a thread allocates is
+// freed by the same thread (the result, its JSON) but for the buffer.
 class Worker {
 public:
     Worker(const carom_engine_t *engine, const RunOptions &options) : engine_(engine), options_(options) {}
 
-    void operator()(Job &job) const {
+    void operator()(Job &job, std::string &out) const {
         Message &m = job.msg;
         if (!m.io_error.empty()) {
-            fail(job, "io", m.io_error);
+            fail(job, out, "io", m.io_error);
         } else if (m.bytes.size() >= 2 && m.bytes[0] == '\x1f' && m.bytes[1] == '\x8b') {
             // The library would say only not_email; name what it is and what to do.
-            fail(job, carom_status_name(CAROM_E_NOT_EMAIL),
+            fail(job, out, carom_status_name(CAROM_E_NOT_EMAIL),
                  "gzip-compressed data: carom reads no compressed files; decompress it first, e.g. "
                  "zcat FILE | carom classify -");
         } else if (m.too_large) {
-            fail(job, carom_status_name(CAROM_E_TOO_LARGE),
+            fail(job, out, carom_status_name(CAROM_E_TOO_LARGE),
                  "the message has " + std::to_string(m.size) + " bytes, more than the message_bytes limit of " +
                      std::to_string(options_.limit));
         } else {
-            classify(job);
+            classify(job, out);
         }
         std::string().swap(m.bytes);  // the input is not needed any more; the window counts it freed
     }
 
 private:
-    void classify(Job &job) const {
+    void classify(Job &job, std::string &out) const {
         const unsigned flags = options_.explain ? CAROM_CLASSIFY_EXPLAIN : CAROM_CLASSIFY_DEFAULT;
         carom_result_t *r = nullptr;
         carom_status_t st = carom_classify_ex(engine_, job.msg.bytes.data(), job.msg.bytes.size(), flags, &r);
         if (st != CAROM_OK) {
             const char *code = carom_status_name(st);
-            fail(job, code ? code : "internal", carom_status_string(st));
+            fail(job, out, code ? code : "internal", carom_status_string(st));
             return;
         }
-        job.result = r;
-        if (!writes_per_message(options_.format)) return;
+        job.failed = carom_result_status(r) != CAROM_OK;
         if (options_.format == Format::Csv) {
-            job.text = csv_rows(job.msg.source, r);
-            return;
+            out += csv_rows(job.msg.source, r);
+        } else if (writes_per_message(options_.format)) {
+            char *json = nullptr;
+            size_t len = 0;
+            st = carom_result_to_json(r, job.msg.source.data(), job.msg.source.size(), &json, &len);
+            if (st == CAROM_OK)
+                render(out, std::string_view(json, len));
+            else
+                fail(job, out, carom_status_name(st), carom_status_string(st));
+            carom_string_free(json);
         }
-        char *json = nullptr;
-        size_t len = 0;
-        st = carom_result_to_json(r, job.msg.source.data(), job.msg.source.size(), &json, &len);
-        if (st == CAROM_OK)
-            render(job, std::string(json, len));
+        if (writer_reads_results(options_.format))
+            job.result = r;
         else
-            fail(job, carom_status_name(st), carom_status_string(st));
-        carom_string_free(json);
+            carom_result_free(r);
     }
 
-    void fail(Job &job, const std::string &code, const std::string &message) const {
+    void fail(Job &job, std::string &out, const std::string &code, const std::string &message) const {
         job.error_code = code;
         if (options_.format == Format::Csv)
-            job.text = csv_error_row(job.msg.source, code, message);
+            out += csv_error_row(job.msg.source, code, message);
         else if (writes_per_message(options_.format))
-            render(job, error_object(job.msg.source, code, message));
+            render(out, error_object(job.msg.source, code, message));
     }
 
-    void render(Job &job, std::string json) const {
-        job.text = options_.format == Format::Pretty ? pretty_json(json) : std::move(json);
+    // One JSON object and its line end; --format pretty separates objects with a blank line
+    // (the writer adds the one between two buffers).
+    void render(std::string &out, std::string_view json) const {
+        if (options_.format == Format::Pretty) {
+            if (!out.empty()) out += '\n';
+            out += pretty_json(std::string(json));
+        } else {
+            out += json;
+        }
+        out += '\n';
     }
 
     const carom_engine_t *engine_;
     const RunOptions &options_;
 };
 
-// The main thread's side: writes each job in input order and counts it.
+// The main thread's side: counts each job in input order, and writes the jobs' text.
 class Writer {
 public:
     Writer(const RunOptions &options, bool progress, std::uint64_t total_bytes)
@@ -110,23 +125,22 @@ public:
             any_error = true;
             if (tables) summary.add_error(job.error_code, job.msg.size, job.msg.source);
         } else {
-            if (carom_result_status(job.result) != CAROM_OK) any_error = true;
+            any_error = any_error || job.failed;
             if (tables) summary.add(job.result, job.msg.size, job.msg.source);
             if (options_.format == Format::Collect) options_.collect(job.msg.source, job.result);
         }
         carom_result_free(job.result);
         job.result = nullptr;
-        if (options_.format == Format::Csv) {
-            if (first_) std::fputs(kCsvHeader, stdout);
-            first_ = false;
-            std::fwrite(job.text.data(), 1, job.text.size(), stdout);  // its rows end in CRLF
-        } else if (writes_per_message(options_.format)) {
-            if (options_.format == Format::Pretty && !first_) std::fputc('\n', stdout);
-            first_ = false;
-            std::fwrite(job.text.data(), 1, job.text.size(), stdout);
-            std::fputc('\n', stdout);
-        }
         progress_.update(messages, bytes);
+    }
+
+    // The text of the jobs just counted, in one write (CSV rows end in CRLF, JSON lines in LF).
+    void write(const std::string &text) {
+        if (text.empty()) return;
+        if (options_.format == Format::Csv && !wrote_) std::fputs(kCsvHeader, stdout);
+        if (options_.format == Format::Pretty && wrote_) std::fputc('\n', stdout);
+        std::fwrite(text.data(), 1, text.size(), stdout);
+        wrote_ = true;
     }
 
     void done() { progress_.clear(); }
@@ -138,20 +152,25 @@ public:
 private:
     const RunOptions &options_;
     Progress progress_;
-    bool first_ = true;
+    bool wrote_ = false;
 };
 
-// Runs the work of each submitted job on N threads and hands the jobs to `write` in the order
-// they were submitted, on the submitting thread. Jobs travel in batches of up to kBatchJobs
+// Runs the work of each submitted job on N threads and hands the jobs to `write`, then each
+// batch's text to `flush`, in the order they were submitted, on the submitting thread. Jobs travel in batches of up to kBatchJobs
 // jobs or kBatchBytes of input: a thread takes a whole batch, so the threads meet at the lock
 // once per batch rather than once per message (small bounces take some 20 us each). At most
 // `max_batches` batches, holding about `max_bytes` of input, are in flight: the reader waits for
 // the oldest one to be written before it reads on, so memory follows the window, not the input.
 class OrderedPool {
 public:
-    OrderedPool(unsigned threads, std::size_t max_batches, std::uint64_t max_bytes, std::function<void(Job &)> work,
-                std::function<void(Job &)> write)
-        : max_batches_(max_batches), max_bytes_(max_bytes), work_(std::move(work)), write_(std::move(write)) {
+    OrderedPool(unsigned threads, std::size_t max_batches, std::uint64_t max_bytes,
+                std::function<void(Job &, std::string &)> work, std::function<void(Job &)> write,
+                std::function<void(const std::string &)> flush)
+        : max_batches_(max_batches),
+          max_bytes_(max_bytes),
+          work_(std::move(work)),
+          write_(std::move(write)),
+          flush_(std::move(flush)) {
         for (unsigned i = 0; i < threads; ++i) threads_.emplace_back([this] { serve(); });
     }
 
@@ -183,6 +202,7 @@ private:
 
     struct Batch {
         std::vector<Job> jobs;
+        std::string text;         // what its jobs write, in order
         std::uint64_t bytes = 0;  // input bytes of its messages
         bool done = false;        // every job is worked on (guarded by mu_)
     };
@@ -209,6 +229,7 @@ private:
         window_.pop_front();
         lock.unlock();
         for (Job &job : batch->jobs) write_(job);
+        flush_(batch->text);
         lock.lock();
     }
 
@@ -220,7 +241,7 @@ private:
             Batch *batch = todo_.front();
             todo_.pop_front();
             lock.unlock();
-            for (Job &job : batch->jobs) work_(job);
+            for (Job &job : batch->jobs) work_(job, batch->text);
             lock.lock();
             batch->done = true;
             in_flight_bytes_ -= batch->bytes;
@@ -230,7 +251,9 @@ private:
 
     const std::size_t max_batches_;
     const std::uint64_t max_bytes_;
-    std::function<void(Job &)> work_, write_;
+    std::function<void(Job &, std::string &)> work_;
+    std::function<void(Job &)> write_;
+    std::function<void(const std::string &)> flush_;
     std::unique_ptr<Batch> pending_ = std::make_unique<Batch>();  // being filled by submit(), main thread only
     std::mutex mu_;
     std::condition_variable work_ready_, job_done_;
@@ -266,15 +289,19 @@ RunResult classify_paths(const carom_engine_t *engine, const std::vector<std::st
     WalkOptions wo;
     wo.limit = options.limit;
     if (options.jobs <= 1) {
+        std::string text;  // one buffer for every message's text
         Walker walker(wo, [&](Message &m) {
             Job job;
             job.msg = std::move(m);
-            work(job);
+            work(job, text);
             write(job);
+            write.write(text);
+            text.clear();
         });
         for (const std::string &p : paths) walker.path(p);
     } else {
-        OrderedPool pool(options.jobs, kBatchesPerThread * options.jobs, kWindowBytes, std::cref(work), std::ref(write));
+        OrderedPool pool(options.jobs, kBatchesPerThread * options.jobs, kWindowBytes, std::cref(work), std::ref(write),
+                         [&](const std::string &text) { write.write(text); });
         Walker walker(wo, [&](Message &m) { pool.submit(m); });
         for (const std::string &p : paths) walker.path(p);
         pool.finish();
