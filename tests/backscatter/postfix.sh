@@ -4,6 +4,7 @@
 # used nor touched, and nothing is installed. Exit 77 means skipped.
 skip() { echo "SKIP: $*"; exit 77; }
 fail() { echo "FAIL: $*"; dump_logs; exit 1; }
+. "$(dirname "${BASH_SOURCE[0]}")/postfix-conf.sh"
 
 [ "$(id -u)" = 0 ] || skip "needs root to run Postfix; run the test as root"
 command -v python3 >/dev/null || skip "python3 is needed to speak SMTP"
@@ -63,20 +64,8 @@ make_instance() {  # name hostname port virtual_domain mailbox_user other_domain
     chown postfix "$d/data"
     chown "$VUID:$VGID" "$d/mail"
     cat > "$d/etc/main.cf" <<EOF
-compatibility_level = 3.6
-myhostname = $host
-mydomain = ${host#*.}
-myorigin = \$mydomain
+$(instance_main_cf "$d" "$host")
 mydestination =
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-mynetworks = 127.0.0.0/8
-queue_directory = $d/queue
-data_directory = $d/data
-maillog_file = $d/maillog
-maillog_file_prefixes = $d
-mail_owner = postfix
-setgid_group = postdrop
 alias_maps =
 alias_database =
 local_recipient_maps =
@@ -110,27 +99,7 @@ $extra
 EOF
     cat > "$d/etc/master.cf" <<EOF
 127.0.0.1:$port inet n - n - - smtpd
-pickup    unix  n - n 60 1 pickup
-cleanup   unix  n - n - 0 cleanup
-qmgr      unix  n - n 300 1 qmgr
-rewrite   unix  - - n - - trivial-rewrite
-bounce    unix  - - n - 0 bounce
-defer     unix  - - n - 0 bounce
-trace     unix  - - n - 0 bounce
-verify    unix  - - n - 1 verify
-flush     unix  n - n 1000? 0 flush
-proxymap  unix  - - n - - proxymap
-smtp      unix  - - n - - smtp
-relay     unix  - - n - - smtp
-showq     unix  n - n - - showq
-error     unix  - - n - - error
-retry     unix  - - n - - error
-discard   unix  - - n - - discard
-local     unix  - n n - - local
-virtual   unix  - n n - - virtual
-anvil     unix  - - n - 1 anvil
-scache    unix  - - n - 1 scache
-postlog   unix-dgram n - n - 1 postlogd
+$(instance_master_services)
 $extra_master
 EOF
     if ! /usr/sbin/postfix -c "$d/etc" check >"$d/check.log" 2>&1; then

@@ -47,6 +47,7 @@ QUICK_CASES=" postfix-local-unknown-user postfix-virtual-mailbox-quota postfix-a
 QUICK_CASES=" $(echo $QUICK_CASES) "  # one space between names
 skipped() { [ -n "$QUICK" ] && [[ "$QUICK_CASES" != *" $1 "* ]]; }
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$HERE/../backscatter/postfix-conf.sh"
 mkdir -p "$OUT"; OUT=$(cd "$OUT" && pwd)
 skip() { echo "SKIP: $*"; exit 77; }
 [ "$(id -u)" = 0 ] || skip "needs root (Postfix instances, Exim's mount namespace)"
@@ -155,6 +156,20 @@ for name in sorted(os.listdir(sink)):
 EOF
 }
 
+# await_bounces MTA SECONDS LOG LINES: collects until every case of MTA has its bounce (or the time
+# is up; then says how many are missing and shows the end of the MTA's log)
+await_bounces() {
+    local deadline=$((SECONDS + $2)) missing=0
+    while [ $SECONDS -lt $deadline ]; do
+        collect
+        missing=0
+        while IFS=$'\t' read -r case _; do [ -f "$OUT/$case.eml" ] || missing=$((missing + 1)); done < <(grep "^$1-" "$OUT/cases.tsv")
+        [ $missing = 0 ] && break
+        sleep 2
+    done
+    [ $missing = 0 ] || { echo "$1: $missing case(s) gave no bounce"; tail -"$4" "$3"; }
+}
+
 # ==== Postfix ======================================================================================
 VUID=$(id -u nobody) VGID=$(id -g nobody)
 # make_pf NAME HOSTNAME MAIN_EXTRA MASTER_LINES
@@ -163,19 +178,7 @@ make_pf() {
     mkdir -p "$d/etc" "$d/queue" "$d/data" "$d/mail" "$d/files"
     chown postfix "$d/data"; chown "$VUID:$VGID" "$d/mail" "$d/files"
     cat > "$d/etc/main.cf" <<EOF
-compatibility_level = 3.6
-myhostname = $host
-mydomain = ${host#*.}
-myorigin = \$mydomain
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-mynetworks = 127.0.0.0/8
-queue_directory = $d/queue
-data_directory = $d/data
-maillog_file = $d/maillog
-maillog_file_prefixes = $d
-mail_owner = postfix
-setgid_group = postdrop
+$(instance_main_cf "$d" "$host")
 alias_database =
 biff = no
 append_dot_mydomain = no
@@ -199,28 +202,8 @@ smtpd_banner = \$myhostname ESMTP Postfix
 $extra
 EOF
     cat > "$d/etc/master.cf" <<EOF
-pickup    unix  n - n 60 1 pickup
-cleanup   unix  n - n - 0 cleanup
-qmgr      unix  n - n 300 1 qmgr
-rewrite   unix  - - n - - trivial-rewrite
-bounce    unix  - - n - 0 bounce
-defer     unix  - - n - 0 bounce
-trace     unix  - - n - 0 bounce
-verify    unix  - - n - 1 verify
-flush     unix  n - n 1000? 0 flush
-proxymap  unix  - - n - - proxymap
-smtp      unix  - - n - - smtp
-relay     unix  - - n - - smtp
+$(instance_master_services)
 smtpdns   unix  - - n - - smtp -o smtp_dns_support_level=enabled -o smtp_host_lookup=dns
-showq     unix  n - n - - showq
-error     unix  - - n - - error
-retry     unix  - - n - - error
-discard   unix  - - n - - discard
-local     unix  - n n - - local
-virtual   unix  - n n - - virtual
-anvil     unix  - - n - 1 anvil
-scache    unix  - - n - 1 scache
-postlog   unix-dgram n - n - 1 postlogd
 $master
 EOF
     /usr/sbin/postfix -c "$d/etc" check > "$d/check.log" 2>&1 || { cat "$d/check.log"; echo "FAIL: postfix check ($x)"; exit 1; }
@@ -376,15 +359,7 @@ $pipes"
     # hop count: a message that already carries more Received: lines than hopcount_limit
     skipped $p-too-many-hops || expect $p too-many-hops known@virt.example.org failed soft networkerror
     skipped $p-too-many-hops || HOPS=10 SUBMIT_CONF="$T/A/etc" send $p "$P_A" too-many-hops known@virt.example.org
-    local deadline=$((SECONDS + 40))
-    while [ $SECONDS -lt $deadline ]; do
-        collect
-        local missing=0
-        while IFS=$'\t' read -r case _; do [ -f "$OUT/$case.eml" ] || missing=$((missing + 1)); done < <(grep "^postfix-" "$OUT/cases.tsv")
-        [ $missing = 0 ] && break
-        sleep 2
-    done
-    [ $missing = 0 ] || { echo "postfix: $missing case(s) gave no bounce"; tail -60 "$T/A/maillog"; }
+    await_bounces postfix 40 "$T/A/maillog" 60
 }
 
 # ==== Exim ==========================================================================================
@@ -532,15 +507,7 @@ EOF
     c  greeting-554-blocklist someone@greet554.example.net  failed block blocked
     cw connection-refused     someone@closed.example.net    failed soft expired 0 -
     c  host-not-found         someone@nohost.example.net    failed soft expired
-    local deadline=$((SECONDS + 60)) missing
-    while [ $SECONDS -lt $deadline ]; do
-        collect
-        missing=0
-        while IFS=$'\t' read -r case _; do [ -f "$OUT/$case.eml" ] || missing=$((missing + 1)); done < <(grep "^exim-" "$OUT/cases.tsv")
-        [ $missing = 0 ] && break
-        sleep 2
-    done
-    [ $missing = 0 ] || { echo "exim: $missing case(s) gave no bounce"; tail -40 "$E/log/mainlog"; }
+    await_bounces exim 60 "$E/log/mainlog" 40
 }
 
 # ==== OpenSMTPD =====================================================================================
@@ -603,15 +570,7 @@ EOF
     # (a 554 greeting is retried by OpenSMTPD 6.8 as if it were temporary: no case for it)
     c mda-exit67             u@exit67.example.org          failed soft mailererror
     c mda-stderr-exit1       u@stderr.example.org          failed soft mailererror
-    local deadline=$((SECONDS + 40)) missing
-    while [ $SECONDS -lt $deadline ]; do
-        collect
-        missing=0
-        while IFS=$'\t' read -r case _; do [ -f "$OUT/$case.eml" ] || missing=$((missing + 1)); done < <(grep "^opensmtpd-" "$OUT/cases.tsv")
-        [ $missing = 0 ] && break
-        sleep 2
-    done
-    [ $missing = 0 ] || { echo "opensmtpd: $missing case(s) gave no bounce"; tail -30 "$O/smtpd.log"; }
+    await_bounces opensmtpd 40 "$O/smtpd.log" 30
 }
 
 # ==== run ===========================================================================================
