@@ -38,6 +38,10 @@ bool is_challenge(const mime::Message &msg) {
     for (const char *name : {"X-Boxtrapper", "X-Bluebottle-Request", "X-TMDA-Confirm", "X-Spamarrest-Noauth",
                              "X-Challenge", "X-ChallengeResponse"})
         if (h.has(name)) return true;
+    // TMDA names itself in X-Delivery-Agent; Spam Arrest sends its challenges from its own domain.
+    if (const std::string_view *agent = h.get("X-Delivery-Agent"); agent && istarts_with(trim(*agent), "TMDA"))
+        return true;
+    if (icontains(formats::find_address(h.decoded("From")), "@spamarrest.")) return true;
     // Phrases of challenges only: a double opt-in ("please confirm your email address") is not a
     // challenge and must not match.
     if (subject_has_any(h.decoded("Subject"),

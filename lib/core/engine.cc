@@ -61,8 +61,16 @@ void Engine::classify(std::string_view bytes, bool explain, Result &out) const {
         ex.format = "mdn";
     } else if (!report::read_arf(msg, ex)) {
         formats::Input in{msg, body, limits};
-        if (!formats::read_known(in, ex) && !(options_.backscatter && read_notice(msg, ex)))
-            formats::read_fallback(in, ex);
+        bool known = formats::read_known(in, ex);
+        // A challenge may mark itself "Auto-Submitted: auto-replied" (TMDA does): what it asks
+        // of the sender, not the marker, says what it is.
+        if (known && ex.auto_reply && options_.backscatter && is_challenge(msg)) {
+            Extraction reset;
+            reset.original = std::move(ex.original);
+            ex = std::move(reset);
+            known = false;
+        }
+        if (!known && !(options_.backscatter && read_notice(msg, ex))) formats::read_fallback(in, ex);
     }
 
     if (ex.records.size() > limits.recipients()) {

@@ -10,7 +10,8 @@
 //
 // Some versions say "could not be delivered to the following" instead, or "The attached file had
 // the following undeliverable recipient(s):" with the addresses alone and the server's answer
-// further down (then the line that names the address with a failure code is the diagnostic); GWIA sets an X-Mailer of
+// further down (then the line that names the address with a failure code is the diagnostic, else
+// the transcript's "Response:" line after the "Command:" that names it); GWIA sets an X-Mailer of
 // "Novell GroupWise Internet Agent x.y". When the message also carries an RFC 3464 part (GWIA 7
 // and later may add one) the DSN decides the recipients and the line fills the diagnostic.
 #include "formats/markers.hh"
@@ -32,6 +33,23 @@ const std::vector<std::string_view> kEnds = {
     "Possibly truncated original message follows", "Original message follows", "--",
     "Content-Type:",
 };
+
+// GWIA's transcript gives each command on a "Command:" line and the server's answer on the
+// "Response:" line after it; the answer to the RCPT TO that names the address is its diagnostic
+// even when the answer itself does not repeat the address.
+std::string transcript_response(std::string_view text, std::string_view addr, std::string &command) {
+    bool named = false;
+    for (std::string_view raw : lines(text)) {
+        std::string_view s = trim(raw);
+        if (istarts_with(s, "Command:")) {
+            named = icontains(s, addr);
+            if (named) command = icontains(s, "RCPT") ? "RCPT" : icontains(s, "DATA") ? "DATA" : "";
+        } else if (named && istarts_with(s, "Response:")) {
+            return std::string(trim(s.substr(9)));
+        }
+    }
+    return {};
+}
 
 bool groupwise_detect(const Input &in) {
     if (header_has(in, "X-Mailer", "GroupWise")) return true;
@@ -79,8 +97,10 @@ bool groupwise_read(const Input &in, Extraction &ex) {
         }
         out.push_back(std::move(r));
     }
-    for (Record &r : out)
+    for (Record &r : out) {
         if (r.diagnostic.empty()) r.diagnostic = failure_line_for(before_original(in), r.recipient);
+        if (r.diagnostic.empty()) r.diagnostic = transcript_response(before_original(in), r.recipient, r.command);
+    }
     merge(in, ex, std::move(out));
     return !ex.records.empty();
 }

@@ -25,7 +25,8 @@ constexpr std::string_view kPhrases[] = {
     "couldn't be delivered", "cannot be delivered", "can't be delivered", "delivery failed", "delivery has failed",
     "unable to deliver", "failed permanently", "address rejected", "recipient rejected", "no mailbox",
     "account is disabled", "account has been disabled", "host unknown", "domain not found", "unrouteable",
-    "not a valid", "no longer", "message rejected", "mail rejected", "returned to sender",
+    "not a valid", "no longer", "message rejected", "mail rejected", "returned to sender", "receiver not found",
+    "recipient not found", "user not found", "address not found",
     // de, fr, es, pt, it, nl
     "unbekannt", "unzustellbar", "nicht zugestellt", "existiert nicht", "postfach voll", "inconnu", "non remis",
     "n'a pas pu être", "n'existe pas", "boîte pleine", "desconocido", "no existe", "no se pudo entregar",

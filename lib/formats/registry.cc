@@ -24,6 +24,7 @@
     X(googlegroups)                                                                             \
     X(gmail)                                                                                    \
     X(yahoo)                                                                                    \
+    X(aol)                                                                                      \
     X(mailru)                                                                                   \
     X(gmx)                                                                                      \
     X(einsundeins)                                                                              \

@@ -122,6 +122,22 @@ TEST(Yahoo, ReplyCodeBeforeColon) {
     EXPECT_EQ(r.result.records[0].reply_code, "550");
 }
 
+TEST(Aol, ScreenNamesWithoutDomainOnlyFromAol) {
+    const std::string body =
+        "Subject: Returned mail: User unknown\n\n"
+        "Your mail to the following recipients could not be delivered because they are not\n"
+        "accepting mail from s@example.org:\n\tsailor77\n\tdeck.hand@aol.com\n\nThank you.\n";
+    Read r = run("From: MAILER-DAEMON@aol.com\n" + body);
+    ASSERT_TRUE(r.ok);
+    EXPECT_EQ(r.result.format, "aol");
+    ASSERT_EQ(r.result.records.size(), 2u);
+    EXPECT_EQ(r.result.records[0].recipient, "sailor77@aol.com");
+    EXPECT_EQ(r.result.records[1].recipient, "deck.hand@aol.com");
+    // The same words from anyone but AOL's mail system are not AOL's notice.
+    Read other = run("From: friend@example.net\n" + body);
+    EXPECT_NE(other.result.format, "aol");
+}
+
 TEST(TextHelpers, SqueezeBeforeOriginalHostAfter) {
     EXPECT_EQ(squeeze("  a \n\t b  "), "a b");
     EXPECT_EQ(before_original("x\n----- Original message -----\ny"), "x\n");
