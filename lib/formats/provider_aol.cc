@@ -40,7 +40,8 @@ bool aol_read(const Input &in, Extraction &ex) {
     const std::string_view text = before_original(in);
     std::size_t start = ifind(text, kStart);
     if (start == std::string_view::npos || domain.empty()) return false;
-    start = text.rfind('\n', start) == std::string_view::npos ? 0 : text.rfind('\n', start) + 1;  // "Your mail ..."
+    const std::size_t line_start = text.rfind('\n', start);
+    start = line_start == std::string_view::npos ? 0 : line_start + 1;  // "Your mail ..."
 
     const auto ls = lines(text.substr(start));
     std::string sentence;
@@ -51,6 +52,8 @@ bool aol_read(const Input &in, Extraction &ex) {
         sentence.append(t).push_back(' ');
         if (!t.empty() && t.back() == ':') break;
     }
+    std::string diagnostic = squeeze(sentence);  // every recipient's
+    if (!diagnostic.empty() && diagnostic.back() == ':') diagnostic.pop_back();
     std::vector<Record> out;
     for (++i; i < ls.size(); ++i) {
         std::string_view t = trim(ls[i]);
@@ -63,8 +66,7 @@ bool aol_read(const Input &in, Extraction &ex) {
         r.recipient = t.find('@') == std::string_view::npos ? std::string(t) + "@" + domain : find_address(t);
         if (r.recipient.empty()) break;
         r.action = "failed";
-        r.diagnostic = squeeze(sentence);
-        if (!r.diagnostic.empty() && r.diagnostic.back() == ':') r.diagnostic.pop_back();
+        r.diagnostic = diagnostic;
         out.push_back(std::move(r));
     }
     merge(in, ex, std::move(out));
